@@ -1,0 +1,1 @@
+"""Accuracy and speed benchmarks for provenance, built on simulated syndication corpora."""

@@ -1,0 +1,5 @@
+"""``python -m provenance`` runs the ``trace`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,313 @@
+"""Stage 3, boilerplate and credits: (Article, Tokens) -> Document.
+
+Boilerplate is what an outlet wraps around a story: headers, "Read more:"
+blocks, newsletter pitches, copyright lines.  It is learned from the corpus
+itself (lines that recur across documents that are otherwise unrelated) and
+from a small built-in list of syndication fingerprints.  Boilerplate is
+excluded from similarity but kept on the document as evidence.  Credits
+(agency names) and bylines are extracted here too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ConfigError
+from .model import Article, Document, Span, Tokens
+from .normalise import fold_text
+from .shingles import shingle_hashes, word_hashes
+
+__all__ = [
+    "BoilerplateRemover",
+    "find_credits",
+    "MIN_DOCS_DEFAULT",
+    "MAX_RELATEDNESS_DEFAULT",
+]
+
+#: A line must recur in at least this many documents to be learned as boilerplate.
+MIN_DOCS_DEFAULT = 2
+#: ...and the documents sharing it must share at most this share of their
+#: other text (word 3-gram containment); copies of one story share far more.
+MAX_RELATEDNESS_DEFAULT = 0.5
+# Lines this short may be learned from two documents; longer ones need more
+# witnesses, since two documents sharing a long paragraph is more likely reuse.
+_SHORT_LINE_WORDS = 12
+_LONG_LINE_WORDS = 25
+_PAIRS_SAMPLED = 6
+
+# Agencies and how they are written in credit lines and datelines.
+_AGENCIES = {
+    "Reuters": r"reuters",
+    "AP": r"associated press|\bap\b",
+    "AFP": r"agence france[- ]presse|\bafp\b",
+    "AA": r"anadolu(?: agency| ajansı)?|\baa\b",
+    "Bloomberg": r"bloomberg",
+    "PA": r"press association|\bpa media\b|\bpa\b",
+    "dpa": r"deutsche presse-agentur|\bdpa\b",
+    "UPI": r"united press international|\bupi\b",
+    "Xinhua": r"xinhua",
+    "TASS": r"\btass\b",
+    "Kyodo": r"kyodo",
+    "EFE": r"\befe\b",
+    "ANSA": r"\bansa\b",
+    "PTI": r"press trust of india|\bpti\b",
+    "IANS": r"\bians\b",
+    "CNN": r"\bcnn\b",
+    "BBC": r"\bbbc\b",
+}
+_AGENCY_ALT = "|".join(f"(?:{p})" for p in _AGENCIES.values())
+# Where a credit is stated: "Credit | AA", "(Reuters) -", "Source: AFP",
+# "© 2024 AP", "Reporting by ...; (c) Reuters", "AP contributed to this report".
+_CREDIT_CONTEXTS = [
+    rf"^\s*(?:photo\s+)?(?:credit|source|via|courtesy(?: of)?)\s*[|:\-–]?\s*(?P<x>{_AGENCY_ALT})\b",
+    rf"\((?P<x>{_AGENCY_ALT})\)\s*[-–—]",
+    rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
+    rf"\b(?P<x>{_AGENCY_ALT})\s+contributed to this report",
+    rf"^\s*(?:[-–—]\s*)?(?P<x>{_AGENCY_ALT})\s*$",
+    rf"^\s*by\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
+]
+_CREDIT_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _CREDIT_CONTEXTS]
+_AGENCY_RES = {name: re.compile(rf"^(?:{p})$", re.IGNORECASE) for name, p in _AGENCIES.items()}
+_BYLINE = re.compile(
+    r"^[ \t]*[Bb][Yy][ \t]+(?P<x>[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){1,3}"
+    r"(?:[ \t]+and[ \t]+[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){1,3})?)[ \t]*$",
+    re.MULTILINE,
+)
+
+# Syndication fingerprints and generic page furniture, matched on folded lines.
+_FURNITURE_LINES = [
+    r"credit\s*\|.*",
+    r"this material may not be published, broadcast, rewritten,? or redistributed.*",
+    r"for the latest headlines.*",
+    r"(?:read|see) (?:more|also)\s*:?.*",
+    r"related (?:stories|articles|coverage|content)\s*:?",
+    r"(?:©|\(c\)|copyright)\s.*",
+    r".*all rights reserved\.?",
+    r"(?:published|updated|last updated|posted)\s*:?(?:\s*(?:published|updated)\s*:?)*",
+    r"(?:enable|disable) read(?:ing)? mode",
+    r"\d+% font size",
+    r"(?:top content|trending|most read|most popular|recommended)(?: \w+)?",
+    r"(?:share|share this|share this article|tweet|email|print|comments?)(?: on \w+)?",
+    r"(?:advertisement|sponsored|sponsored content|ad)",
+    r"(?:sign up|subscribe)(?: (?:to|for) (?:our|the) .*newsletter.*)?",
+    r"(?:follow us|follow our) .*",
+    r"click here .*",
+    r"image (?:caption|copyright|source).*",
+    r"(?:source|via)\s*:\s*\S+(?:\s\S+){0,3}",
+    r"(?:reporting by|editing by|writing by|additional reporting by) .*",
+    r"\(?(?:reuters|ap|afp)\)?",
+]
+_FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE_LINES) + r")$")
+# After "Read more:" a list of short headline-like lines follows.
+_READ_MORE_RE = re.compile(r"^(?:read|see) (?:more|also)\s*:?$|^related (?:stories|articles)\s*:?$")
+_DATELINE_CREDIT = re.compile(r"\((?:reuters|ap|afp|aa|upi|bloomberg|dpa)\)\s*[-–—]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    folded: str
+    words: int
+
+
+def _lines(text: str) -> list[_Line]:
+    lines = []
+    pos = 0
+    for raw in text.split("\n"):
+        folded = fold_text(raw)
+        if folded and any(ch.isalnum() for ch in folded):
+            lead = len(raw) - len(raw.lstrip())
+            lines.append(_Line(pos + lead, pos + len(raw.rstrip()), folded, len(folded.split())))
+        pos += len(raw) + 1
+    return lines
+
+
+def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Agencies credited in ``text`` and its bylines.
+
+    Parameters
+    ----------
+    text : str
+        Original article text.
+
+    Returns
+    -------
+    credits : tuple of str
+        Canonical agency names ("Reuters", "AP", "AA"...), sorted, unique.
+    bylines : tuple of str
+        Author names from "By ..." lines.
+
+    Examples
+    --------
+    >>> find_credits("Story text.\\nCredit | AA")
+    (('AA',), ())
+    >>> find_credits("LONDON (Reuters) - Shares fell.\\nBy Jane Smith")
+    (('Reuters',), ('Jane Smith',))
+    """
+    found = set()
+    for regex in _CREDIT_RES:
+        for match in regex.finditer(text):
+            found.add(_canonical_agency(match.group("x")))
+    found.discard(None)
+    bylines = tuple(dict.fromkeys(m.group("x").strip() for m in _BYLINE.finditer(text)))
+    return tuple(sorted(found)), bylines
+
+
+def _canonical_agency(name: str) -> str | None:
+    for canonical, regex in _AGENCY_RES.items():
+        if regex.match(name.strip()):
+            return canonical
+    return None
+
+
+def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
+    spans = []
+    in_read_more = False
+    for line in lines:
+        if _FURNITURE_RE.match(line.folded):
+            spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
+            in_read_more = bool(_READ_MORE_RE.match(line.folded))
+            continue
+        # Headlines listed under "Read more:" are short and end without a full stop.
+        if in_read_more and line.words <= 20 and not line.folded.endswith((".", '."', "?\"")):
+            spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
+            continue
+        in_read_more = False
+    for match in _DATELINE_CREDIT.finditer(text):
+        spans.append(Span(match.start(), match.end(), match.group(), "credit"))
+    return spans
+
+
+class BoilerplateRemover:
+    """Learn an outlet's page furniture from the corpus and mark it on each document.
+
+    A line is boilerplate when it recurs in several documents that share
+    little else: copies of one story share most of their text, outlet
+    templates share only the template.
+
+    Parameters
+    ----------
+    min_docs : int, default=2
+        Documents a line must recur in before it can be learned.
+    max_relatedness : float, default=0.5
+        Highest median word 3-gram containment between documents sharing
+        the line for it to count as boilerplate (0 to 1).
+    builtin : bool, default=True
+        Also apply the built-in syndication fingerprints and furniture patterns.
+
+    Attributes
+    ----------
+    boilerplate_lines_ : set of str
+        Folded lines learned as boilerplate by :meth:`fit`.
+    """
+
+    def __init__(
+        self,
+        *,
+        min_docs: int = MIN_DOCS_DEFAULT,
+        max_relatedness: float = MAX_RELATEDNESS_DEFAULT,
+        builtin: bool = True,
+    ) -> None:
+        if not isinstance(min_docs, int) or min_docs < 2:
+            raise ConfigError(
+                f"The 'min_docs' parameter of BoilerplateRemover must be an int >= 2. Got {min_docs!r} instead."
+            )
+        if not 0.0 <= max_relatedness <= 1.0:
+            raise ConfigError(
+                "The 'max_relatedness' parameter of BoilerplateRemover must be a float in [0, 1]. "
+                f"Got {max_relatedness!r} instead."
+            )
+        self.min_docs = min_docs
+        self.max_relatedness = max_relatedness
+        self.builtin = builtin
+
+    def fit(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> BoilerplateRemover:
+        """Learn boilerplate lines from a corpus."""
+        doc_lines = [_lines(a.text) for a in articles]
+        shingles = [np.unique(shingle_hashes(word_hashes(t.words), 3)) for t in tokens]
+        line_docs: dict[str, list[int]] = defaultdict(list)
+        line_words: dict[str, int] = {}
+        for i, lines in enumerate(doc_lines):
+            for folded in dict.fromkeys(ln.folded for ln in lines):
+                line_docs[folded].append(i)
+        for ln_list in doc_lines:
+            for ln in ln_list:
+                line_words[ln.folded] = ln.words
+        # Order documents by content, not name, so sampling does not depend on file names.
+        order_key = [hashlib.blake2b(a.text.encode("utf-8", "replace"), digest_size=8).digest() for a in articles]
+        cache: dict[tuple[int, int], float] = {}
+        learned = set()
+        for folded, docs in line_docs.items():
+            if len(docs) < max(self.min_docs, _witnesses_needed(line_words[folded])):
+                continue
+            docs = sorted(docs, key=order_key.__getitem__)
+            pairs = list(zip(docs, docs[1:], strict=False))[:_PAIRS_SAMPLED]
+            scores = [_relatedness(shingles, a, b, cache) for a, b in pairs]
+            if float(np.median(scores)) <= self.max_relatedness:
+                learned.add(folded)
+        self.boilerplate_lines_ = learned
+        return self
+
+    def transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
+        """Mark boilerplate and credits on each article; returns one Document each."""
+        learned = getattr(self, "boilerplate_lines_", set())
+        documents = []
+        for article, toks in zip(articles, tokens, strict=True):
+            lines = _lines(article.text)
+            spans = _builtin_spans(article.text, lines) if self.builtin else []
+            covered = {(s.start, s.end) for s in spans}
+            for line in lines:
+                if line.folded in learned and (line.start, line.end) not in covered:
+                    spans.append(Span(line.start, line.end, article.text[line.start : line.end], "learned"))
+            spans.sort(key=lambda s: (s.start, s.end))
+            credits, bylines = find_credits(article.text)
+            documents.append(
+                Document(
+                    article=article,
+                    tokens=toks,
+                    content=_content_indices(toks, spans),
+                    boilerplate=tuple(spans),
+                    credits=credits,
+                    bylines=bylines,
+                    fingerprint=hashlib.blake2b(
+                        " ".join(toks.words).encode("utf-8"), digest_size=8
+                    ).hexdigest(),
+                )
+            )
+        return documents
+
+    def fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
+        """Equivalent to ``fit(articles, tokens).transform(articles, tokens)``."""
+        return self.fit(articles, tokens).transform(articles, tokens)
+
+
+def _witnesses_needed(words: int) -> int:
+    if words <= _SHORT_LINE_WORDS:
+        return 2
+    return 3 if words <= _LONG_LINE_WORDS else 4
+
+
+def _relatedness(shingles: list[np.ndarray], a: int, b: int, cache: dict) -> float:
+    key = (a, b) if a < b else (b, a)
+    if key not in cache:
+        sa, sb = shingles[a], shingles[b]
+        smaller = min(len(sa), len(sb))
+        shared = len(np.intersect1d(sa, sb, assume_unique=True))
+        cache[key] = shared / smaller if smaller else 1.0
+    return cache[key]
+
+
+def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:
+    keep = np.ones(len(tokens), dtype=bool)
+    for span in spans:
+        lo = np.searchsorted(tokens.starts, span.start, side="left")
+        hi = np.searchsorted(tokens.starts, span.end, side="left")
+        keep[lo:hi] = False
+    return np.flatnonzero(keep)

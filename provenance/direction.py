@@ -1,0 +1,354 @@
+"""Stage 6, relation and direction: Alignment -> PairEvidence (is it a copy, which way, how).
+
+For each aligned pair this stage decides whether the shared text amounts to
+copying (not just a shared quotation or a shared topic), measures the
+asymmetric signals that tell the source from the copy, and names the
+relation.  Every signal is recorded as :class:`~provenance.model.Evidence`
+with its weight in log-odds, positive when it favours ``a`` as the source.
+
+Signals, and why they point the way they do:
+
+* tail truncation: copies are cut from the bottom, sources rarely grow a
+  matching tail afterwards;
+* spin and noise: a spinner swaps common words for rarer synonyms and OCR
+  turns words into non-words; the side with the rarer words is the copy;
+* page furniture: wire copy arrives bare, a reprint wears its outlet's page;
+* added lead: an editor writes a new first paragraph over wire copy;
+* dates: a source is published before its copies.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
+
+from .model import Alignment, Document, Evidence
+from .normalise import gap_signature
+
+__all__ = [
+    "PairEvidence",
+    "assess_pair",
+    "classify_relation",
+    "reading_agreement",
+    "MIN_LINK_WORDS_DEFAULT",
+    "MIN_LINK_SHARE_DEFAULT",
+    "DirectionModel",
+]
+
+#: Fewest shared words (outside quotations) for two documents to be linked.
+MIN_LINK_WORDS_DEFAULT = 25
+#: Fewest shared words as a share of the shorter document.
+MIN_LINK_SHARE_DEFAULT = 0.15
+# A word replaced by one at least this much rarer (Zipf scale) is a spin or noise trace.
+_RARER_BY = 0.8
+# Character similarity above which a replacement is a misspelling or OCR error, not a synonym.
+_NOISE_SIMILARITY = 70.0
+_QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
+
+
+@dataclass(frozen=True)
+class DirectionModel:
+    """Weights of the direction signals (log-odds per unit of each feature).
+
+    Defaults are the fit shipped in ``provenance/data/direction.json``
+    (logistic regression on simulated syndication, see benchmarks/).
+    """
+
+    tail: float = 4.0
+    head: float = 1.0
+    spin: float = 1.2
+    noise: float = 0.8
+    furniture: float = 0.8
+    date: float = 3.0
+    length: float = 0.3
+
+    @classmethod
+    def load(cls) -> DirectionModel:
+        try:
+            text = resources.files("provenance").joinpath("data/direction.json").read_text()
+        except (FileNotFoundError, OSError):
+            return cls()
+        return cls(**json.loads(text)["weights"])
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Everything the lineage stage needs to know about one aligned pair.
+
+    ``forward`` is the log-odds that ``a`` is the source of ``b`` rather than
+    the other way round; ``evidence`` explains it.
+    """
+
+    a: int
+    b: int
+    linked: bool
+    shared_words: int
+    a_coverage: float
+    b_coverage: float
+    forward: float
+    evidence: tuple[Evidence, ...]
+    rarer_in_a: int
+    rarer_in_b: int
+    features: tuple[float, ...]
+
+
+@lru_cache(maxsize=1 << 18)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
+
+
+def quoted_mask(doc: Document) -> np.ndarray:
+    """True for content words that sit inside quotation marks."""
+    text = doc.article.text
+    starts = doc.tokens.starts[doc.content]
+    mask = np.zeros(len(starts), dtype=bool)
+    for match in _QUOTED.finditer(text):
+        lo = np.searchsorted(starts, match.start(1), side="left")
+        hi = np.searchsorted(starts, match.end(1), side="left")
+        mask[lo:hi] = True
+    return mask
+
+
+def _edges_unmatched(match: np.ndarray) -> tuple[float, float]:
+    """Share of words before the first and after the last matched word."""
+    hits = np.flatnonzero(match >= 0)
+    n = max(1, len(match))
+    if len(hits) == 0:
+        return 1.0, 1.0
+    return hits[0] / n, (len(match) - 1 - hits[-1]) / n
+
+
+def _count_traces(alignment: Alignment) -> tuple[int, int, int, int, list[tuple[str, str]]]:
+    """Spin and noise traces: (rarer synonyms in a, in b, noisy words in a, in b, examples)."""
+    rarer_a = rarer_b = noisy_a = noisy_b = 0
+    examples: list[tuple[str, str]] = []
+    for sub in alignment.substitutions:
+        wa, wb = sub.a_word, sub.b_word
+        if wa.isdigit() or wb.isdigit():
+            continue
+        za, zb = _zipf(wa), _zipf(wb)
+        if fuzz.ratio(wa, wb) >= _NOISE_SIMILARITY:
+            if za - zb >= _RARER_BY and zb < 2.0:
+                noisy_b += 1
+            elif zb - za >= _RARER_BY and za < 2.0:
+                noisy_a += 1
+            continue
+        if za - zb >= _RARER_BY and zb >= 1.0:
+            rarer_b += 1
+            examples.append((wa, wb))
+        elif zb - za >= _RARER_BY and za >= 1.0:
+            rarer_a += 1
+            examples.append((wb, wa))
+    return rarer_a, rarer_b, noisy_a, noisy_b, examples
+
+
+def _furniture_share(doc: Document) -> float:
+    return 1.0 - len(doc.content) / max(1, len(doc.tokens))
+
+
+def _date(doc: Document) -> datetime | None:
+    value = doc.article.published
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None)
+
+
+def assess_pair(
+    doc_a: Document,
+    doc_b: Document,
+    alignment: Alignment,
+    *,
+    model: DirectionModel | None = None,
+    min_link_words: int = MIN_LINK_WORDS_DEFAULT,
+    min_link_share: float = MIN_LINK_SHARE_DEFAULT,
+) -> PairEvidence:
+    """Decide whether an aligned pair is a copy relation and which side is the source.
+
+    Parameters
+    ----------
+    doc_a, doc_b : Document
+        The pair, as aligned.
+    alignment : Alignment
+        Their alignment (from :class:`~provenance.align.Aligner`).
+    model : DirectionModel, optional
+        Signal weights; the shipped fit by default.
+    min_link_words : int, default=25
+        Fewest shared words outside quotations for a link.
+    min_link_share : float, default=0.15
+        Fewest shared words as a share of the shorter document.
+
+    Returns
+    -------
+    PairEvidence
+    """
+    model = model or _default_model()
+    shared = alignment.shared_words
+    outside_quotes = int(((alignment.a_match >= 0) & ~quoted_mask(doc_a)).sum())
+    shorter = max(1, min(len(alignment.a_match), len(alignment.b_match)))
+    linked = outside_quotes >= min_link_words and shared / shorter >= min_link_share
+
+    head_a, tail_a = _edges_unmatched(alignment.a_match)
+    head_b, tail_b = _edges_unmatched(alignment.b_match)
+    rarer_a, rarer_b, noisy_a, noisy_b, examples = _count_traces(alignment)
+    date_a, date_b = _date(doc_a), _date(doc_b)
+    date_sign = 0.0
+    if date_a and date_b and date_a != date_b:
+        date_sign = 1.0 if date_a < date_b else -1.0
+    furniture = _furniture_share(doc_b) - _furniture_share(doc_a)
+    features = (
+        tail_a - tail_b,
+        head_b - head_a,
+        _signed_log(rarer_b - rarer_a),
+        _signed_log(noisy_b - noisy_a),
+        float(np.sign(furniture)) if abs(furniture) > 0.02 else 0.0,
+        date_sign,
+        math.log(max(1, len(alignment.a_match)) / max(1, len(alignment.b_match))),
+    )
+    weights = (model.tail, model.head, model.spin, model.noise, model.furniture, model.date, model.length)
+    evidence = _describe(features, weights, alignment, rarer_a, rarer_b, noisy_a, noisy_b,
+                         examples, tail_a, tail_b, head_a, head_b)
+    forward = float(sum(w * f for w, f in zip(weights, features, strict=True)))
+    return PairEvidence(
+        a=alignment.a,
+        b=alignment.b,
+        linked=linked,
+        shared_words=shared,
+        a_coverage=alignment.a_coverage,
+        b_coverage=alignment.b_coverage,
+        forward=forward,
+        evidence=evidence,
+        rarer_in_a=rarer_a + noisy_a,
+        rarer_in_b=rarer_b + noisy_b,
+        features=features,
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> DirectionModel:
+    return DirectionModel.load()
+
+
+def _signed_log(x: int) -> float:
+    return math.copysign(math.log1p(abs(x)), x)
+
+
+def _describe(features, weights, alignment, rarer_a, rarer_b, noisy_a, noisy_b, examples,
+              tail_a, tail_b, head_a, head_b) -> tuple[Evidence, ...]:
+    """Evidence in plain words, each with its weight for 'a is the source'."""
+    out = [
+        Evidence(
+            "containment",
+            0.0,
+            f"shares {alignment.shared_words} words: {alignment.a_coverage:.0%} of the first text "
+            f"and {alignment.b_coverage:.0%} of the second, page furniture excluded",
+        )
+    ]
+    names = ("tail", "head", "spin", "noise", "furniture", "date", "length")
+    details = {
+        "tail": f"one text stops early: {max(tail_a, tail_b):.0%} of the longer one's end is missing "
+        "from the other (copies are cut from the bottom)",
+        "head": f"one text has {max(head_a, head_b):.0%} unshared words before the shared text "
+        "(a new lead written over copied text)",
+        "spin": f"replaces {max(rarer_a, rarer_b)} common words with rarer synonyms: "
+        + ", ".join(f"{x}→{y}" for x, y in examples[:5]),
+        "noise": f"{max(noisy_a, noisy_b)} words garbled (OCR or typing errors) on one side only",
+        "furniture": "one text is wrapped in more page furniture (wire copy arrives bare)",
+        "date": "published earlier (metadata)",
+        "length": "length difference",
+    }
+    for name, feat, weight in zip(names, features, weights, strict=True):
+        contribution = weight * feat
+        if abs(contribution) >= 0.05 and name != "length":
+            out.append(Evidence(name, round(contribution, 3), details[name]))
+    return tuple(out)
+
+
+def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) -> tuple[np.ndarray, np.ndarray]:
+    """Where the two texts read the same, word by word, typography included.
+
+    Two aligned words agree when their original spelling (case, apostrophes)
+    and the punctuation before them (quotes, dashes) are identical.  These
+    small traces are what tell sibling copies from parent and child.
+
+    Returns
+    -------
+    agree_a, agree_b : ndarray of bool
+        Per content word of ``doc_a`` (resp. ``doc_b``).
+    """
+    agree_a = np.zeros(len(alignment.a_match), dtype=bool)
+    agree_b = np.zeros(len(alignment.b_match), dtype=bool)
+    ia = np.flatnonzero(alignment.a_match >= 0)
+    ib = alignment.a_match[ia]
+    surface_a = _surfaces(doc_a, ia)
+    surface_b = _surfaces(doc_b, ib)
+    same = np.fromiter((x == y for x, y in zip(surface_a, surface_b, strict=True)), dtype=bool, count=len(ia))
+    agree_a[ia] = same
+    agree_b[ib] = same
+    return agree_a, agree_b
+
+
+def _surfaces(doc: Document, content_positions: np.ndarray) -> list[tuple[str, str]]:
+    text = doc.article.text
+    tok = doc.content[content_positions]
+    starts, ends = doc.tokens.starts, doc.tokens.ends
+    out = []
+    for t in tok.tolist():
+        prev_end = int(ends[t - 1]) if t > 0 else max(0, int(starts[t]) - 3)
+        gap = text[max(prev_end, int(starts[t]) - 12) : int(starts[t])]
+        out.append((text[int(starts[t]) : int(ends[t])], gap_signature(gap)))
+    return out
+
+
+def classify_relation(coverage_parent: float, coverage_child: float, tail_parent: float,
+                      spin_traces: int, substitutions: int, shared: int) -> str:
+    """Name the relation of a child to its parent.
+
+    Parameters
+    ----------
+    coverage_parent : float
+        Share of the parent's content words found in the child.
+    coverage_child : float
+        Share of the child's content words found in the parent.
+    tail_parent : float
+        Share of the parent's words after the last shared word.
+    spin_traces : int
+        Words the child replaced with rarer synonyms.
+    substitutions : int
+        All one-for-one word replacements between them.
+    shared : int
+        Shared words.
+
+    Returns
+    -------
+    str
+        One of reprint, trimmed, edited, spun, partial.
+
+    Examples
+    --------
+    >>> classify_relation(0.99, 0.98, 0.0, 0, 1, 400)
+    'reprint'
+    >>> classify_relation(0.55, 0.97, 0.44, 0, 0, 220)
+    'trimmed'
+    """
+    if coverage_child < 0.6 and coverage_parent < 0.9:
+        return "partial"
+    if spin_traces >= 4 and spin_traces >= 0.03 * shared:
+        return "spun"
+    if coverage_parent >= 0.95 and coverage_child >= 0.95 and substitutions <= 0.02 * max(1, shared):
+        return "reprint"
+    if coverage_parent < 0.9 and coverage_child >= 0.85 and tail_parent >= 0.5 * (1 - coverage_parent):
+        return "trimmed"
+    return "edited"

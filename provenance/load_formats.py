@@ -1,0 +1,632 @@
+"""Format readers for the load stage: record files, HTML pages, .docx drafts, dates.
+
+Helpers of :mod:`provenance.load` (not part of the public API): each takes
+decoded text (or raw bytes for .docx) and returns plain values; the loader
+turns them into :class:`~provenance.model.Article` objects and warnings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .errors import InputError
+
+__all__ = [
+    "FURNITURE_MAX_ITEMS",
+    "FURNITURE_MAX_CHARS",
+    "TITLE_MAX_WORDS",
+    "TITLE_MAX_CHARS",
+    "HTML_DEPTH_MAX",
+    "Record",
+    "HtmlPage",
+    "parse_date",
+    "plain_title",
+    "parse_records",
+    "extract_html",
+    "read_docx",
+]
+
+#: At most this many furniture strings are kept per HTML page.
+FURNITURE_MAX_ITEMS = 50
+#: Furniture strings longer than this are cut (with a trailing ellipsis).
+FURNITURE_MAX_CHARS = 200
+#: A first line is a title only if it has at most this many words ...
+TITLE_MAX_WORDS = 20
+#: ... and at most this many characters.
+TITLE_MAX_CHARS = 200
+#: Deeper nesting of block containers is flattened before parsing (the HTML
+#: tree builder is quadratic in that depth; real pages stay far below it).
+HTML_DEPTH_MAX = 1000
+
+_ID_KEYS = ("id",)
+_TEXT_KEYS = ("text", "body", "content")
+_TITLE_KEYS = ("title", "headline")
+_DATE_KEYS = ("date", "published", "retrieved")
+_OUTLET_KEYS = ("outlet", "source", "publisher")
+_URL_KEYS = ("url",)
+_LIST_KEYS = ("articles", "documents", "records")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    name: n for n, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
+_TIME = (
+    r"(?:[\sT,]+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:[.,]\d+)?"
+    r"\s*(?P<ampm>[ap]\.?m\.?)?)?\s*(?:(?P<utc>utc|gmt|z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2}))?"
+)
+_WEEKDAY = r"(?:[a-z]{3,9}\.?,?\s+)?"
+_DMY_RE = re.compile(
+    rf"{_WEEKDAY}(?P<d>\d{{1,2}})[-\s./]+(?P<mon>[a-z]{{3,9}})\.?[-\s.,/]+(?P<y>\d{{4}}){_TIME}",
+    re.IGNORECASE,
+)
+_MDY_RE = re.compile(
+    rf"{_WEEKDAY}(?P<mon>[a-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TIME}",
+    re.IGNORECASE,
+)
+_YMD_SLASH_RE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(.*)", re.DOTALL)
+_DATE_ONLY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EPOCH_MAX = 4_102_444_800  # 2100-01-01 in seconds
+
+
+def parse_date(value: Any) -> str | None:
+    """Return ``value`` as an ISO 8601 string, or None when it cannot be parsed.
+
+    Accepts ISO 8601, RFC 2822, day-month-year and month-day-year forms with
+    English month names (``"26-FEB-1987 15:01:01.79"`` gives
+    ``"1987-02-26T15:01:01"``), and epoch seconds or milliseconds as numbers.
+    Fractions of seconds are dropped; a time zone is kept when given.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return _from_epoch(float(value))
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > 100:
+        return None
+    for parse in (_from_iso, _from_named_month, _from_rfc2822):
+        result = parse(text)
+        if result is not None:
+            return result
+    return None
+
+
+def _from_epoch(seconds: float) -> str | None:
+    if seconds > _EPOCH_MAX:
+        seconds /= 1000.0
+    if not 0 < seconds < _EPOCH_MAX:
+        return None
+    return _iso(datetime.fromtimestamp(int(seconds), UTC))
+
+
+def _from_iso(text: str) -> str | None:
+    slash = _YMD_SLASH_RE.fullmatch(text)
+    if slash:
+        year, month, day, rest = slash.groups()
+        text = f"{year}-{int(month):02d}-{int(day):02d}{rest}"
+    try:
+        if _DATE_ONLY_RE.fullmatch(text):
+            return date.fromisoformat(text).isoformat()
+        return _iso(datetime.fromisoformat(text))
+    except ValueError:
+        return None
+
+
+def _from_named_month(text: str) -> str | None:
+    match = _DMY_RE.fullmatch(text) or _MDY_RE.fullmatch(text)
+    if not match:
+        return None
+    month = _MONTHS.get(match["mon"][:3].lower())
+    if month is None:
+        return None
+    try:
+        day = date(int(match["y"]), month, int(match["d"]))
+        if match["h"] is None:
+            return day.isoformat()
+        hour = int(match["h"])
+        ampm = (match["ampm"] or "").lower()
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+        tzinfo = None
+        if match["utc"]:
+            tzinfo = UTC
+        elif match["oh"]:
+            sign = -1 if match["oh"].startswith("-") else 1
+            offset = timedelta(hours=int(match["oh"][1:]), minutes=int(match["om"]))
+            tzinfo = timezone(sign * offset)
+        clock = time(hour, int(match["mi"]), int(match["s"] or 0))
+        moment = datetime.combine(day, clock, tzinfo)
+    except ValueError:
+        return None
+    return _iso(moment)
+
+
+def _from_rfc2822(text: str) -> str | None:
+    try:
+        return _iso(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def plain_title(text: str, *, markdown: bool = False) -> str | None:
+    """Return the first non-empty line of ``text`` when it looks like a headline.
+
+    A headline has at most ``TITLE_MAX_WORDS`` words and ``TITLE_MAX_CHARS``
+    characters and does not end with a full stop.  With ``markdown`` a
+    leading ``#`` heading marker is removed.
+    """
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else min(len(text), start + TITLE_MAX_CHARS * 4)].strip()
+    if markdown:
+        line = line.lstrip("#").strip()
+    if not line or len(line) > TITLE_MAX_CHARS or line.endswith((".", "。")):
+        return None
+    if len(line.split()) > TITLE_MAX_WORDS:
+        return None
+    return line
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Record:
+    """Fields of one record of a JSON, JSON Lines or CSV file.
+
+    ``number`` is the line (JSONL, CSV) or the 1-based position (JSON) of the
+    record, None for a .json file holding a single object; ``where`` names the
+    file and that number for warnings.
+    """
+
+    number: int | None
+    where: str
+    id: str | None
+    text: str
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
+def parse_records(text: str, kind: str, name: str) -> tuple[list[Record], list[str]]:
+    """Parse a decoded record file.
+
+    Parameters
+    ----------
+    text : str
+        Decoded file content (newlines already normalised to ``\\n``).
+    kind : {"json", "jsonl", "csv"}
+        Format, from the file suffix.
+    name : str
+        File name used in warnings.
+
+    Returns
+    -------
+    records : list of Record
+        The usable records, in file order.
+    warnings : list of str
+        One line per skipped record (``"skipped data.jsonl:7: invalid JSON (...)"``)
+        or for the whole file (``"skipped data.json: invalid JSON (...)"``).
+    """
+    if kind == "csv":
+        items = _csv_items(text, name)
+    elif kind == "jsonl" and not text.lstrip().startswith("["):
+        items = _jsonl_items(text, name)
+    else:
+        items = _json_items(text, name)
+    records: list[Record] = []
+    warnings: list[str] = []
+    for number, where, obj in items:
+        if isinstance(obj, str):
+            warnings.append(obj)
+            continue
+        record = _record(obj, number, where)
+        if isinstance(record, str):
+            warnings.append(record)
+        else:
+            records.append(record)
+    return records, warnings
+
+
+_Item = tuple[int | None, str, Mapping[str, Any] | str]
+
+
+def _json_items(text: str, name: str) -> Iterator[_Item]:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data":
+            yield from _jsonl_items(text, name)  # JSON Lines saved as .json
+            return
+        yield None, name, f"skipped {name}: invalid JSON ({_json_error(exc)})"
+        return
+    if isinstance(data, dict):
+        listed = next((data[k] for k in _LIST_KEYS if isinstance(data.get(k), list)), None)
+        if listed is None:
+            yield None, name, data
+            return
+        data = listed
+    if not isinstance(data, list):
+        yield None, name, f"skipped {name}: expected a JSON object or a list of objects"
+        return
+    for index, obj in enumerate(data, start=1):
+        where = f"{name} record {index}"
+        if isinstance(obj, dict):
+            yield index, where, obj
+        else:
+            yield index, where, f"skipped {where}: not a JSON object"
+
+
+def _jsonl_items(text: str, name: str) -> Iterator[_Item]:
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            yield lineno, where, f"skipped {where}: invalid JSON ({_json_error(exc, False)})"
+            continue
+        if isinstance(obj, dict):
+            yield lineno, where, obj
+        else:
+            yield lineno, where, f"skipped {where}: not a JSON object"
+
+
+def _json_error(exc: Exception, with_line: bool = True) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        if with_line:
+            return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        return f"{exc.msg} at column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)
+
+
+def _csv_items(text: str, name: str) -> Iterator[_Item]:
+    header_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, min(len(text) + 1, 2**31 - 1)))
+    try:
+        yield from _csv_rows(reader, name)
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _csv_rows(reader: Any, name: str) -> Iterator[_Item]:
+    header: list[str] | None = None
+    previous = 0
+    while True:
+        start = previous + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            where = f"{name}:{start}"
+            if reader.line_num == previous:
+                yield start, where, f"skipped {where} and the rest: malformed CSV ({exc})"
+                break
+            previous = reader.line_num
+            yield start, where, f"skipped {where}: malformed CSV ({exc})"
+            continue
+        previous = reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [cell.strip().lower() for cell in row]
+            if not any(key in header for key in _TEXT_KEYS):
+                expected = ", ".join(_TEXT_KEYS)
+                yield None, name, f"skipped {name}: no text column (expected one of {expected})"
+                return
+            continue
+        where = f"{name}:{start}"
+        if len(row) != len(header):
+            problem = f"expected {len(header)} fields, found {len(row)}"
+            yield start, where, f"skipped {where}: malformed CSV row ({problem})"
+            continue
+        yield start, where, dict(zip(header, row, strict=True))
+
+
+def _record(obj: Mapping[str, Any], number: int | None, where: str) -> Record | str:
+    fields = {key.lower(): value for key, value in obj.items() if isinstance(key, str)}
+    text = _first(fields, _TEXT_KEYS)
+    if isinstance(text, list) and all(isinstance(part, str) for part in text):
+        text = "\n\n".join(text)
+    if text is None:
+        return f"skipped {where}: no text field (expected one of {', '.join(_TEXT_KEYS)})"
+    if not isinstance(text, str):
+        return f"skipped {where}: text is not a string"
+    if not text.strip():
+        return f"skipped {where}: empty text"
+    published = None
+    for key in _DATE_KEYS:
+        published = parse_date(fields.get(key))
+        if published is not None:
+            break
+    return Record(
+        number=number,
+        where=where,
+        id=_scalar(_first(fields, _ID_KEYS)),
+        text=_clean(text.replace("\r\n", "\n").replace("\r", "\n")),
+        title=_scalar(_first(fields, _TITLE_KEYS)),
+        published=published,
+        outlet=_scalar(_first(fields, _OUTLET_KEYS), nested="name"),
+        url=_scalar(_first(fields, _URL_KEYS)),
+    )
+
+
+def _first(fields: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value = fields.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _scalar(value: Any, nested: str | None = None) -> str | None:
+    if nested and isinstance(value, dict):
+        value = value.get(nested)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = _clean(str(value)).strip()
+    return text or None
+
+
+def _clean(text: str) -> str:
+    """Replace lone surrogates (from ``\\ud800``-style JSON escapes) by U+FFFD."""
+    return _SURROGATE_RE.sub("\ufffd", text) if _SURROGATE_RE.search(text) else text
+
+
+# --------------------------------------------------------------------------- HTML
+
+_DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head"})
+_FURNITURE_TAGS = ("nav", "header", "footer", "aside")
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption center dd details dialog div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li "
+    "main menu nav ol p pre section summary table tbody tfoot thead tr ul".split()
+)
+_CELL_TAGS = frozenset({"td", "th"})
+_CONTAINER_TAGS = (
+    "address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption"
+    "|figure|footer|header|hgroup|main|menu|nav|ol|section|summary|ul"
+)
+_CONTAINER_RE = re.compile(rf"<(/?)({_CONTAINER_TAGS})(?=[\s/>])", re.IGNORECASE)
+_CONTAINER_TAG_RE = re.compile(rf"</?(?:{_CONTAINER_TAGS})(?=[\s/>])[^>]*>", re.IGNORECASE)
+_HTML_SPACE_RE = re.compile(r"[ \t\n\r\f]+")
+_BREAK = object()
+
+
+class _Pre(str):
+    """Text from inside ``<pre>``: its spacing is kept."""
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """Text and metadata extracted from one HTML page."""
+
+    text: str
+    title: str | None
+    published: str | None
+    outlet: str | None
+    url: str | None
+    furniture: tuple[str, ...]
+
+
+def extract_html(html: str) -> HtmlPage:
+    """Extract the main text, metadata and page furniture of an HTML page.
+
+    The main element is the longest ``<article>``, else ``<main>``, else
+    ``<body>``; its blocks are joined by blank lines.  Scripts, styles and
+    similar are dropped.  Blocks outside the main element (and ``nav``,
+    ``header``, ``footer``, ``aside`` when the main element is ``<body>``)
+    become furniture.  Never raises on malformed markup.
+    """
+    tree = LexborHTMLParser(_flatten_deep_nesting(html))
+    body = tree.body or tree.root
+    articles = tree.css("article")
+    if articles:
+        main = max(articles, key=lambda node: len(node.text(deep=True)))
+    else:
+        main = tree.css_first("main") or body
+    if main is None:
+        return HtmlPage("", _title(tree), None, None, None, ())
+    if body is not None and main.mem_id == body.mem_id:
+        text_blocks = _blocks(main, skip=frozenset(_FURNITURE_TAGS))
+        furniture = [b for node in body.css(", ".join(_FURNITURE_TAGS)) for b in _blocks(node)]
+    else:
+        text_blocks = _blocks(main)
+        furniture = _blocks(body, skip_id=main.mem_id) if body is not None else []
+    return HtmlPage(
+        text="\n\n".join(text_blocks),
+        title=_title(tree),
+        published=_published(tree, main),
+        outlet=_attr(tree, 'meta[property="og:site_name"]', "content"),
+        url=_attr(tree, 'link[rel~="canonical"]', "href")
+        or _attr(tree, 'meta[property="og:url"]', "content"),
+        furniture=_furniture(furniture),
+    )
+
+
+def _flatten_deep_nesting(html: str) -> str:
+    """Replace block-container tags by ``<br>`` when they nest deeper than HTML_DEPTH_MAX."""
+    lowered = html.lower()
+    opened = sum(lowered.count("<" + tag) for tag in _CONTAINER_TAGS.split("|"))
+    if opened <= HTML_DEPTH_MAX:
+        return html
+    depth = deepest = 0
+    for match in _CONTAINER_RE.finditer(html):
+        depth = max(0, depth - 1) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    if deepest <= HTML_DEPTH_MAX:
+        return html
+    return _CONTAINER_TAG_RE.sub("<br>", html)
+
+
+def _blocks(
+    root: LexborNode, *, skip: frozenset[str] = frozenset(), skip_id: int | None = None
+) -> list[str]:
+    """Text of the block elements under ``root``, one string per block, in document order."""
+    blocks: list[str] = []
+    parts: list[Any] = []
+    pre_depth = 0
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        tag = node.tag
+        if leaving:
+            if tag == "pre":
+                pre_depth -= 1
+            if tag in _CELL_TAGS:
+                parts.append(" ")
+            elif tag in _BLOCK_TAGS:
+                _flush(parts, blocks)
+            continue
+        if tag == "-text":
+            content = node.text_content or ""
+            parts.append(_Pre(content) if pre_depth else _HTML_SPACE_RE.sub(" ", content))
+            continue
+        if tag in _DROP_TAGS or tag in skip or not tag or tag.startswith("-"):
+            continue
+        if skip_id is not None and node.mem_id == skip_id:
+            continue
+        if tag == "br":
+            parts.append(_BREAK)
+            continue
+        if tag in _BLOCK_TAGS:
+            _flush(parts, blocks)
+        if tag == "pre":
+            pre_depth += 1
+        stack.append((node, True))
+        children = list(node.iter(include_text=True))
+        stack.extend((child, False) for child in reversed(children))
+    _flush(parts, blocks)
+    return blocks
+
+
+def _flush(parts: list[Any], blocks: list[str]) -> None:
+    if not parts:
+        return
+    keep_indent = any(isinstance(part, _Pre) for part in parts)
+    text = "".join("\n" if part is _BREAK else part for part in parts)
+    parts.clear()
+    lines = [line.rstrip() if keep_indent else line.strip(" ") for line in text.split("\n")]
+    block = "\n".join(line for line in lines if line.strip())
+    block = block.rstrip() if keep_indent else block.strip()
+    if block:
+        blocks.append(block)
+
+
+def _furniture(blocks: list[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for block in blocks:
+        line = _HTML_SPACE_RE.sub(" ", block).strip()
+        if len(line) > FURNITURE_MAX_CHARS:
+            line = line[: FURNITURE_MAX_CHARS - 1].rstrip() + "\u2026"
+        if line:
+            seen.setdefault(line, None)
+        if len(seen) >= FURNITURE_MAX_ITEMS:
+            break
+    return tuple(seen)
+
+
+def _title(tree: LexborHTMLParser) -> str | None:
+    for selector in ("head title", "title", "h1"):
+        node = tree.css_first(selector)
+        if node is not None:
+            text = _HTML_SPACE_RE.sub(" ", node.text(deep=True)).strip()
+            if text:
+                return text
+    return None
+
+
+def _published(tree: LexborHTMLParser, main: LexborNode) -> str | None:
+    candidates = [
+        _attr(tree, 'meta[property="article:published_time"]', "content"),
+        _attr(main, "time[datetime]", "datetime"),
+        _attr(tree, "time[datetime]", "datetime"),
+        _attr(tree, 'meta[name="date"]', "content"),
+    ]
+    for value in candidates:
+        parsed = parse_date(value)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _attr(root: LexborHTMLParser | LexborNode, selector: str, name: str) -> str | None:
+    node = root.css_first(selector)
+    if node is None:
+        return None
+    value = (node.attributes.get(name) or "").strip()
+    return value or None
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def read_docx(data: bytes, name: str) -> tuple[str, str | None]:
+    """Return the text (paragraphs and table rows joined by blank lines) and title of a .docx.
+
+    Raises
+    ------
+    InputError
+        When ``data`` is not a readable .docx file.
+    """
+    from docx import Document  # imported here: only drafts need python-docx
+    from docx.table import Table
+
+    try:
+        document = Document(io.BytesIO(data))
+        blocks: list[str] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                blocks.extend(_table_rows(item))
+            elif item.text.strip():
+                blocks.append(item.text)
+        title = (document.core_properties.title or "").strip() or None
+    except Exception as exc:  # python-docx raises many types for broken packages
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise InputError(f"cannot read {name} as .docx: {detail}") from exc
+    text = "\n\n".join(blocks)
+    return text, title or plain_title(text)
+
+
+def _table_rows(table: Any) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            value = cell.text.strip()
+            if value and (not cells or cells[-1] != value):
+                cells.append(value)
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows

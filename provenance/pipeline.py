@@ -1,0 +1,203 @@
+"""The tracer: load -> normalise -> boilerplate -> candidates -> align -> direction -> lineage.
+
+:func:`trace` composes the stages; each stage can be replaced by passing
+another object with the same method (``boilerplate=``, ``aligner=``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from typing import Any
+
+import networkx as nx
+
+from .align import Aligner
+from .boilerplate import BoilerplateRemover
+from .calibration import Calibration
+from .candidates import MAX_CANDIDATES_DEFAULT, MAX_DF_DEFAULT, MIN_SHARED_DEFAULT, find_candidates
+from .direction import (
+    MIN_LINK_SHARE_DEFAULT,
+    MIN_LINK_WORDS_DEFAULT,
+    DirectionModel,
+    PairEvidence,
+    assess_pair,
+)
+from .errors import ConfigError
+from .lineage import CONFLICT_WEIGHT_DEFAULT, LINK_BIAS_DEFAULT, build_lineage
+from .load import MAX_FILE_SIZE_DEFAULT, load_articles
+from .model import Alignment, Article, Document, Lineage
+from .normalise import tokenize
+
+__all__ = ["trace", "trace_articles", "prepare_documents", "TraceOptions"]
+
+#: Families up to this size get every pair aligned (witnesses for the tree);
+#: larger ones use their candidate pairs only.
+FULL_ALIGNMENT_FAMILY_SIZE = 40
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TraceOptions:
+    """Tunable settings of a trace, with the defaults each stage defines."""
+
+    min_shared: int = MIN_SHARED_DEFAULT
+    max_df: int = MAX_DF_DEFAULT
+    max_candidates: int = MAX_CANDIDATES_DEFAULT
+    min_link_words: int = MIN_LINK_WORDS_DEFAULT
+    min_link_share: float = MIN_LINK_SHARE_DEFAULT
+    link_bias: float = LINK_BIAS_DEFAULT
+    conflict_weight: float = CONFLICT_WEIGHT_DEFAULT
+
+    def check(self) -> None:
+        """Raise ConfigError naming the first out-of-range option."""
+        if not 0.0 <= self.min_link_share <= 1.0:
+            raise ConfigError(
+                f"The 'min_link_share' option of trace must be a float in [0, 1]. Got {self.min_link_share!r} instead."
+            )
+        if self.min_link_words < 1:
+            raise ConfigError(
+                f"The 'min_link_words' option of trace must be an int >= 1. Got {self.min_link_words!r} instead."
+            )
+
+
+def prepare_documents(articles: Sequence[Article], boilerplate: BoilerplateRemover | None = None) -> list[Document]:
+    """Normalise articles and mark their boilerplate and credits (stages 2 and 3)."""
+    tokens = [tokenize(a.text) for a in articles]
+    remover = boilerplate or BoilerplateRemover()
+    return remover.fit_transform(articles, tokens)
+
+
+def trace(
+    paths: str | PathLike | Sequence[str | PathLike],
+    *,
+    max_file_size: int = MAX_FILE_SIZE_DEFAULT,
+    follow_symlinks: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+    **options: Any,
+) -> Lineage:
+    """Trace which article was copied from which in a folder or files.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Folders (searched recursively) and files (txt, md, html, json,
+        jsonl, csv).
+    max_file_size : int, default=20 MiB
+        Larger files are skipped with a warning.
+    follow_symlinks : bool, default=False
+        Follow symbolic links (loops are detected).
+    strict : bool, default=False
+        Turn load warnings into errors.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)``.
+    **options
+        Fields of :class:`TraceOptions` (``min_shared``, ``max_df``...).
+
+    Returns
+    -------
+    Lineage
+        Documents, edges, latent sources and families; ``.to_json()`` gives
+        the JSON contract.
+
+    Raises
+    ------
+    InputError
+        A path does not exist or no usable document was found.
+    ConfigError
+        An option is unknown or out of range.
+
+    Examples
+    --------
+    >>> lineage = trace("seeds")  # doctest: +SKIP
+    >>> [f.members for f in lineage.families]  # doctest: +SKIP
+    """
+    loaded = load_articles(paths, max_file_size=max_file_size, follow_symlinks=follow_symlinks, strict=strict)
+    lineage = trace_articles(loaded.articles, progress=progress, **options)
+    lineage.warnings = list(loaded.warnings)
+    return lineage
+
+
+def trace_articles(
+    articles: Sequence[Article],
+    *,
+    boilerplate: BoilerplateRemover | None = None,
+    aligner: Aligner | None = None,
+    direction_model: DirectionModel | None = None,
+    calibration: Calibration | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> Lineage:
+    """Trace lineage among already loaded articles (stages 2 to 7).
+
+    Parameters
+    ----------
+    articles : sequence of Article
+        The corpus; ids must be unique.
+    boilerplate, aligner, direction_model, calibration : optional
+        Replacement stage objects.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)``.
+    **options
+        Fields of :class:`TraceOptions`.
+
+    Returns
+    -------
+    Lineage
+    """
+    unknown = set(options) - set(TraceOptions.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"Unknown option(s) for trace: {', '.join(sorted(unknown))}.")
+    opts = TraceOptions(**options)
+    opts.check()
+    report = progress or (lambda stage, done, total: None)
+    # Order by content, not by name: results must not depend on file names.
+    report("normalise", 0, len(articles))
+    documents = prepare_documents(articles, boilerplate)
+    documents.sort(key=lambda d: (d.fingerprint, d.id))
+    report("candidates", 0, len(documents))
+    candidates = find_candidates(documents, min_shared=opts.min_shared, max_df=opts.max_df,
+                                 max_candidates=opts.max_candidates)
+    aligner = aligner or Aligner()
+    pairs = _assess(documents, [(c.a, c.b) for c in candidates], aligner, direction_model, opts, report)
+    _complete_families(documents, pairs, aligner, direction_model, opts, report)
+    report("lineage", 0, 1)
+    edges, latent, families = build_lineage(documents, pairs, link_bias=opts.link_bias,
+                                            conflict_weight=opts.conflict_weight, calibration=calibration)
+    report("lineage", 1, 1)
+    return Lineage(
+        documents=sorted(documents, key=lambda d: d.id),
+        edges=edges,
+        latent=latent,
+        families=families,
+        options={k: getattr(opts, k) for k in TraceOptions.__dataclass_fields__},
+    )
+
+
+def _assess(documents, index_pairs, aligner, model, opts, report) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:
+    out = {}
+    total = len(index_pairs)
+    for n, (i, j) in enumerate(index_pairs):
+        if n % 500 == 0:
+            report("align", n, total)
+        al = aligner.align(documents[i], documents[j], i, j)
+        ev = assess_pair(documents[i], documents[j], al, model=model,
+                         min_link_words=opts.min_link_words, min_link_share=opts.min_link_share)
+        out[(i, j)] = (ev, al)
+    report("align", total, total)
+    return out
+
+
+def _complete_families(documents, pairs, aligner, model, opts, report) -> None:
+    """Align every remaining pair inside small families: the tree needs them as witnesses."""
+    links = nx.Graph((i, j) for (i, j), (ev, _) in pairs.items() if ev.linked)
+    missing = []
+    for component in nx.connected_components(links):
+        if len(component) > FULL_ALIGNMENT_FAMILY_SIZE:
+            continue
+        members = sorted(component)
+        missing.extend((i, j) for k, i in enumerate(members) for j in members[k + 1:] if (i, j) not in pairs)
+    pairs.update(_assess(documents, missing, aligner, model, opts, report))

@@ -1,0 +1,516 @@
+"""HTML renderer: :class:`~provenance.model.Lineage` -> one self-contained HTML page.
+
+The page is built only from the ``Lineage`` object (no second analysis): this
+module turns it into plain view data (tree coordinates, text segments,
+timeline rows) and hands that to the Jinja2 templates in
+``provenance/render/templates`` with autoescaping on.  Every string taken from
+an article is escaped by Jinja2; element ids are derived by hashing, never
+from the article ids themselves.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+import jinja2
+
+from provenance.model import RELATIONS, Document, Edge, Evidence, Lineage
+
+__all__ = ["render_html", "MAX_BYTES_DEFAULT", "FOLD_WORDS_DEFAULT", "FOLD_KEEP_DEFAULT"]
+
+#: Size the report aims to stay under; side-by-side views are shortened past it.
+MAX_BYTES_DEFAULT = 9_500_000
+#: Identical runs inside a shared passage longer than this many words are collapsed.
+FOLD_WORDS_DEFAULT = 60
+#: Words left visible at each end of a collapsed run.
+FOLD_KEEP_DEFAULT = 15
+
+RELATION_HELP = {
+    "reprint": "copied almost word for word",
+    "trimmed": "copied, with parts cut",
+    "edited": "copied, with wording changed here and there",
+    "spun": "rewritten from the source, heavily reworded",
+    "partial": "only part of the text was reused",
+}
+
+# Side-by-side detail levels, most detailed first: (fold limit, words kept) for the
+# parent column's identical runs, or None when the texts are left out.
+_DETAIL = {"full": (FOLD_WORDS_DEFAULT, FOLD_KEEP_DEFAULT), "compact": (16, 4), "none": None}
+# Tree geometry, in SVG pixels.
+_NODE_W, _NODE_H, _H_GAP, _V_GAP, _MARGIN, _WRAP = 200, 46, 20, 76, 12, 5
+_WORD = re.compile(r"\S+")
+_PUNCT = "\"'“”‘’.,;:!?()[]{}«»—–-"
+_ENV: jinja2.Environment | None = None
+
+
+class Seg(NamedTuple):
+    """One piece of a text column: ``kind`` is plain, bp, same, del, ins, num, fold or gap."""
+
+    kind: str
+    text: str = ""
+    n: int = 0
+
+
+@dataclass
+class Ref:
+    """A link target: a document card or an unseen-source card."""
+
+    anchor: str
+    label: str
+    id: str
+    latent: bool = False
+    filter: str = ""
+
+
+@dataclass
+class Link:
+    """An edge seen from one end: the other end, the edge, its evidence rows."""
+
+    ref: Ref
+    edge: Edge
+    rel: str
+    evidence: list[tuple[Evidence, int]]
+
+
+@dataclass
+class Panel:
+    """View data of one document card."""
+
+    ref: Ref
+    doc: Document
+    parent: Link | None
+    children: list[Link]
+    parent_col: list[Seg] | None = None
+    child_col: list[Seg] | None = None
+    siblings: list[Ref] = field(default_factory=list)
+    omitted: bool = False
+
+
+def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
+    """Render a lineage as one self-contained HTML report.
+
+    Parameters
+    ----------
+    lineage : Lineage
+        Result of a trace; its documents carry the original texts.
+    max_bytes : int, default=MAX_BYTES_DEFAULT
+        Size the page aims to stay under.  Families are laid out largest first;
+        when the texts would not fit, the parent column of later side-by-side
+        views is shortened to the changed words, then the texts are left out.
+
+    Returns
+    -------
+    str
+        A complete HTML document (inline CSS and JS, no network access).
+
+    Raises
+    ------
+    TypeError
+        If ``lineage`` is not a :class:`~provenance.model.Lineage`.
+    """
+    if not isinstance(lineage, Lineage):
+        raise TypeError(f"render_html expects a Lineage, got {type(lineage).__name__} instead.")
+    docs = {d.id: d for d in lineage.documents}
+    kids: dict[str, list[Edge]] = {}
+    for edge in lineage.edges:
+        kids.setdefault(edge.parent, []).append(edge)
+    ctx = _Ctx(docs, {e.child: e for e in lineage.edges}, kids)
+    linked = {e.parent for e in lineage.edges} | {e.child for e in lineage.edges}
+
+    groups: list[list[str]] = []
+    grouped: set[str] = set()
+    for fam in lineage.families:
+        members = [m for m in dict.fromkeys(fam.members) if m not in grouped]
+        if linked.intersection(members):
+            groups.append(members)
+            grouped.update(members)
+    stray = sorted(i for i in linked if i in docs and i not in grouped)
+    if stray:
+        groups.append(stray)
+    groups.sort(key=lambda g: -len(g))
+
+    counts = Counter(e.relation for e in lineage.edges)
+    relations = [(r, counts.pop(r, 0), RELATION_HELP[r]) for r in RELATIONS]
+    relations += [(r, n, "") for r, n in sorted(counts.items())]
+    independents = [d for d in lineage.documents if d.id not in linked]
+    page = {
+        "summary": {
+            "documents": len(lineage.documents),
+            "families": len(groups),
+            "edges": len(lineage.edges),
+            "latent": len(lineage.latent),
+            "independents": len(independents),
+        },
+        "relations": relations,
+        "options": [(str(k), _option(v)) for k, v in sorted(lineage.options.items(), key=str)],
+        "warnings": [str(w) for w in lineage.warnings],
+        "independents": [(d, ctx.ref(d.id)) for d in independents],
+    }
+    env = _env()
+    template, macros = env.get_template("report.html"), env.get_template("macros.html").module
+    bare = [ctx.family(i + 1, g, "none") for i, g in enumerate(groups)]
+    sections = [macros.family(f) for f in bare]  # type: ignore[attr-defined]
+    base = len(template.render(page, families=bare, sections=sections, shortened=True).encode())
+    spare = max_bytes - base
+    shortened = False
+    for i, g in enumerate(groups):
+        for level in ("full", "compact"):
+            html = macros.family(ctx.family(i + 1, g, level))  # type: ignore[attr-defined]
+            extra = len(html.encode()) - len(sections[i].encode())
+            if extra <= spare:
+                sections[i], spare = html, spare - extra
+                break
+        shortened = shortened or level != "full"
+    return template.render(page, families=bare, sections=sections, shortened=shortened)
+
+
+def _env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = jinja2.Environment(
+            loader=jinja2.PackageLoader("provenance", "render/templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _ENV
+
+
+def _anchor(prefix: str, key: str) -> str:
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def _option(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class _Ctx:
+    """Lookups shared while building the view data of one report."""
+
+    def __init__(
+        self, docs: dict[str, Document], parent_edge: dict[str, Edge], kids: dict[str, list[Edge]]
+    ) -> None:
+        self.docs, self.parent_edge, self.kids = docs, parent_edge, kids
+
+    def ref(self, doc_id: str) -> Ref:
+        if doc_id in self.docs:
+            art = self.docs[doc_id].article
+            key = " ".join(x for x in (art.title, art.id, art.outlet) if x).lower()
+            return Ref(_anchor("doc", doc_id), art.title or art.id, doc_id, False, key)
+        return Ref(_anchor("src", doc_id), "unseen source", doc_id, True, doc_id.lower())
+
+    def link(self, edge: Edge, other: str) -> Link:
+        top = max([abs(ev.weight) for ev in edge.evidence] + [1.0])
+        rows = [(ev, round(abs(ev.weight) / top * 100)) for ev in edge.evidence]
+        return Link(self.ref(other), edge, _rel(edge), rows)
+
+    def family(self, number: int, members: list[str], level: str) -> dict[str, Any]:
+        nodes = list(members)
+        for m in members:
+            edge = self.parent_edge.get(m)
+            if edge is not None and edge.parent not in nodes:
+                nodes.append(edge.parent)
+        parent = {n: self.parent_edge[n].parent for n in nodes if n in self.parent_edge}
+        tree = self.tree(nodes, parent)
+        roots = [n["ref"] for n in tree["nodes"] if n["root"]]
+        return {
+            "anchor": _anchor("fam", "\0".join(nodes)),
+            "number": number,
+            "root": roots[0] if roots else self.ref(nodes[0]),
+            "size": len(nodes),
+            "tree": tree,
+            "panels": [self.panel(n, level) for n in tree["order"] if n in self.docs],
+            "latent": [
+                (self.ref(n), [self.ref(e.child) for e in self.kids.get(n, [])])
+                for n in nodes
+                if n not in self.docs
+            ],
+            "timeline": _timeline([self.docs[n] for n in nodes if n in self.docs], self.ref),
+        }
+
+    def tree(self, nodes: list[str], parent: dict[str, str]) -> dict[str, Any]:
+        def when(n: str) -> tuple[str, str]:
+            doc = self.docs.get(n)
+            return ((doc.article.published or "") if doc else "", n)
+
+        children: dict[str, list[str]] = {n: [] for n in nodes}
+        for n in sorted(nodes, key=when):
+            if parent.get(n) in children and parent[n] != n:
+                children[parent[n]].append(n)
+        pos, grids = _layout(nodes, children, [n for n in nodes if parent.get(n) not in children])
+        unit_x, unit_y = _NODE_W + _H_GAP, _NODE_H + _V_GAP
+        xy = {n: (_MARGIN + x * unit_x, _MARGIN + d * unit_y) for n, (x, d) in pos.items()}
+        trunk = {n: _MARGIN + s * unit_x - _H_GAP / 2 for n, s in grids.items()}
+        out = []
+        for n, (x, y) in xy.items():
+            doc = self.docs.get(n)
+            sub = "not in the folder"
+            if doc is not None:
+                sub = doc.article.outlet or (doc.credits[0] if doc.credits else doc.article.id)
+            root = parent.get(n) not in xy
+            out.append({"ref": self.ref(n), "x": x, "y": y, "sub": sub, "root": root})
+        arrows = [
+            self.arrow(self.parent_edge[n], xy[p], xy[n], trunk.get(p)) for n, p in parent.items()
+        ]
+        return {
+            "width": round(max(x for x, _ in xy.values()) + _NODE_W + _MARGIN),
+            "height": round(max(y for _, y in xy.values()) + _NODE_H + _MARGIN),
+            "node_w": _NODE_W,
+            "node_h": _NODE_H,
+            "nodes": out,
+            "arrows": arrows,
+            "order": sorted(xy, key=lambda n: (xy[n][1], xy[n][0])),
+        }
+
+    def arrow(self, edge: Edge, top: tuple, bottom: tuple, trunk: float | None) -> dict:
+        """An arrow from the bottom of ``top`` to the top of ``bottom``, labelled near its head.
+
+        Children laid out in a grid (``trunk`` set) get elbow lines: down the trunk on
+        the grid's left, then along the gap above their row.
+        """
+        x0, y0 = top[0] + _NODE_W / 2, top[1] + _NODE_H
+        x1, y1 = bottom[0] + _NODE_W / 2, bottom[1] - 7
+        mid = (y0 + y1) / 2
+        if trunk is not None:
+            bus, first = y1 + 7 - _V_GAP * 0.55, y0 + _V_GAP * 0.45
+            path = f"M{x0:.1f},{y0:.1f} V{first:.1f} H{trunk:.1f} V{bus:.1f} H{x1:.1f} V{y1:.1f}"
+            lx, ly = x1, y1 - 9
+        else:
+            path = f"M{x0:.1f},{y0:.1f} C{x0:.1f},{mid:.1f} {x1:.1f},{mid:.1f} {x1:.1f},{y1:.1f}"
+            t = 0.78  # the label sits three quarters of the way down the curve
+            lx = x0 * ((1 - t) ** 3 + 3 * (1 - t) ** 2 * t) + x1 * (3 * (1 - t) * t * t + t**3)
+            ly = y0 * (1 - t) ** 3 + mid * 3 * (1 - t) * t + y1 * t**3 + 4
+        return {
+            "path": path,
+            "head": f"{x1 - 5:.1f},{y1:.1f} {x1 + 5:.1f},{y1:.1f} {x1:.1f},{y1 + 7:.1f}",
+            "rel": _rel(edge),
+            "label": f"{edge.relation} {edge.confidence:.2f}",
+            "lx": round(lx, 1),
+            "ly": round(ly, 1),
+        }
+
+    def panel(self, doc_id: str, level: str) -> Panel:
+        doc = self.docs[doc_id]
+        edge = self.parent_edge.get(doc_id)
+        panel = Panel(
+            self.ref(doc_id),
+            doc,
+            self.link(edge, edge.parent) if edge else None,
+            [self.link(e, e.child) for e in self.kids.get(doc_id, [])],
+        )
+        if edge is None:
+            return panel
+        source, fold = self.docs.get(edge.parent), _DETAIL[level]
+        if source is None:
+            others = self.kids.get(edge.parent, [])
+            panel.siblings = [self.ref(e.child) for e in others if e.child != doc_id]
+        panel.omitted = fold is None
+        if fold is None:
+            return panel
+        if source is None:
+            panel.child_col = _plain(doc.article.text, 0, len(doc.article.text), doc)
+        else:
+            panel.parent_col, panel.child_col = _side_by_side(source, doc, edge, fold)
+        return panel
+
+
+def _rel(edge: Edge) -> str:
+    """CSS-safe relation name (unknown relations get the neutral style)."""
+    return edge.relation if edge.relation in RELATIONS else "other"
+
+
+def _layout(
+    nodes: list[str], children: dict[str, list[str]], roots: list[str]
+) -> tuple[dict[str, tuple[float, int]], dict[str, int]]:
+    """Layered tidy layout: leaves take consecutive slots, parents sit over their children.
+
+    More than ``_WRAP`` childless children of one node wrap into a grid ``_WRAP`` wide,
+    one row per layer; the second dict maps such nodes to the grid's first slot.
+    """
+    pos: dict[str, tuple[float, int]] = {}
+    grids: dict[str, int] = {}
+    seen: set[str] = set()
+    slot = 0
+    for root in roots + nodes:  # trailing ``nodes`` places anything left by a cycle
+        if root in seen:
+            continue
+        stack: list[tuple[str, int, bool]] = [(root, 0, False)]
+        while stack:
+            node, depth, done = stack.pop()
+            if done:
+                placed = [pos[k][0] for k in children[node] if k in pos and pos[k][1] == depth + 1]
+                if placed:
+                    pos[node] = ((placed[0] + placed[-1]) / 2, depth)
+                else:
+                    pos[node] = (float(slot), depth)
+                    slot += 1
+            elif node not in seen:
+                seen.add(node)
+                kids = [k for k in children[node] if k not in seen]
+                if len(kids) > _WRAP and not any(children[k] for k in kids):
+                    for i, k in enumerate(kids):
+                        pos[k] = (float(slot + i % _WRAP), depth + 1 + i // _WRAP)
+                    seen.update(kids)
+                    pos[node], grids[node] = (slot + (_WRAP - 1) / 2, depth), slot
+                    slot += _WRAP
+                    continue
+                stack.append((node, depth, True))
+                stack.extend((k, depth + 1, False) for k in reversed(children[node]))
+    return pos, grids
+
+
+def _timeline(docs: list[Document], ref) -> list[dict[str, Any]]:
+    """Rows of a family's timeline (only when at least two dates are known)."""
+    dated = [(_parse_date(d.article.published), d) for d in docs]
+    dated = sorted(((w, d) for w, d in dated if w is not None), key=lambda p: (p[0], p[1].id))
+    if len(dated) < 2:
+        return []
+    first, span = dated[0][0], (dated[-1][0] - dated[0][0]).total_seconds() or 1.0
+    rows = []
+    for when, doc in dated:
+        delta = (when - first).total_seconds()
+        rows.append(
+            {
+                "ref": ref(doc.id),
+                "outlet": doc.article.outlet or "",
+                "iso": when.isoformat(),
+                "shown": when.strftime("%a %d %b %Y, %H:%M %Z").replace(", 00:00 UTC", ""),
+                "after": _duration(delta),
+                "pct": round(delta / span * 100, 1),
+            }
+        )
+    return rows
+
+
+def _parse_date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes == 0:
+        return "first" if seconds == 0 else "under a minute later"
+    if minutes < 60:
+        return f"{minutes} min later"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min later"
+    return f"{hours // 24} days {hours % 24} h later"
+
+
+def _side_by_side(
+    parent: Document, child: Document, edge: Edge, fold: tuple[int, int]
+) -> tuple[list[Seg], list[Seg]]:
+    """Both texts cut into segments: shared passages marked, word differences inside them."""
+    ptext, ctext = parent.article.text, child.article.text
+    p_items, c_items = [], []
+    for number, sp in enumerate(edge.shared, start=1):
+        ps, pe = max(0, sp.parent_start), min(len(ptext), sp.parent_end)
+        cs, ce = max(0, sp.child_start), min(len(ctext), sp.child_end)
+        if pe <= ps or ce <= cs:
+            continue
+        psegs, csegs = _diff(ptext[ps:pe], ctext[cs:ce], fold)
+        p_items.append((ps, pe, number, psegs))
+        c_items.append((cs, ce, number, csegs))
+    return _column(ptext, p_items, parent), _column(ctext, c_items, child)
+
+
+def _column(text: str, items: list, doc: Document) -> list[Seg]:
+    out: list[Seg] = []
+    cursor = 0
+    for start, end, number, segs in sorted(items, key=lambda i: i[0]):
+        if start < cursor:  # overlapping passage: the earlier one already shows this text
+            continue
+        out += _plain(text, cursor, start, doc)
+        out.append(Seg("num", str(number)))
+        out += segs
+        cursor = end
+    return _merge(out + _plain(text, cursor, len(text), doc))
+
+
+def _merge(segs: list[Seg]) -> list[Seg]:
+    """Join neighbouring segments of the same text kind (smaller pages)."""
+    out: list[Seg] = []
+    for seg in segs:
+        if out and seg.kind == out[-1].kind and seg.kind in ("plain", "bp", "same", "del", "ins"):
+            out[-1] = Seg(seg.kind, out[-1].text + seg.text)
+        elif seg.text or seg.n:
+            out.append(seg)
+    return out
+
+
+def _plain(text: str, start: int, end: int, doc: Document) -> list[Seg]:
+    """Unshared text from ``start`` to ``end``, with boilerplate spans greyed."""
+    out: list[Seg] = []
+    for span in sorted(doc.boilerplate, key=lambda s: s.start):
+        s, e = max(span.start, start), min(span.end, end)
+        if e <= s:
+            continue
+        if s > start:
+            out.append(Seg("plain", text[start:s]))
+        out.append(Seg("bp", text[s:e]))
+        start = e
+    if end > start:
+        out.append(Seg("plain", text[start:end]))
+    return out
+
+
+def _key(word: str) -> str:
+    return word.strip(_PUNCT).casefold() or word
+
+
+def _cuts(text: str) -> list[int]:
+    """Word-start offsets, first at 0 and a final cut at ``len(text)``."""
+    starts = [m.start() for m in _WORD.finditer(text)]
+    return [0] + starts[1:] + [len(text)] if starts else [0, len(text)]
+
+
+def _diff(ptext: str, ctext: str, fold: tuple[int, int]) -> tuple[list[Seg], list[Seg]]:
+    """Word-level differences between two passage strings (rendering only, no scoring)."""
+    pw, cw = _WORD.findall(ptext), _WORD.findall(ctext)
+    pc, cc = _cuts(ptext), _cuts(ctext)
+    matcher = difflib.SequenceMatcher(None, [_key(w) for w in pw], [_key(w) for w in cw], False)
+    psegs: list[Seg] = []
+    csegs: list[Seg] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            psegs += _equal(ptext, pc, i1, i2, fold, folded=False)
+            csegs += _equal(ctext, cc, j1, j2, (FOLD_WORDS_DEFAULT, FOLD_KEEP_DEFAULT), folded=True)
+        else:
+            psegs += _changed("del", ptext[pc[i1] : pc[i2]])
+            csegs += _changed("ins", ctext[cc[j1] : cc[j2]])
+    return psegs, csegs
+
+
+def _changed(kind: str, text: str) -> list[Seg]:
+    """A changed run; its trailing whitespace stays part of the shared passage."""
+    core = text.rstrip()
+    return [Seg(kind, core), Seg("same", text[len(core) :])]
+
+
+def _equal(
+    text: str, cuts: list[int], i1: int, i2: int, fold: tuple[int, int], *, folded: bool
+) -> list[Seg]:
+    """An unchanged run; long ones fold (child column) or shrink to a note (parent column)."""
+    limit, keep = fold
+    if i2 - i1 <= limit:
+        return [Seg("same", text[cuts[i1] : cuts[i2]])]
+    a, b = i1 + keep, i2 - keep
+    middle = Seg("fold", text[cuts[a] : cuts[b]], b - a) if folded else Seg("gap", "", b - a)
+    return [Seg("same", text[cuts[i1] : cuts[a]]), middle, Seg("same", text[cuts[b] : cuts[i2]])]

@@ -1,0 +1,96 @@
+"""Stage 8, render as text: Lineage -> a report for the terminal (tabulate tables and a tree).
+
+Article text is untrusted: control characters and terminal escape sequences
+are removed before anything reaches the screen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tabulate import tabulate
+
+from ..model import RELATIONS, Edge, Lineage
+
+__all__ = ["render_text", "terminal_safe"]
+
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_TITLE_WIDTH = 60
+
+
+def terminal_safe(text: str | None, width: int | None = None) -> str:
+    """Remove escape sequences and control characters; fold white space; shorten to ``width``.
+
+    Examples
+    --------
+    >>> terminal_safe("Hi\\x1b[2J there\\n")
+    'Hi there'
+    """
+    if not text:
+        return ""
+    clean = _CONTROL.sub(" ", _ESCAPES.sub("", text))
+    clean = " ".join(clean.split())
+    if width and len(clean) > width:
+        clean = clean[: width - 1] + "…"
+    return clean
+
+
+def _label(lineage: Lineage, node: str) -> str:
+    if node.startswith("~"):
+        return f"{node}  (unseen source, not in the folder)"
+    doc = lineage.document(node)
+    title = terminal_safe(doc.article.title, _TITLE_WIDTH)
+    credits = f"  credit: {', '.join(doc.credits)}" if doc.credits else ""
+    return f"{terminal_safe(node)}" + (f"  “{title}”" if title else "") + credits
+
+
+def _tree_lines(lineage: Lineage, node: str, children: dict[str, list[Edge]], prefix: str = "") -> list[str]:
+    lines = []
+    kids = children.get(node, [])
+    for n, edge in enumerate(kids):
+        last = n == len(kids) - 1
+        branch = "└─" if last else "├─"
+        lines.append(f"{prefix}{branch} {edge.relation} {edge.confidence:.2f} ─ {_label(lineage, edge.child)}")
+        lines.extend(_tree_lines(lineage, edge.child, children, prefix + ("   " if last else "│  ")))
+    return lines
+
+
+def render_text(lineage: Lineage) -> str:
+    """Human-readable report: summary, one tree per family, the edges, the unlinked documents."""
+    children: dict[str, list[Edge]] = {}
+    for edge in lineage.edges:
+        children.setdefault(edge.parent, []).append(edge)
+    linked = {e.child for e in lineage.edges} | {e.parent for e in lineage.edges}
+    independents = [d for d in lineage.documents if d.id not in linked]
+    counts = Counter(e.relation for e in lineage.edges)
+    out = [
+        f"{len(lineage.documents)} documents, {len(lineage.families)} families, "
+        f"{len(lineage.latent)} unseen sources, {len(independents)} linked to nothing",
+        "relations: " + ", ".join(f"{r} {counts.get(r, 0)}" for r in RELATIONS),
+        "",
+    ]
+    for family in lineage.families:
+        out.append(f"{family.id} ({len(family.members)} documents)")
+        out.append(_label(lineage, family.root))
+        out.extend(_tree_lines(lineage, family.root, children))
+        out.append("")
+    if lineage.edges:
+        rows = []
+        for e in lineage.edges:
+            top = max((ev for ev in e.evidence if ev.signal not in ("prior", "containment")),
+                      key=lambda ev: abs(ev.weight), default=None)
+            rows.append([terminal_safe(e.parent, 40), terminal_safe(e.child, 40), e.relation,
+                         f"{e.confidence:.2f}", sum(s.words for s in e.shared) or "",
+                         terminal_safe(top.detail, 70) if top else ""])
+        out.append(tabulate(rows, headers=["parent", "child", "relation", "confidence", "shared words",
+                                           "main evidence"]))
+        out.append("")
+    if independents:
+        out.append("Linked to nothing (independent):")
+        rows = [[terminal_safe(d.id, 40), terminal_safe(d.article.title, 50), d.words, ", ".join(d.credits)]
+                for d in independents]
+        out.append(tabulate(rows, headers=["id", "title", "words", "credits"]))
+        out.append("")
+    return "\n".join(out)

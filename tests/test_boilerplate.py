@@ -1,0 +1,73 @@
+import pytest
+
+from provenance.boilerplate import BoilerplateRemover, find_credits
+from provenance.errors import ConfigError
+from provenance.model import Article
+from provenance.normalise import tokenize
+
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
+
+OTHER_STORY = """Council workers began repairing the old library roof on Monday after years of leaks damaged rare maps and books stored in the archive.
+The work, paid for by a regional grant, is due to finish before winter, a council spokeswoman said, and readers will be able to use a temporary reading room.
+"""
+
+
+def _docs(texts):
+    arts = [Article(id=f"d{i}.txt", text=t) for i, t in enumerate(texts)]
+    return BoilerplateRemover().fit_transform(arts, [tokenize(a.text) for a in arts])
+
+
+def test_builtin_furniture_and_read_more_block_found():
+    (doc,) = _docs([FURNITURE_HEAD + WIRE + FURNITURE_TAIL])
+    texts = [s.text for s in doc.boilerplate]
+    assert "Published: Updated:" in texts
+    assert "Read more:" in texts
+    assert "Ferry strike called off after pay deal" in texts  # a related headline under Read more
+    assert not any("Harbour authorities" in t for t in texts)
+
+
+def test_template_shared_by_unrelated_documents_is_learned():
+    template = "The Valley Gazette morning briefing\nSupport local journalism today\n"
+    docs = _docs([template + WIRE, template + OTHER_STORY, template + INDEPENDENT])
+    for doc in docs:
+        kinds = {s.text: s.kind for s in doc.boilerplate}
+        assert kinds.get("Support local journalism today") in ("learned", "furniture")
+        assert "The Valley Gazette morning briefing" in kinds
+
+
+def test_story_lines_shared_by_copies_are_not_boilerplate():
+    docs = _docs([WIRE, WIRE, "Intro line for this site.\n" + WIRE])
+    for doc in docs:
+        assert not [s for s in doc.boilerplate if s.kind == "learned"]
+        assert doc.words >= 195
+
+
+def test_boilerplate_words_are_excluded_from_content():
+    (plain,) = _docs([WIRE])
+    (wrapped,) = _docs([FURNITURE_HEAD + WIRE + FURNITURE_TAIL])
+    # Only the masthead ("The Coastal Courier") cannot be told from text in a single document.
+    assert 0 <= wrapped.words - plain.words <= 3
+
+
+@pytest.mark.parametrize(
+    "text, credits",
+    [
+        ("Story.\nCredit | AA", ("AA",)),
+        ("LONDON (Reuters) - Markets fell.", ("Reuters",)),
+        ("Story text. The Associated Press contributed to this report.", ("AP",)),
+        ("Story.\n© 2022 AFP", ("AFP",)),
+        ("A story about reuters of nothing? No credit here.", ()),
+    ],
+)
+def test_credits(text, credits):
+    assert find_credits(text)[0] == credits
+
+
+def test_bylines():
+    assert find_credits("Headline\nBy Agnes Szucs\nText.")[1] == ("Agnes Szucs",)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"min_docs": 1}, "min_docs"), ({"max_relatedness": 1.5}, "max_relatedness")])
+def test_parameters_validated(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        BoilerplateRemover(**kwargs)

@@ -1,0 +1,73 @@
+"""The tree stage: direction from evidence, and latent sources from the textual critic's rule."""
+
+from provenance.model import Article
+from provenance.pipeline import trace_articles
+
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
+
+
+def _parents(lineage):
+    return {e.child: e.parent for e in lineage.edges}
+
+
+def test_wire_present_is_parent_of_its_copies(family_articles):
+    lineage = trace_articles(family_articles)
+    parents = _parents(lineage)
+    assert parents["spun.txt"] == "wire.txt"
+    assert parents["trimmed.txt"] == "wire.txt"
+    assert "wire.txt" not in parents
+    assert "independent.txt" not in parents and "independent.txt" not in parents.values()
+    relations = {e.child: e.relation for e in lineage.edges}
+    assert relations["spun.txt"] == "spun"
+    assert relations["trimmed.txt"] == "trimmed"
+
+
+def _sibling_copies():
+    # Each copy carries a change of its own that the others lack.
+    a = FURNITURE_HEAD + WIRE.replace(" – ", " - ").replace("“", '"').replace("”", '"') + FURNITURE_TAIL
+    b = spin(WIRE)
+    c = WIRE.replace("closed the northern shipping lane", "shut the northern lane").replace(
+        "which could take several days", "which might take days")
+    return [Article("a.txt", a), Article("b.txt", b), Article("c.txt", c)]
+
+
+def test_siblings_with_own_changes_get_a_latent_source():
+    lineage = trace_articles(_sibling_copies())
+    assert len(lineage.latent) == 1
+    assert set(lineage.latent[0].children) == {"a.txt", "b.txt", "c.txt"}
+    assert all(e.parent == lineage.latent[0].id for e in lineage.edges)
+    assert lineage.families[0].root == lineage.latent[0].id
+
+
+def test_chain_is_not_collapsed_into_a_star():
+    # wire -> aggregator (trims, straight quotes) -> spinner (spins the aggregator's text).
+    aggregator = trim(WIRE, 5).replace("“", '"').replace("”", '"')
+    spinner = spin(aggregator)
+    lineage = trace_articles([Article("wire", WIRE), Article("agg", aggregator), Article("spinner", spinner)])
+    parents = _parents(lineage)
+    assert parents == {"agg": "wire", "spinner": "agg"}
+
+
+def test_confidence_in_range_and_json_contract(family_articles):
+    data = trace_articles(family_articles).to_json()
+    assert data["version"] == 1
+    assert {d["id"] for d in data["documents"]} == {a.id for a in family_articles}
+    for edge in data["edges"]:
+        assert 0.0 <= edge["confidence"] <= 1.0
+        assert edge["relation"] in ("reprint", "trimmed", "edited", "spun", "partial")
+        assert {"signal", "weight", "detail"} <= set(edge["evidence"][0])
+    for family in data["families"]:
+        assert family["root"] and family["members"]
+
+
+def test_result_does_not_depend_on_names_or_order(family_articles):
+    first = trace_articles(family_articles)
+    renamed = [Article(id=f"x{9 - i}-{a.id}", text=a.text) for i, a in enumerate(reversed(family_articles))]
+    second = trace_articles(renamed)
+    strip = {f"x{9 - i}-{a.id}": a.id for i, a in enumerate(reversed(family_articles))}
+    assert _parents(first) == {strip[c]: strip[p] for c, p in _parents(second).items()}
+
+
+def test_unrelated_documents_make_no_family():
+    lineage = trace_articles([Article("w", WIRE), Article("i", INDEPENDENT)])
+    assert lineage.edges == [] and lineage.families == []
