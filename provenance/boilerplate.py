@@ -10,11 +10,13 @@ excluded from similarity but kept on the document as evidence.  Credits
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
@@ -26,6 +28,7 @@ from .shingles import shingle_hashes, word_hashes
 __all__ = [
     "BoilerplateRemover",
     "find_credits",
+    "find_date",
     "MIN_DOCS_DEFAULT",
     "MAX_RELATEDNESS_DEFAULT",
 ]
@@ -107,6 +110,25 @@ _FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE_LINES) + r")$")
 # After "Read more:" a list of short headline-like lines follows.
 _READ_MORE_RE = re.compile(r"^(?:read|see) (?:more|also)\s*:?$|^related (?:stories|articles)\s*:?$")
 _DATELINE_CREDIT = re.compile(r"\((?:reuters|ap|afp|aa|upi|bloomberg|dpa)\)\s*[-–—]", re.IGNORECASE)
+# "BIRMINGHAM (Observer) - " or "LONDON, March 3 (Reuters) - " opening a paragraph.
+_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z .'’-]{1,40}(?:,[ \t]*[A-Za-z0-9 .]{1,30})?[ \t]*\([^()\n]{1,40}\)[ \t]*[-–—]+[ \t]*",
+    re.MULTILINE,
+)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_EXPR = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?"
+    rf"|\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}},? \d{{4}})"
+    rf"(?:,? (?:at )?\d{{1,2}}[:.]\d{{2}}(?: ?[ap]m)?(?: [a-z]{{2,4}})?)?"
+)
+# A line (or a line's opening) that is only a publication date.
+_DATE_LINE = re.compile(
+    rf"^[ \t]*(?:(?:published|updated|last updated|posted|date)[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
+    rf"(?:[ \t]*[|,;-][ \t]*(?:updated[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DATE_PREFIX = re.compile(rf"^\s*(?:published|date|posted)[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -182,7 +204,57 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
         in_read_more = False
     for match in _DATELINE_CREDIT.finditer(text):
         spans.append(Span(match.start(), match.end(), match.group(), "credit"))
-    return spans
+    for regex, kind in ((_DATELINE, "dateline"), (_DATE_LINE, "date"), (_DATE_PREFIX, "date")):
+        for match in regex.finditer(text):
+            start = match.start() + len(match.group()) - len(match.group().lstrip())
+            end = match.start() + len(match.group().rstrip())
+            if end > start:
+                spans.append(Span(start, end, text[start:end], kind))
+    return _merge(spans)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Drop spans inside others, keeping the first kind found for a range."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if out and span.end <= out[-1].end:
+            continue
+        out.append(span)
+    return out
+
+
+def find_date(text: str) -> str | None:
+    """Publication date stated in the text ("Published: 2024-03-01T10:22:00Z"), as ISO 8601.
+
+    Examples
+    --------
+    >>> find_date("Published: 2024-03-01T10:22:00Z\\nStory")
+    '2024-03-01T10:22:00'
+    >>> find_date(" date 2022-02-19 NATO said")
+    '2022-02-19T00:00:00'
+    >>> find_date("24 April 2024, 11:50 GMT\\nStory")
+    '2024-04-24T11:50:00'
+    """
+    head = text[:2000]
+    match = _DATE_PREFIX.match(head) or _DATE_LINE.search(head)
+    return _parse_date(match.group("date")) if match else None
+
+
+def _parse_date(value: str) -> str | None:
+    value = value.strip().rstrip(".")
+    iso = re.match(r"(\d{4}-\d{2}-\d{2})(?:[tT ](\d{2}:\d{2}(?::\d{2})?))?", value)
+    if iso:
+        clock = iso.group(2) or "00:00:00"
+        return f"{iso.group(1)}T{clock if clock.count(':') == 2 else clock + ':00'}"
+    cleaned = re.sub(r"\b(at|gmt|utc|bst|et|est|cet)\b", "", value, flags=re.IGNORECASE)
+    cleaned = " ".join(cleaned.replace(",", " ").replace(".", ":").split())
+    for fmt in ("%d %B %Y %H:%M", "%d %b %Y %H:%M", "%B %d %Y %H:%M", "%b %d %Y %H:%M",
+                "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p"):
+        try:
+            return datetime.strptime(cleaned, fmt).isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 class BoilerplateRemover:
@@ -268,6 +340,8 @@ class BoilerplateRemover:
                     spans.append(Span(line.start, line.end, article.text[line.start : line.end], "learned"))
             spans.sort(key=lambda s: (s.start, s.end))
             credits, bylines = find_credits(article.text)
+            if article.published is None and (stated := find_date(article.text)):
+                article = dataclasses.replace(article, published=stated)
             documents.append(
                 Document(
                     article=article,

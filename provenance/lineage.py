@@ -81,19 +81,19 @@ class _Readings:
             self._agree[(al.b, al.a)] = agree_b
         return self._agree[(x, y)]
 
-    def unique(self, x: int, y: int, z: int) -> float | None:
+    def unique(self, x: int, y: int, z: int, *, typography: bool = True) -> float | None:
         """Weighted count of places where ``y`` and ``z`` agree and ``x`` reads otherwise.
 
         Counted once over the words of ``y`` and once over those of ``z``;
         the smaller count is kept, so one alignment's quirk cannot invent a reading.
         """
-        one = self._unique_over(x, y, z)
+        one = self._unique_over(x, y, z, typography)
         if one is None or one == 0.0:
             return one
-        other = self._unique_over(x, z, y)
+        other = self._unique_over(x, z, y, typography)
         return None if other is None else min(one, other)
 
-    def _unique_over(self, x: int, y: int, z: int) -> float | None:
+    def _unique_over(self, x: int, y: int, z: int, typography: bool) -> float | None:
         yz, yx, y_in_x = self.agree(y, z), self.agree(y, x), self.match(y, x)
         if yz is None or yx is None or y_in_x is None:
             return None
@@ -102,24 +102,47 @@ class _Readings:
             return 0.0
         starts = np.flatnonzero(mask & ~np.concatenate(([False], mask[:-1])))
         ends = np.flatnonzero(mask & ~np.concatenate((mask[1:], [False]))) + 1
-        return sum(self._site_weight(x, y, y_in_x, int(s), int(e)) for s, e in zip(starts, ends, strict=True))
+        wording = 0.0
+        styles: dict[str, float] = {}
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            style, weight = self._site(x, y, y_in_x, s, e)
+            if style is None:
+                wording += weight
+            elif typography:
+                styles[style] = max(styles.get(style, 0.0), weight)
+        # A house style (quotes, dashes) is one decision however often it shows.
+        return wording + sum(styles.values())
 
-    def _site_weight(self, x: int, y: int, y_in_x: np.ndarray, start: int, end: int) -> float:
+    def _site(self, x: int, y: int, y_in_x: np.ndarray, start: int, end: int) -> tuple[str | None, float]:
+        """(typographic style or None for wording, weight) of one place where ``x`` reads otherwise."""
         doc_x, doc_y = self.documents[x], self.documents[y]
         if (y_in_x[start:end] >= 0).all():
-            # Same words, different typography or case.
             surf_y = _surface(doc_y, start, end)
             surf_x = _surface(doc_x, int(y_in_x[start]), int(y_in_x[end - 1]) + 1)
             y_plainer = surf_y.translate(_PLAIN) == surf_y and surf_x.translate(_PLAIN) != surf_x
-            return _CONVERGENT_WEIGHT if y_plainer else 1.0
+            return _style(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
         before = int(y_in_x[start - 1]) if start > 0 else -1
         after = int(y_in_x[end]) if end < len(y_in_x) else -1
         if before >= 0 and after > before and after - before - 1 == end - start:
             words_x = doc_x.content_words[before + 1 : after]
             words_y = doc_y.content_words[start:end]
             if all(_zipf(wx) - _zipf(wy) >= 0.8 for wx, wy in zip(words_x, words_y, strict=True)):
-                return _CONVERGENT_WEIGHT
-        return 1.0
+                return None, _CONVERGENT_WEIGHT
+        return None, 1.0
+
+
+def _style(a: str, b: str) -> str:
+    """Which typographic habit two readings of the same words differ in."""
+    changed = set(a) ^ set(b)
+    if changed & set("“”\"«»„"):
+        return "quotes"
+    if changed & set("’‘'`"):
+        return "apostrophes"
+    if changed & set("–—-"):
+        return "dashes"
+    if a.casefold() == b.casefold():
+        return "case"
+    return "punctuation"
 
 
 def _surface(doc: Document, start: int, end: int) -> str:
@@ -203,7 +226,10 @@ def _weights(members, wrapped, readings, link_bias, conflict_weight) -> dict[tup
                 if u_p is not None and u_c is not None:
                     conflict += min(u_p, u_c)
             conflict = min(conflict, _CONFLICT_CAP)
-            out[(p, c)] = (forward + link_bias - conflict_weight * conflict, conflict)
+            # log P(p is the older of the two): strong direction evidence can
+            # choose between parents but never makes a parent out of a sibling.
+            older = -math.log1p(math.exp(-forward)) if forward > -30 else forward
+            out[(p, c)] = (older + link_bias - conflict_weight * conflict, conflict)
     return out
 
 
@@ -296,6 +322,8 @@ def _latent_edge(lat_id, child, group, members, documents, wrapped, readings, we
     others = [w for w in members if w != child]
     unique = [readings.unique(child, y, z) for i, y in enumerate(others) for z in others[i + 1:]]
     unique_units = min((u for u in unique if u is not None), default=0.0)
+    wording = [readings.unique(child, y, z, typography=False) for i, y in enumerate(others) for z in others[i + 1:]]
+    wording_units = min((u for u in wording if u is not None), default=0.0)
     relation = "edited"
     if pair is not None:
         ev, al = pair.evidence, pair.alignment
@@ -309,7 +337,7 @@ def _latent_edge(lat_id, child, group, members, documents, wrapped, readings, we
         # Against a sibling, the sibling's own changes count too; only the
         # child's unique readings say whether it changed the source text.
         if relation in ("edited", "reprint"):
-            relation = "reprint" if unique_units <= 1.5 else "edited"
+            relation = "reprint" if wording_units <= 1.5 else "edited"
     names = ", ".join(documents[s].id for s in siblings)
     evidence = (
         Evidence("unique-readings", round(float(unique_units), 3),

@@ -45,6 +45,12 @@ DOCX_SUFFIXES = (".docx",)
 
 #: Decoded text with more than this share of control characters is binary.
 CONTROL_RATIO_MAX = 0.3
+#: Invalid UTF-8 is still read as UTF-8 (bad bytes -> U+FFFD) when it has at
+#: least this many times more valid non-ASCII characters than bad bytes.
+UTF8_VALID_RATIO_MIN = 4
+#: Non-UTF-8 bytes read as cp1252 must give at most this share of non-ASCII
+#: letters (Cyrillic, Greek... read as cp1252 give nearly only such letters).
+WESTERN_LETTER_RATIO_MAX = 0.3
 #: Record-level warnings shown per file; the rest are counted in one line.
 RECORD_WARNINGS_MAX = 20
 #: Unsupported suffixes listed in the "ignored ... files" warning.
@@ -65,6 +71,19 @@ _LINE_BREAK_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HTML_START_RE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 _STDIN_NAME = "<stdin>"
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_CP1252_LETTERS = bytes(
+    b for b in range(128, 256) if bytes([b]).decode("cp1252", errors="replace").isalpha()
+)
+_LETTER = r"[^\W\d_]"
+#: What Central European, Baltic or Turkish text looks like when misread as
+#: cp1252: symbols inside or beside words ("Za¿ó³æ", "Stolic±"), Icelandic
+#: letters ("Doðu"), or vowels Western languages only end words with ("kùò").
+_MISREAD_RE = re.compile(
+    rf"{_LETTER}[¡¢£¤¥¦§¨©«¬®¯°±²³µ¶¸¹»¼½¾¿×÷†‡‰ˆ˜‹›•™€ƒ„‚]{_LETTER}"
+    rf"|{_LETTER}[±¶¼¦¬¹¾¡¿]|[±¶¼¦¬¹¾]{_LETTER}"
+    rf"|[ðþÐÞ]|[ìòùýÝÿ]{_LETTER}|[õÕ](?![eE])(?={_LETTER})"
+)
 
 _PARAMETER_CONSTRAINTS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "max_file_size": (
@@ -231,9 +250,10 @@ def decode_bytes(data: bytes, *, name: str) -> str:
 
     Tries, in order: a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
     UTF-16 without BOM when the NUL bytes fall on every other byte; strict
-    UTF-8; the ``<meta charset>`` of an HTML file; charset-normalizer's best
-    guess (preferring cp1252 among equally good Western guesses); cp1252; and
-    finally latin-1, which accepts any bytes.  Newlines are left as they are.
+    UTF-8; the ``<meta charset>`` of an HTML file; UTF-8 with U+FFFD for a few
+    broken bytes when most multi-byte sequences are valid; cp1252 when the
+    text reads as Western European; charset-normalizer's best guess; cp1252;
+    and finally latin-1, which accepts any bytes.  Newlines are left as they are.
 
     Parameters
     ----------
@@ -269,6 +289,16 @@ def decode_bytes(data: bytes, *, name: str) -> str:
         declared = _declared_charset(data)
         if declared is not None:
             return declared
+    mostly_utf8 = data.decode("utf-8", errors="replace")
+    broken = mostly_utf8.count("\ufffd")
+    valid = len(mostly_utf8) - len(mostly_utf8.encode("ascii", "ignore")) - broken
+    if valid >= UTF8_VALID_RATIO_MIN * broken:
+        return mostly_utf8
+    if _looks_western(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     guessed = _guess_charset(data)
     if guessed is not None:
         return guessed
@@ -545,6 +575,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
         encoding = "utf-16-be"
     if encoding is None:
         return None
+    # the characters below U+0100 (one byte NUL) must be text, not control codes
+    low, high = (
+        (sample[0::2], sample[1::2]) if encoding == "utf-16-le" else (sample[1::2], sample[0::2])
+    )
+    latin = [byte for byte, zero in zip(low, high, strict=True) if zero == 0]
+    if sum(byte >= 32 or byte in (9, 10, 13) for byte in latin) < 0.9 * len(latin):
+        return None
     try:
         data.decode(encoding)
     except UnicodeDecodeError:
@@ -567,17 +604,21 @@ def _declared_charset(data: bytes) -> str | None:
         return None
 
 
+def _looks_western(data: bytes) -> bool:
+    """Whether ``data`` (not UTF-8) reads as Western European text in cp1252."""
+    sample = data[:65536]
+    ascii_letters = len(sample) - len(sample.translate(None, _ASCII_LETTERS))
+    high_letters = len(sample) - len(sample.translate(None, _CP1252_LETTERS))
+    if high_letters > WESTERN_LETTER_RATIO_MAX * (ascii_letters + high_letters):
+        return False
+    return not _MISREAD_RE.search(sample.decode("cp1252", errors="replace"))
+
+
 def _guess_charset(data: bytes) -> str | None:
     try:
         matches = from_bytes(data)
         best = matches.best()
-        if best is None:
-            return None
-        for match in matches:
-            tied = match.chaos <= best.chaos and match.coherence >= best.coherence
-            if tied and "cp1252" in match.could_be_from_charset:
-                return data.decode("cp1252")
-        return str(best)
+        return None if best is None else str(best)
     except Exception:  # a heuristic must never stop loading; fall back to cp1252/latin-1
         return None
 

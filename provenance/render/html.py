@@ -11,9 +11,11 @@ from the article ids themselves.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,22 +34,13 @@ FOLD_WORDS_DEFAULT = 60
 #: Words left visible at each end of a collapsed run.
 FOLD_KEEP_DEFAULT = 15
 
-RELATION_HELP = {
-    "reprint": "copied almost word for word",
-    "trimmed": "copied, with parts cut",
-    "edited": "copied, with wording changed here and there",
-    "spun": "rewritten from the source, heavily reworded",
-    "partial": "only part of the text was reused",
-}
-
 # Side-by-side detail levels, most detailed first: (fold limit, words kept) for the
 # parent column's identical runs, or None when the texts are left out.
 _DETAIL = {"full": (FOLD_WORDS_DEFAULT, FOLD_KEEP_DEFAULT), "compact": (16, 4), "none": None}
 # Tree geometry, in SVG pixels.
-_NODE_W, _NODE_H, _H_GAP, _V_GAP, _MARGIN, _WRAP = 200, 46, 20, 76, 12, 5
+_NODE_W, _NODE_H, _H_GAP, _V_GAP, _MARGIN, _WRAP = 200, 62, 20, 76, 12, 5
 _WORD = re.compile(r"\S+")
 _PUNCT = "\"'“”‘’.,;:!?()[]{}«»—–-"
-_ENV: jinja2.Environment | None = None
 
 
 class Seg(NamedTuple):
@@ -90,7 +83,6 @@ class Panel:
     parent_col: list[Seg] | None = None
     child_col: list[Seg] | None = None
     siblings: list[Ref] = field(default_factory=list)
-    omitted: bool = False
 
 
 def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
@@ -117,48 +109,41 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     """
     if not isinstance(lineage, Lineage):
         raise TypeError(f"render_html expects a Lineage, got {type(lineage).__name__} instead.")
-    docs = {d.id: d for d in lineage.documents}
-    kids: dict[str, list[Edge]] = {}
+    ctx = _Ctx({d.id: d for d in lineage.documents})
     for edge in lineage.edges:
-        kids.setdefault(edge.parent, []).append(edge)
-    ctx = _Ctx(docs, {e.child: e for e in lineage.edges}, kids)
-    linked = {e.parent for e in lineage.edges} | {e.child for e in lineage.edges}
-
-    groups: list[list[str]] = []
-    grouped: set[str] = set()
-    for fam in lineage.families:
-        members = [m for m in dict.fromkeys(fam.members) if m not in grouped]
-        if linked.intersection(members):
-            groups.append(members)
-            grouped.update(members)
-    stray = sorted(i for i in linked if i in docs and i not in grouped)
-    if stray:
-        groups.append(stray)
-    groups.sort(key=lambda g: -len(g))
-
+        ctx.parent_edge.setdefault(edge.child, edge)
+        ctx.kids.setdefault(edge.parent, []).append(edge)
+    linked = set(ctx.parent_edge) | set(ctx.kids)
+    groups = _groups(lineage, ctx, linked)
     counts = Counter(e.relation for e in lineage.edges)
-    relations = [(r, counts.pop(r, 0), RELATION_HELP[r]) for r in RELATIONS]
-    relations += [(r, n, "") for r, n in sorted(counts.items())]
+    relations = [(r, counts.pop(r, 0)) for r in RELATIONS] + sorted(counts.items())
     independents = [d for d in lineage.documents if d.id not in linked]
+    summary = {
+        "documents": len(lineage.documents),
+        "families": len(groups),
+        "edges": len(lineage.edges),
+        "latent": len(lineage.latent),
+        "independents": len(independents),
+    }
+    opts = {
+        str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
+        for k, v in lineage.options.items()
+    }
     page = {
-        "summary": {
-            "documents": len(lineage.documents),
-            "families": len(groups),
-            "edges": len(lineage.edges),
-            "latent": len(lineage.latent),
-            "independents": len(independents),
-        },
+        "summary": summary,
         "relations": relations,
-        "options": [(str(k), _option(v)) for k, v in sorted(lineage.options.items(), key=str)],
+        "options": sorted(opts.items()),
         "warnings": [str(w) for w in lineage.warnings],
         "independents": [(d, ctx.ref(d.id)) for d in independents],
     }
-    env = _env()
-    template, macros = env.get_template("report.html"), env.get_template("macros.html").module
+    # Lay every family out without texts, then give texts to families, largest first,
+    # while they fit: full side by side, else the parent column shortened to the changes.
+    template, macros = _env().get_template("report.html"), _env().get_template("macros.html").module
     bare = [ctx.family(i + 1, g, "none") for i, g in enumerate(groups)]
     sections = [macros.family(f) for f in bare]  # type: ignore[attr-defined]
-    base = len(template.render(page, families=bare, sections=sections, shortened=True).encode())
-    spare = max_bytes - base
+    spare = max_bytes - len(
+        template.render(page, families=bare, sections=sections, shortened=True).encode()
+    )
     shortened = False
     for i, g in enumerate(groups):
         for level in ("full", "compact"):
@@ -171,36 +156,68 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     return template.render(page, families=bare, sections=sections, shortened=shortened)
 
 
+@functools.cache
 def _env() -> jinja2.Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = jinja2.Environment(
-            loader=jinja2.PackageLoader("provenance", "render/templates"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-    return _ENV
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("provenance", "render/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _groups(lineage: Lineage, ctx: _Ctx, linked: set[str]) -> list[list[str]]:
+    """Member ids of each family with an edge, largest first.
+
+    Linked ids that no family lists join the group of a neighbour (or start their own),
+    so every edge is drawn.
+    """
+    groups: list[list[str]] = []
+    where: dict[str, list[str]] = {}
+    for fam in lineage.families:
+        members = [m for m in dict.fromkeys(fam.members) if m not in where]
+        if linked.intersection(members):
+            groups.append(members)
+            where.update((m, members) for m in members)
+    stray = sorted(linked.difference(where))
+    while stray:
+        for i in stray:
+            near = [e.parent for e in [ctx.parent_edge.get(i)] if e]
+            group = next((where[n] for n in near + ctx.children(i) if n in where), None)
+            if group is not None:
+                break
+        else:
+            i, group = stray[0], []
+            groups.append(group)
+        group.append(i)
+        where[i] = group
+        stray.remove(i)
+    return sorted(groups, key=lambda g: -len(g))
 
 
 def _anchor(prefix: str, key: str) -> str:
     return f"{prefix}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def _option(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
+@dataclass
 class _Ctx:
     """Lookups shared while building the view data of one report."""
 
-    def __init__(
-        self, docs: dict[str, Document], parent_edge: dict[str, Edge], kids: dict[str, list[Edge]]
-    ) -> None:
-        self.docs, self.parent_edge, self.kids = docs, parent_edge, kids
+    docs: dict[str, Document]
+    parent_edge: dict[str, Edge] = field(default_factory=dict)
+    kids: dict[str, list[Edge]] = field(default_factory=dict)
+
+    def published(self, doc_id: str) -> str:
+        doc = self.docs.get(doc_id)
+        return (doc.article.published or "") if doc else ""
+
+    def children(self, doc_id: str) -> list[str]:
+        return [e.child for e in self.kids.get(doc_id, [])]
+
+    def refs(self, doc_id: str, but: str = "") -> list[Ref]:
+        """Links to the children of ``doc_id`` (except ``but``)."""
+        return [self.ref(c) for c in self.children(doc_id) if c != but]
 
     def ref(self, doc_id: str) -> Ref:
         if doc_id in self.docs:
@@ -215,11 +232,8 @@ class _Ctx:
         return Link(self.ref(other), edge, _rel(edge), rows)
 
     def family(self, number: int, members: list[str], level: str) -> dict[str, Any]:
-        nodes = list(members)
-        for m in members:
-            edge = self.parent_edge.get(m)
-            if edge is not None and edge.parent not in nodes:
-                nodes.append(edge.parent)
+        above = [self.parent_edge[m].parent for m in members if m in self.parent_edge]
+        nodes = list(dict.fromkeys(members + above))  # parents outside the family too
         parent = {n: self.parent_edge[n].parent for n in nodes if n in self.parent_edge}
         tree = self.tree(nodes, parent)
         roots = [n["ref"] for n in tree["nodes"] if n["root"]]
@@ -230,21 +244,13 @@ class _Ctx:
             "size": len(nodes),
             "tree": tree,
             "panels": [self.panel(n, level) for n in tree["order"] if n in self.docs],
-            "latent": [
-                (self.ref(n), [self.ref(e.child) for e in self.kids.get(n, [])])
-                for n in nodes
-                if n not in self.docs
-            ],
+            "latent": [(self.ref(n), self.refs(n)) for n in nodes if n not in self.docs],
             "timeline": _timeline([self.docs[n] for n in nodes if n in self.docs], self.ref),
         }
 
     def tree(self, nodes: list[str], parent: dict[str, str]) -> dict[str, Any]:
-        def when(n: str) -> tuple[str, str]:
-            doc = self.docs.get(n)
-            return ((doc.article.published or "") if doc else "", n)
-
         children: dict[str, list[str]] = {n: [] for n in nodes}
-        for n in sorted(nodes, key=when):
+        for n in sorted(nodes, key=lambda n: (self.published(n), n)):  # siblings oldest first
             if parent.get(n) in children and parent[n] != n:
                 children[parent[n]].append(n)
         pos, grids = _layout(nodes, children, [n for n in nodes if parent.get(n) not in children])
@@ -258,7 +264,9 @@ class _Ctx:
             if doc is not None:
                 sub = doc.article.outlet or (doc.credits[0] if doc.credits else doc.article.id)
             root = parent.get(n) not in xy
-            out.append({"ref": self.ref(n), "x": x, "y": y, "sub": sub, "root": root})
+            ref = self.ref(n)
+            lines = textwrap.wrap(ref.label, 25, max_lines=2, placeholder=" …") or [ref.id]
+            out.append({"ref": ref, "x": x, "y": y, "lines": lines, "sub": sub, "root": root})
         arrows = [
             self.arrow(self.parent_edge[n], xy[p], xy[n], trunk.get(p)) for n, p in parent.items()
         ]
@@ -273,11 +281,7 @@ class _Ctx:
         }
 
     def arrow(self, edge: Edge, top: tuple, bottom: tuple, trunk: float | None) -> dict:
-        """An arrow from the bottom of ``top`` to the top of ``bottom``, labelled near its head.
-
-        Children laid out in a grid (``trunk`` set) get elbow lines: down the trunk on
-        the grid's left, then along the gap above their row.
-        """
+        """Arrow from box ``top`` to box ``bottom``; grid children (``trunk``) get elbows."""
         x0, y0 = top[0] + _NODE_W / 2, top[1] + _NODE_H
         x1, y1 = bottom[0] + _NODE_W / 2, bottom[1] - 7
         mid = (y0 + y1) / 2
@@ -312,14 +316,10 @@ class _Ctx:
             return panel
         source, fold = self.docs.get(edge.parent), _DETAIL[level]
         if source is None:
-            others = self.kids.get(edge.parent, [])
-            panel.siblings = [self.ref(e.child) for e in others if e.child != doc_id]
-        panel.omitted = fold is None
-        if fold is None:
-            return panel
-        if source is None:
-            panel.child_col = _plain(doc.article.text, 0, len(doc.article.text), doc)
-        else:
+            panel.siblings = self.refs(edge.parent, but=doc_id)
+            if fold is not None:
+                panel.child_col = _plain(doc.article.text, 0, len(doc.article.text), doc)
+        elif fold is not None:
             panel.parent_col, panel.child_col = _side_by_side(source, doc, edge, fold)
         return panel
 
@@ -371,8 +371,8 @@ def _layout(
 
 def _timeline(docs: list[Document], ref) -> list[dict[str, Any]]:
     """Rows of a family's timeline (only when at least two dates are known)."""
-    dated = [(_parse_date(d.article.published), d) for d in docs]
-    dated = sorted(((w, d) for w, d in dated if w is not None), key=lambda p: (p[0], p[1].id))
+    dated = [(w, d) for d in docs if (w := _parse_date(d.article.published)) is not None]
+    dated.sort(key=lambda p: (p[0], p[1].id))
     if len(dated) < 2:
         return []
     first, span = dated[0][0], (dated[-1][0] - dated[0][0]).total_seconds() or 1.0
@@ -403,15 +403,12 @@ def _parse_date(text: str | None) -> datetime | None:
 
 
 def _duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    if minutes == 0:
-        return "first" if seconds == 0 else "under a minute later"
-    if minutes < 60:
-        return f"{minutes} min later"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min later"
-    return f"{hours // 24} days {hours % 24} h later"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    if hours >= 48:
+        return f"{hours // 24} days {hours % 24} h later"
+    if hours or minutes:
+        return f"{hours} h {minutes:02d} min later" if hours else f"{minutes} min later"
+    return "first" if seconds == 0 else "under a minute later"
 
 
 def _side_by_side(

@@ -37,6 +37,10 @@ def terminal_safe(text: str | None, width: int | None = None) -> str:
     return clean
 
 
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def _label(lineage: Lineage, node: str) -> str:
     if node.startswith("~"):
         return f"{node}  (unseen source, not in the folder)"
@@ -66,8 +70,8 @@ def render_text(lineage: Lineage) -> str:
     independents = [d for d in lineage.documents if d.id not in linked]
     counts = Counter(e.relation for e in lineage.edges)
     out = [
-        f"{len(lineage.documents)} documents, {len(lineage.families)} families, "
-        f"{len(lineage.latent)} unseen sources, {len(independents)} linked to nothing",
+        f"{_count(len(lineage.documents), 'document')}, {_count(len(lineage.families), 'family', 'families')}, "
+        f"{_count(len(lineage.latent), 'unseen source')}, {len(independents)} linked to nothing",
         "relations: " + ", ".join(f"{r} {counts.get(r, 0)}" for r in RELATIONS),
         "",
     ]

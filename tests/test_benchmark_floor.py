@@ -1,0 +1,64 @@
+"""Quality floor: the tracer on a small fixed-seed simulated corpus (needs ../shared/corpora)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import corpora_missing_reason, run_tracer  # noqa: E402
+from benchmarks.score import score  # noqa: E402
+from benchmarks.simcorpus import write_corpus  # noqa: E402
+
+SEED = 7
+N_FAMILIES = 15
+N_INDEPENDENT = 20
+MIN_FAMILY_F1 = 0.9
+MAX_INDEPENDENTS_LINKED = 1
+MIN_PARENT_ACC = 0.75
+
+
+@pytest.fixture(scope="module")
+def floor_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Simulate a quick BBC corpus, trace it and score the result."""
+    reason = corpora_missing_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    from benchmarks.simulate import simulate
+
+    corpus = simulate("bbc", seed=SEED, n_families=N_FAMILIES, n_independent=N_INDEPENDENT)
+    target = write_corpus(corpus, tmp_path_factory.mktemp("floor"), "txt")
+    return score(corpus.truth("txt"), run_tracer(target))
+
+
+def _summary(scores: dict) -> str:
+    keys = (
+        "family_f1",
+        "parent_acc",
+        "absent_acc",
+        "direction_acc",
+        "independents_linked",
+        "edge_precision",
+    )
+    return ", ".join(f"{k}={scores.get(k)!r:.6}" for k in keys)
+
+
+@pytest.mark.corpora
+@pytest.mark.timeout(60)
+def test_family_f1_floor(floor_scores: dict) -> None:
+    assert floor_scores["family_f1"] >= MIN_FAMILY_F1, _summary(floor_scores)
+
+
+@pytest.mark.corpora
+@pytest.mark.timeout(60)
+def test_independents_rarely_linked(floor_scores: dict) -> None:
+    assert floor_scores["independents_linked"] <= MAX_INDEPENDENTS_LINKED, _summary(floor_scores)
+
+
+@pytest.mark.corpora
+@pytest.mark.timeout(60)
+def test_parent_accuracy_floor(floor_scores: dict) -> None:
+    assert floor_scores["parent_acc"] >= MIN_PARENT_ACC, _summary(floor_scores)

@@ -1,0 +1,241 @@
+"""The HTML report in a real browser: Debian's chromium driven by Playwright, from file://.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium, and the
+tests skip when that binary or the playwright package is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest_browser import HOSTILE, hostile_lineage, sample_lineage
+
+from provenance.render.html import render_html
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TITLE = "Provenance report: who copied whom"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is missing at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def artifacts(tmp_path: Path) -> Path:
+    """Where screenshots go: ``$PROVENANCE_ARTIFACTS`` when set, else pytest's tmp_path."""
+    out = Path(os.environ.get("PROVENANCE_ARTIFACTS") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def open_report(page, html: str, path: Path) -> dict[str, list]:
+    """Write ``html`` to ``path``, open it from file:// and record what the page tries to do."""
+    path.write_text(html, encoding="utf-8")
+    seen: dict[str, list] = {"requests": [], "dialogs": [], "errors": [], "popups": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("popup", lambda p: seen["popups"].append(p.url))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return seen
+
+
+def in_view(page, selector: str) -> bool:
+    return page.evaluate(
+        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                   return r.top >= 0 && r.top < window.innerHeight; }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_report_runs_nothing_and_fetches_nothing(page, tmp_path, payload):
+    seen = open_report(page, render_html(hostile_lineage(payload)), tmp_path / "hostile.html")
+    # Exercise the page: filter with the payload, follow every link, open everything.
+    page.fill("#filter", payload)
+    page.fill("#filter", "")
+    page.click("#expand-all")
+    for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+        page.evaluate("h => { location.hash = h; }", href)
+    page.wait_for_timeout(200)
+    assert seen["dialogs"] == []
+    assert seen["popups"] == []
+    assert seen["errors"] == []
+    assert seen["requests"] == [(tmp_path / "hostile.html").as_uri()]
+    assert page.title() == TITLE
+    assert page.evaluate("document.scripts.length") == 1
+    handlers = page.evaluate(
+        """() => [...document.querySelectorAll('*')].flatMap(
+               el => [...el.attributes].filter(a => a.name.startsWith('on')).map(a => a.name))"""
+    )
+    assert handlers == []
+    assert (
+        page.evaluate("document.querySelectorAll('img, iframe, link, object, embed').length") == 0
+    )
+    assert payload in page.inner_text("body")
+
+
+@pytest.fixture
+def report(page, tmp_path):
+    """The hand-built sample lineage, opened in the browser."""
+    seen = open_report(page, render_html(sample_lineage()), tmp_path / "report.html")
+    yield page
+    assert seen["errors"] == [] and seen["dialogs"] == []
+    assert seen["requests"] == [(tmp_path / "report.html").as_uri()]
+
+
+def test_tree_has_document_and_latent_nodes(report):
+    labels = report.eval_on_selector_all(
+        "svg a.node", "els => els.map(a => [...a.querySelectorAll('.t1')].map(t => t.textContent))"
+    )
+    labels = [" ".join(parts) for parts in labels]
+    assert "Rail chaos as signals fail" in labels and "Trains cancelled after fault" in labels
+    assert labels.count("unseen source") == 1
+    dash = report.eval_on_selector(
+        "svg a.node.latent rect", "r => getComputedStyle(r).strokeDasharray"
+    )
+    assert dash not in ("", "none")
+    assert report.locator("svg text.elabel", has_text="spun 0.83").is_visible()
+
+
+def test_clicking_a_node_opens_its_card(report):
+    node = report.locator("svg a.node", has_text="Trains cancelled after fault")
+    href = node.get_attribute("href")
+    node.click()
+    report.wait_for_function("h => location.hash === h", arg=href)
+    assert report.evaluate("document.querySelector(':target').id") == href[1:]
+    report.wait_for_function(
+        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                   return Math.abs(r.top) < 120; }""",
+        arg=href,
+    )
+    assert in_view(report, href)
+    assert report.locator(f"{href} h3").inner_text() == "Trains cancelled after fault"
+
+
+def test_side_by_side_marks_are_visible(report):
+    card = report.locator("article.doc", has_text="Rail chaos as signals fail").first
+    assert card.locator(".sbs mark").count() > 0
+    assert card.locator(".sbs mark").first.is_visible()
+    assert card.locator(".sbs del", has_text="cancelled").is_visible()
+    assert card.locator(".sbs ins", has_text="scrapped").is_visible()
+    background = card.locator(".sbs mark").first.evaluate(
+        "m => getComputedStyle(m).backgroundColor"
+    )
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_folded_runs_open_on_click(report):
+    fold = report.locator("article.doc", has_text="Signal fault cancels 200 trains").first.locator(
+        "details.fold"
+    )
+    assert fold.evaluate("d => d.open") is False
+    fold.locator("summary").click()
+    assert fold.evaluate("d => d.open") is True
+
+
+def test_filter_box_hides_cards_and_rows(report):
+    report.fill("#filter", "storm")
+    visible = report.eval_on_selector_all(
+        "article.doc", "els => els.filter(e => !e.closest('[hidden]')).map(e => e.id)"
+    )
+    assert len(visible) == 2
+    assert report.locator("#independents tr.item:visible").count() == 0
+    assert report.locator("section.family:visible").count() == 1
+    assert report.inner_text("#filter-status") == "2 of 10 articles match"
+    dimmed = report.eval_on_selector_all("svg a.node.dim", "els => els.length")
+    assert dimmed == 1  # the unseen source does not match "storm"
+    report.fill("#filter", "parking")
+    assert report.locator("#independents tr.item:visible").count() == 1
+    assert report.locator("section.family:visible").count() == 0
+    report.press("#filter", "Escape")
+    assert report.locator("article.doc:visible").count() == 8
+    assert report.inner_text("#filter-status") == ""
+
+
+def test_keyboard_only_reader(report):
+    report.keyboard.press("Tab")
+    assert report.evaluate("document.activeElement.className") == "skip"
+    report.keyboard.press("Tab")
+    assert report.evaluate("document.activeElement.id") == "filter"
+    report.keyboard.type("chaos")
+    assert report.locator("article.doc:visible").count() == 2
+    report.keyboard.press("Escape")
+    report.keyboard.press("Tab")
+    assert report.evaluate("document.activeElement.id") == "expand-all"
+    report.keyboard.press("Enter")
+    assert report.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+    outline = report.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    for _ in range(60):  # tab on until a tree node has focus, then follow it
+        report.keyboard.press("Tab")
+        if report.evaluate("document.activeElement.matches('svg a.node')"):
+            break
+    else:
+        pytest.fail("no tree node is reachable with the keyboard")
+    href = report.evaluate("document.activeElement.getAttribute('href')")
+    report.keyboard.press("Enter")
+    report.wait_for_function("h => location.hash === h", arg=href)
+
+
+def test_print_view(report):
+    report.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert report.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+    report.emulate_media(media="print")
+    assert report.locator(".toolbar").is_hidden()
+    assert report.eval_on_selector(".sbs .text", "t => getComputedStyle(t).maxHeight") == "none"
+    report.emulate_media(media="screen")
+    report.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert report.locator("details.fold").first.evaluate("d => d.open") is False
+
+
+def test_full_page_screenshot(report, artifacts):
+    shot = artifacts / "report.png"
+    report.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    assert report.locator("h1").inner_text() == TITLE
+    assert report.locator("#how h2").is_visible()
+
+
+def test_seeds_report(page, tmp_path, artifacts):
+    provenance = pytest.importorskip("provenance")
+    if not hasattr(provenance, "trace"):
+        pytest.skip("provenance.trace is not available yet")
+    lineage = provenance.trace(SEEDS)
+    seen = open_report(page, render_html(lineage), tmp_path / "seeds.html")
+    page.screenshot(path=str(artifacts / "seeds.png"), full_page=True)
+    assert seen["errors"] == [] and seen["dialogs"] == []
+    assert seen["requests"] == [(tmp_path / "seeds.html").as_uri()]
+    linked = {e.parent for e in lineage.edges} | {e.child for e in lineage.edges}
+    assert page.locator("svg a.node").count() == len(linked)
+    assert page.locator("svg a.node.latent").count() == len(lineage.latent)
+    if any(e.shared for e in lineage.edges):
+        assert page.locator(".sbs mark").count() > 0
