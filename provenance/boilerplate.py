@@ -313,9 +313,10 @@ class BoilerplateRemover:
             for ln in ln_list:
                 line_words[ln.folded] = ln.words
         # Order documents by content, not name, so sampling does not depend on file names.
-        order_key = [hashlib.blake2b(a.text.encode("utf-8", "replace"), digest_size=8).digest() for a in articles]
+        order_key = [_text_key(a.text) for a in articles]
         cache: dict[tuple[int, int], float] = {}
         learned = set()
+        story: dict[bytes, set[str]] = defaultdict(set)
         for folded, docs in line_docs.items():
             if len(docs) < max(self.min_docs, _witnesses_needed(line_words[folded])):
                 continue
@@ -324,7 +325,14 @@ class BoilerplateRemover:
             scores = [_relatedness(shingles, a, b, cache) for a, b in pairs]
             if float(np.median(scores)) <= self.max_relatedness:
                 learned.add(folded)
+                for d in docs:
+                    # A headline learned from "related stories" lists is still story
+                    # text in its own article and in that article's copies.
+                    others = [o for o in docs if o != d][:_PAIRS_SAMPLED]
+                    if any(_relatedness(shingles, d, o, cache) > self.max_relatedness for o in others):
+                        story[_text_key(articles[d].text)].add(folded)
         self.boilerplate_lines_ = learned
+        self.story_lines_ = dict(story)
         return self
 
     def transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
@@ -335,7 +343,10 @@ class BoilerplateRemover:
             lines = _lines(article.text)
             spans = _builtin_spans(article.text, lines) if self.builtin else []
             covered = {(s.start, s.end) for s in spans}
+            own = getattr(self, "story_lines_", {}).get(_text_key(article.text), ())
             for line in lines:
+                if line.folded in own:
+                    continue
                 if line.folded in learned and (line.start, line.end) not in covered:
                     spans.append(Span(line.start, line.end, article.text[line.start : line.end], "learned"))
             spans.sort(key=lambda s: (s.start, s.end))
@@ -360,6 +371,10 @@ class BoilerplateRemover:
     def fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
         """Equivalent to ``fit(articles, tokens).transform(articles, tokens)``."""
         return self.fit(articles, tokens).transform(articles, tokens)
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def _witnesses_needed(words: int) -> int:

@@ -42,7 +42,11 @@ __all__ = [
     "MIN_LINK_WORDS_DEFAULT",
     "MIN_LINK_SHARE_DEFAULT",
     "DirectionModel",
+    "DIRECTION_FEATURES",
 ]
+
+#: Names of :attr:`PairEvidence.features`, each positive when it favours ``a`` as the source.
+DIRECTION_FEATURES = ("tail", "head", "spin", "noise", "furniture", "date", "length")
 
 #: Fewest shared words (outside quotations) for two documents to be linked.
 MIN_LINK_WORDS_DEFAULT = 25
@@ -256,7 +260,7 @@ def _describe(features, weights, alignment, rarer_a, rarer_b, noisy_a, noisy_b, 
             f"and {alignment.b_coverage:.0%} of the second, page furniture excluded",
         )
     ]
-    names = ("tail", "head", "spin", "noise", "furniture", "date", "length")
+    names = DIRECTION_FEATURES
     details = {
         "tail": f"one text stops early: {max(tail_a, tail_b):.0%} of the longer one's end is missing "
         "from the other (copies are cut from the bottom)",

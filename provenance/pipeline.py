@@ -15,7 +15,6 @@ import networkx as nx
 
 from .align import Aligner
 from .boilerplate import BoilerplateRemover
-from .calibration import Calibration
 from .candidates import MAX_CANDIDATES_DEFAULT, MAX_DF_DEFAULT, MIN_SHARED_DEFAULT, find_candidates
 from .direction import (
     MIN_LINK_SHARE_DEFAULT,
@@ -25,12 +24,13 @@ from .direction import (
     assess_pair,
 )
 from .errors import ConfigError
-from .lineage import CONFLICT_WEIGHT_DEFAULT, LINK_BIAS_DEFAULT, build_lineage
+from .edge_model import EdgeModel
+from .lineage import build_lineage
 from .load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .model import Alignment, Article, Document, Lineage
 from .normalise import tokenize
 
-__all__ = ["trace", "trace_articles", "prepare_documents", "TraceOptions"]
+__all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "TraceOptions"]
 
 #: Families up to this size get every pair aligned (witnesses for the tree);
 #: larger ones use their candidate pairs only.
@@ -48,8 +48,6 @@ class TraceOptions:
     max_candidates: int = MAX_CANDIDATES_DEFAULT
     min_link_words: int = MIN_LINK_WORDS_DEFAULT
     min_link_share: float = MIN_LINK_SHARE_DEFAULT
-    link_bias: float = LINK_BIAS_DEFAULT
-    conflict_weight: float = CONFLICT_WEIGHT_DEFAULT
 
     def check(self) -> None:
         """Raise ConfigError naming the first out-of-range option."""
@@ -127,7 +125,7 @@ def trace_articles(
     boilerplate: BoilerplateRemover | None = None,
     aligner: Aligner | None = None,
     direction_model: DirectionModel | None = None,
-    calibration: Calibration | None = None,
+    edge_model: EdgeModel | None = None,
     progress: Progress | None = None,
     **options: Any,
 ) -> Lineage:
@@ -137,7 +135,7 @@ def trace_articles(
     ----------
     articles : sequence of Article
         The corpus; ids must be unique.
-    boilerplate, aligner, direction_model, calibration : optional
+    boilerplate, aligner, direction_model, edge_model : optional
         Replacement stage objects.
     progress : callable, optional
         Called as ``progress(stage, done, total)``.
@@ -148,13 +146,47 @@ def trace_articles(
     -------
     Lineage
     """
+    documents, pairs, opts = analyse(articles, boilerplate=boilerplate, aligner=aligner,
+                                     direction_model=direction_model, progress=progress, **options)
+    report = progress or (lambda stage, done, total: None)
+    report("lineage", 0, 1)
+    edges, latent, families = build_lineage(documents, pairs, model=edge_model)
+    report("lineage", 1, 1)
+    return Lineage(
+        documents=sorted(documents, key=lambda d: d.id),
+        edges=edges,
+        latent=latent,
+        families=families,
+        options={k: getattr(opts, k) for k in TraceOptions.__dataclass_fields__},
+    )
+
+
+def analyse(
+    articles: Sequence[Article],
+    *,
+    boilerplate: BoilerplateRemover | None = None,
+    aligner: Aligner | None = None,
+    direction_model: DirectionModel | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> tuple[list[Document], dict[tuple[int, int], tuple[PairEvidence, Alignment]], TraceOptions]:
+    """Stages 2 to 6: documents (ordered by content) and the evidence of every aligned pair.
+
+    Returns
+    -------
+    documents : list of Document
+        Ordered by content fingerprint, so results do not depend on names.
+    pairs : dict (i, j) -> (PairEvidence, Alignment)
+        Indices into ``documents``, ``i < j``.
+    options : TraceOptions
+        The validated options.
+    """
     unknown = set(options) - set(TraceOptions.__dataclass_fields__)
     if unknown:
         raise ConfigError(f"Unknown option(s) for trace: {', '.join(sorted(unknown))}.")
     opts = TraceOptions(**options)
     opts.check()
     report = progress or (lambda stage, done, total: None)
-    # Order by content, not by name: results must not depend on file names.
     report("normalise", 0, len(articles))
     documents = prepare_documents(articles, boilerplate)
     documents.sort(key=lambda d: (d.fingerprint, d.id))
@@ -164,17 +196,7 @@ def trace_articles(
     aligner = aligner or Aligner()
     pairs = _assess(documents, [(c.a, c.b) for c in candidates], aligner, direction_model, opts, report)
     _complete_families(documents, pairs, aligner, direction_model, opts, report)
-    report("lineage", 0, 1)
-    edges, latent, families = build_lineage(documents, pairs, link_bias=opts.link_bias,
-                                            conflict_weight=opts.conflict_weight, calibration=calibration)
-    report("lineage", 1, 1)
-    return Lineage(
-        documents=sorted(documents, key=lambda d: d.id),
-        edges=edges,
-        latent=latent,
-        families=families,
-        options={k: getattr(opts, k) for k in TraceOptions.__dataclass_fields__},
-    )
+    return documents, pairs, opts
 
 
 def _assess(documents, index_pairs, aligner, model, opts, report) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
-import json
 import re
 import textwrap
 from collections import Counter
@@ -23,7 +22,7 @@ from typing import Any, NamedTuple
 
 import jinja2
 
-from provenance.model import RELATIONS, Document, Edge, Evidence, Lineage
+from provenance.model import RELATIONS, Document, Edge, Lineage
 
 __all__ = ["render_html", "MAX_BYTES_DEFAULT", "FOLD_WORDS_DEFAULT", "FOLD_KEEP_DEFAULT"]
 
@@ -62,14 +61,12 @@ class Ref:
     filter: str = ""
 
 
-@dataclass
-class Link:
-    """An edge seen from one end: the other end, the edge, its evidence rows."""
+class Link(NamedTuple):
+    """An edge seen from one end: the other end, the edge, its CSS-safe relation."""
 
     ref: Ref
     edge: Edge
     rel: str
-    evidence: list[tuple[Evidence, int]]
 
 
 @dataclass
@@ -118,22 +115,9 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     counts = Counter(e.relation for e in lineage.edges)
     relations = [(r, counts.pop(r, 0)) for r in RELATIONS] + sorted(counts.items())
     independents = [d for d in lineage.documents if d.id not in linked]
-    summary = {
-        "documents": len(lineage.documents),
-        "families": len(groups),
-        "edges": len(lineage.edges),
-        "latent": len(lineage.latent),
-        "independents": len(independents),
-    }
-    opts = {
-        str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
-        for k, v in lineage.options.items()
-    }
     page = {
-        "summary": summary,
+        "lineage": lineage,
         "relations": relations,
-        "options": sorted(opts.items()),
-        "warnings": [str(w) for w in lineage.warnings],
         "independents": [(d, ctx.ref(d.id)) for d in independents],
     }
     # Lay every family out without texts, then give texts to families, largest first,
@@ -146,25 +130,32 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     )
     shortened = False
     for i, g in enumerate(groups):
-        for level in ("full", "compact"):
+        need = sum(
+            len(ctx.docs[m].article.text) for m in g if m in ctx.parent_edge and m in ctx.docs
+        )
+        for level in ("full", "compact") if need <= spare else ():  # child texts never shrink
             html = macros.family(ctx.family(i + 1, g, level))  # type: ignore[attr-defined]
             extra = len(html.encode()) - len(sections[i].encode())
             if extra <= spare:
                 sections[i], spare = html, spare - extra
+                shortened = shortened or level != "full"
                 break
-        shortened = shortened or level != "full"
+        else:
+            shortened = True
     return template.render(page, families=bare, sections=sections, shortened=shortened)
 
 
 @functools.cache
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("provenance", "render/templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "default": str}
+    return env
 
 
 def _groups(lineage: Lineage, ctx: _Ctx, linked: set[str]) -> list[list[str]]:
@@ -207,6 +198,7 @@ class _Ctx:
     docs: dict[str, Document]
     parent_edge: dict[str, Edge] = field(default_factory=dict)
     kids: dict[str, list[Edge]] = field(default_factory=dict)
+    diffs: dict[tuple[str, str], list] = field(default_factory=dict)  # word diffs, reused
 
     def published(self, doc_id: str) -> str:
         doc = self.docs.get(doc_id)
@@ -227,9 +219,7 @@ class _Ctx:
         return Ref(_anchor("src", doc_id), "unseen source", doc_id, True, doc_id.lower())
 
     def link(self, edge: Edge, other: str) -> Link:
-        top = max([abs(ev.weight) for ev in edge.evidence] + [1.0])
-        rows = [(ev, round(abs(ev.weight) / top * 100)) for ev in edge.evidence]
-        return Link(self.ref(other), edge, _rel(edge), rows)
+        return Link(self.ref(other), edge, _rel(edge))
 
     def family(self, number: int, members: list[str], level: str) -> dict[str, Any]:
         above = [self.parent_edge[m].parent for m in members if m in self.parent_edge]
@@ -241,7 +231,7 @@ class _Ctx:
             "anchor": _anchor("fam", "\0".join(nodes)),
             "number": number,
             "root": roots[0] if roots else self.ref(nodes[0]),
-            "size": len(nodes),
+            "size": sum(n in self.docs for n in nodes),
             "tree": tree,
             "panels": [self.panel(n, level) for n in tree["order"] if n in self.docs],
             "latent": [(self.ref(n), self.refs(n)) for n in nodes if n not in self.docs],
@@ -256,19 +246,17 @@ class _Ctx:
         pos, grids = _layout(nodes, children, [n for n in nodes if parent.get(n) not in children])
         unit_x, unit_y = _NODE_W + _H_GAP, _NODE_H + _V_GAP
         xy = {n: (_MARGIN + x * unit_x, _MARGIN + d * unit_y) for n, (x, d) in pos.items()}
-        trunk = {n: _MARGIN + s * unit_x - _H_GAP / 2 for n, s in grids.items()}
+        trunk = {n: _MARGIN + s * unit_x - _H_GAP / 2 for n, s in grids.items()}  # by child
         out = []
         for n, (x, y) in xy.items():
-            doc = self.docs.get(n)
+            doc, ref, root = self.docs.get(n), self.ref(n), parent.get(n) not in xy
             sub = "not in the folder"
             if doc is not None:
-                sub = doc.article.outlet or (doc.credits[0] if doc.credits else doc.article.id)
-            root = parent.get(n) not in xy
-            ref = self.ref(n)
+                sub = doc.article.outlet or next(iter(doc.credits), f"{doc.words} words")
             lines = textwrap.wrap(ref.label, 25, max_lines=2, placeholder=" …") or [ref.id]
             out.append({"ref": ref, "x": x, "y": y, "lines": lines, "sub": sub, "root": root})
         arrows = [
-            self.arrow(self.parent_edge[n], xy[p], xy[n], trunk.get(p)) for n, p in parent.items()
+            self.arrow(self.parent_edge[n], xy[p], xy[n], trunk.get(n)) for n, p in parent.items()
         ]
         return {
             "width": round(max(x for x, _ in xy.values()) + _NODE_W + _MARGIN),
@@ -284,17 +272,18 @@ class _Ctx:
         """Arrow from box ``top`` to box ``bottom``; grid children (``trunk``) get elbows."""
         x0, y0 = top[0] + _NODE_W / 2, top[1] + _NODE_H
         x1, y1 = bottom[0] + _NODE_W / 2, bottom[1] - 7
-        mid = (y0 + y1) / 2
+        shared, mid = "", (y0 + y1) / 2
         if trunk is not None:
             bus, first = y1 + 7 - _V_GAP * 0.55, y0 + _V_GAP * 0.45
-            path = f"M{x0:.1f},{y0:.1f} V{first:.1f} H{trunk:.1f} V{bus:.1f} H{x1:.1f} V{y1:.1f}"
-            lx, ly = x1, y1 - 9
+            shared = f"M{x0:.1f},{y0:.1f} V{first:.1f} H{trunk:.1f} V{bus:.1f} H{x1:.1f}"
+            path, lx, ly = f"M{x1:.1f},{bus:.1f} V{y1:.1f}", x1, y1 - 9
         else:
             path = f"M{x0:.1f},{y0:.1f} C{x0:.1f},{mid:.1f} {x1:.1f},{mid:.1f} {x1:.1f},{y1:.1f}"
             t = 0.78  # the label sits three quarters of the way down the curve
             lx = x0 * ((1 - t) ** 3 + 3 * (1 - t) ** 2 * t) + x1 * (3 * (1 - t) * t * t + t**3)
             ly = y0 * (1 - t) ** 3 + mid * 3 * (1 - t) * t + y1 * t**3 + 4
         return {
+            "shared": shared,  # lines a grid's arrows have in common, drawn neutral
             "path": path,
             "head": f"{x1 - 5:.1f},{y1:.1f} {x1 + 5:.1f},{y1:.1f} {x1:.1f},{y1 + 7:.1f}",
             "rel": _rel(edge),
@@ -320,7 +309,7 @@ class _Ctx:
             if fold is not None:
                 panel.child_col = _plain(doc.article.text, 0, len(doc.article.text), doc)
         elif fold is not None:
-            panel.parent_col, panel.child_col = _side_by_side(source, doc, edge, fold)
+            panel.parent_col, panel.child_col = _side_by_side(source, doc, edge, fold, self.diffs)
         return panel
 
 
@@ -334,8 +323,9 @@ def _layout(
 ) -> tuple[dict[str, tuple[float, int]], dict[str, int]]:
     """Layered tidy layout: leaves take consecutive slots, parents sit over their children.
 
-    More than ``_WRAP`` childless children of one node wrap into a grid ``_WRAP`` wide,
-    one row per layer; the second dict maps such nodes to the grid's first slot.
+    When a node has more than ``_WRAP`` childless children, those wrap into a grid
+    ``_WRAP`` wide (one row per layer) right of its other subtrees; the second dict
+    maps each child in a grid to the grid's first slot.
     """
     pos: dict[str, tuple[float, int]] = {}
     grids: dict[str, int] = {}
@@ -344,28 +334,28 @@ def _layout(
     for root in roots + nodes:  # trailing ``nodes`` places anything left by a cycle
         if root in seen:
             continue
-        stack: list[tuple[str, int, bool]] = [(root, 0, False)]
+        stack: list[tuple[str, int, str]] = [(root, 0, "open")]
         while stack:
-            node, depth, done = stack.pop()
-            if done:
+            node, depth, state = stack.pop()
+            if state == "grid":
+                leaves = [k for k in children[node] if k not in pos and not children[k]]
+                for i, k in enumerate(leaves):
+                    pos[k], grids[k] = (float(slot + i % _WRAP), depth + 1 + i // _WRAP), slot
+                slot += min(_WRAP, len(leaves))
+            elif state == "done":
                 placed = [pos[k][0] for k in children[node] if k in pos and pos[k][1] == depth + 1]
-                if placed:
-                    pos[node] = ((placed[0] + placed[-1]) / 2, depth)
-                else:
-                    pos[node] = (float(slot), depth)
-                    slot += 1
+                pos[node] = ((min(placed) + max(placed)) / 2 if placed else float(slot), depth)
+                slot += 0 if placed else 1
             elif node not in seen:
                 seen.add(node)
                 kids = [k for k in children[node] if k not in seen]
-                if len(kids) > _WRAP and not any(children[k] for k in kids):
-                    for i, k in enumerate(kids):
-                        pos[k] = (float(slot + i % _WRAP), depth + 1 + i // _WRAP)
-                    seen.update(kids)
-                    pos[node], grids[node] = (slot + (_WRAP - 1) / 2, depth), slot
-                    slot += _WRAP
-                    continue
-                stack.append((node, depth, True))
-                stack.extend((k, depth + 1, False) for k in reversed(children[node]))
+                leaves = [k for k in kids if not children[k]] if len(kids) > _WRAP else []
+                stack.append((node, depth, "done"))
+                if len(leaves) > _WRAP:
+                    seen.update(leaves)
+                    stack.append((node, depth, "grid"))
+                    kids = [k for k in kids if k not in seen]
+                stack.extend((k, depth + 1, "open") for k in reversed(kids))
     return pos, grids
 
 
@@ -412,7 +402,7 @@ def _duration(seconds: float) -> str:
 
 
 def _side_by_side(
-    parent: Document, child: Document, edge: Edge, fold: tuple[int, int]
+    parent: Document, child: Document, edge: Edge, fold: tuple[int, int], cache: dict
 ) -> tuple[list[Seg], list[Seg]]:
     """Both texts cut into segments: shared passages marked, word differences inside them."""
     ptext, ctext = parent.article.text, child.article.text
@@ -422,7 +412,7 @@ def _side_by_side(
         cs, ce = max(0, sp.child_start), min(len(ctext), sp.child_end)
         if pe <= ps or ce <= cs:
             continue
-        psegs, csegs = _diff(ptext[ps:pe], ctext[cs:ce], fold)
+        psegs, csegs = _diff(ptext[ps:pe], ctext[cs:ce], fold, cache)
         p_items.append((ps, pe, number, psegs))
         c_items.append((cs, ce, number, csegs))
     return _column(ptext, p_items, parent), _column(ctext, c_items, child)
@@ -478,14 +468,15 @@ def _cuts(text: str) -> list[int]:
     return [0] + starts[1:] + [len(text)] if starts else [0, len(text)]
 
 
-def _diff(ptext: str, ctext: str, fold: tuple[int, int]) -> tuple[list[Seg], list[Seg]]:
+def _diff(ptext: str, ctext: str, fold: tuple[int, int], cache: dict) -> tuple[list, list]:
     """Word-level differences between two passage strings (rendering only, no scoring)."""
-    pw, cw = _WORD.findall(ptext), _WORD.findall(ctext)
     pc, cc = _cuts(ptext), _cuts(ctext)
-    matcher = difflib.SequenceMatcher(None, [_key(w) for w in pw], [_key(w) for w in cw], False)
+    if (ptext, ctext) not in cache:
+        pw, cw = [_key(w) for w in _WORD.findall(ptext)], [_key(w) for w in _WORD.findall(ctext)]
+        cache[ptext, ctext] = difflib.SequenceMatcher(None, pw, cw).get_opcodes()
     psegs: list[Seg] = []
     csegs: list[Seg] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in cache[ptext, ctext]:
         if tag == "equal":
             psegs += _equal(ptext, pc, i1, i2, fold, folded=False)
             csegs += _equal(ctext, cc, j1, j2, (FOLD_WORDS_DEFAULT, FOLD_KEEP_DEFAULT), folded=True)

@@ -45,8 +45,7 @@
 
   // A jump to a card hidden by the filter clears the filter first; the card gets focus.
   function reveal() {
-    var id = decodeURIComponent(location.hash.slice(1));
-    var target = id && document.getElementById(id);
+    var target = document.getElementById(location.hash.slice(1));
     if (!target) { return; }
     if (target.closest("[hidden]")) { box.value = ""; apply(); }
     if (target.hasAttribute("tabindex")) { target.focus({ preventScroll: true }); }

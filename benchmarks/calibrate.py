@@ -1,0 +1,124 @@
+"""Fit the lineage stage's edge model on simulated corpora and ship it.
+
+    python benchmarks/calibrate.py [--seeds 101,102,103] [--out provenance/data/edge_model.json]
+
+Builds BBC- and Reuters-based corpora with the simulator (training seeds,
+never the seeds the accuracy benchmark scores), runs the tracer's stages 2-6,
+takes the features of every possible edge inside every family
+(``provenance.lineage.training_rows``) with the truth "is this parent the
+child's real parent", and fits a conditional logit (scipy).  The
+weights go to ``provenance/data/edge_model.json``; nothing is trained when
+the tool runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from provenance.edge_model import FEATURES
+from provenance.lineage import training_rows
+from provenance.load import load_articles
+from provenance.pipeline import analyse
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "provenance" / "data" / "edge_model.json"
+TRAINING_SEEDS = (101, 102, 103)
+SOURCES = ("bbc", "reuters")
+
+
+def corpus_groups(corpus: Path, truth: dict) -> list[tuple[np.ndarray, int]]:
+    """Per child in a family: its candidate parents' features and the index of the true one (-1: none)."""
+    articles = load_articles(corpus).articles
+    documents, pairs, _ = analyse(articles)
+    by_child: dict[str, tuple[list[list[float]], list[str]]] = {}
+    for parent, child, feats in training_rows(documents, pairs):
+        rows, parents = by_child.setdefault(child, ([], []))
+        rows.append([feats[name] for name in FEATURES])
+        parents.append(parent)
+    groups = []
+    for child, (rows, parents) in sorted(by_child.items()):
+        true_parent = truth["docs"].get(child, {}).get("parent")
+        label = parents.index(true_parent) if true_parent in parents else -1
+        groups.append((np.asarray(rows, dtype=float), label))
+    return groups
+
+
+def simulate(source: str, seed: int, out: Path) -> tuple[Path, dict]:
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "simulate.py"), "--source", source,
+                    "--seed", str(seed), "--out", str(out)], check=True, capture_output=True)
+    return out / "corpus", json.loads((out / "truth.json").read_text())
+
+
+def fit(groups: list[tuple[np.ndarray, int]], l2: float = 0.01) -> tuple[np.ndarray, float]:
+    """Conditional logit over each child's options: its candidate parents and "source elsewhere".
+
+    The "elsewhere" option has log-odds 0; a candidate has ``x @ w + b``.  This
+    is exactly the choice the lineage stage makes for each child, so the
+    fitted softmax shares are the confidences it reports.
+    """
+    n_features = groups[0][0].shape[1]
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        total, grad = 0.0, np.zeros_like(params)
+        for x, label in groups:
+            logits = np.concatenate(([0.0], x @ w + b))
+            top = logits.max()
+            probs = np.exp(logits - top)
+            probs /= probs.sum()
+            chosen = label + 1
+            total -= logits[chosen] - top - np.log(np.exp(logits - top).sum())
+            # d(-log p_chosen)/d logit_k = p_k - [k == chosen]
+            delta = probs.copy()
+            delta[chosen] -= 1.0
+            grad[:-1] += delta[1:] @ x
+            grad[-1] += delta[1:].sum()
+        total += l2 * float(w @ w)
+        grad[:-1] += 2 * l2 * w
+        return total / len(groups), grad / len(groups)
+
+    result = minimize(loss, np.zeros(n_features + 1), jac=True, method="L-BFGS-B")
+    return result.x[:-1], float(result.x[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default=",".join(map(str, TRAINING_SEEDS)))
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--l2", type=float, default=0.01, help="L2 penalty on the weights")
+    args = parser.parse_args(argv)
+    groups: list[tuple[np.ndarray, int]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for source in SOURCES:
+            for seed in (int(s) for s in args.seeds.split(",")):
+                corpus, truth = simulate(source, seed, Path(tmp) / f"{source}-{seed}")
+                found = corpus_groups(corpus, truth)
+                groups.extend(found)
+                print(f"{source} seed {seed}: {len(found)} children, "
+                      f"{sum(label >= 0 for _, label in found)} with their parent among the candidates",
+                      file=sys.stderr)
+    weights, intercept = fit(groups, args.l2)
+    payload = {
+        "about": "Edge model of provenance.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
+        "command": "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "training": {"sources": list(SOURCES), "seeds": args.seeds, "children": len(groups),
+                     "with_parent": sum(label >= 0 for _, label in groups)},
+        "intercept": round(intercept, 4),
+        "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, weights, strict=True)},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    print(json.dumps(payload, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

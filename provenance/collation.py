@@ -1,0 +1,165 @@
+"""Collation of three witnesses: where two copies agree and a third reads otherwise.
+
+This is the textual critic's tool behind the lineage stage.  Given aligned
+pairs, :class:`Collation` answers "in how many places do ``y`` and ``z`` read
+the same while ``x`` reads otherwise?", split into changes of wording and
+changes of typographic habit (quotes, dashes, apostrophes, case).  A house
+style is one decision however often it shows, so each habit counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .direction import _zipf, reading_agreement
+from .model import Alignment, Document
+
+__all__ = ["Collation", "Readings"]
+
+# A change towards the plainer or commoner form (straight quotes, hyphens,
+# commoner words) is what copies also do independently of each other, so it
+# says less about descent than a change away from it.
+_CONVERGENT_WEIGHT = 0.2
+_PLAIN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+# Beyond the ends of what two texts share, only a real cut counts; a few
+# words there are a headline or an edge the aligner left out.
+_EDGE_CUT_WORDS = 20
+
+
+class Readings(tuple):
+    """Unique readings of one witness: ``(wording, style)`` weights."""
+
+    __slots__ = ()
+
+    def __new__(cls, wording: float = 0.0, style: float = 0.0) -> Readings:
+        return super().__new__(cls, (wording, style))
+
+    @property
+    def wording(self) -> float:
+        return self[0]
+
+    @property
+    def style(self) -> float:
+        return self[1]
+
+    @property
+    def total(self) -> float:
+        return self[0] + self[1]
+
+
+class Collation:
+    """Reading agreement of aligned pairs, computed once and shared by all triples.
+
+    Parameters
+    ----------
+    documents : sequence of Document
+        The corpus.
+    alignments : mapping (i, j) -> Alignment, i < j
+        The aligned pairs; triples with an unaligned pair have no answer.
+    """
+
+    def __init__(self, documents: Sequence[Document], alignments: Mapping[tuple[int, int], Alignment]):
+        self.documents = documents
+        self.alignments = alignments
+        self._agree: dict[tuple[int, int], np.ndarray] = {}
+        self._unique: dict[tuple[int, int, int], Readings | None] = {}
+
+    def match(self, x: int, y: int) -> np.ndarray | None:
+        """Content positions of ``x`` mapped into ``y`` (-1 unmatched), or None if not aligned."""
+        al = self.alignments.get((min(x, y), max(x, y)))
+        if al is None:
+            return None
+        return al.a_match if al.a == x else al.b_match
+
+    def agree(self, x: int, y: int) -> np.ndarray | None:
+        """Per content word of ``x``: does ``y`` read the same there (typography included)?"""
+        if (x, y) not in self._agree:
+            al = self.alignments.get((min(x, y), max(x, y)))
+            if al is None:
+                return None
+            agree_a, agree_b = reading_agreement(self.documents[al.a], self.documents[al.b], al)
+            self._agree[(al.a, al.b)] = agree_a
+            self._agree[(al.b, al.a)] = agree_b
+        return self._agree[(x, y)]
+
+    def unique(self, x: int, y: int, z: int) -> Readings | None:
+        """Places where ``y`` and ``z`` agree and ``x`` reads otherwise.
+
+        Counted once over the words of ``y`` and once over those of ``z``;
+        the smaller count is kept, so one alignment's quirk cannot invent a
+        reading.  None when a pair of the three is not aligned.
+        """
+        key = (x, min(y, z), max(y, z))
+        if key not in self._unique:
+            one = self._unique_over(x, y, z)
+            if one is not None and one.total > 0.0:
+                other = self._unique_over(x, z, y)
+                one = None if other is None else Readings(min(one.wording, other.wording),
+                                                          min(one.style, other.style))
+            self._unique[key] = one
+        return self._unique[key]
+
+    def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
+        yz, yx, y_in_x = self.agree(y, z), self.agree(y, x), self.match(y, x)
+        if yz is None or yx is None or y_in_x is None:
+            return None
+        mask = yz & ~yx
+        if not mask.any():
+            return Readings()
+        starts = np.flatnonzero(mask & ~np.concatenate(([False], mask[:-1])))
+        ends = np.flatnonzero(mask & ~np.concatenate((mask[1:], [False]))) + 1
+        hits = np.flatnonzero(y_in_x >= 0)
+        first, last = (int(hits[0]), int(hits[-1])) if len(hits) else (len(y_in_x), -1)
+        wording = 0.0
+        styles: dict[str, float] = {}
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            if (e <= first or s > last) and e - s < _EDGE_CUT_WORDS:
+                continue
+            style, weight = self._site(x, y, y_in_x, s, e)
+            if style is None:
+                wording += weight
+            else:
+                styles[style] = max(styles.get(style, 0.0), weight)
+        return Readings(wording, sum(styles.values()))
+
+    def _site(self, x: int, y: int, y_in_x: np.ndarray, start: int, end: int) -> tuple[str | None, float]:
+        """(typographic habit or None for wording, weight) of one place where ``x`` reads otherwise."""
+        doc_x, doc_y = self.documents[x], self.documents[y]
+        if (y_in_x[start:end] >= 0).all():
+            surf_y = surface(doc_y, start, end)
+            surf_x = surface(doc_x, int(y_in_x[start]), int(y_in_x[end - 1]) + 1)
+            y_plainer = surf_y.translate(_PLAIN) == surf_y and surf_x.translate(_PLAIN) != surf_x
+            return _habit(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
+        before = int(y_in_x[start - 1]) if start > 0 else -1
+        after = int(y_in_x[end]) if end < len(y_in_x) else -1
+        if before >= 0 and after > before and after - before - 1 == end - start:
+            words_x = doc_x.content_words[before + 1 : after]
+            words_y = doc_y.content_words[start:end]
+            if all(_zipf(wx) - _zipf(wy) >= 0.8 for wx, wy in zip(words_x, words_y, strict=True)):
+                return None, _CONVERGENT_WEIGHT
+        return None, 1.0
+
+
+def _habit(a: str, b: str) -> str:
+    """Which typographic habit two readings of the same words differ in."""
+    changed = set(a) ^ set(b)
+    if changed & set("“”\"«»„"):
+        return "quotes"
+    if changed & set("’‘'`"):
+        return "apostrophes"
+    if changed & set("–—-"):
+        return "dashes"
+    if a.casefold() == b.casefold():
+        return "case"
+    return "punctuation"
+
+
+def surface(doc: Document, start: int, end: int) -> str:
+    """Original text of content words [start, end) with the punctuation just before them."""
+    tok = doc.content
+    first, last = int(tok[start]), int(tok[end - 1])
+    lo = int(doc.tokens.ends[first - 1]) if first > 0 else int(doc.tokens.starts[first])
+    lo = max(lo, int(doc.tokens.starts[first]) - 12)
+    return doc.article.text[lo : int(doc.tokens.ends[last])]

@@ -1,0 +1,160 @@
+"""Edge model of the lineage stage: features of "P is C's direct source" and their weights.
+
+For every ordered pair inside a family the lineage stage asks how likely it
+is that P is C's direct source rather than C's source lying elsewhere (another
+member, or outside the folder).  The answer is a logistic model over plain
+features (direction signals, how much of C that P explains, unique readings
+that conflict with the edge); its weights are fitted offline on simulated
+syndication with known lineage (``benchmarks/calibrate.py``) and shipped in
+``provenance/data/edge_model.json``.  Nothing is trained at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .collation import Collation
+from .direction import DIRECTION_FEATURES, PairEvidence
+from .model import Alignment
+
+__all__ = ["EdgeModel", "edge_features", "FEATURES"]
+
+FEATURES = (
+    "older",
+    *DIRECTION_FEATURES,
+    "explains",
+    "coverage_child",
+    "coverage_parent",
+    "originality",
+    "conflict_wording",
+    "conflict_total",
+    "witnesses",
+)
+_CONFLICT_CAP = 4.0
+_LARGE_FAMILY = 25
+_WITNESSES_IN_LARGE_FAMILY = 8
+
+# Hand-set starting weights, used when no fit is shipped.
+_DEFAULT_WEIGHTS = {
+    "older": 1.0, "explains": 2.0, "originality": 1.0, "conflict_wording": -5.0, "conflict_total": -2.0,
+}
+
+
+@dataclass(frozen=True)
+class EdgeModel:
+    """Logistic model of P(parent is the child's direct source).
+
+    Parameters
+    ----------
+    weights : dict of str to float
+        Weight per feature name (missing features weigh 0).
+    intercept : float
+        Log-odds with every feature at 0.
+    """
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
+    intercept: float = 2.0
+
+    @classmethod
+    def load(cls) -> EdgeModel:
+        """The shipped fit, or the hand-set defaults when none is shipped."""
+        try:
+            text = resources.files("provenance").joinpath("data/edge_model.json").read_text()
+        except (FileNotFoundError, OSError):
+            return cls()
+        data = json.loads(text)
+        return cls(weights=data["weights"], intercept=data["intercept"])
+
+    def logit(self, features: Mapping[str, float]) -> float:
+        """Log-odds that the edge is right."""
+        return self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+    def contributions(self, features: Mapping[str, float]) -> dict[str, float]:
+        """Each feature's share of the log-odds (for the evidence shown to users)."""
+        return {k: self.weights.get(k, 0.0) * v for k, v in features.items() if self.weights.get(k, 0.0) * v}
+
+
+def _log_older(forward: float) -> float:
+    """log P(first is older than second) from the pair's direction log-odds."""
+    return -math.log1p(math.exp(-forward)) if forward > -30 else forward
+
+
+def edge_features(
+    members: Sequence[int],
+    pairs: Mapping[tuple[int, int], tuple[PairEvidence, Alignment]],
+    collation: Collation,
+) -> dict[tuple[int, int], dict[str, float]]:
+    """Features of every possible edge parent -> child inside one family.
+
+    Parameters
+    ----------
+    members : sequence of int
+        Document indices of the family.
+    pairs : mapping (i, j) -> (PairEvidence, Alignment), i < j
+        Aligned pairs; edges exist only between aligned members.
+    collation : Collation
+        Reading agreement of the same pairs.
+
+    Returns
+    -------
+    dict (parent, child) -> dict of feature name to value
+    """
+    forward: dict[tuple[int, int], float] = {}
+    oriented: dict[tuple[int, int], tuple[float, ...]] = {}
+    covered: dict[tuple[int, int], tuple[float, float]] = {}
+    for p in members:
+        for c in members:
+            pair = pairs.get((min(p, c), max(p, c)))
+            if p == c or pair is None:
+                continue
+            ev, al = pair
+            sign = 1.0 if ev.a == p else -1.0
+            forward[(p, c)] = sign * ev.forward
+            oriented[(p, c)] = tuple(sign * f for f in ev.features)
+            covered[(p, c)] = (al.b_coverage, al.a_coverage) if al.a == p else (al.a_coverage, al.b_coverage)
+    best_cover = {c: max((v[0] for (_, cc), v in covered.items() if cc == c), default=1.0) for c in members}
+    originality = {
+        p: sum(_log_older(f) for (pp, _), f in forward.items() if pp == p) / max(1, len(members) - 1)
+        for p in members
+    }
+    out = {}
+    for (p, c), fwd in forward.items():
+        wording = total = 0.0
+        n_witnesses = 0
+        for w in _witnesses(members, p, c, pairs):
+            u_p, u_c = collation.unique(p, c, w), collation.unique(c, p, w)
+            if u_p is None or u_c is None:
+                continue
+            n_witnesses += 1
+            wording += min(u_p.wording, u_c.wording)
+            total += min(u_p.total, u_c.total)
+        cover_child, cover_parent = covered[(p, c)]
+        features = {
+            "older": _log_older(fwd),
+            **dict(zip(DIRECTION_FEATURES, oriented[(p, c)], strict=True)),
+            "explains": math.log(max(cover_child, 1e-3) / max(best_cover[c], 1e-3)),
+            "coverage_child": cover_child,
+            "coverage_parent": cover_parent,
+            "originality": originality[p],
+            "conflict_wording": min(wording, _CONFLICT_CAP),
+            "conflict_total": min(total, _CONFLICT_CAP),
+            "witnesses": math.log1p(n_witnesses),
+        }
+        out[(p, c)] = features
+    return out
+
+
+def _witnesses(members: Sequence[int], p: int, c: int, pairs: Mapping) -> Iterable[int]:
+    others = [w for w in members if w not in (p, c)]
+    if len(members) <= _LARGE_FAMILY:
+        return others
+
+    def shared(w: int) -> int:
+        pair = pairs.get((min(c, w), max(c, w)))
+        return pair[0].shared_words if pair else 0
+
+    return sorted(others, key=shared, reverse=True)[:_WITNESSES_IN_LARGE_FAMILY]
