@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import zlib
@@ -11,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPORA_DIR = REPO_ROOT.parent / "shared" / "corpora"
+CORPORA_DIR = Path(os.environ.get("PROVENANCE_CORPORA", REPO_ROOT.parent / "shared" / "corpora"))
+"""Shared corpora: ``../shared/corpora`` beside the repository, or ``$PROVENANCE_CORPORA``."""
 BBC_DIR = CORPORA_DIR / "bbc-news" / "bbc"
 REUTERS_FILE = CORPORA_DIR / "reuters21578" / "reuters21578.jsonl"
 SAMEDAY_DIR = CORPORA_DIR / "samedaynews-2018"

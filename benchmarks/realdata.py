@@ -147,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
             for system in _systems(args.baselines):
                 print_bbc(system, bbc_report(_predict(system, BBC_DIR), groups))
         if args.part in ("sameday", "all"):
-            for name in SAMEDAY_FILES:
-                print_sameday(SAMEDAY_DIR / name, run_tracer(SAMEDAY_DIR / name))
+            for path in (SAMEDAY_DIR / name for name in SAMEDAY_FILES):
+                if not path.exists():
+                    print(f"skipped: {path} is absent", file=sys.stderr)
+                    continue
+                print_sameday(path, run_tracer(path))
     except TracerUnavailable as exc:
         print(f"realdata.py: error: {exc}", file=sys.stderr)
         return 1

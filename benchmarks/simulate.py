@@ -123,6 +123,7 @@ class _Builder:
         self.docs: list[SimDoc] = []
         self.wires: list[tuple[Original, SimDoc]] = []
         self.quotable: list[SimDoc] = []
+        self.anchor: Original | None = None
 
     def stem(self) -> str:
         while True:
@@ -139,6 +140,7 @@ class _Builder:
 
     def family(self, index: int) -> None:
         original = self.pool.take()
+        self.anchor = original
         name = f"family-{index:03d}"
         present = self.rng.random() >= self.params.p_absent
         when = START + timedelta(seconds=self.rng.randrange(60 * 86400))
@@ -169,8 +171,10 @@ class _Builder:
         title, body = self.apply(op, parent, outlet)
         mods = []
         if self.rng.random() < self.params.p_typo:
-            body, kind = textops.retype(body, self.rng)
-            mods.append(kind)
+            retyped, kind = textops.retype(body, self.rng)
+            if retyped != body:
+                body = retyped
+                mods.append(kind)
         if op != "ocr" and self.rng.random() < 0.7:
             body = add_dateline(body, outlet)
         when = parent.when + self.delay()
@@ -197,7 +201,10 @@ class _Builder:
 
     def edit(self, parent: SimDoc, outlet: Outlet) -> tuple[str, list[str]]:
         steps = textops.edit_steps(self.rng)
-        lede = self.pool.take().paragraphs[0] if "lede" in steps else ""
+        lede = ""
+        if "lede" in steps:
+            other = self.pool.take_similar(self.anchor) if self.anchor else self.pool.take()
+            lede = " ".join(textops.split_sentences(other.paragraphs[0])[:2])
 
         def style(paragraphs: list[str]) -> list[str]:
             return textops.house_style(paragraphs, outlet.spelling, outlet.swaps)

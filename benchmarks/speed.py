@@ -6,16 +6,16 @@ Corpora of N documents are simulated from BBC + Reuters originals. Beyond the ~6
 originals, variants are made by shuffling paragraphs and replacing about a third of the
 words with random common English words, so repeats stay distinct and do not form large
 unlabelled near-duplicate clusters. Each measurement runs in its own subprocess; peak memory
-is that process's ``ru_maxrss`` (from ``os.wait4``). Runs under 30 s are repeated three times
-and the median is reported.
+is that process's high-water mark (``VmHWM``, or its children's ``ru_maxrss`` if higher).
+Runs under 30 s are repeated three times and the median is reported.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -120,24 +120,44 @@ def _work(system: str, path: Path) -> float:
     return time.perf_counter() - start
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process and its waited-for children, in MB.
+
+    ``VmHWM`` is used for the process itself because ``ru_maxrss`` keeps the parent's
+    high-water mark across fork + exec; children (e.g. worker pools) add ``ru_maxrss``
+    of ``RUSAGE_CHILDREN``, which can only over-estimate.
+    """
+    own = 0.0
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                own = int(line.split()[1]) / 1024
+    else:  # pragma: no cover - non-Linux fallback
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return max(own, children)
+
+
 def measure_once(system: str, path: Path) -> tuple[float, float]:
-    """Run one measurement in a subprocess; return (seconds, peak RSS in MB)."""
+    """Run one measurement in a fresh subprocess; return (seconds, peak RSS in MB)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", system,
                "--path", str(path)]
-    with tempfile.TemporaryFile() as output:
-        child = subprocess.Popen(command, stdout=output)
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            raise RuntimeError(f"{system} failed on {path} (exit {child.returncode})")
-        output.seek(0)
-        seconds = json.loads(output.read())["seconds"]
-    return seconds, usage.ru_maxrss / 1024
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{system} failed on {path} (exit {done.returncode}):\n"
+                           f"{done.stderr[-2000:]}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["seconds"], report["peak_mb"]
 
 
 def measure(system: str, path: Path) -> dict[str, Any]:
     """Median of three runs when one run is under 30 s, else a single run."""
-    runs = [measure_once(system, path)]
+    try:
+        runs = [measure_once(system, path)]
+    except RuntimeError as exc:
+        print(f"speed.py: {exc}", file=sys.stderr)
+        return {"error": str(exc).splitlines()[0]}
     if runs[0][0] < REPEAT_BELOW_SECONDS:
         runs += [measure_once(system, path) for _ in range(REPEATS - 1)]
     return {"seconds": statistics.median(r[0] for r in runs),
@@ -159,13 +179,18 @@ def run(sizes: list[int], systems: tuple[str, ...], seed: int, layout: str,
     return results
 
 
+def _cell(stats: dict[str, Any]) -> str:
+    if "error" in stats:
+        return "failed"
+    return f"{stats['seconds']:.2f} s / {stats['max_rss_mb']:.0f} MB"
+
+
 def table(results: dict[int, dict[str, Any]], systems: tuple[str, ...]) -> str:
     """Seconds and peak MB per system and size, plus the trace/TF-IDF ratio."""
     rows = []
     for size, by_system in results.items():
         ratio = by_system["trace_over_tfidf"]
-        cells = [f"{by_system[s]['seconds']:.2f} s / {by_system[s]['max_rss_mb']:.0f} MB"
-                 for s in systems]
+        cells = [_cell(by_system[s]) for s in systems]
         rows.append([size, *cells, f"{ratio:.1f}x" if ratio else "n/a"])
     return tabulate(rows, headers=["docs", *systems, "trace/tfidf"], disable_numparse=True)
 
@@ -180,7 +205,10 @@ def plot(results: dict[int, dict[str, Any]], systems: tuple[str, ...], path: Pat
     sizes = sorted(results)
     fig, ax = plt.subplots(figsize=(6, 4))
     for system in systems:
-        ax.plot(sizes, [results[n][system]["seconds"] for n in sizes], marker="o", label=system)
+        points = [(n, results[n][system]["seconds"]) for n in sizes
+                  if "seconds" in results[n][system]]
+        if points:
+            ax.plot(*zip(*points, strict=True), marker="o", label=system)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("documents")
@@ -199,7 +227,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--large", action="store_true", help=f"add {SIZE_LARGE} documents")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--layout", choices=("jsonl", "txt"), default="jsonl")
+    parser.add_argument("--layout", choices=("txt", "jsonl"), default="txt")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--plot", type=Path, help="write a log-log plot (PNG)")
     parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
@@ -217,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (also the subprocess worker)."""
     args = _parse_args(argv)
     if args.worker:
-        print(json.dumps({"seconds": _work(args.worker, args.path)}))
+        seconds = _work(args.worker, args.path)
+        print(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb()}))
         return 0
     exit_if_no_corpora()
     if "provenance" in args.systems:

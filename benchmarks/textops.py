@@ -245,8 +245,14 @@ EDIT_STEPS: tuple[str, ...] = ("style", "cut", "swap", "lede")
 
 
 def edit_steps(rng: random.Random) -> list[str]:
-    """Choose two or three of the editing steps, in a fixed order."""
-    chosen = set(rng.sample(EDIT_STEPS, rng.choice((2, 2, 3))))
+    """Choose the editing steps: one or two structural ones, house style in 60% of edits.
+
+    A structural step (cut, swap or new lead) is always included, so an edit never leaves
+    the text unchanged when the house style finds nothing to swap.
+    """
+    chosen = set(rng.sample(EDIT_STEPS[1:], rng.choice((1, 2))))
+    if rng.random() < 0.6:
+        chosen.add("style")
     return [step for step in EDIT_STEPS if step in chosen]
 
 

@@ -19,7 +19,8 @@ from importlib import resources
 
 from .collation import Collation
 from .direction import DIRECTION_FEATURES, PairEvidence
-from .model import Alignment
+from .model import Alignment, Document
+from .normalise import fold_text
 
 __all__ = ["EdgeModel", "edge_features", "FEATURES"]
 
@@ -33,8 +34,12 @@ FEATURES = (
     "conflict_wording",
     "conflict_total",
     "witnesses",
+    "wrapping_shared",
+    "pair_family",
 )
 _CONFLICT_CAP = 4.0
+# Boilerplate kinds that a copier may carry over from the page it copied.
+_TRAVELLING = ("dateline", "credit", "learned")
 _LARGE_FAMILY = 25
 _WITNESSES_IN_LARGE_FAMILY = 8
 
@@ -87,6 +92,7 @@ def edge_features(
     members: Sequence[int],
     pairs: Mapping[tuple[int, int], tuple[PairEvidence, Alignment]],
     collation: Collation,
+    documents: Sequence[Document],
 ) -> dict[tuple[int, int], dict[str, float]]:
     """Features of every possible edge parent -> child inside one family.
 
@@ -98,6 +104,8 @@ def edge_features(
         Aligned pairs; edges exist only between aligned members.
     collation : Collation
         Reading agreement of the same pairs.
+    documents : sequence of Document
+        The corpus (for the boilerplate each member carries).
 
     Returns
     -------
@@ -116,6 +124,8 @@ def edge_features(
             forward[(p, c)] = sign * ev.forward
             oriented[(p, c)] = tuple(sign * f for f in ev.features)
             covered[(p, c)] = (al.b_coverage, al.a_coverage) if al.a == p else (al.a_coverage, al.b_coverage)
+    wrappings = {m: {fold_text(s.text) for s in documents[m].boilerplate if s.kind in _TRAVELLING}
+                 for m in members}
     best_cover = {c: max((v[0] for (_, cc), v in covered.items() if cc == c), default=1.0) for c in members}
     originality = {
         p: sum(_log_older(f) for (pp, _), f in forward.items() if pp == p) / max(1, len(members) - 1)
@@ -133,6 +143,7 @@ def edge_features(
             wording += min(u_p.wording, u_c.wording)
             total += min(u_p.total, u_c.total)
         cover_child, cover_parent = covered[(p, c)]
+        parent_wrapping = wrappings[p]
         features = {
             "older": _log_older(fwd),
             **dict(zip(DIRECTION_FEATURES, oriented[(p, c)], strict=True)),
@@ -143,6 +154,9 @@ def edge_features(
             "conflict_wording": min(wording, _CONFLICT_CAP),
             "conflict_total": min(total, _CONFLICT_CAP),
             "witnesses": math.log1p(n_witnesses),
+            # An outlet's dateline or credit line travels with its text to the next copier.
+            "wrapping_shared": len(parent_wrapping & wrappings[c]) / len(parent_wrapping) if parent_wrapping else 0.0,
+            "pair_family": 1.0 if len(members) == 2 else 0.0,
         }
         out[(p, c)] = features
     return out

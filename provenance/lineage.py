@@ -66,7 +66,7 @@ def training_rows(documents: Sequence[Document], pairs: Pairs) -> list[tuple[str
     _, components = _families(documents, pairs)
     rows = []
     for members in components:
-        for (p, c), feats in edge_features(members, pairs, collation).items():
+        for (p, c), feats in edge_features(members, pairs, collation, documents).items():
             rows.append((documents[p].id, documents[c].id, feats))
     return rows
 
@@ -122,7 +122,7 @@ class _FamilyTree:
         self.collation = collation
         self.links = links
         self.model = model
-        self.features = edge_features(members, pairs, collation)
+        self.features = edge_features(members, pairs, collation, documents)
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
 
     def _branching(self) -> dict[int, int]:

@@ -21,14 +21,14 @@ from .direction import (
     MIN_LINK_WORDS_DEFAULT,
     DirectionModel,
     PairEvidence,
-    assess_pair,
 )
-from .errors import ConfigError
 from .edge_model import EdgeModel
+from .errors import ConfigError
 from .lineage import build_lineage
 from .load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .model import Alignment, Article, Document, Lineage
 from .normalise import tokenize
+from .parallel import assess_pairs
 
 __all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "TraceOptions"]
 
@@ -48,6 +48,7 @@ class TraceOptions:
     max_candidates: int = MAX_CANDIDATES_DEFAULT
     min_link_words: int = MIN_LINK_WORDS_DEFAULT
     min_link_share: float = MIN_LINK_SHARE_DEFAULT
+    jobs: int = 1
 
     def check(self) -> None:
         """Raise ConfigError naming the first out-of-range option."""
@@ -200,17 +201,9 @@ def analyse(
 
 
 def _assess(documents, index_pairs, aligner, model, opts, report) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:
-    out = {}
-    total = len(index_pairs)
-    for n, (i, j) in enumerate(index_pairs):
-        if n % 500 == 0:
-            report("align", n, total)
-        al = aligner.align(documents[i], documents[j], i, j)
-        ev = assess_pair(documents[i], documents[j], al, model=model,
-                         min_link_words=opts.min_link_words, min_link_share=opts.min_link_share)
-        out[(i, j)] = (ev, al)
-    report("align", total, total)
-    return out
+    return assess_pairs(documents, index_pairs, aligner=aligner, direction_model=model,
+                        min_link_words=opts.min_link_words, min_link_share=opts.min_link_share,
+                        jobs=opts.jobs, progress=report)
 
 
 def _complete_families(documents, pairs, aligner, model, opts, report) -> None:

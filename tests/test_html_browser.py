@@ -25,7 +25,7 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"  # traced for the main report
 TITLE = "Provenance report: who copied whom"
 
 
@@ -68,6 +68,11 @@ def open_report(page, html: str, path: Path) -> dict[str, list]:
     return seen
 
 
+def card(page, title: str):
+    """The document card whose heading is exactly ``title``."""
+    return page.locator(f'article.doc:has(> h3:text-is("{title}"))')
+
+
 def in_view(page, selector: str) -> bool:
     return page.evaluate(
         """sel => { const r = document.querySelector(sel).getBoundingClientRect();
@@ -105,7 +110,7 @@ def test_hostile_report_runs_nothing_and_fetches_nothing(page, tmp_path, payload
 
 @pytest.fixture
 def report(page, tmp_path):
-    """The hand-built sample lineage, opened in the browser."""
+    """The hand-built sample lineage (copies with shared passages), opened in the browser."""
     seen = open_report(page, render_html(sample_lineage()), tmp_path / "report.html")
     yield page
     assert seen["errors"] == [] and seen["dialogs"] == []
@@ -142,24 +147,24 @@ def test_clicking_a_node_opens_its_card(report):
 
 
 def test_side_by_side_marks_are_visible(report):
-    card = report.locator("article.doc", has_text="Rail chaos as signals fail").first
-    assert card.locator(".sbs mark").count() > 0
-    assert card.locator(".sbs mark").first.is_visible()
-    assert card.locator(".sbs del", has_text="cancelled").is_visible()
-    assert card.locator(".sbs ins", has_text="scrapped").is_visible()
-    background = card.locator(".sbs mark").first.evaluate(
+    chaos = card(report, "Rail chaos as signals fail")
+    assert chaos.locator(".sbs mark").count() > 0
+    assert chaos.locator(".sbs mark").first.is_visible()
+    assert chaos.locator(".sbs del", has_text="cancelled").is_visible()
+    assert chaos.locator(".sbs ins", has_text="scrapped").is_visible()
+    background = chaos.locator(".sbs mark").first.evaluate(
         "m => getComputedStyle(m).backgroundColor"
     )
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
 
 
 def test_folded_runs_open_on_click(report):
-    fold = report.locator("article.doc", has_text="Signal fault cancels 200 trains").first.locator(
-        "details.fold"
-    )
+    fold = card(report, "Signal fault cancels 200 trains").locator("details.fold")
     assert fold.evaluate("d => d.open") is False
+    assert not fold.locator("mark").is_visible()
     fold.locator("summary").click()
     assert fold.evaluate("d => d.open") is True
+    assert fold.locator("mark").is_visible()
 
 
 def test_filter_box_hides_cards_and_rows(report):
@@ -171,8 +176,8 @@ def test_filter_box_hides_cards_and_rows(report):
     assert report.locator("#independents tr.item:visible").count() == 0
     assert report.locator("section.family:visible").count() == 1
     assert report.inner_text("#filter-status") == "2 of 10 articles match"
-    dimmed = report.eval_on_selector_all("svg a.node.dim", "els => els.length")
-    assert dimmed == 1  # the unseen source does not match "storm"
+    lit = report.eval_on_selector_all("svg a.node:not(.dim)", "els => els.length")
+    assert lit == 2  # the rail family and the unseen source itself are dimmed
     report.fill("#filter", "parking")
     assert report.locator("#independents tr.item:visible").count() == 1
     assert report.locator("section.family:visible").count() == 0
@@ -217,25 +222,99 @@ def test_print_view(report):
     assert report.locator("details.fold").first.evaluate("d => d.open") is False
 
 
-def test_full_page_screenshot(report, artifacts):
-    shot = artifacts / "report.png"
+def test_sample_full_page_screenshot(report, artifacts):
+    shot = artifacts / "sample.png"
     report.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     assert report.locator("h1").inner_text() == TITLE
     assert report.locator("#how h2").is_visible()
 
 
-def test_seeds_report(page, tmp_path, artifacts):
+@pytest.fixture(scope="module")
+def seeds_lineage():
+    """The real trace of the repository's seeds folder."""
     provenance = pytest.importorskip("provenance")
     if not hasattr(provenance, "trace"):
         pytest.skip("provenance.trace is not available yet")
-    lineage = provenance.trace(SEEDS)
-    seen = open_report(page, render_html(lineage), tmp_path / "seeds.html")
-    page.screenshot(path=str(artifacts / "seeds.png"), full_page=True)
-    assert seen["errors"] == [] and seen["dialogs"] == []
-    assert seen["requests"] == [(tmp_path / "seeds.html").as_uri()]
-    linked = {e.parent for e in lineage.edges} | {e.child for e in lineage.edges}
-    assert page.locator("svg a.node").count() == len(linked)
-    assert page.locator("svg a.node.latent").count() == len(lineage.latent)
-    if any(e.shared for e in lineage.edges):
-        assert page.locator(".sbs mark").count() > 0
+    return provenance.trace(SEEDS)
+
+
+@pytest.fixture
+def seeds(page, tmp_path, seeds_lineage):
+    """The seeds report, opened from file://; checks afterwards that nothing ran or was fetched."""
+    path = tmp_path / "seeds.html"
+    seen = open_report(page, render_html(seeds_lineage), path)
+    yield page
+    assert seen["errors"] == [] and seen["dialogs"] == [] and seen["popups"] == []
+    assert seen["requests"] == [path.as_uri()]
+
+
+def test_seeds_tree_has_document_and_latent_nodes(seeds, seeds_lineage):
+    linked = {e.parent for e in seeds_lineage.edges} | {e.child for e in seeds_lineage.edges}
+    docs = {d.id: d for d in seeds_lineage.documents}
+    assert seeds.locator("svg").count() == len({tuple(f.members) for f in seeds_lineage.families})
+    assert seeds.locator("svg a.node").count() == len(linked)
+    assert seeds.locator("svg a.node.latent").count() == len(seeds_lineage.latent) >= 1
+    names = seeds.eval_on_selector_all(
+        "svg a.node", "els => els.map(a => a.getAttribute('aria-label'))"
+    )
+    for doc_id in linked & set(docs):
+        assert (docs[doc_id].article.title or doc_id) in names
+    assert names.count("unseen source") == len(seeds_lineage.latent)
+    for edge in seeds_lineage.edges:
+        label = f"{edge.relation} {edge.confidence:.2f}"
+        assert seeds.locator("svg text.elabel", has_text=label).count() >= 1
+
+
+def test_seeds_clicking_a_node_scrolls_to_its_card(seeds, seeds_lineage):
+    child = seeds_lineage.edges[0].child
+    title = seeds_lineage.document(child).article.title or child
+    node = seeds.locator(f'svg a.node[aria-label="{title}"]')
+    href = node.get_attribute("href")
+    node.click()
+    seeds.wait_for_function("h => location.hash === h", arg=href)
+    assert seeds.evaluate("document.querySelector(':target').id") == href[1:]
+    seeds.wait_for_function(
+        "sel => Math.abs(document.querySelector(sel).getBoundingClientRect().top) < 120", arg=href
+    )
+    assert in_view(seeds, href)
+    assert seeds.locator(f"{href} h3").inner_text() == title
+
+
+def test_seeds_cards_show_texts(seeds, seeds_lineage):
+    for edge in seeds_lineage.edges:
+        anchor = seeds.locator(f'svg a.node[aria-label="{_label(seeds_lineage, edge.child)}"]')
+        panel = seeds.locator(anchor.get_attribute("href"))
+        if edge.shared:
+            assert panel.locator(".sbs mark").count() > 0
+        elif edge.parent.startswith("~"):
+            assert "not in the folder" in panel.locator(".latent-note").inner_text()
+            panel.locator(".latent-note summary").click()
+            assert panel.locator(".latent-note .text").is_visible()
+
+
+def test_seeds_filter_hides_rows(seeds, seeds_lineage):
+    linked = {e.parent for e in seeds_lineage.edges} | {e.child for e in seeds_lineage.edges}
+    loners = [d for d in seeds_lineage.documents if d.id not in linked]
+    total = len(seeds_lineage.documents)
+    assert loners, "the seeds are expected to hold an independent article"
+    seeds.fill("#filter", loners[0].id)
+    assert seeds.locator("#independents tr.item:visible").count() == 1
+    assert seeds.locator("article.doc:visible").count() == 0
+    assert seeds.locator("section.family:visible").count() == 0
+    assert seeds.inner_text("#filter-status") == f"1 of {total} articles match"
+    seeds.fill("#filter", "no article has this in its title")
+    assert seeds.locator("tr.item:visible, article.doc:visible").count() == 0
+    seeds.fill("#filter", "")
+    assert seeds.locator("tr.item:visible, article.doc:visible").count() == total
+
+
+def test_seeds_full_page_screenshot(seeds, artifacts):
+    shot = artifacts / "seeds.png"
+    seeds.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    assert seeds.locator("#how h2").inner_text() == "How to read this report"
+
+
+def _label(lineage, doc_id: str) -> str:
+    return lineage.document(doc_id).article.title or doc_id

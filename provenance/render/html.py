@@ -253,7 +253,7 @@ class _Ctx:
             sub = "not in the folder"
             if doc is not None:
                 sub = doc.article.outlet or next(iter(doc.credits), f"{doc.words} words")
-            lines = textwrap.wrap(ref.label, 25, max_lines=2, placeholder=" …") or [ref.id]
+            lines = textwrap.wrap(ref.label, 24, max_lines=2, placeholder=" …") or [ref.id]
             out.append({"ref": ref, "x": x, "y": y, "lines": lines, "sub": sub, "root": root})
         arrows = [
             self.arrow(self.parent_edge[n], xy[p], xy[n], trunk.get(n)) for n, p in parent.items()
