@@ -301,39 +301,69 @@ class BoilerplateRemover:
         self.builtin = builtin
 
     def fit(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> BoilerplateRemover:
-        """Learn boilerplate lines from a corpus."""
+        """Learn boilerplate lines from a corpus.
+
+        Two rounds: the first compares whole documents (fast, line-independent)
+        to find lines shared by documents that share little else; the second
+        re-checks only those lines with the first round's boilerplate taken out
+        of both documents, so a story's lead that a copier wrapped in heavy
+        furniture is not mistaken for furniture itself.
+        """
         doc_lines = [_lines(a.text) for a in articles]
-        shingles = [np.unique(shingle_hashes(word_hashes(t.words), 3)) for t in tokens]
         line_docs: dict[str, list[int]] = defaultdict(list)
         line_words: dict[str, int] = {}
         for i, lines in enumerate(doc_lines):
+            for ln in lines:
+                line_words[ln.folded] = ln.words
             for folded in dict.fromkeys(ln.folded for ln in lines):
                 line_docs[folded].append(i)
-        for ln_list in doc_lines:
-            for ln in ln_list:
-                line_words[ln.folded] = ln.words
         # Order documents by content, not name, so sampling does not depend on file names.
         order_key = [_text_key(a.text) for a in articles]
+        candidates = {
+            folded: sorted(docs, key=order_key.__getitem__)
+            for folded, docs in line_docs.items()
+            if len(docs) >= max(self.min_docs, _witnesses_needed(line_words[folded]))
+        }
+        whole = [np.unique(shingle_hashes(word_hashes(t.words), 3)) for t in tokens]
         cache: dict[tuple[int, int], float] = {}
+
+        def whole_relatedness(a: int, b: int) -> float:
+            key = (a, b) if a < b else (b, a)
+            if key not in cache:
+                cache[key] = _containment(whole[a], whole[b])
+            return cache[key]
+
+        first = {f for f, docs in candidates.items() if self._is_boilerplate(docs, whole_relatedness)}
+        involved = sorted({d for f in first for d in candidates[f]})
+        by_line = {d: _line_shingles(doc_lines[d], tokens[d]) for d in involved}
+        base = {
+            d: _union([sh for f, sh in by_line[d].items() if f not in first and not _FURNITURE_RE.match(f)])
+            for d in involved
+        }
         learned = set()
         story: dict[bytes, set[str]] = defaultdict(set)
-        for folded, docs in line_docs.items():
-            if len(docs) < max(self.min_docs, _witnesses_needed(line_words[folded])):
+        for folded in sorted(first):
+            docs = candidates[folded]
+
+            def relatedness(a: int, b: int, line: str = folded) -> float:
+                return _containment(np.union1d(base[a], by_line[a][line]), np.union1d(base[b], by_line[b][line]))
+
+            if not self._is_boilerplate(docs, relatedness):
                 continue
-            docs = sorted(docs, key=order_key.__getitem__)
-            pairs = list(zip(docs, docs[1:], strict=False))[:_PAIRS_SAMPLED]
-            scores = [_relatedness(shingles, a, b, cache) for a, b in pairs]
-            if float(np.median(scores)) <= self.max_relatedness:
-                learned.add(folded)
-                for d in docs:
-                    # A headline learned from "related stories" lists is still story
-                    # text in its own article and in that article's copies.
-                    others = [o for o in docs if o != d][:_PAIRS_SAMPLED]
-                    if any(_relatedness(shingles, d, o, cache) > self.max_relatedness for o in others):
-                        story[_text_key(articles[d].text)].add(folded)
+            learned.add(folded)
+            for d in docs:
+                # A headline learned from "related stories" lists is still story
+                # text in its own article and in that article's copies.
+                others = [o for o in docs if o != d][:_PAIRS_SAMPLED]
+                if any(relatedness(d, o) > self.max_relatedness for o in others):
+                    story[_text_key(articles[d].text)].add(folded)
         self.boilerplate_lines_ = learned
         self.story_lines_ = dict(story)
         return self
+
+    def _is_boilerplate(self, docs: list[int], relatedness) -> bool:
+        pairs = list(zip(docs, docs[1:], strict=False))[:_PAIRS_SAMPLED]
+        return float(np.median([relatedness(a, b) for a, b in pairs])) <= self.max_relatedness
 
     def transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
         """Mark boilerplate and credits on each article; returns one Document each."""
@@ -383,14 +413,25 @@ def _witnesses_needed(words: int) -> int:
     return 3 if words <= _LONG_LINE_WORDS else 4
 
 
-def _relatedness(shingles: list[np.ndarray], a: int, b: int, cache: dict) -> float:
-    key = (a, b) if a < b else (b, a)
-    if key not in cache:
-        sa, sb = shingles[a], shingles[b]
-        smaller = min(len(sa), len(sb))
-        shared = len(np.intersect1d(sa, sb, assume_unique=True))
-        cache[key] = shared / smaller if smaller else 1.0
-    return cache[key]
+def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
+    smaller = min(len(sa), len(sb))
+    return len(np.intersect1d(sa, sb, assume_unique=True)) / smaller if smaller else 1.0
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
+
+
+def _line_shingles(lines: list[_Line], tokens: Tokens) -> dict[str, np.ndarray]:
+    """Word 3-gram shingles of each line (shorter lines: one shingle of all their words)."""
+    out: dict[str, list[np.ndarray]] = defaultdict(list)
+    hashes = word_hashes(tokens.words)
+    for line in lines:
+        lo = np.searchsorted(tokens.starts, line.start, side="left")
+        hi = np.searchsorted(tokens.starts, line.end, side="left")
+        if hi > lo:
+            out[line.folded].append(shingle_hashes(hashes[lo:hi], min(3, int(hi - lo))))
+    return {f: _union(v) for f, v in out.items()}
 
 
 def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:

@@ -38,6 +38,7 @@ __all__ = [
     "PairEvidence",
     "assess_pair",
     "classify_relation",
+    "is_copy",
     "reading_agreement",
     "MIN_LINK_WORDS_DEFAULT",
     "MIN_LINK_SHARE_DEFAULT",
@@ -56,6 +57,12 @@ MIN_LINK_SHARE_DEFAULT = 0.15
 _RARER_BY = 0.8
 # Character similarity above which a replacement is a misspelling or OCR error, not a synonym.
 _NOISE_SIMILARITY = 70.0
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s)|\n\s*\n")
+# A sentence counts towards a link when this many of its words are shared.
+_SENTENCE_MATCH_WORDS = 6
+# A short text consisting almost wholly of another's words is a copy however short.
+_BRIEF_MIN_WORDS = 12
+_BRIEF_COVERAGE = 0.8
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
 
 
@@ -120,6 +127,44 @@ def quoted_mask(doc: Document) -> np.ndarray:
         hi = np.searchsorted(starts, match.end(1), side="left")
         mask[lo:hi] = True
     return mask
+
+
+def sentence_ids(doc: Document) -> np.ndarray:
+    """Index of the sentence each content word belongs to."""
+    text = doc.article.text
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return np.searchsorted(np.asarray(ends, dtype=np.int64), doc.tokens.starts[doc.content], side="right")
+
+
+def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_LINK_WORDS_DEFAULT,
+            min_link_share: float = MIN_LINK_SHARE_DEFAULT) -> bool:
+    """Whether the shared text amounts to copying, not a shared quotation or sentence.
+
+    Copying means either enough shared words outside quotation marks, spread
+    over at least two sentences, or one text consisting almost wholly of the
+    other's words (a brief cut down to the lead).
+
+    Parameters
+    ----------
+    doc_a : Document
+        The first document of the alignment (quotations and sentences are read from it).
+    alignment : Alignment
+        The pair's alignment.
+    min_link_words : int, default=25
+        Fewest shared words outside quotations.
+    min_link_share : float, default=0.15
+        Fewest shared words as a share of the shorter document.
+    """
+    matched = alignment.a_match >= 0
+    shared = int(matched.sum())
+    shorter = max(1, min(len(alignment.a_match), len(alignment.b_match)))
+    if shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE:
+        return True
+    outside_quotes = int((matched & ~quoted_mask(doc_a)).sum())
+    if outside_quotes < min_link_words or shared / shorter < min_link_share:
+        return False
+    per_sentence = np.bincount(sentence_ids(doc_a)[matched])
+    return int((per_sentence >= _SENTENCE_MATCH_WORDS).sum()) >= 2
 
 
 def _edges_unmatched(match: np.ndarray) -> tuple[float, float]:
@@ -200,9 +245,7 @@ def assess_pair(
     """
     model = model or _default_model()
     shared = alignment.shared_words
-    outside_quotes = int(((alignment.a_match >= 0) & ~quoted_mask(doc_a)).sum())
-    shorter = max(1, min(len(alignment.a_match), len(alignment.b_match)))
-    linked = outside_quotes >= min_link_words and shared / shorter >= min_link_share
+    linked = is_copy(doc_a, alignment, min_link_words=min_link_words, min_link_share=min_link_share)
 
     head_a, tail_a = _edges_unmatched(alignment.a_match)
     head_b, tail_b = _edges_unmatched(alignment.b_match)
