@@ -22,7 +22,9 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
+from sklearn.linear_model import LogisticRegression
 
+from provenance.direction import DIRECTION_FEATURES, DirectionModel
 from provenance.edge_model import FEATURES
 from provenance.lineage import training_rows
 from provenance.load import load_articles
@@ -30,14 +32,41 @@ from provenance.pipeline import analyse
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "provenance" / "data" / "edge_model.json"
+DEFAULT_DIRECTION_OUT = REPO / "provenance" / "data" / "direction.json"
 TRAINING_SEEDS = (101, 102, 103, 104, 105)
 SOURCES = ("bbc", "reuters")
 
 
-def corpus_groups(corpus: Path, truth: dict) -> list[tuple[np.ndarray, int]]:
+def _ancestors(truth: dict, doc: str) -> set[str]:
+    seen: set[str] = set()
+    parent = truth["docs"].get(doc, {}).get("parent")
+    while parent and parent in truth["docs"] and parent not in seen:
+        seen.add(parent)
+        parent = truth["docs"][parent].get("parent")
+    return seen
+
+
+def direction_rows(documents, pairs, truth: dict) -> tuple[list[tuple[float, ...]], list[int]]:
+    """Direction features of linked pairs where one text descends from the other; label 1 if ``a`` is older."""
+    x, y = [], []
+    for (i, j), (ev, _) in pairs.items():
+        a, b = documents[i].id, documents[j].id
+        if not ev.linked:
+            continue
+        if a in _ancestors(truth, b):
+            label = 1
+        elif b in _ancestors(truth, a):
+            label = 0
+        else:
+            continue
+        # Both orientations: the model must stay antisymmetric.
+        x.extend([ev.features, tuple(-f for f in ev.features)])
+        y.extend([label, 1 - label])
+    return x, y
+
+
+def corpus_groups(documents, pairs, truth: dict) -> list[tuple[np.ndarray, int]]:
     """Per child in a family: its candidate parents' features and the index of the true one (-1: none)."""
-    articles = load_articles(corpus).articles
-    documents, pairs, _ = analyse(articles)
     by_child: dict[str, tuple[list[list[float]], list[str]]] = {}
     for parent, child, feats in training_rows(documents, pairs):
         rows, parents = by_child.setdefault(child, ([], []))
@@ -49,6 +78,13 @@ def corpus_groups(corpus: Path, truth: dict) -> list[tuple[np.ndarray, int]]:
         label = parents.index(true_parent) if true_parent in parents else -1
         groups.append((np.asarray(rows, dtype=float), label))
     return groups
+
+
+def fit_direction(x: list, y: list) -> dict[str, float]:
+    """Logistic regression without intercept over the antisymmetric direction features."""
+    model = LogisticRegression(fit_intercept=False, C=1.0, max_iter=5000)
+    model.fit(np.asarray(x), np.asarray(y))
+    return {name: round(float(w), 4) for name, w in zip(DIRECTION_FEATURES, model.coef_[0], strict=True)}
 
 
 def simulate(source: str, seed: int, out: Path) -> tuple[Path, dict]:
@@ -93,18 +129,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default=",".join(map(str, TRAINING_SEEDS)))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--direction-out", type=Path, default=DEFAULT_DIRECTION_OUT)
     parser.add_argument("--l2", type=float, default=0.01, help="L2 penalty on the weights")
     args = parser.parse_args(argv)
-    groups: list[tuple[np.ndarray, int]] = []
+    corpora = []
     with tempfile.TemporaryDirectory() as tmp:
         for source in SOURCES:
             for seed in (int(s) for s in args.seeds.split(",")):
                 corpus, truth = simulate(source, seed, Path(tmp) / f"{source}-{seed}")
-                found = corpus_groups(corpus, truth)
-                groups.extend(found)
-                print(f"{source} seed {seed}: {len(found)} children, "
-                      f"{sum(label >= 0 for _, label in found)} with their parent among the candidates",
-                      file=sys.stderr)
+                corpora.append((f"{source} seed {seed}", load_articles(corpus).articles, truth))
+    # 1. Direction: which of two linked texts is the older.
+    dx, dy = [], []
+    for _, articles, truth in corpora:
+        documents, pairs, _ = analyse(articles)
+        x, y = direction_rows(documents, pairs, truth)
+        dx.extend(x)
+        dy.extend(y)
+    direction = {"about": "Direction model of provenance.direction, fitted by benchmarks/calibrate.py",
+                 "training": {"pairs": len(dy) // 2}, "weights": fit_direction(dx, dy)}
+    args.direction_out.write_text(json.dumps(direction, indent=2, sort_keys=True) + "\n")
+    print(json.dumps(direction, indent=2), file=sys.stderr)
+    # 2. Edges: which candidate, if any, is each child's direct source.
+    model = DirectionModel(weights=direction["weights"])
+    groups: list[tuple[np.ndarray, int]] = []
+    for name, articles, truth in corpora:
+        documents, pairs, _ = analyse(articles, direction_model=model)
+        found = corpus_groups(documents, pairs, truth)
+        groups.extend(found)
+        print(f"{name}: {len(found)} children, {sum(label >= 0 for _, label in found)} with their parent "
+              "among the candidates", file=sys.stderr)
     weights, intercept = fit(groups, args.l2)
     payload = {
         "about": "Edge model of provenance.lineage, fitted by benchmarks/calibrate.py (conditional logit)",

@@ -124,7 +124,7 @@ _DATE_EXPR = (
 # A line (or a line's opening) that is only a publication date.
 _DATE_LINE = re.compile(
     rf"^[ \t]*(?:(?:published|updated|last updated|posted|date)[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
-    rf"(?:[ \t]*[|,;-][ \t]*(?:updated[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
+    rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:updated|last updated)[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _DATE_PREFIX = re.compile(rf"^\s*(?:published|date|posted)[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",

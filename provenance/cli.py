@@ -1,18 +1,20 @@
 """Command line: ``trace PATH`` and its subcommands.  Parses options, calls the library, renders.
 
 Exit codes: 0 success; 1 ``trace check`` found uncredited copy; 2 usage or
-input error; 3 internal error (rerun with ``--debug`` for the traceback).
+input error; 3 internal error (rerun with ``--debug`` for the traceback);
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +26,23 @@ from .direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
 from .errors import ProvenanceError
 from .load import MAX_FILE_SIZE_DEFAULT
 from .pipeline import trace
-from .render import FORMATS, render
+from .render import FORMATS, render, terminal_safe
 
-EXIT_OK, EXIT_FLAGGED, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FLAGGED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+#: Options of the ``trace`` group itself; they may be written anywhere before ``--``.
+GROUP_FLAGS = ("--debug",)
+DEFAULT_COMMAND = "lineage"
+#: Where ``--format html`` writes when no ``-o`` is given (relative to the working folder).
+REPORTS_DIR = "reports"
 
 EPILOG = """\b
 Exit codes:
-  0  success (for check: original, or credited copy)
-  1  check only: uncredited copy at or above the threshold
-  2  usage or input error (one line on stderr)
-  3  internal error (one line; rerun with --debug for the traceback)
+  0    success (for check: original, or credited copy)
+  1    check only: uncredited copy at or above the threshold
+  2    usage or input error (one line on stderr)
+  3    internal error (one line; rerun with --debug for the traceback)
+  130  interrupted (Ctrl-C)
 """
 
 
@@ -42,16 +51,58 @@ class InputProblem(click.ClickException):
 
     exit_code = EXIT_INPUT
 
+    def __init__(self, message: str) -> None:
+        super().__init__(_one_line(message))
+
+
+class ByteSize(click.ParamType):
+    """A positive number of bytes, optionally with a unit: ``500000``, ``512KB``, ``20MB``, ``1.5GB``.
+
+    Units are binary (1 KB = 1024 bytes), as in the loader's messages.
+    """
+
+    name = "size"
+    _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2,
+              "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+    _PATTERN = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
+
+    @classmethod
+    def format(cls, size: int) -> str:
+        """``size`` in the largest unit that divides it: ``20MB``, ``512KB``, ``1000``."""
+        for unit in ("GB", "MB", "KB"):
+            if size % cls._UNITS[unit.lower()] == 0:
+                return f"{size // cls._UNITS[unit.lower()]}{unit}"
+        return str(size)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number, scale = value, 1
+        else:
+            match = self._PATTERN.fullmatch(str(value))
+            if not match or match.group(2).lower() not in self._UNITS:
+                self.fail(f"{value!r} is not a size (examples: 1048576, 512KB, 20MB, 1GB).", param, ctx)
+            number, scale = float(match.group(1)), self._UNITS[match.group(2).lower()]
+        size = int(number * scale)
+        if size < 1:
+            self.fail(f"{value!r} is not a positive size.", param, ctx)
+        return size
+
 
 class DefaultGroup(click.Group):
-    """A group whose unknown first word is a PATH for the default ``lineage`` command."""
+    """A group whose unknown first word is a PATH for the default ``lineage`` command.
+
+    ``trace PATH [OPTIONS]`` runs ``trace lineage PATH [OPTIONS]``; the group's
+    own flags (``--debug``) are accepted anywhere before ``--``.
+    """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            first_path = next((a for a in args if not a.startswith("-") or a == "-"), None)
-            if first_path is not None and first_path not in self.commands:
-                args = ["lineage", *args]
-        return super().parse_args(ctx, args)
+        args = list(args)
+        end = args.index("--") if "--" in args else len(args)
+        flags = [a for a in args[:end] if a in GROUP_FLAGS]
+        rest = [a for a in args[:end] if a not in GROUP_FLAGS] + args[end:]
+        if rest and rest[0] not in self.commands and rest[0] not in (*ctx.help_option_names, "--version"):
+            rest.insert(0, DEFAULT_COMMAND)
+        return super().parse_args(ctx, flags + rest)
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,21 +117,44 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except ProvenanceError as exc:
-            raise InputProblem(_one_line(exc)) from exc
+            if debug:
+                traceback.print_exc()
+            raise InputProblem(str(exc)) from exc
         except KeyboardInterrupt:
-            raise click.Abort() from None
+            _echo_err("Aborted.")
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader of our stdout went away (``trace ... | head``): nothing left to say.
+            _silence_stdout()
+            ctx.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if debug:
                 traceback.print_exc()
-            click.echo(f"Error: internal error: {_one_line(exc)} (rerun with --debug for the traceback)", err=True)
+            hint = "see the traceback above" if debug else "rerun with --debug for the traceback"
+            _echo_err(f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} ({hint})")
             ctx.exit(EXIT_INTERNAL)
 
     return wrapper
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:500]
+def _one_line(text: str) -> str:
+    """One terminal-safe line of at most 500 characters."""
+    return terminal_safe(text, 500) or "(no message)"
+
+
+def _echo_err(message: str) -> None:
+    """One line on stderr, whatever the terminal's encoding."""
+    stream = click.get_text_stream("stderr")
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    click.echo(message.encode(encoding, "replace").decode(encoding), err=True)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests); nothing to flush at exit
 
 
 class Progress:
@@ -107,31 +181,90 @@ class Progress:
             sys.stderr.flush()
 
 
-def write_output(content: str, output: str | None, *, default_name: str | None = None,
-                 inputs: tuple[str, ...] = ()) -> str | None:
-    """Write ``content`` to stdout (``-`` or None) or atomically to a file; returns the path written."""
-    if output in (None, "-") and default_name is None:
-        click.echo(content, nl=False)
+def output_target(output: str | None, *, default_name: str | None = None,
+                  inputs: Iterable[str] = ()) -> Path | None:
+    """Where :func:`write_output` will write: None for stdout, else an absolute path.
+
+    Raises InputProblem (exit 2) when the default path lies inside an input
+    folder (an explicit ``-o`` there is allowed), when the target is a folder,
+    or when it is one of the input files.  Call it before the work starts.
+    """
+    if output == "-" or (output is None and default_name is None):
         return None
-    target = Path(output if output not in (None, "-") else default_name).resolve()
-    if output in (None, "-"):
-        for given in inputs:
-            root = Path(given).resolve()
-            if root.is_dir() and (target == root or root in target.parents):
-                raise InputProblem(f"the default report path {target} is inside the input folder; choose one with -o")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    target = Path(output if output is not None else default_name).resolve()
+    for given in inputs:
+        root = Path(given).resolve()
+        if output is None and root.is_dir() and (target == root or root in target.parents):
+            raise InputProblem(f"the default report path {default_name} is inside the input folder {given}; "
+                               "choose where to write it with -o FILE")
+        if root.is_file() and _same_file(target, root):
+            raise InputProblem(f"refusing to overwrite the input file {given} with the report; choose another -o")
+    if target.is_dir():
+        raise InputProblem(f"cannot write to {output or default_name}: it is a folder; give a file name with -o")
+    return target
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_output(content: str, output: str | None, *, default_name: str | None = None,
+                 inputs: tuple[str, ...] = (), terminal: bool = False) -> str | None:
+    """Write ``content`` to stdout (``-`` or None) or atomically to a file; returns the path written.
+
+    A file is written to a hidden temporary file in the same folder and renamed
+    over the target, so an interrupted run leaves either the old file or the
+    new one, never half a report.  Stdout gets UTF-8, except ``terminal``
+    text, which is encoded for the terminal (unknown characters replaced).
+    """
+    target = output_target(output, default_name=default_name, inputs=inputs)
+    if target is None:
+        _write_stdout(content, terminal)
+        return None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise InputProblem(f"cannot write {target}: {_os_reason(exc)}") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputProblem(f"cannot write {target}: {_os_reason(exc)}") from exc
         raise
     return str(target)
 
 
-@click.group(cls=DefaultGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+def _write_stdout(content: str, terminal: bool) -> None:
+    if terminal:
+        stream = click.get_text_stream("stdout")
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        click.echo(content.encode(encoding, "replace").decode(encoding), nl=False)
+    else:
+        click.echo(content.encode("utf-8"), nl=False)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+@click.group("trace", cls=DefaultGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="trace")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def cli(debug: bool) -> None:
@@ -145,14 +278,15 @@ def cli(debug: bool) -> None:
 
 
 @cli.command("lineage", epilog=EPILOG)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", default=None, help="Write to FILE (atomically) instead of stdout; '-' is stdout.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_SIZE_DEFAULT, show_default=True,
-              help="Skip files larger than this many bytes.")
+              help=f"Output format; html goes to {REPORTS_DIR}/NAME.html unless -o is given.")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="Write to FILE (atomically) instead of stdout; '-' is stdout.")
+@click.option("--max-file-size", type=ByteSize(), default=ByteSize.format(MAX_FILE_SIZE_DEFAULT), show_default=True,
+              help="Skip files larger than this (bytes, or with a unit: 512KB, 20MB).")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected).")
-@click.option("--strict", is_flag=True, help="Treat every load warning as an error.")
+@click.option("--strict", is_flag=True, help="Treat every load warning as an error (exit 2).")
 @click.option("--min-shared", type=click.IntRange(min=1), default=MIN_SHARED_DEFAULT, show_default=True,
               help="Shared 4-word shingles a pair needs to be compared.")
 @click.option("--max-df", type=click.IntRange(min=2), default=MAX_DF_DEFAULT, show_default=True,
@@ -161,28 +295,42 @@ def cli(debug: bool) -> None:
               help="Shared words (outside quotations) needed to link two documents.")
 @click.option("--min-link-share", type=click.FloatRange(0, 1), default=MIN_LINK_SHARE_DEFAULT,
               show_default=True, help="Shared words needed, as a share of the shorter document.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+              show_default="all cores", help="Worker processes for the alignment.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings summary.")
+@click.version_option(__version__, prog_name="trace")
 @handle_errors
 def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_file_size: int,
                     follow_symlinks: bool, strict: bool, min_shared: int, max_df: int,
-                    min_link_words: int, min_link_share: float, quiet: bool) -> None:
-    """Lineage report for PATHS (folders searched recursively; txt, md, html, json, jsonl, csv)."""
+                    min_link_words: int, min_link_share: float, jobs: int, quiet: bool) -> None:
+    """Lineage report for PATHS (folders searched recursively; txt, md, html, json, jsonl, csv).
+
+    Unreadable, binary, empty, oversized and linked files are skipped with one
+    warning line each on stderr; the input files are never changed.
+    """
+    for given in paths:
+        if not os.path.exists(given):
+            raise InputProblem(f"path does not exist: {given}")
+    default_name = None
+    if fmt == "html" and output is None:
+        default_name = str(Path(REPORTS_DIR) / f"{_report_name(paths)}.html")
+    output_target(output, default_name=default_name, inputs=paths)  # fail before the work
     progress = Progress(not quiet)
     try:
         result = trace(list(paths), max_file_size=max_file_size, follow_symlinks=follow_symlinks,
                        strict=strict, progress=progress, min_shared=min_shared, max_df=max_df,
-                       min_link_words=min_link_words, min_link_share=min_link_share)
+                       min_link_words=min_link_words, min_link_share=min_link_share, jobs=jobs)
     finally:
         progress.close()
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo_err(f"warning: {_one_line(warning)}")
     if result.warnings and not quiet:
-        click.echo(f"{len(result.warnings)} warnings; traced {len(result.documents)} documents", err=True)
-    default_name = None
-    if fmt == "html" and output is None:
-        default_name = str(Path("reports") / f"{_report_name(paths)}.html")
-    written = write_output(render(result, fmt), output, default_name=default_name, inputs=paths)
-    if written and fmt == "html":
+        count = len(result.warnings)
+        _echo_err(f"{count} warning{'s' if count != 1 else ''}; traced {len(result.documents)} documents "
+                  "(--strict makes warnings errors)")
+    written = write_output(render(result, fmt), output, default_name=default_name, inputs=paths,
+                           terminal=fmt == "text")
+    if written and default_name is not None:
         click.echo(written)
 
 
@@ -201,6 +349,17 @@ def _register_optional_commands() -> None:
 
 
 _register_optional_commands()
+
+
+def _add_version_options(command: click.Command) -> None:
+    """Give every command and subcommand ``--version`` (``--help`` comes from the group's settings)."""
+    if not any(param.name == "version" for param in command.params):
+        click.version_option(__version__, prog_name="trace")(command)
+    for sub in getattr(command, "commands", {}).values():
+        _add_version_options(sub)
+
+
+_add_version_options(cli)
 
 
 def main() -> None:

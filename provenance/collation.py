@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .direction import _zipf, reading_agreement
+from .direction import _zipf, reading_agreement, word_surface
 from .model import Alignment, Document
 
 __all__ = ["Collation", "Readings"]
@@ -158,8 +158,6 @@ def _habit(a: str, b: str) -> str:
 
 def surface(doc: Document, start: int, end: int) -> str:
     """Original text of content words [start, end) with the punctuation just before them."""
-    tok = doc.content
-    first, last = int(tok[start]), int(tok[end - 1])
-    lo = int(doc.tokens.ends[first - 1]) if first > 0 else int(doc.tokens.starts[first])
-    lo = max(lo, int(doc.tokens.starts[first]) - 12)
-    return doc.article.text[lo : int(doc.tokens.ends[last])]
+    first_gap = word_surface(doc, start)[1]
+    last = int(doc.content[end - 1])
+    return first_gap + doc.article.text[int(doc.tokens.starts[int(doc.content[start])]) : int(doc.tokens.ends[last])]

@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: Names of :attr:`PairEvidence.features`, each positive when it favours ``a`` as the source.
-DIRECTION_FEATURES = ("tail", "head", "spin", "noise", "furniture", "date", "length")
+DIRECTION_FEATURES = ("tail", "head", "spin", "noise", "furniture", "date", "length", "containment")
 
 #: Fewest shared words (outside quotations) for two documents to be linked.
 MIN_LINK_WORDS_DEFAULT = 25
@@ -66,29 +67,37 @@ _BRIEF_COVERAGE = 0.8
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
 
 
+_DEFAULT_DIRECTION_WEIGHTS = {"tail": 4.0, "head": 1.0, "spin": 1.2, "noise": 0.8, "furniture": 0.8, "date": 3.0,
+                              "length": 0.3, "containment": 0.0}
+
+
 @dataclass(frozen=True)
 class DirectionModel:
     """Weights of the direction signals (log-odds per unit of each feature).
 
-    Defaults are the fit shipped in ``provenance/data/direction.json``
-    (logistic regression on simulated syndication, see benchmarks/).
+    The shipped weights are a logistic regression fitted on simulated
+    syndication with known lineage (``benchmarks/calibrate.py``), stored in
+    ``provenance/data/direction.json``; hand-set defaults apply without it.
+
+    Parameters
+    ----------
+    weights : dict of str to float
+        One weight per name in :data:`DIRECTION_FEATURES`.
     """
 
-    tail: float = 4.0
-    head: float = 1.0
-    spin: float = 1.2
-    noise: float = 0.8
-    furniture: float = 0.8
-    date: float = 3.0
-    length: float = 0.3
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_DIRECTION_WEIGHTS))
 
     @classmethod
     def load(cls) -> DirectionModel:
+        """The shipped fit, or the hand-set defaults."""
         try:
             text = resources.files("provenance").joinpath("data/direction.json").read_text()
         except (FileNotFoundError, OSError):
             return cls()
-        return cls(**json.loads(text)["weights"])
+        return cls(weights=json.loads(text)["weights"])
+
+    def vector(self) -> tuple[float, ...]:
+        return tuple(self.weights.get(name, 0.0) for name in DIRECTION_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -263,8 +272,9 @@ def assess_pair(
         float(np.sign(furniture)) if abs(furniture) > 0.02 else 0.0,
         date_sign,
         math.log(max(1, len(alignment.a_match)) / max(1, len(alignment.b_match))),
+        alignment.a_coverage - alignment.b_coverage,
     )
-    weights = (model.tail, model.head, model.spin, model.noise, model.furniture, model.date, model.length)
+    weights = model.vector()
     evidence = _describe(features, weights, alignment, rarer_a, rarer_b, noisy_a, noisy_b,
                          examples, tail_a, tail_b, head_a, head_b)
     forward = float(sum(w * f for w, f in zip(weights, features, strict=True)))
@@ -315,10 +325,11 @@ def _describe(features, weights, alignment, rarer_a, rarer_b, noisy_a, noisy_b, 
         "furniture": "one text is wrapped in more page furniture (wire copy arrives bare)",
         "date": "published earlier (metadata)",
         "length": "length difference",
+        "containment": "one text holds more of the other than the other way round",
     }
     for name, feat, weight in zip(names, features, weights, strict=True):
         contribution = weight * feat
-        if abs(contribution) >= 0.05 and name != "length":
+        if abs(contribution) >= 0.05 and name not in ("length", "containment"):
             out.append(Evidence(name, round(contribution, 3), details[name]))
     return tuple(out)
 
@@ -348,15 +359,22 @@ def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) ->
 
 
 def _surfaces(doc: Document, content_positions: np.ndarray) -> list[tuple[str, str]]:
+    return [word_surface(doc, int(i)) for i in content_positions.tolist()]
+
+
+def word_surface(doc: Document, position: int) -> tuple[str, str]:
+    """(original spelling, punctuation just before) of content word ``position``.
+
+    The punctuation counts only when the word before is content too: what
+    follows a removed dateline or credit says nothing about the story.
+    """
     text = doc.article.text
-    tok = doc.content[content_positions]
-    starts, ends = doc.tokens.starts, doc.tokens.ends
-    out = []
-    for t in tok.tolist():
-        prev_end = int(ends[t - 1]) if t > 0 else max(0, int(starts[t]) - 3)
-        gap = text[max(prev_end, int(starts[t]) - 12) : int(starts[t])]
-        out.append((text[int(starts[t]) : int(ends[t])], gap_signature(gap)))
-    return out
+    t = int(doc.content[position])
+    start, end = int(doc.tokens.starts[t]), int(doc.tokens.ends[t])
+    gap = ""
+    if position > 0 and int(doc.content[position - 1]) == t - 1:
+        gap = text[max(int(doc.tokens.ends[t - 1]), start - 12) : start]
+    return text[start:end], gap_signature(gap)
 
 
 def classify_relation(coverage_parent: float, coverage_child: float, tail_parent: float,

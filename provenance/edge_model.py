@@ -36,6 +36,8 @@ FEATURES = (
     "witnesses",
     "wrapping_shared",
     "pair_family",
+    "distance",
+    "closest",
 )
 _CONFLICT_CAP = 4.0
 # Boilerplate kinds that a copier may carry over from the page it copied.
@@ -112,6 +114,7 @@ def edge_features(
     dict (parent, child) -> dict of feature name to value
     """
     forward: dict[tuple[int, int], float] = {}
+    distance: dict[tuple[int, int], float] = {}
     oriented: dict[tuple[int, int], tuple[float, ...]] = {}
     covered: dict[tuple[int, int], tuple[float, float]] = {}
     for p in members:
@@ -124,8 +127,11 @@ def edge_features(
             forward[(p, c)] = sign * ev.forward
             oriented[(p, c)] = tuple(sign * f for f in ev.features)
             covered[(p, c)] = (al.b_coverage, al.a_coverage) if al.a == p else (al.a_coverage, al.b_coverage)
+            # Dice distance, with replaced words counted as differences.
+            distance[(p, c)] = 1.0 - 2.0 * al.shared_words / max(1, len(al.a_match) + len(al.b_match))
     wrappings = {m: {fold_text(s.text) for s in documents[m].boilerplate if s.kind in _TRAVELLING}
                  for m in members}
+    nearest = {c: min((v for (_, cc), v in distance.items() if cc == c), default=0.0) for c in members}
     best_cover = {c: max((v[0] for (_, cc), v in covered.items() if cc == c), default=1.0) for c in members}
     originality = {
         p: sum(_log_older(f) for (pp, _), f in forward.items() if pp == p) / max(1, len(members) - 1)
@@ -157,6 +163,9 @@ def edge_features(
             # An outlet's dateline or credit line travels with its text to the next copier.
             "wrapping_shared": len(parent_wrapping & wrappings[c]) / len(parent_wrapping) if parent_wrapping else 0.0,
             "pair_family": 1.0 if len(members) == 2 else 0.0,
+            # A direct source is the closest of the child's possible ancestors.
+            "distance": distance[(p, c)],
+            "closest": distance[(p, c)] - nearest[c],
         }
         out[(p, c)] = features
     return out

@@ -1,20 +1,78 @@
 """Stage 5-6 driver: align and assess many candidate pairs, optionally on several cores.
 
 Alignment dominates the run time of a trace once candidates are found; pairs
-are independent, so they are spread over worker processes in chunks.
+are independent, so they are spread over worker processes in chunks.  With
+the ``fork`` start method (Linux, and where else it is available) the workers
+inherit the documents from the parent: nothing but the chunk of index pairs is
+sent to a worker, and only the results come back.  Elsewhere each worker gets
+the documents pickled once, when it starts.  Chunks are collected in their
+submission order, so the result is identical, key order included, to the
+serial run (``jobs=1``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from .align import Aligner
 from .direction import DirectionModel, PairEvidence, assess_pair
+from .errors import ConfigError
 from .model import Alignment, Document
 
-__all__ = ["assess_pairs"]
+__all__ = ["assess_pairs", "resolve_jobs", "CHUNK_PAIRS_DEFAULT"]
 
 Progress = Callable[[str, int, int], None]
+Assessed = dict[tuple[int, int], tuple[PairEvidence, Alignment]]
+
+#: Most pairs per task sent to a worker; smaller chunks balance the load,
+#: larger ones cost less in messages.
+CHUNK_PAIRS_DEFAULT = 256
+# Fewer pairs than this are assessed in this process: starting workers would cost more.
+_PARALLEL_MIN_PAIRS = 64
+# Chunks per worker aimed at, so that a slow chunk cannot leave the others idle.
+_CHUNKS_PER_JOB = 8
+# Everything a worker needs, set in the parent before the pool forks (or by the
+# initializer under other start methods).  Never pickled per task.
+_STATE: dict[str, Any] = {}
+
+
+def resolve_jobs(jobs: int) -> int:
+    """Number of worker processes for ``jobs`` (0 means one per available core).
+
+    Parameters
+    ----------
+    jobs : int
+        Requested processes; 0 for every core this process may run on.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Raises
+    ------
+    ConfigError
+        If ``jobs`` is not an int >= 0.
+
+    Examples
+    --------
+    >>> resolve_jobs(3)
+    3
+    >>> resolve_jobs(0) >= 1
+    True
+    """
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        raise ConfigError(f"The 'jobs' parameter of assess_pairs must be an int >= 0. Got {jobs!r} instead.")
+    if jobs:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def assess_pairs(
@@ -27,35 +85,127 @@ def assess_pairs(
     min_link_share: float,
     jobs: int = 1,
     progress: Progress | None = None,
-) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:
+    chunk_pairs: int = CHUNK_PAIRS_DEFAULT,
+    linked_only: bool = False,
+) -> Assessed:
     """Align and assess each pair ``(i, j)`` of document indices.
 
     Parameters
     ----------
     documents : sequence of Document
+        The corpus.
     index_pairs : sequence of (int, int)
+        Pairs of indices into ``documents``.
     aligner : Aligner
+        Aligns one pair.
     direction_model : DirectionModel or None
+        Direction signal weights (None for the shipped fit).
     min_link_words, min_link_share
         Link thresholds passed to :func:`~provenance.direction.assess_pair`.
     jobs : int, default=1
-        Worker processes (1 = in this process).
+        Worker processes: 1 works in this process, 0 uses every available
+        core.  Results do not depend on it.
     progress : callable, optional
         Called as ``progress("align", done, total)``.
+    chunk_pairs : int, default=256
+        Most pairs per task sent to a worker.
+    linked_only : bool, default=False
+        Keep only the pairs found to be linked.  Most candidate pairs are
+        not, and their alignments are what fills memory and what workers
+        would send back.
 
     Returns
     -------
     dict (i, j) -> (PairEvidence, Alignment)
+        In the order of ``index_pairs`` (a repeated pair keeps its first place).
+
+    Raises
+    ------
+    ConfigError
+        If ``jobs`` is not an int >= 0 or ``chunk_pairs`` not an int >= 1.
     """
+    workers = resolve_jobs(jobs)
+    if not isinstance(chunk_pairs, int) or isinstance(chunk_pairs, bool) or chunk_pairs < 1:
+        raise ConfigError(
+            f"The 'chunk_pairs' parameter of assess_pairs must be an int >= 1. Got {chunk_pairs!r} instead."
+        )
     report = progress or (lambda stage, done, total: None)
-    out = {}
-    total = len(index_pairs)
-    for n, (i, j) in enumerate(index_pairs):
-        if n % 500 == 0:
-            report("align", n, total)
-        al = aligner.align(documents[i], documents[j], i, j)
-        ev = assess_pair(documents[i], documents[j], al, model=direction_model,
-                         min_link_words=min_link_words, min_link_share=min_link_share)
-        out[(i, j)] = (ev, al)
+    pairs = [(int(i), int(j)) for i, j in index_pairs]
+    total = len(pairs)
+    report("align", 0, total)
+    state = {"documents": documents, "aligner": aligner, "model": direction_model,
+             "min_link_words": min_link_words, "min_link_share": min_link_share, "linked_only": bool(linked_only)}
+    if workers == 1 or total < _PARALLEL_MIN_PAIRS:
+        out = _assess_serial(state, pairs, report, total)
+    else:
+        out = _assess_parallel(state, pairs, report, total, workers, chunk_pairs)
     report("align", total, total)
     return out
+
+
+def _assess_one(state: dict[str, Any], i: int, j: int) -> tuple[PairEvidence, Alignment] | None:
+    """Evidence and alignment of one pair; None when it is unlinked and only linked pairs are kept."""
+    documents = state["documents"]
+    al = state["aligner"].align(documents[i], documents[j], i, j)
+    ev = assess_pair(documents[i], documents[j], al, model=state["model"],
+                     min_link_words=state["min_link_words"], min_link_share=state["min_link_share"])
+    if state["linked_only"] and not ev.linked:
+        return None
+    return ev, al
+
+
+def _assess_serial(state: dict[str, Any], pairs: list[tuple[int, int]], report: Progress, total: int) -> Assessed:
+    out: Assessed = {}
+    skipped: set[tuple[int, int]] = set()
+    for n, (i, j) in enumerate(pairs):
+        if n and n % 500 == 0:
+            report("align", n, total)
+        if (i, j) not in out and (i, j) not in skipped:
+            result = _assess_one(state, i, j)
+            if result is None:
+                skipped.add((i, j))
+            else:
+                out[(i, j)] = result
+    return out
+
+
+def _chunks(pairs: list[tuple[int, int]], size: int) -> Iterator[list[tuple[int, int]]]:
+    for start in range(0, len(pairs), size):
+        yield pairs[start : start + size]
+
+
+def _assess_parallel(state: dict[str, Any], pairs: list[tuple[int, int]], report: Progress, total: int,
+                     workers: int, chunk_pairs: int) -> Assessed:
+    size = max(1, min(chunk_pairs, -(-total // (workers * _CHUNKS_PER_JOB))))
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        context = multiprocessing.get_context("fork")
+        initializer, initargs = None, ()
+        _STATE.update(state)
+        # Objects that exist before the fork are never scanned by the workers'
+        # collector, so their pages stay shared instead of being copied.
+        gc.freeze()
+    else:  # pragma: no cover - Windows, or fork removed
+        context = multiprocessing.get_context(methods[0])
+        initializer, initargs = _STATE.update, (state,)
+    out: Assessed = {}
+    done = 0
+    try:
+        with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
+            for chunk, results in zip(_chunks(pairs, size), pool.imap(_assess_chunk, _chunks(pairs, size)),
+                                      strict=True):
+                for key, value in zip(chunk, results, strict=True):
+                    if value is not None:
+                        out.setdefault(key, value)
+                done += len(chunk)
+                report("align", done, total)
+    finally:
+        _STATE.clear()
+        if "fork" in methods:
+            gc.unfreeze()
+    return out
+
+
+def _assess_chunk(chunk: list[tuple[int, int]]) -> list[tuple[PairEvidence, Alignment] | None]:
+    """Worker side: assess one chunk with the inherited state."""
+    return [_assess_one(_STATE, i, j) for i, j in chunk]

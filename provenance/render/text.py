@@ -16,8 +16,9 @@ from ..model import RELATIONS, Edge, Lineage
 __all__ = ["render_text", "terminal_safe"]
 
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _TITLE_WIDTH = 60
+# Ids and titles are text: tabulate must not read "2024.10" as a number and print "2024.1".
 
 
 def terminal_safe(text: str | None, width: int | None = None) -> str:
@@ -43,11 +44,15 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
 
 def _label(lineage: Lineage, node: str) -> str:
     if node.startswith("~"):
-        return f"{node}  (unseen source, not in the folder)"
+        return f"{terminal_safe(node)}  (unseen source, not in the folder)"
     doc = lineage.document(node)
     title = terminal_safe(doc.article.title, _TITLE_WIDTH)
-    credits = f"  credit: {', '.join(doc.credits)}" if doc.credits else ""
+    credits = f"  credit: {_credits(doc.credits)}" if doc.credits else ""
     return f"{terminal_safe(node)}" + (f"  “{title}”" if title else "") + credits
+
+
+def _credits(credits: tuple[str, ...]) -> str:
+    return ", ".join(terminal_safe(credit, 40) for credit in credits)
 
 
 def _tree_lines(lineage: Lineage, node: str, children: dict[str, list[Edge]], prefix: str = "") -> list[str]:
@@ -76,7 +81,7 @@ def render_text(lineage: Lineage) -> str:
         "",
     ]
     for family in lineage.families:
-        out.append(f"{family.id} ({len(family.members)} documents)")
+        out.append(f"{terminal_safe(family.id)} ({len(family.members)} documents)")
         out.append(_label(lineage, family.root))
         out.extend(_tree_lines(lineage, family.root, children))
         out.append("")
@@ -85,16 +90,18 @@ def render_text(lineage: Lineage) -> str:
         for e in lineage.edges:
             top = max((ev for ev in e.evidence if ev.signal not in ("prior", "containment")),
                       key=lambda ev: abs(ev.weight), default=None)
-            rows.append([terminal_safe(e.parent, 40), terminal_safe(e.child, 40), e.relation,
+            rows.append([terminal_safe(e.parent, 40), terminal_safe(e.child, 40), terminal_safe(e.relation),
                          f"{e.confidence:.2f}", sum(s.words for s in e.shared) or "",
                          terminal_safe(top.detail, 70) if top else ""])
         out.append(tabulate(rows, headers=["parent", "child", "relation", "confidence", "shared words",
-                                           "main evidence"]))
+                                           "main evidence"], disable_numparse=True,
+                            colalign=("left", "left", "left", "right", "right", "left")))
         out.append("")
     if independents:
         out.append("Linked to nothing (independent):")
-        rows = [[terminal_safe(d.id, 40), terminal_safe(d.article.title, 50), d.words, ", ".join(d.credits)]
+        rows = [[terminal_safe(d.id, 40), terminal_safe(d.article.title, 50), d.words, _credits(d.credits)]
                 for d in independents]
-        out.append(tabulate(rows, headers=["id", "title", "words", "credits"]))
+        out.append(tabulate(rows, headers=["id", "title", "words", "credits"], disable_numparse=True,
+                            colalign=("left", "left", "right", "left")))
         out.append("")
     return "\n".join(out)
