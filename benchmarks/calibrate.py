@@ -125,6 +125,23 @@ def fit(groups: list[tuple[np.ndarray, int]], l2: float = 0.01) -> tuple[np.ndar
     return result.x[:-1], float(result.x[-1])
 
 
+def choose_root_logit(groups: list[tuple[np.ndarray, int]], w: np.ndarray, b: float) -> float:
+    """Decision threshold for "source outside the folder" that gets the most children right.
+
+    Ties go to the lower threshold, which names a parent more often.
+    """
+    best, best_right = 0.0, -1
+    for theta in np.arange(-2.0, 1.01, 0.25):
+        right = 0
+        for x, label in groups:
+            scores = x @ w + b
+            top = int(np.argmax(scores))
+            right += (top if scores[top] > theta else -1) == label
+        if right > best_right:
+            best, best_right = float(theta), right
+    return round(best, 2)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default=",".join(map(str, TRAINING_SEEDS)))
@@ -159,12 +176,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {len(found)} children, {sum(label >= 0 for _, label in found)} with their parent "
               "among the candidates", file=sys.stderr)
     weights, intercept = fit(groups, args.l2)
+    root_logit = choose_root_logit(groups, weights, intercept)
     payload = {
         "about": "Edge model of provenance.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
         "command": "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "training": {"sources": list(SOURCES), "seeds": args.seeds, "children": len(groups),
                      "with_parent": sum(label >= 0 for _, label in groups)},
         "intercept": round(intercept, 4),
+        "root_logit": root_logit,
         "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, weights, strict=True)},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

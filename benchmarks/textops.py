@@ -148,6 +148,16 @@ def quoted_sentence(paragraphs: Paragraphs, rng: random.Random) -> str | None:
     return rng.choice(pool) if pool else None
 
 
+def typeset(paragraphs: Paragraphs) -> Paragraphs:
+    """Typographic quotes, apostrophes and en dashes, as an agency's editing system sets them."""
+    out = []
+    for paragraph in paragraphs:
+        text = re.sub(r'(^|[\s(\[])"', r"\1“", paragraph).replace('"', "”")
+        text = re.sub(r"(\w)'(\w)", r"\1’\2", text)
+        out.append(text.replace(" - ", " – "))
+    return out
+
+
 def retype(paragraphs: Paragraphs, rng: random.Random) -> tuple[Paragraphs, str]:
     """Typographic changes: curly <-> straight quotes or en-dash <-> hyphen.
 

@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .model import Alignment, Document, Passage, Substitution
 from .shingles import word_hashes
 
-__all__ = ["Aligner", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT"]
+__all__ = ["Aligner", "edit_sites", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT"]
 
 #: A passage must hold at least this many matched words.
 MIN_PASSAGE_WORDS_DEFAULT = 8
@@ -175,6 +175,25 @@ class Aligner:
         if matched / span < self.min_density:
             return None
         return first, last
+
+
+def edit_sites(alignment: Alignment) -> int:
+    """Places where the two texts differ: each gap between aligned words, and each end, counts once.
+
+    A cut tail is one change, thirty spun words are thirty: the count of
+    changes, not of changed words, is what tells a direct copy from a copy of
+    a copy (each generation adds its own changes).
+    """
+    a_idx = np.flatnonzero(alignment.a_match >= 0)
+    if len(a_idx) == 0:
+        return 1
+    b_idx = alignment.a_match[a_idx]
+    order = np.argsort(b_idx, kind="stable")
+    a_sorted, b_sorted = a_idx[order], b_idx[order]
+    jumps = (np.diff(a_sorted) != 1) | (np.diff(b_sorted) != 1)
+    head = int(a_sorted[0] > 0 or b_sorted[0] > 0)
+    tail = int(a_sorted[-1] < len(alignment.a_match) - 1 or b_sorted[-1] < len(alignment.b_match) - 1)
+    return int(jumps.sum()) + head + tail
 
 
 def content_hashes(doc: Document) -> np.ndarray:

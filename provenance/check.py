@@ -10,10 +10,11 @@ own stages on the draft and on the few sources worth a look:
    shared shingles (shingles held by more than ``max_df`` sources ignored);
 3. align the best ``max_sources`` with :class:`~provenance.align.Aligner`
    (source = a, draft = b);
-4. keep a source when :func:`~provenance.direction.assess_pair` links the two
-   or when one shared passage has ``passage_words`` words outside quotation
-   marks; name the relation with :func:`~provenance.direction.classify_relation`
-   (source = parent, draft = child, spin traces = words the draft made rarer);
+4. keep a source when :func:`~provenance.direction.assess_pair` links the two,
+   or when, outside quotation marks, the shared words reach ``threshold`` of
+   the draft or one shared passage has ``passage_words`` words; name the
+   relation with :func:`~provenance.direction.classify_relation` (source =
+   parent, draft = child, spin traces = words the draft made rarer);
 5. decide whether the draft credits the source: an agency the source is
    credited to (its own credit line or its outlet metadata) among the draft's
    credits, the source's outlet named in the draft's byline, dateline or
@@ -30,7 +31,8 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -38,12 +40,15 @@ from .align import Aligner
 from .boilerplate import BoilerplateRemover, find_credits
 from .direction import DirectionModel, assess_pair, classify_relation, quoted_mask
 from .errors import ConfigError, InputError
-from .index import Index, MemoryIndex, SourceIndex, document_shingles, prepare_articles
+from .index import Index, document_shingles, prepare_articles
 from .load import load_articles, load_draft
 from .model import Article, Document
+from .shingles import SHINGLE_SIZE_DEFAULT
 
 __all__ = [
     "check",
+    "MemoryIndex",
+    "SourceIndex",
     "CheckResult",
     "SourceMatch",
     "CheckPassage",
@@ -180,6 +185,75 @@ class CheckResult:
         return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+class SourceIndex(Protocol):
+    """What :func:`check` needs from an index: :class:`~provenance.index.Index` or :class:`MemoryIndex`."""
+
+    sample: int
+    shingle_size: int
+
+    def find(self, shingles: np.ndarray, *, max_df: int, min_shared: int,
+             limit: int) -> list[tuple[Document, int]]:
+        """(prepared source, shared shingles) of the best sources, most shared first."""
+
+
+class MemoryIndex:
+    """The lookups of :class:`~provenance.index.Index` over articles in memory (``check --against FOLDER``).
+
+    Parameters
+    ----------
+    articles : sequence of Article
+        The sources; prepared once here.
+    sample : int, default=1
+        Shingle sampling rate (1 keeps every shingle).
+    shingle_size : int, default=4
+        Words per shingle.
+    boilerplate : BoilerplateRemover, optional
+        A fitted remover to use instead of the built-in patterns.
+    """
+
+    def __init__(self, articles: Sequence[Article], *, sample: int = 1, shingle_size: int = SHINGLE_SIZE_DEFAULT,
+                 boilerplate: BoilerplateRemover | None = None) -> None:
+        for name, value, high in (("sample", sample, 64), ("shingle_size", shingle_size, 8)):
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= high:
+                raise ConfigError(f"The '{name}' parameter of MemoryIndex must be an int in [1, {high}]. "
+                                  f"Got {value!r} instead.")
+        self.sample = sample
+        self.shingle_size = shingle_size
+        self.documents_ = prepare_articles(list(articles), boilerplate)
+        parts = [document_shingles(d, shingle_size, sample) for d in self.documents_]
+        shingles = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        docs = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
+        order = np.argsort(shingles, kind="stable")
+        self._shingles = shingles[order]
+        self._docs = docs[order]
+
+    def lookup(self, shingles: np.ndarray, *, max_df: int, min_shared: int, limit: int) -> list[tuple[int, int]]:
+        """Same contract as :meth:`Index.lookup`."""
+        query = np.unique(np.asarray(shingles, dtype=np.int64))
+        lo = np.searchsorted(self._shingles, query, side="left")
+        hi = np.searchsorted(self._shingles, query, side="right")
+        df = hi - lo
+        keep = (df > 0) & (df <= max_df)
+        lo, lengths = lo[keep], df[keep]
+        if not len(lo):
+            return []
+        offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        counts = np.bincount(self._docs[offsets], minlength=len(self.documents_))
+        found = np.flatnonzero(counts >= max(1, min_shared))
+        order = np.lexsort((found, -counts[found]))[:limit]
+        return [(int(found[i]), int(counts[found[i]])) for i in order]
+
+    def documents(self, keys: Sequence[int]) -> list[Document]:
+        """Prepared documents for ``keys``, in that order."""
+        return [self.documents_[k] for k in keys]
+
+    def find(self, shingles: np.ndarray, *, max_df: int, min_shared: int,
+             limit: int) -> list[tuple[Document, int]]:
+        """Same contract as :meth:`Index.find <provenance.index.Index.find>`."""
+        return [(self.documents_[k], n) for k, n in self.lookup(shingles, max_df=max_df, min_shared=min_shared,
+                                                                 limit=limit)]
+
+
 def check(
     draft: Article | str | os.PathLike[str],
     against: SourceIndex | str | os.PathLike[str] | Sequence[Article],
@@ -250,8 +324,7 @@ def check(
     index, opened = _open_against(against, warnings)
     try:
         query = document_shingles(doc, index.shingle_size, index.sample)
-        hits = index.lookup(query, max_df=max_df, min_shared=min_shared, limit=max_sources)
-        sources = index.documents([key for key, _ in hits])
+        found = index.find(query, max_df=max_df, min_shared=min_shared, limit=max_sources)
     finally:
         if opened:
             index.close()
@@ -259,12 +332,12 @@ def check(
     quoted = quoted_mask(doc)
     credit_text = _credit_places(doc)
     matches, masks = [], []
-    for source, (_, shared_shingles) in zip(sources, hits, strict=True):
-        found = _compare(source, doc, shared_shingles, aligner, direction_model, quoted, credit_text,
-                         threshold, passage_words)
-        if found is not None:
-            matches.append(found[0])
-            masks.append(found[1])
+    for source, shared_shingles in found:
+        compared = _compare(source, doc, shared_shingles, aligner, direction_model, quoted, credit_text,
+                            threshold, passage_words)
+        if compared is not None:
+            matches.append(compared[0])
+            masks.append(compared[1])
     order = sorted(range(len(matches)), key=lambda i: (-matches[i].share, matches[i].id))
     matches, masks = [matches[i] for i in order], [masks[i] for i in order]
     reused = _union_share(masks, doc.words)
@@ -291,7 +364,7 @@ def _check_params(**values: Any) -> None:
 
 def _open_against(against: Any, warnings: list[str]) -> tuple[SourceIndex, bool]:
     """The index to search and whether this call opened it (and must close it)."""
-    if hasattr(against, "lookup") and hasattr(against, "documents"):
+    if hasattr(against, "find") and hasattr(against, "shingle_size"):
         return against, False
     if isinstance(against, str | os.PathLike):
         path = os.fspath(against)
@@ -327,7 +400,12 @@ def _compare(source: Document, draft: Document, shared_shingles: int, aligner: A
     own = al.b_match >= 0
     unquoted = [int((own[p.b_start : p.b_end] & ~quoted[p.b_start : p.b_end]).sum()) for p in al.passages]
     longest = max(unquoted)
-    if not evidence.linked and longest < passage_words:
+    if not evidence.linked:
+        # Without a copy link, words both texts quote from a third party are no reuse.
+        own = own & ~quoted
+    share = float(own.sum()) / max(1, draft.words)
+    flagged = share >= threshold or longest >= passage_words
+    if not (evidence.linked or flagged):
         return None
     hits = np.flatnonzero(al.a_match >= 0)
     tail = (len(al.a_match) - 1 - hits[-1]) / max(1, len(al.a_match))
@@ -340,7 +418,7 @@ def _compare(source: Document, draft: Document, shared_shingles: int, aligner: A
         share=al.b_coverage, source_share=al.a_coverage, shared_words=al.shared_words,
         shared_shingles=int(shared_shingles), relation=relation, linked=evidence.linked,
         credited=credit is not None, credit=credit,
-        flagged=al.b_coverage >= threshold or longest >= passage_words,
+        flagged=flagged,
         longest_passage=longest, passages=_passages(source, draft, al.passages),
     )
     return match, own
@@ -370,18 +448,21 @@ def _credit_places(draft: Document) -> str:
 def _credit(source: Document, draft: Document, credit_text: str) -> str | None:
     """How the draft credits the source, or None."""
     outlet = (source.article.outlet or "").strip()
-    agencies = set(source.credits)
-    if outlet:
-        agencies.update(find_credits(f"Credit | {outlet}")[0])
-    for agency in sorted(agencies & set(draft.credits)):
-        return f"credits {agency}"
-    if outlet:
-        name = re.sub(r"^the\s+", "", outlet.casefold())
-        if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", credit_text):
-            return f"names {outlet} in a byline, dateline or credit line"
-    for author in sorted(set(source.bylines) & set(draft.bylines)):
-        return f"byline {author}"
-    return None
+    agencies = set(source.credits) | set(_agencies_of(outlet))
+    common = sorted(agencies & set(draft.credits))
+    if common:
+        return f"credits {common[0]}"
+    name = re.sub(r"^the\s+", "", outlet.casefold())
+    if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", credit_text):
+        return f"names {outlet} in a byline, dateline or credit line"
+    authors = sorted(set(source.bylines) & set(draft.bylines))
+    return f"byline {authors[0]}" if authors else None
+
+
+@lru_cache(maxsize=1024)
+def _agencies_of(outlet: str) -> tuple[str, ...]:
+    """Agencies an outlet name stands for ("Reuters", "Anadolu Agency" -> AA), as find_credits names them."""
+    return find_credits(f"Credit | {outlet}")[0] if outlet else ()
 
 
 def _union_share(masks: Sequence[np.ndarray], words: int) -> float:

@@ -158,7 +158,13 @@ def _silence_stdout() -> None:
 
 
 class Progress:
-    """Stage, count, rate and ETA on one stderr line, only on a terminal and after ~2 s."""
+    """Stage, count, rate and ETA on one stderr line, only on a terminal and after ~2 s.
+
+    Parameters
+    ----------
+    enabled : bool
+        False for ``--quiet``; the bar also stays off when stderr is not a terminal.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
@@ -183,11 +189,28 @@ class Progress:
 
 def output_target(output: str | None, *, default_name: str | None = None,
                   inputs: Iterable[str] = ()) -> Path | None:
-    """Where :func:`write_output` will write: None for stdout, else an absolute path.
+    """Where :func:`write_output` will write; call it before the work starts.
 
-    Raises InputProblem (exit 2) when the default path lies inside an input
-    folder (an explicit ``-o`` there is allowed), when the target is a folder,
-    or when it is one of the input files.  Call it before the work starts.
+    Parameters
+    ----------
+    output : str or None
+        The ``-o`` value: a file, ``"-"`` for stdout, or None.
+    default_name : str, optional
+        Path used when ``output`` is None (the html report); None means stdout.
+    inputs : iterable of str
+        The PATHS being traced.
+
+    Returns
+    -------
+    Path or None
+        The resolved file to write, or None for stdout.
+
+    Raises
+    ------
+    InputProblem
+        When the default path lies inside an input folder (an explicit ``-o``
+        there is allowed), when the target is a folder, or when it is a file
+        given as an input.
     """
     if output == "-" or (output is None and default_name is None):
         return None
@@ -213,12 +236,37 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def write_output(content: str, output: str | None, *, default_name: str | None = None,
                  inputs: tuple[str, ...] = (), terminal: bool = False) -> str | None:
-    """Write ``content`` to stdout (``-`` or None) or atomically to a file; returns the path written.
+    """Write ``content`` to stdout or atomically to a file.
 
-    A file is written to a hidden temporary file in the same folder and renamed
-    over the target, so an interrupted run leaves either the old file or the
-    new one, never half a report.  Stdout gets UTF-8, except ``terminal``
-    text, which is encoded for the terminal (unknown characters replaced).
+    A file is written to a hidden temporary file in the same folder, synced and
+    renamed over the target, so an interrupted run leaves either the old file
+    or the new one, never half a report and never the temporary file.  A new
+    file gets the usual permissions (0o666 less the umask); an existing one
+    keeps its own.
+
+    Parameters
+    ----------
+    content : str
+        The rendered report.
+    output : str or None
+        The ``-o`` value: a file, ``"-"`` or None for stdout.
+    default_name : str, optional
+        Path used when ``output`` is None (the html report).
+    inputs : tuple of str, default=()
+        The PATHS being traced (see :func:`output_target`).
+    terminal : bool, default=False
+        Text for a terminal: encoded in the terminal's encoding, unknown
+        characters replaced.  Otherwise stdout gets UTF-8 bytes.
+
+    Returns
+    -------
+    str or None
+        The path written, or None for stdout.
+
+    Raises
+    ------
+    InputProblem
+        When the target is refused (see :func:`output_target`) or cannot be written.
     """
     target = output_target(output, default_name=default_name, inputs=inputs)
     if target is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -151,8 +152,11 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
     def build_command(paths: tuple[str, ...], db: str, max_file_size: int, follow_symlinks: bool, strict: bool,
                       jobs: int, quiet: bool, force: bool, sample: int) -> None:
         """Create a new index of PATHS (folders searched recursively; txt, md, html, json, jsonl, csv)."""
+        from .errors import InputError
         from .index import build_index
 
+        if Path(db).exists() and not force:  # say so before loading the sources
+            raise InputError(f"index {db} already exists; add to it with 'trace index add', or rebuild with --force")
         articles = _load(paths, max_file_size, follow_symlinks, strict, quiet)
         started = time.monotonic()
         with _Progress(not quiet) as progress:
@@ -275,6 +279,7 @@ def render_stats_text(stats: IndexStats) -> str:
         ["size on disk", _size(stats.size_bytes)],
         ["schema version", stats.schema_version],
         ["shingles", f"{stats.shingle_size} words, 1 in {stats.sample} kept"],
+        ["prepared by", f"provenance {stats.prepared_by}"],
         ["created", stats.created],
         ["updated", stats.updated],
     ]

@@ -17,6 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
+import numpy as np
+
+from .align import edit_sites
 from .collation import Collation
 from .direction import DIRECTION_FEATURES, PairEvidence
 from .model import Alignment, Document
@@ -40,6 +43,7 @@ FEATURES = (
     "closest",
 )
 _CONFLICT_CAP = 4.0
+_STYLE_SITES_CAP = 3
 # Boilerplate kinds that a copier may carry over from the page it copied.
 _TRAVELLING = ("dateline", "credit", "learned")
 _LARGE_FAMILY = 25
@@ -61,10 +65,16 @@ class EdgeModel:
         Weight per feature name (missing features weigh 0).
     intercept : float
         Log-odds with every feature at 0.
+    root_logit : float, default=0.0
+        Log-odds the tree search gives "source outside the folder" when it
+        picks each child's parent.  The fitted model's own value is 0 (and
+        confidences are computed with 0); the shipped decision threshold is
+        chosen on the training corpora for the most right parents overall.
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
     intercept: float = 2.0
+    root_logit: float = 0.0
 
     @classmethod
     def load(cls) -> EdgeModel:
@@ -74,7 +84,7 @@ class EdgeModel:
         except (FileNotFoundError, OSError):
             return cls()
         data = json.loads(text)
-        return cls(weights=data["weights"], intercept=data["intercept"])
+        return cls(weights=data["weights"], intercept=data["intercept"], root_logit=data.get("root_logit", 0.0))
 
     def logit(self, features: Mapping[str, float]) -> float:
         """Log-odds that the edge is right."""
@@ -127,8 +137,11 @@ def edge_features(
             forward[(p, c)] = sign * ev.forward
             oriented[(p, c)] = tuple(sign * f for f in ev.features)
             covered[(p, c)] = (al.b_coverage, al.a_coverage) if al.a == p else (al.a_coverage, al.b_coverage)
-            # Dice distance, with replaced words counted as differences.
-            distance[(p, c)] = 1.0 - 2.0 * al.shared_words / max(1, len(al.a_match) + len(al.b_match))
+            # Changes between the two: structural sites plus typographic ones (a few at most).
+            agree = collation.agree(p, c)
+            matched = collation.match(p, c) >= 0
+            style_runs = int(np.sum(matched[1:] & ~agree[1:] & (agree[:-1] | ~matched[:-1]))) if len(agree) else 0
+            distance[(p, c)] = math.log1p(edit_sites(al) + min(style_runs, _STYLE_SITES_CAP))
     wrappings = {m: {fold_text(s.text) for s in documents[m].boilerplate if s.kind in _TRAVELLING}
                  for m in members}
     nearest = {c: min((v for (_, cc), v in distance.items() if cc == c), default=0.0) for c in members}

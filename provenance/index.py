@@ -23,35 +23,37 @@ Every :meth:`Index.add` is one transaction: a process killed during an add
 leaves the index as it was, and readers keep reading the last committed
 state meanwhile (WAL).  Re-adding a document with the same id and text is a
 no-op; the same id with a different text replaces the old document, with a
-warning.  :class:`MemoryIndex` answers the same lookups for a folder
-compared without an index file.
+warning.  :class:`provenance.check.MemoryIndex` answers the same lookups
+for a folder compared without an index file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import sqlite3
+import struct
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
+from . import __version__
 from .align import content_hashes
 from .boilerplate import BoilerplateRemover
 from .errors import ConfigError, InputError
-from .model import Article, Document
+from .model import Article, Document, Span, Tokens
 from .normalise import tokenize
 from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 
 __all__ = [
     "Index",
-    "MemoryIndex",
-    "SourceIndex",
     "IndexStats",
     "AddResult",
     "build_index",
@@ -78,26 +80,10 @@ _SAMPLE_MAX = 64
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE documents (
-    doc INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    title TEXT,
-    outlet TEXT,
-    credits TEXT NOT NULL,
-    bylines TEXT NOT NULL,
-    published TEXT,
-    url TEXT,
-    path TEXT,
-    text_hash TEXT NOT NULL,
-    words INTEGER NOT NULL,
-    added TEXT NOT NULL,
-    shingles BLOB NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE TABLE postings (
-    shingle INTEGER NOT NULL,
-    doc INTEGER NOT NULL,
-    PRIMARY KEY (shingle, doc)
-) WITHOUT ROWID;
+    doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT, outlet TEXT, credits TEXT NOT NULL,
+    bylines TEXT NOT NULL, published TEXT, url TEXT, path TEXT, text_hash TEXT NOT NULL, words INTEGER NOT NULL,
+    added TEXT NOT NULL, shingles BLOB NOT NULL, prepared BLOB, text TEXT NOT NULL);
+CREATE TABLE postings (shingle INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (shingle, doc)) WITHOUT ROWID;
 """
 
 # Draft shingles arrive as one JSON array; shingles in more than ?2 documents
@@ -116,9 +102,10 @@ ORDER BY shared DESC, p.doc
 LIMIT ?4
 """
 _DOCUMENTS_SQL = (
-    "SELECT doc, id, title, outlet, published, url, path, text FROM documents "
+    "SELECT doc, id, title, outlet, published, url, path, text, prepared FROM documents "
     "WHERE doc IN (SELECT value FROM json_each(?))"
 )
+_HEADER = struct.Struct("<III")
 
 Progress = Callable[[str, int, int], None]
 
@@ -136,6 +123,7 @@ class IndexStats:
     updated: str
     sample: int
     shingle_size: int
+    prepared_by: str
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for ``--format json``."""
@@ -150,19 +138,6 @@ class AddResult:
     replaced: int = 0
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-class SourceIndex(Protocol):
-    """What :func:`~provenance.check.check` needs from an index (SQLite or in memory)."""
-
-    sample: int
-    shingle_size: int
-
-    def lookup(self, shingles: np.ndarray, *, max_df: int, min_shared: int, limit: int) -> list[tuple[int, int]]:
-        """(key, shared shingles) of the best sources, most shared first."""
-
-    def documents(self, keys: Sequence[int]) -> list[Document]:
-        """Prepared documents for ``keys``, in that order."""
 
 
 def prepare_articles(articles: Sequence[Article], boilerplate: BoilerplateRemover | None = None) -> list[Document]:
@@ -224,13 +199,39 @@ def _text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _prepare_rows(articles: Sequence[Article], size: int, sample: int) -> list[tuple[bytes, str, str, int]]:
-    """(shingles, credits JSON, bylines JSON, content words) per article; runs in workers too."""
+def _prepare_rows(articles: Sequence[Article], size: int, sample: int) -> list[tuple[bytes, str, str, int, bytes]]:
+    """(shingles, credits JSON, bylines JSON, content words, prepared document) per article; runs in workers too."""
     rows = []
     for doc in prepare_articles(articles):
         shingles = document_shingles(doc, size, sample)
-        rows.append((shingles.tobytes(), json.dumps(list(doc.credits)), json.dumps(list(doc.bylines)), doc.words))
+        rows.append((shingles.tobytes(), json.dumps(list(doc.credits)), json.dumps(list(doc.bylines)), doc.words,
+                     _encode(doc)))
     return rows
+
+
+def _encode(doc: Document) -> bytes:
+    """What preparing ``doc`` found (tokens, content, spans, credits), so a check need not prepare it again."""
+    head = json.dumps({"published": doc.article.published, "credits": doc.credits, "bylines": doc.bylines,
+                       "fingerprint": doc.fingerprint,
+                       "spans": [[s.start, s.end, s.kind] for s in doc.boilerplate]}).encode("utf-8")
+    words = "\x1f".join(doc.tokens.words).encode("utf-8")
+    numbers = np.concatenate([doc.tokens.starts, doc.tokens.ends, doc.content]).astype(np.int32).tobytes()
+    return zlib.compress(_HEADER.pack(len(head), len(words), len(doc.content)) + head + words + numbers, 1)
+
+
+def _decode(blob: bytes, article: Article) -> Document:
+    data = zlib.decompress(blob)
+    n_head, n_words, n_content = _HEADER.unpack_from(data)
+    at = _HEADER.size
+    head = json.loads(data[at : at + n_head])
+    words = tuple(data[at + n_head : at + n_head + n_words].decode("utf-8").split("\x1f")) if n_words else ()
+    numbers = np.frombuffer(data, dtype=np.int32, offset=at + n_head + n_words).astype(np.int64)
+    n = len(words)
+    spans = tuple(Span(start, end, article.text[start:end], kind) for start, end, kind in head["spans"])
+    return Document(article=dataclasses.replace(article, published=head["published"]),
+                    tokens=Tokens(words=words, starts=numbers[:n], ends=numbers[n : 2 * n]),
+                    content=numbers[2 * n : 2 * n + n_content], boilerplate=spans, credits=tuple(head["credits"]),
+                    bylines=tuple(head["bylines"]), fingerprint=head["fingerprint"])
 
 
 class Index:
@@ -260,6 +261,8 @@ class Index:
         meta = dict(connection.execute("SELECT key, value FROM meta"))
         self.sample = int(meta["sample"])
         self.shingle_size = int(meta["shingle_size"])
+        # Documents prepared by another version of the stages are prepared again when read.
+        self._reuse_prepared = meta.get("prepared_by") == __version__
 
     # ------------------------------------------------------------------ opening
 
@@ -300,7 +303,8 @@ class Index:
                     con.execute(statement)
             now = _now()
             meta = {"schema_version": SCHEMA_VERSION, "created": now, "updated": now, "sample": sample,
-                    "shingle_size": shingle_size, "documents": 0, "postings": 0, "next_doc": 1}
+                    "shingle_size": shingle_size, "documents": 0, "postings": 0, "next_doc": 1,
+                    "prepared_by": __version__}
             con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
             con.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -340,7 +344,11 @@ class Index:
         if version != str(SCHEMA_VERSION):
             con.close()
             raise InputError(_version_message(path, version))
-        return cls(con, path)
+        try:
+            return cls(con, path)
+        except (KeyError, ValueError, sqlite3.Error) as exc:
+            con.close()
+            raise InputError(f"index {path} is damaged: its settings are unreadable ({exc})") from None
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -435,15 +443,16 @@ class Index:
                 rows = _prepare(todo, self.shingle_size, self.sample, pool, jobs)
                 now = _now()
                 records = []
-                for article, text_hash, (shingles, credits, bylines, words) in zip(todo, hashes, rows, strict=True):
+                for article, text_hash, row in zip(todo, hashes, rows, strict=True):
+                    shingles, credits, bylines, words, prepared = row
                     records.append((next_doc, article.id, article.title, article.outlet, credits, bylines,
                                     article.published, article.url, article.path, text_hash, words, now,
-                                    shingles, article.text))
+                                    shingles, prepared if self._reuse_prepared else None, article.text))
                     postings = np.frombuffer(shingles, dtype=np.int64)
                     buffer.append((postings, np.full(len(postings), next_doc, dtype=np.int64)))
                     buffered += len(postings)
                     next_doc += 1
-                con.executemany(f"INSERT INTO documents VALUES ({', '.join('?' * 14)})", records)
+                con.executemany(f"INSERT INTO documents VALUES ({', '.join('?' * 15)})", records)
                 added += len(records)
                 n_docs += len(records)
                 if buffered >= _POSTINGS_BUFFER:
@@ -506,16 +515,52 @@ class Index:
             raise InputError(f"cannot read index {self.path}: {exc}") from None
 
     def documents(self, keys: Sequence[int]) -> list[Document]:
-        """Prepared documents for ``keys`` (from :meth:`lookup`), in that order."""
+        """Prepared documents for ``keys`` (from :meth:`lookup`), in that order; unknown keys are left out."""
+        return self._prepare(self._rows(keys))
+
+    def find(self, shingles: np.ndarray, *, max_df: int, min_shared: int,
+             limit: int) -> list[tuple[Document, int]]:
+        """:meth:`lookup` and :meth:`documents` on one snapshot: (document, shared shingles) pairs.
+
+        A writer committing between the two reads cannot remove a document found by the lookup.
+        """
+        outer = self._con.in_transaction
+        try:
+            if not outer:
+                self._con.execute("BEGIN")
+            hits = self.lookup(shingles, max_df=max_df, min_shared=min_shared, limit=limit)
+            rows = self._rows([key for key, _ in hits])
+        except sqlite3.Error as exc:
+            raise InputError(f"cannot read index {self.path}: {exc}") from None
+        finally:
+            if not outer and self._con.in_transaction:
+                self._con.execute("COMMIT")
+        shared = dict(hits)
+        return [(doc, shared[key]) for key, doc in zip([row[0] for row in rows], self._prepare(rows), strict=True)]
+
+    def _rows(self, keys: Sequence[int]) -> list[tuple]:
         if not keys:
             return []
         try:
-            rows = self._con.execute(_DOCUMENTS_SQL, (json.dumps(list(keys)),)).fetchall()
+            found = {row[0]: row for row in self._con.execute(_DOCUMENTS_SQL, (json.dumps(list(keys)),))}
         except sqlite3.Error as exc:
             raise InputError(f"cannot read index {self.path}: {exc}") from None
-        by_key = {row[0]: Article(id=row[1], title=row[2], outlet=row[3], published=row[4], url=row[5],
-                                  path=row[6], text=row[7]) for row in rows}
-        return prepare_articles([by_key[k] for k in keys if k in by_key])
+        return [found[key] for key in keys if key in found]
+
+    def _prepare(self, rows: list[tuple]) -> list[Document]:
+        out: list[Any] = []
+        missing = []
+        for _, doc_id, title, outlet, published, url, path, text, prepared in rows:
+            article = Article(id=doc_id, text=text, path=path, title=title, published=published, outlet=outlet,
+                              url=url)
+            if prepared is not None and self._reuse_prepared:
+                out.append(_decode(prepared, article))
+            else:
+                missing.append(len(out))
+                out.append(article)
+        for position, doc in zip(missing, prepare_articles([out[i] for i in missing]), strict=True):
+            out[position] = doc
+        return out
 
     def ids(self) -> list[str]:
         """Ids of every indexed document, sorted."""
@@ -528,7 +573,7 @@ class Index:
         return IndexStats(path=self.path, documents=int(meta["documents"]), postings=int(meta["postings"]),
                           size_bytes=size, schema_version=int(meta["schema_version"]), created=meta["created"],
                           updated=meta["updated"], sample=int(meta["sample"]),
-                          shingle_size=int(meta["shingle_size"]))
+                          shingle_size=int(meta["shingle_size"]), prepared_by=meta.get("prepared_by", "?"))
 
 
 def _connect(path: str, timeout: float) -> sqlite3.Connection:
@@ -627,53 +672,3 @@ def build_index(
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
     return result
-
-
-class MemoryIndex:
-    """The lookups of :class:`Index` over articles held in memory (``check --against FOLDER``).
-
-    Parameters
-    ----------
-    articles : sequence of Article
-        The sources; prepared once here.
-    sample : int, default=1
-        Shingle sampling rate (1 keeps every shingle).
-    shingle_size : int, default=4
-        Words per shingle.
-    boilerplate : BoilerplateRemover, optional
-        A fitted remover to use instead of the built-in patterns.
-    """
-
-    def __init__(self, articles: Sequence[Article], *, sample: int = 1, shingle_size: int = SHINGLE_SIZE_DEFAULT,
-                 boilerplate: BoilerplateRemover | None = None) -> None:
-        _check_int("MemoryIndex", "sample", sample, 1, _SAMPLE_MAX)
-        _check_int("MemoryIndex", "shingle_size", shingle_size, 1, 8)
-        self.sample = sample
-        self.shingle_size = shingle_size
-        self.documents_ = prepare_articles(list(articles), boilerplate)
-        parts = [document_shingles(d, shingle_size, sample) for d in self.documents_]
-        shingles = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-        docs = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
-        order = np.argsort(shingles, kind="stable")
-        self._shingles = shingles[order]
-        self._docs = docs[order]
-
-    def lookup(self, shingles: np.ndarray, *, max_df: int, min_shared: int, limit: int) -> list[tuple[int, int]]:
-        """Same contract as :meth:`Index.lookup`."""
-        query = np.unique(np.asarray(shingles, dtype=np.int64))
-        lo = np.searchsorted(self._shingles, query, side="left")
-        hi = np.searchsorted(self._shingles, query, side="right")
-        df = hi - lo
-        keep = (df > 0) & (df <= max_df)
-        lo, lengths = lo[keep], df[keep]
-        if not len(lo):
-            return []
-        offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-        counts = np.bincount(self._docs[offsets], minlength=len(self.documents_))
-        found = np.flatnonzero(counts >= max(1, min_shared))
-        order = np.lexsort((found, -counts[found]))[:limit]
-        return [(int(found[i]), int(counts[found[i]])) for i in order]
-
-    def documents(self, keys: Sequence[int]) -> list[Document]:
-        """Prepared documents for ``keys``, in that order."""
-        return [self.documents_[k] for k in keys]

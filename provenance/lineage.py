@@ -129,7 +129,7 @@ class _FamilyTree:
         graph = nx.DiGraph()
         graph.add_node(_ROOT)
         for m in self.members:
-            graph.add_edge(_ROOT, m, weight=0.0)
+            graph.add_edge(_ROOT, m, weight=self.model.root_logit)
         for (p, c), w in self.logit.items():
             graph.add_edge(p, c, weight=w)
         tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)

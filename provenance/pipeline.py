@@ -158,7 +158,8 @@ def trace_articles(
         edges=edges,
         latent=latent,
         families=families,
-        options={k: getattr(opts, k) for k in TraceOptions.__dataclass_fields__},
+        # The number of workers changes nothing in the result, so it is not recorded.
+        options={k: getattr(opts, k) for k in TraceOptions.__dataclass_fields__ if k != "jobs"},
     )
 
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import jinja2
+import markupsafe
 
 from provenance.model import RELATIONS, Document, Edge, Lineage
 
@@ -145,6 +146,16 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     return template.render(page, families=bare, sections=sections, shortened=shortened)
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_controls(value: object) -> object:
+    """Replace control characters (terminal escapes, NUL) in anything the templates print."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(_CONTROLS.sub("\ufffd", str(value)))
+    return _CONTROLS.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 @functools.cache
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -153,6 +164,7 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_no_controls,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "default": str}
     return env
