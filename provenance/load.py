@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 #: Files larger than this many bytes are skipped (CLI: ``--max-file-size``).
+#: Records files (json, jsonl, csv) may hold a whole corpus; they are read up to this size.
+RECORD_FILE_LIMIT = 8 * 1024**3
 MAX_FILE_SIZE_DEFAULT = 20 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 HTML_SUFFIXES = (".html", ".htm")
@@ -371,7 +373,9 @@ class _Loader:
         article_id = _display(article_id)
         suffix = Path(path).suffix.lower()
         try:
-            data, key = _read_file(path, self.max_file_size)
+            # A records file holds many articles: the size cap is for one article.
+            limit = RECORD_FILE_LIMIT if suffix in RECORD_SUFFIXES else self.max_file_size
+            data, key = _read_file(path, limit)
             if key is not None and key in self.files_seen:
                 raise _Skip(f"same file as {self.files_seen[key]}")
             if suffix in RECORD_SUFFIXES:

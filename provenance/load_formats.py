@@ -171,23 +171,29 @@ def _iso(moment: datetime) -> str:
 # --------------------------------------------------------------------------- titles
 
 
+_DATE_LINE = re.compile(r"^\W*(?:published|updated|posted|date)\b.*\d", re.IGNORECASE)
+
+
 def plain_title(text: str, *, markdown: bool = False) -> str | None:
     """Return the first non-empty line of ``text`` when it looks like a headline.
 
     A headline has at most ``TITLE_MAX_WORDS`` words and ``TITLE_MAX_CHARS``
-    characters and does not end with a full stop.  With ``markdown`` a
-    leading ``#`` heading marker is removed.
+    characters and does not end with a full stop.  A leading publication-date
+    line ("Published: 2024-03-01T10:22:00Z") is passed over.  With
+    ``markdown`` a leading ``#`` heading marker is removed.
     """
-    start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    line = text[start : end if end >= 0 else min(len(text), start + TITLE_MAX_CHARS * 4)].strip()
-    if markdown:
-        line = line.lstrip("#").strip()
-    if not line or len(line) > TITLE_MAX_CHARS or line.endswith((".", "。")):
-        return None
-    if len(line.split()) > TITLE_MAX_WORDS:
-        return None
-    return line
+    for raw in text[: TITLE_MAX_CHARS * 8].splitlines()[:4]:
+        line = raw.strip()
+        if not line or _DATE_LINE.match(line):
+            continue
+        if markdown:
+            line = line.lstrip("#").strip()
+        if not line or len(line) > TITLE_MAX_CHARS or line.endswith((".", "。")):
+            return None
+        if len(line.split()) > TITLE_MAX_WORDS:
+            return None
+        return line
+    return None
 
 
 # --------------------------------------------------------------------------- records
