@@ -25,10 +25,13 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from provenance.direction import DIRECTION_FEATURES, DirectionModel
-from provenance.edge_model import FEATURES
+from provenance.edge_model import FEATURES, EdgeModel
 from provenance.lineage import training_rows
 from provenance.load import load_articles
-from provenance.pipeline import analyse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.score import edge_outcomes  # noqa: E402
+from provenance.pipeline import analyse, trace_articles
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "provenance" / "data" / "edge_model.json"
@@ -125,6 +128,15 @@ def fit(groups: list[tuple[np.ndarray, int]], l2: float = 0.01) -> tuple[np.ndar
     return result.x[:-1], float(result.x[-1])
 
 
+def fit_confidence(shares: np.ndarray, rights: np.ndarray) -> dict[str, float]:
+    """Platt scaling: right ~ sigmoid(slope * logit(share) + intercept)."""
+    clipped = np.clip(shares, 1e-4, 1 - 1e-4)
+    logits = np.log(clipped / (1 - clipped)).reshape(-1, 1)
+    model = LogisticRegression(C=100.0).fit(logits, rights.astype(int))
+    return {"slope": round(float(model.coef_[0][0]), 4), "intercept": round(float(model.intercept_[0]), 4),
+            "edges": int(len(rights))}
+
+
 def choose_root_logit(groups: list[tuple[np.ndarray, int]], w: np.ndarray, b: float) -> float:
     """Decision threshold for "source outside the folder" that gets the most children right.
 
@@ -177,6 +189,17 @@ def main(argv: list[str] | None = None) -> int:
               "among the candidates", file=sys.stderr)
     weights, intercept = fit(groups, args.l2)
     root_logit = choose_root_logit(groups, weights, intercept)
+    # 3. Confidence: Platt scaling of the final edges' shares, which the tree
+    #    search and its consistency rounds move away from the fitted softmax.
+    edge_model = EdgeModel(weights=dict(zip(FEATURES, map(float, weights), strict=True)),
+                           intercept=intercept, root_logit=root_logit)
+    shares, rights = [], []
+    for _, articles, truth in corpora:
+        lineage = trace_articles(articles, direction_model=model, edge_model=edge_model)
+        for edge, right in edge_outcomes(truth, lineage.to_json()):
+            shares.append(edge["confidence"])
+            rights.append(right)
+    confidence = fit_confidence(np.asarray(shares), np.asarray(rights))
     payload = {
         "about": "Edge model of provenance.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
         "command": "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -184,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                      "with_parent": sum(label >= 0 for _, label in groups)},
         "intercept": round(intercept, 4),
         "root_logit": root_logit,
+        "confidence": confidence,
         "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, weights, strict=True)},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

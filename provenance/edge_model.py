@@ -41,6 +41,8 @@ FEATURES = (
     "pair_family",
     "distance",
     "closest",
+    "parent_unique",
+    "child_unique",
 )
 _CONFLICT_CAP = 4.0
 _STYLE_SITES_CAP = 3
@@ -65,6 +67,9 @@ class EdgeModel:
         Weight per feature name (missing features weigh 0).
     intercept : float
         Log-odds with every feature at 0.
+    confidence_slope, confidence_intercept : float
+        Platt scaling from an edge's softmax share to its reported confidence,
+        fitted on the final edges of the training corpora.
     root_logit : float, default=0.0
         Log-odds the tree search gives "source outside the folder" when it
         picks each child's parent.  The fitted model's own value is 0 (and
@@ -75,6 +80,8 @@ class EdgeModel:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
     intercept: float = 2.0
     root_logit: float = 0.0
+    confidence_slope: float = 1.0
+    confidence_intercept: float = 0.0
 
     @classmethod
     def load(cls) -> EdgeModel:
@@ -84,11 +91,20 @@ class EdgeModel:
         except (FileNotFoundError, OSError):
             return cls()
         data = json.loads(text)
-        return cls(weights=data["weights"], intercept=data["intercept"], root_logit=data.get("root_logit", 0.0))
+        confidence = data.get("confidence", {})
+        return cls(weights=data["weights"], intercept=data["intercept"], root_logit=data.get("root_logit", 0.0),
+                   confidence_slope=confidence.get("slope", 1.0),
+                   confidence_intercept=confidence.get("intercept", 0.0))
 
     def logit(self, features: Mapping[str, float]) -> float:
         """Log-odds that the edge is right."""
         return self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+    def calibrate(self, share: float) -> float:
+        """Calibrated confidence of an edge from its softmax share among the child's options."""
+        share = min(max(share, 1e-6), 1 - 1e-6)
+        z = self.confidence_slope * math.log(share / (1 - share)) + self.confidence_intercept
+        return round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), 4)
 
     def contributions(self, features: Mapping[str, float]) -> dict[str, float]:
         """Each feature's share of the log-odds (for the evidence shown to users)."""
@@ -150,6 +166,7 @@ def edge_features(
         p: sum(_log_older(f) for (pp, _), f in forward.items() if pp == p) / max(1, len(members) - 1)
         for p in members
     }
+    unique = {m: _own_changes(m, members, collation) for m in members}
     out = {}
     for (p, c), fwd in forward.items():
         wording = total = 0.0
@@ -179,9 +196,21 @@ def edge_features(
             # A direct source is the closest of the child's possible ancestors.
             "distance": distance[(p, c)],
             "closest": distance[(p, c)] - nearest[c],
+            # A source present in the folder has no changes of its own: every
+            # other pair of copies that agree with each other agree with it.
+            "parent_unique": unique[p],
+            "child_unique": unique[c],
         }
         out[(p, c)] = features
     return out
+
+
+def _own_changes(m: int, members: Sequence[int], collation: Collation) -> float:
+    """log1p of the mean count of places where two other members agree and ``m`` reads otherwise."""
+    others = [w for w in members if w != m][:_WITNESSES_IN_LARGE_FAMILY]
+    counts = [u.total for i, y in enumerate(others) for z in others[i + 1:]
+              if (u := collation.unique(m, y, z)) is not None]
+    return math.log1p(sum(counts) / len(counts)) if counts else 0.0
 
 
 def _witnesses(members: Sequence[int], p: int, c: int, pairs: Mapping) -> Iterable[int]:

@@ -199,13 +199,13 @@ def _text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _prepare_rows(articles: Sequence[Article], size: int, sample: int) -> list[tuple[bytes, str, str, int, bytes]]:
-    """(shingles, credits JSON, bylines JSON, content words, prepared document) per article; runs in workers too."""
+def _prepare_rows(articles: Sequence[Article], size: int, sample: int) -> list[tuple]:
+    """(shingles, credits, bylines, date, content words, prepared document) per article; runs in workers too."""
     rows = []
     for doc in prepare_articles(articles):
         shingles = document_shingles(doc, size, sample)
-        rows.append((shingles.tobytes(), json.dumps(list(doc.credits)), json.dumps(list(doc.bylines)), doc.words,
-                     _encode(doc)))
+        rows.append((shingles.tobytes(), json.dumps(list(doc.credits)), json.dumps(list(doc.bylines)),
+                     doc.article.published, doc.words, _encode(doc)))
     return rows
 
 
@@ -444,9 +444,9 @@ class Index:
                 now = _now()
                 records = []
                 for article, text_hash, row in zip(todo, hashes, rows, strict=True):
-                    shingles, credits, bylines, words, prepared = row
+                    shingles, credits, bylines, published, words, prepared = row
                     records.append((next_doc, article.id, article.title, article.outlet, credits, bylines,
-                                    article.published, article.url, article.path, text_hash, words, now,
+                                    published, article.url, article.path, text_hash, words, now,
                                     shingles, prepared if self._reuse_prepared else None, article.text))
                     postings = np.frombuffer(shingles, dtype=np.int64)
                     buffer.append((postings, np.full(len(postings), next_doc, dtype=np.int64)))

@@ -211,7 +211,7 @@ class _FamilyTree:
         ev, al = self.pairs[(min(p, c), max(p, c))]
         logit = self.logit[(p, c)]
         # Probability this parent is right, among the rivals and "source outside the folder".
-        confidence = _share(logit, [0.0, *self._rivals(c, p)])
+        confidence = self.model.calibrate(_share(logit, [0.0, *self._rivals(c, p)]))
         p_is_a = al.a == p
         p_match = al.a_match if p_is_a else al.b_match
         hits = np.flatnonzero(p_match >= 0)
@@ -234,7 +234,7 @@ class _FamilyTree:
 
     def _latent_edge(self, lat_id: str, child: int, group: list[int]) -> Edge:
         rivals = self._rivals(child, None)
-        confidence = _share(0.0, rivals)
+        confidence = self.model.calibrate(_share(0.0, rivals))
         siblings = [s for s in group if s != child]
         others = [w for w in self.members if w != child]
         uniques = [self.collation.unique(child, y, z) for i, y in enumerate(others) for z in others[i + 1:]]

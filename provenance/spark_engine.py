@@ -1,0 +1,645 @@
+"""Spark engine: the same trace as :func:`provenance.trace`, run as PySpark jobs.
+
+One machine is enough for a wire agency's month; an archive of millions of
+stories is not.  :func:`trace_spark` reads text folders, JSON Lines, CSV or
+Parquet from any path Spark can read (local, ``hdfs://``, ``s3a://``...) and
+runs the corpus-sized stages on the executors, with the embedded engine's own
+stage functions, so the results are the same:
+
+1. load, normalise and boilerplate-transform each document (executors); the
+   boilerplate *fit* runs on the driver over the documents that share a line
+   with another document, which are the only ones it ever looks at (or pass a
+   fitted ``boilerplate=`` to keep the driver out of it);
+2. documents get the embedded engine's order (content fingerprint, then id);
+3. candidates: shingle postings (``groupByKey`` by shingle hash), ``max_df``
+   pruning, pair counts (``reduceByKey``), then the per-document limit, which
+   needs the driver only for the few documents with more candidates than it;
+4. every candidate pair is aligned and tested for copying (a ``cogroup`` puts
+   each pair beside both its documents);
+5. the linked pairs (about one per document) come to the driver, which finds
+   the families (connected components);
+6. each family is finished in one task: its pairs aligned again with their
+   witnesses, small families completed, and :func:`~provenance.lineage.build_lineage`
+   run on it alone;
+7. the driver numbers families and latent sources in the embedded engine's
+   order and builds the :class:`~provenance.model.Lineage`.
+
+Only the linked pair list, the finished families and each document's
+metadata (for the report) reach the driver.  See ``docs/spark.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import add
+from pathlib import PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from .align import Aligner, content_hashes
+from .boilerplate import BoilerplateRemover
+from .candidates import _top_per_document
+from .errors import ConfigError, InputError, ProvenanceError
+from .lineage import build_lineage
+from .load import HTML_SUFFIXES, RECORD_SUFFIXES, TEXT_SUFFIXES, _article, _decode_text, _newlines, _Skip
+from .load_formats import parse_records
+from .model import Article, Document, Edge, Family, Latent, Lineage, Tokens
+from .normalise import fold_text, tokenize
+from .parallel import assess_pairs
+from .pipeline import TraceOptions, _complete_families
+from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
+
+__all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT_FORMATS"]
+
+#: Engines a trace can run on (the CLI's ``--engine`` choices).
+ENGINES = ("embedded", "spark")
+#: Spark master used when none is given: every core of this machine.
+MASTER_DEFAULT = "local[*]"
+#: How input paths are read: by suffix ("auto"), or forced.
+INPUT_FORMATS = ("auto", "files", "jsonl", "parquet")
+
+Progress = Callable[[str, int, int], None]
+_SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES
+_RECORD_KINDS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_SESSION_CONF = {
+    "spark.ui.showConsoleProgress": "false",
+    "spark.python.worker.reuse": "true",
+    "spark.sql.files.ignoreCorruptFiles": "false",
+}
+
+
+def spark_available() -> str | None:
+    """Say why the Spark engine cannot run here, or return None when it can.
+
+    Returns
+    -------
+    str or None
+        A reason naming what is missing (pyspark, Java), or None.
+
+    Examples
+    --------
+    >>> spark_available() is None or "pyspark" in spark_available() or "Java" in spark_available()
+    True
+    """
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "the spark engine needs pyspark: pip install 'provenance[spark]'"
+    java_home = os.environ.get("JAVA_HOME")
+    java = os.path.join(java_home, "bin", "java") if java_home else None
+    if not (java and os.path.exists(java)) and not _which("java"):
+        return "the spark engine needs Java (17 or later) on PATH or in JAVA_HOME"
+    return None
+
+
+def _which(name: str) -> str | None:
+    from shutil import which
+
+    return which(name)
+
+
+def trace_spark(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    master: str | None = MASTER_DEFAULT,
+    spark: Any = None,
+    partitions: int | None = None,
+    input_format: str = "auto",
+    boilerplate: BoilerplateRemover | None = None,
+    conf: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> Lineage:
+    """Trace lineage with the stages run as Spark jobs; same result as :func:`provenance.trace`.
+
+    Parameters
+    ----------
+    paths : path or URI, or a sequence of them
+        Folders (read recursively: txt, md, html, json, jsonl, csv), record
+        files (JSON Lines, JSON, CSV) or Parquet files and folders, on any
+        file system Spark can read.
+    master : str, default="local[*]"
+        Spark master (``local[2]``, ``spark://host:7077``, ``yarn``...); ignored
+        when ``spark`` is given.
+    spark : pyspark.sql.SparkSession, optional
+        A running session to use (and leave running).
+    partitions : int, optional
+        Partitions of the document and pair data sets; Spark's default
+        parallelism (at least 2) when omitted.
+    input_format : {"auto", "files", "jsonl", "parquet"}, default="auto"
+        "auto" reads ``*.parquet`` (and folders holding them) as Parquet,
+        ``*.jsonl``/``*.ndjson`` files line by line, anything else as files.
+    boilerplate : BoilerplateRemover, optional
+        A remover to use; when it is already fitted (``boilerplate_lines_``
+        set), the driver never sees document text before the report.
+    conf : dict of str to str, optional
+        Extra Spark settings for a session started here.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)``.
+    **options
+        Fields of :class:`~provenance.pipeline.TraceOptions` (``min_shared``,
+        ``max_df``...); ``jobs`` is ignored (Spark decides).
+
+    Returns
+    -------
+    Lineage
+        As :func:`provenance.trace` returns it.
+
+    Raises
+    ------
+    ConfigError
+        An option is unknown or out of range.
+    InputError
+        A path yields no usable document.
+    ProvenanceError
+        pyspark or Java is missing, or the Spark session cannot start.
+
+    Examples
+    --------
+    >>> lineage = trace_spark("corpus.jsonl", master="local[2]")  # doctest: +SKIP
+    """
+    opts = _check_options(options, partitions, input_format)
+    roots = _check_paths(paths)
+    report = progress or (lambda stage, done, total: None)
+    session, owned = _session(spark, master, conf)
+    try:
+        return _Run(session, opts, partitions, report).trace(roots, input_format, boilerplate)
+    finally:
+        if owned:
+            session.stop()
+
+
+# --------------------------------------------------------------------------- checks and session
+
+
+def _check_options(options: dict[str, Any], partitions: int | None, input_format: str) -> TraceOptions:
+    unknown = set(options) - set(TraceOptions.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"Unknown option(s) for trace_spark: {', '.join(sorted(unknown))}.")
+    opts = TraceOptions(**options)
+    opts.check()
+    if partitions is not None and (not isinstance(partitions, int) or isinstance(partitions, bool) or partitions < 1):
+        raise ConfigError(f"The 'partitions' parameter of trace_spark must be an int >= 1. Got {partitions!r} instead.")
+    if input_format not in INPUT_FORMATS:
+        raise ConfigError(
+            f"The 'input_format' parameter of trace_spark must be one of {INPUT_FORMATS}. Got {input_format!r} instead."
+        )
+    return opts
+
+
+def _check_paths(paths: Any) -> list[str]:
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    if not items or not all(isinstance(p, str | os.PathLike) for p in items):
+        raise ConfigError(f"The 'paths' parameter of trace_spark must be a path or a list of paths. Got {paths!r}.")
+    roots = [os.fspath(p) for p in items]
+    for root in roots:
+        if _is_local(root) and not os.path.exists(_local(root)):
+            raise InputError(f"path does not exist: {root}")
+    return roots
+
+
+def _session(spark: Any, master: str | None, conf: dict[str, str] | None) -> tuple[Any, bool]:
+    if spark is not None:
+        return spark, False
+    reason = spark_available()
+    if reason:
+        raise ProvenanceError(reason)
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("provenance").master(master or MASTER_DEFAULT)
+    settings = dict(_SESSION_CONF)
+    if (master or MASTER_DEFAULT).startswith("local"):
+        # Executors of a local master are this machine: use this interpreter.
+        settings["spark.pyspark.python"] = sys.executable
+    settings.update(conf or {})
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - py4j and Java errors have no common base
+        raise ProvenanceError(f"cannot start Spark ({' '.join(str(exc).split())[:300]})") from exc
+    session.sparkContext.setLogLevel("ERROR")
+    return session, True
+
+
+def _is_local(path: str) -> bool:
+    return "://" not in path and not path.startswith("file:")
+
+
+def _local(path: str) -> str:
+    return path[len("file:"):] if path.startswith("file:") else path
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _records(text: str, kind: str, name: str, file_id: str, in_folder: bool,
+             number: int | None = None) -> tuple[list[tuple[tuple, Article]], list[str]]:
+    """Articles of one record file (or one JSONL line when ``number`` is given), as load_articles makes them."""
+    records, problems = parse_records(text, kind, name)
+    out = []
+    for record in records:
+        if number is not None:
+            record = dataclasses.replace(record, number=number, where=f"{name}:{number}")
+        if record.number is None and record.id is None:
+            article_id = file_id
+        else:
+            key = record.id if record.id is not None else str(record.number)
+            article_id = f"{file_id}#{key}" if in_folder or record.id is None else key
+        article = Article(id=article_id, text=record.text, path=name, title=record.title,
+                          published=record.published, outlet=record.outlet, url=record.url)
+        out.append(((record.number or 0,), article))
+    return out, problems
+
+
+def _file_articles(path: str, data: bytes, root: str, given: str) -> Iterator[tuple[tuple, Article] | str]:
+    """Articles (with their load order) or warnings of one file read by Spark's binaryFile source."""
+    in_folder = path.rstrip("/") != root.rstrip("/")
+    rel = path[len(root.rstrip("/")) + 1:] if in_folder else os.path.basename(path)
+    name = os.path.join(given, rel) if in_folder else given
+    if _is_local(given):
+        name = _local(name)
+    suffix = PurePosixPath(path).suffix.lower()
+    order = (tuple(PurePosixPath(rel).parts),)
+    try:
+        if suffix in RECORD_SUFFIXES:
+            text = _newlines(_decode_text(data, name))
+            articles, problems = _records(text, _RECORD_KINDS[suffix], name, rel, in_folder)
+            if not articles and not problems:
+                raise _Skip("no records")
+            yield from problems
+            for number, article in articles:
+                yield order + number, article
+        else:
+            kind = "html" if suffix in HTML_SUFFIXES else suffix
+            yield order, _article(_decode_text(data, name), rel, name, kind)
+    except _Skip as skip:
+        yield f"skipped {name}: {skip.reason}"
+
+
+def _line_articles(rows: Iterable[tuple[str, int]], given: str) -> Iterator[tuple[tuple, Article] | str]:
+    """Articles of JSON Lines read one line per row, numbered like the embedded loader numbers them."""
+    name = _local(given) if _is_local(given) else given
+    file_id = os.path.basename(name)
+    for line, index in rows:
+        if not line.strip():
+            continue
+        articles, problems = _records(line, "jsonl", name, file_id, False, number=index + 1)
+        yield from problems
+        yield from articles
+
+
+def _row_articles(rows: Iterable[tuple[Any, int]], given: str) -> Iterator[tuple[tuple, Article] | str]:
+    """Articles of Parquet rows (fields named as in JSON records)."""
+    import json
+
+    name = _local(given) if _is_local(given) else given
+    file_id = os.path.basename(name.rstrip("/"))
+    for row, index in rows:
+        line = json.dumps(row.asDict(recursive=True), default=str, ensure_ascii=False)
+        articles, problems = _records(line, "jsonl", name, file_id, False, number=index + 1)
+        yield from problems
+        yield from articles
+
+
+def _line_hashes(text: str) -> list[bytes]:
+    """Hashes of the distinct folded lines of a text (a superset of what the boilerplate fit compares)."""
+    folded = {fold_text(raw) for raw in text.split("\n")}
+    folded.discard("")
+    return [hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest() for line in folded]
+
+
+def _make_documents(articles: Iterable[Article], remover: BoilerplateRemover) -> list[Document]:
+    articles = list(articles)
+    return remover.transform(articles, [tokenize(a.text) for a in articles])
+
+
+def _light(doc: Document) -> Document:
+    """What the report needs of a document that is not in any family: metadata, spans, word count.
+
+    Its tokens are dropped (they are most of a document's memory); ``content``
+    keeps only its length, as a zero-strided view that takes no memory.
+    """
+    return dataclasses.replace(
+        doc,
+        tokens=Tokens(words=(), starts=np.empty(0, dtype=np.int64), ends=np.empty(0, dtype=np.int64)),
+        content=np.broadcast_to(np.int64(0), (len(doc.content),)),
+    )
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _shingles(item: tuple[int, Document], size: int) -> list[tuple[int, int]]:
+    index, doc = item
+    return [(int(h), index) for h in np.unique(shingle_hashes(content_hashes(doc), size)).tolist()]
+
+
+def _posting_pairs(item: tuple[int, Iterable[int]], max_df: int) -> Iterator[tuple[tuple[int, int], int]]:
+    docs = sorted(set(item[1]))
+    if not 2 <= len(docs) <= max_df:
+        return
+    for k, a in enumerate(docs):
+        for b in docs[k + 1:]:
+            yield (a, b), 1
+
+
+def _cosines(vectors: dict[int, dict[int, float]], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(a))
+    for k, (i, j) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        va, vb = vectors[i], vectors[j]
+        if len(vb) < len(va):
+            va, vb = vb, va
+        out[k] = sum(w * vb[h] for h, w in va.items() if h in vb)
+    return out
+
+
+def _tfidf_vector(hashes: np.ndarray, idf: dict[int, float]) -> dict[int, float]:
+    """Sublinear TF-IDF with l2 norm, as TfidfTransformer(sublinear_tf=True) weighs it."""
+    values, counts = np.unique(hashes, return_counts=True)
+    weights = (1.0 + np.log(counts)) * np.array([idf[int(h)] for h in values.tolist()])
+    norm = float(np.sqrt(np.sum(weights ** 2))) or 1.0
+    return dict(zip(values.tolist(), (weights / norm).tolist(), strict=True))
+
+
+# --------------------------------------------------------------------------- pairs and families
+
+
+def _assess_linked(item: tuple[int, tuple[Iterable[Document], Iterable[tuple[int, Document]]]],
+                   opts: TraceOptions) -> list[tuple[int, int, bool]]:
+    """Executor side of step 4: is each pair (a, b) of this document ``a`` linked?"""
+    a, (left, right) = item
+    left = list(left)
+    right = sorted(right, key=lambda pair: pair[0])
+    if not left or not right:
+        return []
+    docs = [left[0], *(doc for _, doc in right)]
+    index_pairs = [(0, k + 1) for k in range(len(right))]
+    assessed = assess_pairs(docs, index_pairs, aligner=Aligner(), direction_model=None,
+                            min_link_words=opts.min_link_words, min_link_share=opts.min_link_share)
+    return [(a, b, assessed[(0, k + 1)][0].linked) for k, (b, _) in enumerate(right)]
+
+
+def _finish_family(item: tuple[int, tuple[Iterable[tuple[int, Document]], Iterable[tuple[int, int]]]],
+                   opts: TraceOptions) -> list[dict[str, Any]]:
+    """Executor side of step 6: align a family's pairs, complete it and build its lineage alone."""
+    _, (members, pairs) = item
+    members = sorted(members, key=lambda m: m[0])
+    local = {g: k for k, (g, _) in enumerate(members)}
+    docs = [doc for _, doc in members]
+    index_pairs = sorted({(local[a], local[b]) for a, b in pairs})
+    aligner = Aligner()
+    assessed = assess_pairs(docs, index_pairs, aligner=aligner, direction_model=None,
+                            min_link_words=opts.min_link_words, min_link_share=opts.min_link_share)
+    quiet = dataclasses.replace(opts, jobs=1)
+    _complete_families(docs, assessed, aligner, None, quiet, lambda stage, done, total: None)
+    edges, latent, families = build_lineage(docs, assessed)
+    key = {doc.id: doc.fingerprint + doc.id for doc in docs}
+    out = []
+    for family in families:
+        members_set = set(family.members)
+        own_latent = [lat for lat in latent if set(lat.children) <= members_set]
+        latent_ids = {lat.id for lat in own_latent}
+        out.append({
+            "size": len(family.members),
+            "first": min(key[m] for m in family.members),
+            "root": family.root,
+            "members": family.members,
+            "latent": own_latent,
+            "edges": [e for e in edges if e.child in members_set or e.parent in latent_ids],
+        })
+    return out
+
+
+def _number_families(finished: list[dict[str, Any]]) -> tuple[list[Edge], list[Latent], list[Family]]:
+    """Families and latent sources numbered in the embedded engine's order (largest first, then by content)."""
+    edges: list[Edge] = []
+    latent: list[Latent] = []
+    families: list[Family] = []
+    for fam in sorted(finished, key=lambda f: (-f["size"], f["first"])):
+        renamed: dict[str, str] = {}
+        for lat in fam["latent"]:
+            renamed[lat.id] = f"~source-{len(latent) + 1}"
+            latent.append(dataclasses.replace(lat, id=renamed[lat.id]))
+        edges.extend(dataclasses.replace(e, parent=renamed.get(e.parent, e.parent)) for e in fam["edges"])
+        families.append(Family(id=f"family-{len(families) + 1}", root=renamed.get(fam["root"], fam["root"]),
+                               members=tuple(fam["members"])))
+    edges.sort(key=lambda e: (e.parent, e.child))
+    return edges, latent, families
+
+
+def _components(n: int, linked: list[tuple[int, int]]) -> np.ndarray:
+    """Family label of each document (-1 outside every family)."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    if not linked:
+        return np.full(n, -1, dtype=np.int64)
+    a, b = np.array(linked, dtype=np.int64).T
+    graph = sp.coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    in_family = np.zeros(n, dtype=bool)
+    in_family[a] = in_family[b] = True
+    return np.where(in_family, labels, -1).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class _Run:
+    """One trace on one Spark session."""
+
+    def __init__(self, session: Any, opts: TraceOptions, partitions: int | None, report: Progress) -> None:
+        self.session = session
+        self.sc = session.sparkContext
+        self.opts = opts
+        self.partitions = partitions or max(2, self.sc.defaultParallelism)
+        self.report = report
+        self.warnings: list[str] = []
+
+    def trace(self, roots: list[str], input_format: str, boilerplate: BoilerplateRemover | None) -> Lineage:
+        from pyspark import StorageLevel
+
+        self.report("load", 0, 1)
+        articles = self._articles(roots, input_format).persist(StorageLevel.MEMORY_AND_DISK)
+        n = articles.count()
+        if n == 0:
+            raise InputError(f"no usable document in {', '.join(roots)}")
+        self.report("normalise", 0, n)
+        remover = self._fit(articles, boilerplate)
+        rm = self.sc.broadcast(remover)
+        docs = (articles.mapPartitions(lambda part: _make_documents(part, rm.value))
+                .sortBy(lambda d: (d.fingerprint, d.id), numPartitions=self.partitions)
+                .zipWithIndex().map(lambda di: (di[1], di[0]))
+                .persist(StorageLevel.MEMORY_AND_DISK))
+        docs.count()
+        articles.unpersist()
+        self.report("candidates", 0, n)
+        pairs = self._candidates(docs, n).persist(StorageLevel.MEMORY_AND_DISK)
+        total = pairs.count()
+        self.report("align", 0, total)
+        linked = self._linked(docs, pairs)
+        self.report("align", total, total)
+        self.report("lineage", 0, 1)
+        labels = self._labels(n, linked)
+        finished = self._families(docs, pairs, labels)
+        edges, latent, families = _number_families(finished)
+        documents = docs.map(lambda item: _light(item[1])).collect()
+        for rdd in (docs, pairs):
+            rdd.unpersist()
+        self.report("lineage", 1, 1)
+        options = {k: getattr(self.opts, k) for k in TraceOptions.__dataclass_fields__}
+        lineage = Lineage(documents=sorted(documents, key=lambda d: d.id), edges=edges, latent=latent,
+                          families=families, options=options)
+        lineage.warnings = list(self.warnings)
+        return lineage
+
+    # -- step 1
+
+    def _articles(self, roots: list[str], input_format: str) -> Any:
+        parts = [self._read(root, input_format).map(lambda item, r=rank: (r, item))
+                 for rank, root in enumerate(roots)]
+        items = (self.sc.union(parts) if len(parts) > 1 else parts[0]).persist()
+        self.warnings.extend(items.filter(lambda x: isinstance(x[1], str)).values().collect())
+        # The first article with an id, in the embedded loader's order, wins.
+        ranked = items.filter(lambda x: not isinstance(x[1], str)).map(
+            lambda x: (x[1][1].id, ((x[0], *x[1][0]), x[1][1])))
+        firsts = ranked.reduceByKey(lambda x, y: x if x[0] <= y[0] else y, numPartitions=self.partitions)
+        duplicates = ranked.count() - firsts.count()
+        if duplicates:
+            self.warnings.append(f"skipped {duplicates} record(s) or file(s) with an id seen before")
+        items.unpersist()
+        return firsts.map(lambda kv: kv[1][1])
+
+    def _read(self, root: str, input_format: str) -> Any:
+        uri = os.path.abspath(root) if _is_local(root) else root
+        kind = _guess_format(root) if input_format == "auto" else input_format
+        reader = self.session.read
+        if kind == "parquet":
+            rows = reader.parquet(uri).rdd.zipWithIndex()
+            return rows.mapPartitions(lambda part: _row_articles(part, root))
+        if kind == "jsonl":
+            lines = reader.text(uri).rdd.map(lambda row: row.value).zipWithIndex()
+            return lines.mapPartitions(lambda part: _line_articles(part, root))
+        base = "file:" + uri if _is_local(root) else uri
+        top = _strip_scheme(base, base)
+        frame = (reader.format("binaryFile").option("recursiveFileLookup", "true").load(base)
+                 .select("path", "content"))
+
+        def convert(part: Iterable[Any]) -> Iterator[Any]:
+            for row in part:
+                path = _strip_scheme(row.path, base)
+                # A file given directly is read whatever its suffix, as load_articles does.
+                if PurePosixPath(path).suffix.lower() in _SUPPORTED or path.rstrip("/") == top.rstrip("/"):
+                    yield from _file_articles(path, bytes(row.content), top, root)
+
+        return frame.rdd.mapPartitions(convert)
+
+    # -- step 1b: the boilerplate fit
+
+    def _fit(self, articles: Any, boilerplate: BoilerplateRemover | None) -> BoilerplateRemover:
+        remover = boilerplate or BoilerplateRemover()
+        if hasattr(remover, "boilerplate_lines_"):
+            return remover
+        by_line = articles.flatMap(lambda a: [(h, a.id) for h in _line_hashes(a.text)])
+        shared = by_line.mapValues(lambda _: 1).reduceByKey(add, numPartitions=self.partitions).filter(
+            lambda kv: kv[1] >= 2)
+        ids = by_line.join(shared).map(lambda kv: (kv[1][0], None)).distinct()
+        subset = articles.keyBy(lambda a: a.id).join(ids).map(lambda kv: kv[1][0]).collect()
+        subset.sort(key=lambda a: a.id)
+        remover.fit(subset, [tokenize(a.text) for a in subset])
+        return remover
+
+    # -- step 3
+
+    def _candidates(self, docs: Any, n: int) -> Any:
+        opts, size = self.opts, SHINGLE_SIZE_DEFAULT
+        counts = (docs.flatMap(lambda item: _shingles(item, size))
+                  .groupByKey(numPartitions=self.partitions)
+                  .flatMap(lambda item: _posting_pairs(item, opts.max_df))
+                  .reduceByKey(add, numPartitions=self.partitions)
+                  .filter(lambda kv: kv[1] >= opts.min_shared)
+                  .persist())
+        limit = opts.max_candidates
+        degree = counts.flatMap(lambda kv: [(kv[0][0], 1), (kv[0][1], 1)]).reduceByKey(add)
+        crowded = set(degree.filter(lambda kv: kv[1] > limit).keys().collect())
+        if not crowded:
+            return counts.keys()
+        chosen = self._rank_crowded(docs, counts, crowded, n)
+        keep = self.sc.broadcast((crowded, chosen))
+        result = counts.keys().filter(
+            lambda ab: (ab[0] not in keep.value[0] and ab[1] not in keep.value[0]) or ab in keep.value[1])
+        return result
+
+    def _rank_crowded(self, docs: Any, counts: Any, crowded: set[int], n: int) -> set[tuple[int, int]]:
+        """Apply the per-document limit to the pairs of documents with too many candidates, on the driver."""
+        around = self.sc.broadcast(crowded)
+        ranked = sorted(counts.filter(lambda kv: kv[0][0] in around.value or kv[0][1] in around.value).collect())
+        a = np.array([p[0][0] for p in ranked], dtype=np.int64)
+        b = np.array([p[0][1] for p in ranked], dtype=np.int64)
+        shared = np.array([p[1] for p in ranked], dtype=np.int64)
+        involved = self.sc.broadcast(set(a.tolist()) | set(b.tolist()))
+        hashes = dict(docs.filter(lambda item: item[0] in involved.value)
+                      .map(lambda item: (item[0], content_hashes(item[1]))).collect())
+        needed = self.sc.broadcast({int(h) for arr in hashes.values() for h in arr.tolist()})
+        df = dict(docs.flatMap(lambda item: [(int(h), 1) for h in np.unique(content_hashes(item[1])).tolist()
+                                             if int(h) in needed.value])
+                  .reduceByKey(add).collect())
+        idf = {h: float(np.log((1 + n) / (1 + d)) + 1.0) for h, d in df.items()}
+        vectors = {i: _tfidf_vector(h, idf) for i, h in hashes.items()}
+        cosine = _cosines(vectors, a, b)
+        chosen = _top_per_document(a, b, shared, cosine, self.opts.max_candidates)
+        return {(int(a[k]), int(b[k])) for k in chosen.tolist()}
+
+    # -- step 4
+
+    def _linked(self, docs: Any, pairs: Any) -> list[tuple[int, int]]:
+        opts = self.opts
+        right = (pairs.map(lambda ab: (ab[1], ab[0])).join(docs, numPartitions=self.partitions)
+                 .map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))))
+        grouped = docs.cogroup(right, numPartitions=self.partitions)
+        flags = grouped.flatMap(lambda item: _assess_linked(item, opts))
+        return sorted(flags.filter(lambda t: t[2]).map(lambda t: (t[0], t[1])).collect())
+
+    # -- steps 5 and 6
+
+    def _labels(self, n: int, linked: list[tuple[int, int]]) -> np.ndarray:
+        return _components(n, linked)
+
+    def _families(self, docs: Any, pairs: Any, labels: np.ndarray) -> list[dict[str, Any]]:
+        if not (labels >= 0).any():
+            return []
+        opts = self.opts
+        lab = self.sc.broadcast(labels)
+        inside = pairs.filter(lambda ab: lab.value[ab[0]] >= 0 and lab.value[ab[0]] == lab.value[ab[1]]).map(
+            lambda ab: (int(lab.value[ab[0]]), ab))
+        members = docs.filter(lambda item: lab.value[item[0]] >= 0).map(
+            lambda item: (int(lab.value[item[0]]), item))
+        grouped = members.cogroup(inside, numPartitions=self.partitions)
+        return grouped.flatMap(lambda item: _finish_family(item, opts)).collect()
+
+
+def _guess_format(root: str) -> str:
+    lower = root.lower().rstrip("/")
+    if lower.endswith(".parquet"):
+        return "parquet"
+    if lower.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if _is_local(root) and os.path.isdir(root):
+        names = os.listdir(root)
+        if names and any(name.endswith(".parquet") for name in names) and all(
+                name.endswith(".parquet") or name.startswith(("_", ".")) for name in names):
+            return "parquet"
+    return "files"
+
+
+def _strip_scheme(path: str, base: str) -> str:
+    """Spark's ``file:/x`` or ``file:///x`` back to ``/x`` when the input was local."""
+    if base.startswith("file:"):
+        return "/" + path[len("file:"):].lstrip("/")
+    return path
