@@ -64,6 +64,7 @@ _SENTENCE_MATCH_WORDS = 6
 # A short text consisting almost wholly of another's words is a copy however short.
 _BRIEF_MIN_WORDS = 12
 _BRIEF_COVERAGE = 0.8
+_BRIEF_SENTENCE_WORDS = 3
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
 
 
@@ -166,13 +167,17 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     """
     matched = alignment.a_match >= 0
     shared = int(matched.sum())
+    if shared == 0:
+        return False
     shorter = max(1, min(len(alignment.a_match), len(alignment.b_match)))
-    if shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE:
+    per_sentence = np.bincount(sentence_ids(doc_a)[matched])
+    # A brief (headline and lead) consists almost wholly of its source's words.
+    if (shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE
+            and int((per_sentence >= _BRIEF_SENTENCE_WORDS).sum()) >= 2):
         return True
     outside_quotes = int((matched & ~quoted_mask(doc_a)).sum())
     if outside_quotes < min_link_words or shared / shorter < min_link_share:
         return False
-    per_sentence = np.bincount(sentence_ids(doc_a)[matched])
     return int((per_sentence >= _SENTENCE_MATCH_WORDS).sum()) >= 2
 
 
