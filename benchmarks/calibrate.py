@@ -26,7 +26,8 @@ from sklearn.linear_model import LogisticRegression
 
 from provenance.direction import DIRECTION_FEATURES, DirectionModel
 from provenance.edge_model import FEATURES, EdgeModel
-from provenance.lineage import training_rows
+from provenance.lineage import build_lineage, training_rows
+from provenance.model import Lineage
 from provenance.load import load_articles
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -128,6 +129,10 @@ def fit(groups: list[tuple[np.ndarray, int]], l2: float = 0.01) -> tuple[np.ndar
     return result.x[:-1], float(result.x[-1])
 
 
+def _as_json(documents, edges, latent, families) -> dict:
+    return Lineage(documents=list(documents), edges=edges, latent=latent, families=families).to_json()
+
+
 def fit_confidence(shares: np.ndarray, rights: np.ndarray) -> dict[str, float]:
     """Platt scaling: right ~ sigmoid(slope * logit(share) + intercept)."""
     clipped = np.clip(shares, 1e-4, 1 - 1e-4)
@@ -189,10 +194,29 @@ def main(argv: list[str] | None = None) -> int:
               "among the candidates", file=sys.stderr)
     weights, intercept = fit(groups, args.l2)
     root_logit = choose_root_logit(groups, weights, intercept)
+    # 2b. Tree consistency: how strongly a chosen edge that the other members'
+    #     places contradict is pushed out, chosen for the most right edges.
+    analysed = [(analyse(articles, direction_model=model)[:2], truth) for _, articles, truth in corpora]
+    best_score, tree_conflict = -1.0, {"weight": 1.0, "min": 2.0}
+    for weight in (0.5, 1.0, 2.0, 4.0):
+        for least in (1.0, 2.0, 3.0):
+            trial = EdgeModel(weights=dict(zip(FEATURES, map(float, weights), strict=True)), intercept=intercept,
+                              root_logit=root_logit, tree_conflict_weight=weight, tree_conflict_min=least)
+            right = total = 0
+            for (documents, pairs), truth in analysed:
+                edges, latent, families = build_lineage(documents, pairs, model=trial)
+                judged = edge_outcomes(truth, _as_json(documents, edges, latent, families))
+                right += sum(ok for _, ok in judged)
+                total += sum(1 for doc in truth["docs"].values() if doc.get("parent"))
+            if right / max(1, total) > best_score:
+                best_score, tree_conflict = right / max(1, total), {"weight": weight, "min": least}
+    print(f"tree consistency: {tree_conflict} ({best_score:.3f} of children with a parent get it right)",
+          file=sys.stderr)
     # 3. Confidence: Platt scaling of the final edges' shares, which the tree
     #    search and its consistency rounds move away from the fitted softmax.
     edge_model = EdgeModel(weights=dict(zip(FEATURES, map(float, weights), strict=True)),
-                           intercept=intercept, root_logit=root_logit)
+                           intercept=intercept, root_logit=root_logit,
+                           tree_conflict_weight=tree_conflict["weight"], tree_conflict_min=tree_conflict["min"])
     shares, rights = [], []
     for _, articles, truth in corpora:
         lineage = trace_articles(articles, direction_model=model, edge_model=edge_model)
@@ -208,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "intercept": round(intercept, 4),
         "root_logit": root_logit,
         "confidence": confidence,
+        "tree_conflict": tree_conflict,
         "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, weights, strict=True)},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -26,8 +26,23 @@ from .model import (  # noqa: E402
     Lineage,
     SharedPassage,
 )
-from .pipeline import trace, trace_articles  # noqa: E402
-from .render import render, render_csv, render_dot, render_html, render_json, render_text  # noqa: E402
+
+# The pipeline and renderers pull in scipy, scikit-learn and networkx; they are
+# imported on first use (PEP 562), so `trace check` and `--help` start quickly.
+_LAZY = {
+    "trace": "pipeline", "trace_articles": "pipeline",
+    "render": "render", "render_text": "render", "render_json": "render", "render_csv": "render",
+    "render_dot": "render", "render_html": "render",
+    "check": "check", "Index": "index", "build_index": "index",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'provenance' has no attribute {name!r}")
 
 __all__ = [
     "trace",
@@ -50,5 +65,8 @@ __all__ = [
     "ProvenanceError",
     "InputError",
     "ConfigError",
+    "check",
+    "Index",
+    "build_index",
     "__version__",
 ]

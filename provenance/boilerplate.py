@@ -75,6 +75,7 @@ _CREDIT_CONTEXTS = [
     rf"^\s*(?:[-–—]\s*)?(?P<x>{_AGENCY_ALT})\s*$",
     rf"^\s*by\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
 ]
+_ANY_AGENCY = re.compile(_AGENCY_ALT, re.IGNORECASE)
 _CREDIT_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _CREDIT_CONTEXTS]
 _AGENCY_RES = {name: re.compile(rf"^(?:{p})$", re.IGNORECASE) for name, p in _AGENCIES.items()}
 _BYLINE = re.compile(
@@ -174,7 +175,8 @@ def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     (('Reuters',), ('Jane Smith',))
     """
     found = set()
-    for regex in _CREDIT_RES:
+    # Most texts name no agency at all: one scan decides whether the credit patterns need to run.
+    for regex in _CREDIT_RES if _ANY_AGENCY.search(text) else ():
         for match in regex.finditer(text):
             found.add(_canonical_agency(match.group("x")))
     found.discard(None)

@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from .align import content_hashes
 from .errors import ConfigError
@@ -40,11 +38,13 @@ MAX_DF_DEFAULT = 200
 MAX_CANDIDATES_DEFAULT = 50
 
 
-def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAULT) -> sp.csr_matrix:
+def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAULT):
     """Binary document x shingle matrix over the shingles in 2..n documents.
 
     Columns are renumbered so the matrix stays small.
     """
+    import scipy.sparse as sp
+
     rows, cols = [], []
     for i, doc in enumerate(documents):
         sh = np.unique(shingle_hashes(content_hashes(doc), size))
@@ -63,7 +63,10 @@ def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAU
     return sp.csr_matrix((data, (row, compact)), shape=(len(documents), n_cols))
 
 
-def _tfidf(documents: Sequence[Document]) -> sp.csr_matrix:
+def _tfidf(documents: Sequence[Document]):
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     rows, cols = [], []
     vocab: dict[int, int] = {}
     for i, doc in enumerate(documents):
@@ -114,6 +117,8 @@ def find_candidates(
             )
     if len(documents) < 2:
         return []
+    import scipy.sparse as sp  # heavy: imported only when a corpus is traced
+
     matrix = shingle_matrix(documents, shingle_size)
     df = np.asarray(matrix.sum(axis=0)).ravel()
     matrix = matrix[:, np.flatnonzero(df <= max_df)]

@@ -78,10 +78,11 @@ VERDICTS = ("original", "credited-copy", "uncredited-copy")
 CHECK_JSON_VERSION = 1
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-# Lines where a draft credits someone: "By ...", "Credit | ...", "Source: ...", "Reporting by ...", "© ...".
+# Lines where a draft credits someone for its text: "By ...", "Credit | ...", "Source: ...", "Reporting by ...",
+# "© ...", "... contributed to this report" (a photo credit is not a credit for the text).
 _CREDIT_LINE = re.compile(
-    r"^[ \t]*(?:by|credits?|sources?|via|courtesy|photo|(?:additional\s+)?reporting|writing|editing|"
-    r"copyright|©|\(c\))\b.*$|^.*\bcontributed to this report\b.*$",
+    r"^[ \t]*(?:(?:by|credits?|sources?|via|courtesy|(?:additional\s+)?reporting|writing|editing|copyright)\b"
+    r"|©|\(c\)).*$|^.*\bcontributed to this report\b.*$",
     re.IGNORECASE | re.MULTILINE,
 )
 

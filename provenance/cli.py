@@ -25,8 +25,14 @@ from .candidates import MAX_DF_DEFAULT, MIN_SHARED_DEFAULT
 from .direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
 from .errors import ProvenanceError
 from .load import MAX_FILE_SIZE_DEFAULT
-from .pipeline import trace
 from .render import FORMATS, render, terminal_safe
+
+def trace(*args: Any, **kwargs: Any) -> Any:
+    """The library's :func:`provenance.trace`, imported when first needed (keeps ``trace check`` quick)."""
+    from .pipeline import trace as _trace
+
+    return _trace(*args, **kwargs)
+
 
 EXIT_OK, EXIT_FLAGGED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 

@@ -35,12 +35,13 @@ EXIT_FLAGGED = 1
 
 CHECK_EPILOG = """\b
 Exit codes:
-  0  original, or credited copy
-  1  uncredited copy: the draft's words found in uncredited sources reach
-     --threshold, or an uncredited shared passage has --passage-words words
-  2  bad input or usage: missing, empty, binary or too large draft, unreadable
-     index (one line on stderr)
-  3  internal error (one line; rerun with --debug for the traceback)
+  0    original, or credited copy
+  1    uncredited copy: the draft's words found in uncredited sources reach
+       --threshold, or an uncredited shared passage has --passage-words words
+  2    bad input or usage: missing, empty, binary or too large draft,
+       unreadable index (one line on stderr)
+  3    internal error (one line; rerun with --debug for the traceback)
+  130  interrupted (Ctrl-C)
 
 \b
 Examples:
@@ -50,9 +51,10 @@ Examples:
 
 INDEX_EPILOG = """\b
 Exit codes:
-  0  success
-  2  bad input or usage (one line on stderr)
-  3  internal error (one line; rerun with --debug for the traceback)
+  0    success
+  2    bad input or usage (one line on stderr)
+  3    internal error (one line; rerun with --debug for the traceback)
+  130  interrupted (Ctrl-C); an interrupted add or build leaves the index as it was
 
 \b
 Examples:

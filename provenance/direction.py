@@ -30,7 +30,6 @@ from importlib import resources
 
 import numpy as np
 from rapidfuzz import fuzz
-from wordfreq import zipf_frequency
 
 from .model import Alignment, Document, Evidence
 from .normalise import gap_signature
@@ -58,7 +57,7 @@ MIN_LINK_SHARE_DEFAULT = 0.15
 _RARER_BY = 0.8
 # Character similarity above which a replacement is a misspelling or OCR error, not a synonym.
 _NOISE_SIMILARITY = 70.0
-_SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s)|\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s)|[。！？]|\n\s*\n")
 # A sentence counts towards a link when this many of its words are shared.
 _SENTENCE_MATCH_WORDS = 6
 # A short text consisting almost wholly of another's words is a copy however short.
@@ -124,6 +123,8 @@ class PairEvidence:
 
 @lru_cache(maxsize=1 << 18)
 def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # its word list takes a while to load: only when needed
+
     return zipf_frequency(word, "en")
 
 

@@ -70,6 +70,11 @@ class EdgeModel:
     confidence_slope, confidence_intercept : float
         Platt scaling from an edge's softmax share to its reported confidence,
         fitted on the final edges of the training corpora.
+    tree_conflict_weight, tree_conflict_min : float
+        Once a tree is chosen, an edge contradicted by at least
+        ``tree_conflict_min`` unique readings (given where the other members
+        sit) loses ``tree_conflict_weight`` log-odds per reading and the tree
+        is searched again; both chosen on the training corpora.
     root_logit : float, default=0.0
         Log-odds the tree search gives "source outside the folder" when it
         picks each child's parent.  The fitted model's own value is 0 (and
@@ -82,6 +87,8 @@ class EdgeModel:
     root_logit: float = 0.0
     confidence_slope: float = 1.0
     confidence_intercept: float = 0.0
+    tree_conflict_weight: float = 1.0
+    tree_conflict_min: float = 2.0
 
     @classmethod
     def load(cls) -> EdgeModel:
@@ -94,7 +101,9 @@ class EdgeModel:
         confidence = data.get("confidence", {})
         return cls(weights=data["weights"], intercept=data["intercept"], root_logit=data.get("root_logit", 0.0),
                    confidence_slope=confidence.get("slope", 1.0),
-                   confidence_intercept=confidence.get("intercept", 0.0))
+                   confidence_intercept=confidence.get("intercept", 0.0),
+                   tree_conflict_weight=data.get("tree_conflict", {}).get("weight", 1.0),
+                   tree_conflict_min=data.get("tree_conflict", {}).get("min", 2.0))
 
     def logit(self, features: Mapping[str, float]) -> float:
         """Log-odds that the edge is right."""

@@ -33,8 +33,6 @@ __all__ = ["build_lineage", "training_rows"]
 
 _ROOT = -1
 _CONSISTENCY_ROUNDS = 4
-# Wording units of unique readings that make a chosen edge inconsistent with its tree.
-_TREE_CONFLICT_MIN = 2.0
 _TREE_CONFLICT_CAP = 8.0
 _EVIDENCE_NAMES = {
     "older": "which text is the older of the two (direction signals above)",
@@ -172,10 +170,9 @@ class _FamilyTree:
         # other members actually sit.  Penalise edges that do not and re-solve.
         for _ in range(_CONSISTENCY_ROUNDS):
             penalties = {
-                edge: self.model.weights.get("conflict_wording", 0.0) * min(wording, _TREE_CONFLICT_CAP)
-                + self.model.weights.get("conflict_total", 0.0) * min(total, _TREE_CONFLICT_CAP)
-                for edge, (wording, total) in self._tree_conflicts(parent).items()
-                if wording >= _TREE_CONFLICT_MIN
+                edge: -self.model.tree_conflict_weight * min(total, _TREE_CONFLICT_CAP)
+                for edge, (_, total) in self._tree_conflicts(parent).items()
+                if total >= self.model.tree_conflict_min
             }
             if not penalties:
                 break

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,9 +20,12 @@ __all__ = ["tokenize", "fold_word", "fold_text", "gap_signature"]
 
 # A word: letters/digits, with inner apostrophes ("don't", "Moscow’s") and
 # inner hyphens kept out (hyphenated compounds match their spaced variants).
-_WORD = re.compile(r"\w+(?:['’‘`´]\w+)*", re.UNICODE)
+# Chinese and Japanese are written without spaces: each character is a token.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])\w)+(?:['’‘`´](?:(?![{_CJK}])\w)+)*", re.UNICODE)
 # Line-end hyphenation as OCR and print produce it: "syndi-\n cation".
 _HYPHEN_BREAK = re.compile(r"^[-\u00ad\u2010\u2011]\s*\n\s*$")
+_HYPHENS = frozenset("-\u00ad\u2010\u2011")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 # Folding of typographic variants for whole-text comparison (lines, gaps).
 _TYPOGRAPHY = str.maketrans(
@@ -35,6 +39,7 @@ _TYPOGRAPHY = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 18)
 def fold_word(word: str) -> str:
     """Fold one word for matching: NFKC, case-folded, apostrophes unified.
 
@@ -95,7 +100,8 @@ def tokenize(text: str) -> Tokens:
     for match in _WORD.finditer(text):
         start, end = match.span()
         word = fold_word(match.group())
-        if words and _HYPHEN_BREAK.match(text[ends[-1] : start]) and word[:1].islower():
+        if (words and start - ends[-1] > 1 and text[ends[-1]] in _HYPHENS
+                and _HYPHEN_BREAK.match(text[ends[-1] : start]) and word[:1].islower()):
             words[-1] += word
             ends[-1] = end
             continue

@@ -189,8 +189,8 @@ def test_agency_named_in_outlet_metadata_is_credited(wire_sources: MemoryIndex, 
 @pytest.mark.parametrize(
     "text",
     [WIRE + "Source: Coastal Courier\n", "PORT ELSBY (The Coastal Courier) - " + WIRE,
-     "By Ann Lee for the Coastal Courier\n" + WIRE],
-    ids=["credit-line", "dateline", "byline"],
+     "By Ann Lee for the Coastal Courier\n" + WIRE, WIRE + "© 2024 The Coastal Courier\n"],
+    ids=["credit-line", "dateline", "byline", "copyright"],
 )
 def test_outlet_named_in_a_credit_line_is_credited(text: str) -> None:
     sources = [Article(id="courier.txt", text=WIRE, outlet="The Coastal Courier")]
@@ -199,9 +199,14 @@ def test_outlet_named_in_a_credit_line_is_credited(text: str) -> None:
     assert result.sources[0].credit == "names The Coastal Courier in a byline, dateline or credit line"
 
 
-def test_outlet_named_only_in_the_story_is_not_a_credit() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [WIRE + "The harbour was featured in The Coastal Courier last year, residents recalled.\n",
+     "Photo: Coastal Courier\n" + WIRE],
+    ids=["story-text", "photo-credit"],
+)
+def test_outlet_named_outside_credit_places_is_not_a_credit(text: str) -> None:
     sources = [Article(id="courier.txt", text=WIRE, outlet="The Coastal Courier")]
-    text = WIRE + "The harbour was featured in The Coastal Courier last year, residents recalled.\n"
     result = check(Article(id="draft.txt", text=text), sources)
     assert result.verdict == "uncredited-copy" and result.sources[0].credit is None
 

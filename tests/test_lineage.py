@@ -23,8 +23,11 @@ def test_wire_present_is_parent_of_its_copies(family_articles):
 
 
 def _sibling_copies():
-    # Each copy carries a change of its own that the others lack.
-    a = FURNITURE_HEAD + WIRE.replace(" – ", " - ").replace("“", '"').replace("”", '"') + FURNITURE_TAIL
+    # Each copy carries changes of wording of its own that the others lack.  (A change of
+    # typography alone is weak evidence: outlets convert quotes and dashes independently.)
+    a = FURNITURE_HEAD + WIRE.replace("“", '"').replace("”", '"').replace(
+        "two tugboats reached it within an hour", "two tugs got there inside an hour").replace(
+        "Local fishing crews", "Fishermen") + FURNITURE_TAIL
     b = spin(WIRE)
     c = WIRE.replace("closed the northern shipping lane", "shut the northern lane").replace(
         "which could take several days", "which might take days")
