@@ -166,7 +166,7 @@ class _MemoryWatch(threading.Thread):
             self.stop.wait(SAMPLE_SECONDS)
 
 
-def _worker(path: Path, engine: str, jobs: int, master: str) -> dict[str, Any]:
+def _worker(path: Path, engine: str, jobs: int, master: str, options: dict[str, Any]) -> dict[str, Any]:
     """Run inside the measured subprocess: one TF-IDF pass, then the trace, then the score."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -188,11 +188,11 @@ def _worker(path: Path, engine: str, jobs: int, master: str) -> dict[str, Any]:
     if engine == "spark":
         from provenance.spark_engine import trace_spark
 
-        lineage = trace_spark(str(path), master=master, progress=progress)
+        lineage = trace_spark(str(path), master=master, progress=progress, **options)
     else:
         from provenance import trace
 
-        lineage = trace(str(path), jobs=jobs, progress=progress)
+        lineage = trace(str(path), jobs=jobs, progress=progress, **options)
     predicted = lineage.to_json()
     seconds = time.perf_counter() - start
     cpu1 = os.times()
@@ -203,7 +203,7 @@ def _worker(path: Path, engine: str, jobs: int, master: str) -> dict[str, Any]:
         if line.startswith("VmHWM:"):
             own_hwm = int(line.split()[1]) // 1024
     return {
-        "docs": len(predicted["documents"]), "engine": engine, "jobs": jobs,
+        "docs": len(predicted["documents"]), "engine": engine, "jobs": jobs, "options": options,
         "master": master if engine == "spark" else None,
         "seconds": round(seconds, 2), "tfidf_seconds": round(tfidf, 3), "passes": round(seconds / tfidf, 2),
         "cpu_seconds": round(cpu1.user + cpu1.system + cpu1.children_user + cpu1.children_system
@@ -214,10 +214,12 @@ def _worker(path: Path, engine: str, jobs: int, master: str) -> dict[str, Any]:
     }
 
 
-def measure(path: Path, engine: str, jobs: int, master: str) -> dict[str, Any]:
+def measure(path: Path, engine: str, jobs: int, master: str, options: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement in a fresh subprocess; adds the peak PSS of its process tree."""
     command = [sys.executable, str(Path(__file__).resolve()), "_worker", str(path), "--engine", engine,
                "--jobs", str(jobs), "--master", master]
+    for key, value in options.items():
+        command += ["--set", f"{key}={value}"]
     load_before = os.getloadavg()[0]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watch = _MemoryWatch(proc.pid)
@@ -287,6 +289,14 @@ def _plot(rows: list[dict[str, Any]], target: Path) -> None:
 # --------------------------------------------------------------------------- command line
 
 
+def _options(pairs: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        out[key] = float(value) if "." in value else int(value)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -302,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         run.add_argument("--jobs", type=int, default=1)
         run.add_argument("--master", default="local[2]")
         run.add_argument("--results", type=Path, default=None, help="append the JSON row to this file")
+        run.add_argument("--set", action="append", default=[], metavar="OPTION=INT",
+                         help="a trace option, e.g. --set min_shared=8")
     rep = sub.add_parser("report")
     rep.add_argument("results", type=Path)
     rep.add_argument("--plot", type=Path, default=None)
@@ -311,10 +323,10 @@ def main(argv: list[str] | None = None) -> int:
         target = scale_corpus(args.docs, args.seed, args.out)
         print(target)
     elif args.command == "_worker":
-        print(json.dumps(_worker(args.path, args.engine, args.jobs, args.master)))
+        print(json.dumps(_worker(args.path, args.engine, args.jobs, args.master, _options(args.set))))
     elif args.command == "run":
         path = args.path / "corpus.jsonl" if args.path.is_dir() else args.path
-        row = measure(path, args.engine, args.jobs, args.master)
+        row = measure(path, args.engine, args.jobs, args.master, _options(args.set))
         print(json.dumps(row))
         if args.results:
             with args.results.open("a", encoding="utf-8") as handle:

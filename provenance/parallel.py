@@ -185,9 +185,9 @@ def _assess_parallel(state: dict[str, Any], pairs: list[tuple[int, int]], report
         # Objects that exist before the fork are never scanned by the workers'
         # collector, so their pages stay shared instead of being copied.
         gc.freeze()
-    else:  # pragma: no cover - Windows, or fork removed
+    else:  # Windows, or a Python without fork
         context = multiprocessing.get_context(methods[0])
-        initializer, initargs = _STATE.update, (state,)
+        initializer, initargs = _init_worker, (state,)
     out: Assessed = {}
     done = 0
     try:
@@ -204,6 +204,11 @@ def _assess_parallel(state: dict[str, Any], pairs: list[tuple[int, int]], report
         if "fork" in methods:
             gc.unfreeze()
     return out
+
+
+def _init_worker(state: dict[str, Any]) -> None:
+    """Worker start-up without fork: receive the documents once."""
+    _STATE.update(state)
 
 
 def _assess_chunk(chunk: list[tuple[int, int]]) -> list[tuple[PairEvidence, Alignment] | None]:

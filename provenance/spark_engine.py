@@ -36,7 +36,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import add
-from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -46,13 +45,12 @@ from .boilerplate import BoilerplateRemover
 from .candidates import _top_per_document
 from .errors import ConfigError, InputError, ProvenanceError
 from .lineage import build_lineage
-from .load import HTML_SUFFIXES, RECORD_SUFFIXES, TEXT_SUFFIXES, _article, _decode_text, _newlines, _Skip
-from .load_formats import parse_records
 from .model import Article, Document, Edge, Family, Latent, Lineage, Tokens
 from .normalise import fold_text, tokenize
 from .parallel import assess_pairs
 from .pipeline import TraceOptions, _complete_families
 from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
+from .spark_read import INPUT_FORMATS, is_local, read_articles
 
 __all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT_FORMATS"]
 
@@ -60,12 +58,8 @@ __all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT
 ENGINES = ("embedded", "spark")
 #: Spark master used when none is given: every core of this machine.
 MASTER_DEFAULT = "local[*]"
-#: How input paths are read: by suffix ("auto"), or forced.
-INPUT_FORMATS = ("auto", "files", "jsonl", "parquet")
 
 Progress = Callable[[str, int, int], None]
-_SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES
-_RECORD_KINDS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 _SESSION_CONF = {
     "spark.ui.showConsoleProgress": "false",
     "spark.python.worker.reuse": "true",
@@ -193,12 +187,12 @@ def _check_options(options: dict[str, Any], partitions: int | None, input_format
 
 
 def _check_paths(paths: Any) -> list[str]:
-    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths) if isinstance(paths, list | tuple) else []
     if not items or not all(isinstance(p, str | os.PathLike) for p in items):
         raise ConfigError(f"The 'paths' parameter of trace_spark must be a path or a list of paths. Got {paths!r}.")
     roots = [os.fspath(p) for p in items]
     for root in roots:
-        if _is_local(root) and not os.path.exists(_local(root)):
+        if is_local(root) and not os.path.exists(root):
             raise InputError(f"path does not exist: {root}")
     return roots
 
@@ -227,84 +221,7 @@ def _session(spark: Any, master: str | None, conf: dict[str, str] | None) -> tup
     return session, True
 
 
-def _is_local(path: str) -> bool:
-    return "://" not in path and not path.startswith("file:")
-
-
-def _local(path: str) -> str:
-    return path[len("file:"):] if path.startswith("file:") else path
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def _records(text: str, kind: str, name: str, file_id: str, in_folder: bool,
-             number: int | None = None) -> tuple[list[tuple[tuple, Article]], list[str]]:
-    """Articles of one record file (or one JSONL line when ``number`` is given), as load_articles makes them."""
-    records, problems = parse_records(text, kind, name)
-    out = []
-    for record in records:
-        if number is not None:
-            record = dataclasses.replace(record, number=number, where=f"{name}:{number}")
-        if record.number is None and record.id is None:
-            article_id = file_id
-        else:
-            key = record.id if record.id is not None else str(record.number)
-            article_id = f"{file_id}#{key}" if in_folder or record.id is None else key
-        article = Article(id=article_id, text=record.text, path=name, title=record.title,
-                          published=record.published, outlet=record.outlet, url=record.url)
-        out.append(((record.number or 0,), article))
-    return out, problems
-
-
-def _file_articles(path: str, data: bytes, root: str, given: str) -> Iterator[tuple[tuple, Article] | str]:
-    """Articles (with their load order) or warnings of one file read by Spark's binaryFile source."""
-    in_folder = path.rstrip("/") != root.rstrip("/")
-    rel = path[len(root.rstrip("/")) + 1:] if in_folder else os.path.basename(path)
-    name = os.path.join(given, rel) if in_folder else given
-    if _is_local(given):
-        name = _local(name)
-    suffix = PurePosixPath(path).suffix.lower()
-    order = (tuple(PurePosixPath(rel).parts),)
-    try:
-        if suffix in RECORD_SUFFIXES:
-            text = _newlines(_decode_text(data, name))
-            articles, problems = _records(text, _RECORD_KINDS[suffix], name, rel, in_folder)
-            if not articles and not problems:
-                raise _Skip("no records")
-            yield from problems
-            for number, article in articles:
-                yield order + number, article
-        else:
-            kind = "html" if suffix in HTML_SUFFIXES else suffix
-            yield order, _article(_decode_text(data, name), rel, name, kind)
-    except _Skip as skip:
-        yield f"skipped {name}: {skip.reason}"
-
-
-def _line_articles(rows: Iterable[tuple[str, int]], given: str) -> Iterator[tuple[tuple, Article] | str]:
-    """Articles of JSON Lines read one line per row, numbered like the embedded loader numbers them."""
-    name = _local(given) if _is_local(given) else given
-    file_id = os.path.basename(name)
-    for line, index in rows:
-        if not line.strip():
-            continue
-        articles, problems = _records(line, "jsonl", name, file_id, False, number=index + 1)
-        yield from problems
-        yield from articles
-
-
-def _row_articles(rows: Iterable[tuple[Any, int]], given: str) -> Iterator[tuple[tuple, Article] | str]:
-    """Articles of Parquet rows (fields named as in JSON records)."""
-    import json
-
-    name = _local(given) if _is_local(given) else given
-    file_id = os.path.basename(name.rstrip("/"))
-    for row, index in rows:
-        line = json.dumps(row.asDict(recursive=True), default=str, ensure_ascii=False)
-        articles, problems = _records(line, "jsonl", name, file_id, False, number=index + 1)
-        yield from problems
-        yield from articles
+# --------------------------------------------------------------------------- documents
 
 
 def _line_hashes(text: str) -> list[bytes]:
@@ -466,7 +383,8 @@ class _Run:
         from pyspark import StorageLevel
 
         self.report("load", 0, 1)
-        articles = self._articles(roots, input_format).persist(StorageLevel.MEMORY_AND_DISK)
+        articles, self.warnings = read_articles(self.session, roots, input_format, self.partitions)
+        articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
         n = articles.count()
         if n == 0:
             raise InputError(f"no usable document in {', '.join(roots)}")
@@ -493,52 +411,14 @@ class _Run:
         for rdd in (docs, pairs):
             rdd.unpersist()
         self.report("lineage", 1, 1)
-        options = {k: getattr(self.opts, k) for k in TraceOptions.__dataclass_fields__}
+        # As the embedded engine reports them: jobs do not change results.
+        options = {k: getattr(self.opts, k) for k in TraceOptions.__dataclass_fields__ if k != "jobs"}
         lineage = Lineage(documents=sorted(documents, key=lambda d: d.id), edges=edges, latent=latent,
                           families=families, options=options)
         lineage.warnings = list(self.warnings)
         return lineage
 
     # -- step 1
-
-    def _articles(self, roots: list[str], input_format: str) -> Any:
-        parts = [self._read(root, input_format).map(lambda item, r=rank: (r, item))
-                 for rank, root in enumerate(roots)]
-        items = (self.sc.union(parts) if len(parts) > 1 else parts[0]).persist()
-        self.warnings.extend(items.filter(lambda x: isinstance(x[1], str)).values().collect())
-        # The first article with an id, in the embedded loader's order, wins.
-        ranked = items.filter(lambda x: not isinstance(x[1], str)).map(
-            lambda x: (x[1][1].id, ((x[0], *x[1][0]), x[1][1])))
-        firsts = ranked.reduceByKey(lambda x, y: x if x[0] <= y[0] else y, numPartitions=self.partitions)
-        duplicates = ranked.count() - firsts.count()
-        if duplicates:
-            self.warnings.append(f"skipped {duplicates} record(s) or file(s) with an id seen before")
-        items.unpersist()
-        return firsts.map(lambda kv: kv[1][1])
-
-    def _read(self, root: str, input_format: str) -> Any:
-        uri = os.path.abspath(root) if _is_local(root) else root
-        kind = _guess_format(root) if input_format == "auto" else input_format
-        reader = self.session.read
-        if kind == "parquet":
-            rows = reader.parquet(uri).rdd.zipWithIndex()
-            return rows.mapPartitions(lambda part: _row_articles(part, root))
-        if kind == "jsonl":
-            lines = reader.text(uri).rdd.map(lambda row: row.value).zipWithIndex()
-            return lines.mapPartitions(lambda part: _line_articles(part, root))
-        base = "file:" + uri if _is_local(root) else uri
-        top = _strip_scheme(base, base)
-        frame = (reader.format("binaryFile").option("recursiveFileLookup", "true").load(base)
-                 .select("path", "content"))
-
-        def convert(part: Iterable[Any]) -> Iterator[Any]:
-            for row in part:
-                path = _strip_scheme(row.path, base)
-                # A file given directly is read whatever its suffix, as load_articles does.
-                if PurePosixPath(path).suffix.lower() in _SUPPORTED or path.rstrip("/") == top.rstrip("/"):
-                    yield from _file_articles(path, bytes(row.content), top, root)
-
-        return frame.rdd.mapPartitions(convert)
 
     # -- step 1b: the boilerplate fit
 
@@ -624,22 +504,3 @@ class _Run:
         return grouped.flatMap(lambda item: _finish_family(item, opts)).collect()
 
 
-def _guess_format(root: str) -> str:
-    lower = root.lower().rstrip("/")
-    if lower.endswith(".parquet"):
-        return "parquet"
-    if lower.endswith((".jsonl", ".ndjson")):
-        return "jsonl"
-    if _is_local(root) and os.path.isdir(root):
-        names = os.listdir(root)
-        if names and any(name.endswith(".parquet") for name in names) and all(
-                name.endswith(".parquet") or name.startswith(("_", ".")) for name in names):
-            return "parquet"
-    return "files"
-
-
-def _strip_scheme(path: str, base: str) -> str:
-    """Spark's ``file:/x`` or ``file:///x`` back to ``/x`` when the input was local."""
-    if base.startswith("file:"):
-        return "/" + path[len("file:"):].lstrip("/")
-    return path

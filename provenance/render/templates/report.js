@@ -50,6 +50,12 @@
     if (target.closest("[hidden]")) { box.value = ""; apply(); }
     if (target.hasAttribute("tabindex")) { target.focus({ preventScroll: true }); }
     target.scrollIntoView({ block: "start" });
+    // Cards off screen are laid out only when they come into view, so the
+    // first jump can land a little off: settle once the page has laid out.
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { target.scrollIntoView({ block: "start" }); });
+    });
+    setTimeout(function () { target.scrollIntoView({ block: "start" }); }, 150);
   }
   window.addEventListener("hashchange", reveal);
 

@@ -1,0 +1,119 @@
+"""Tests for provenance.parallel: several cores give exactly the one-core result."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import numpy as np
+import pytest
+from syndicated import synthetic_corpus
+
+from provenance import parallel
+from provenance.align import Aligner
+from provenance.candidates import find_candidates
+from provenance.errors import ConfigError
+from provenance.parallel import assess_pairs, resolve_jobs
+from provenance.pipeline import prepare_documents, trace_articles
+
+LINK = {"min_link_words": 25, "min_link_share": 0.15}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """Documents and their candidate pairs, plus every pair of the first 30 documents (many unlinked)."""
+    documents = prepare_documents(synthetic_corpus(n_families=10, n_independent=10, seed=3))
+    documents.sort(key=lambda d: (d.fingerprint, d.id))
+    pairs = [(c.a, c.b) for c in find_candidates(documents)]
+    pairs += [(i, j) for i in range(30) for j in range(i + 1, 30) if (i, j) not in set(pairs)]
+    return documents, pairs
+
+
+def _same(x, y) -> None:
+    assert list(x) == list(y)
+    for key in x:
+        (ev_x, al_x), (ev_y, al_y) = x[key], y[key]
+        assert ev_x == ev_y
+        assert np.array_equal(al_x.a_match, al_y.a_match) and np.array_equal(al_x.b_match, al_y.b_match)
+        assert (al_x.passages, al_x.substitutions, al_x.shared_words) == (
+            al_y.passages, al_y.substitutions, al_y.shared_words)
+
+
+@pytest.mark.parametrize("chunk_pairs", [1, 7, 256])
+def test_two_jobs_give_the_serial_result_in_the_same_order(corpus, chunk_pairs):
+    documents, pairs = corpus
+    serial = assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, **LINK)
+    forked = assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, jobs=2,
+                          chunk_pairs=chunk_pairs, **LINK)
+    assert len(serial) == len(pairs) > parallel._PARALLEL_MIN_PAIRS
+    _same(serial, forked)
+
+
+def test_linked_only_keeps_the_linked_pairs_with_the_same_evidence(corpus):
+    documents, pairs = corpus
+    every = assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, **LINK)
+    for jobs in (1, 2):
+        linked = assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, jobs=jobs,
+                              linked_only=True, **LINK)
+        assert 0 < len(linked) < len(every)
+        _same(linked, {k: v for k, v in every.items() if v[0].linked})
+
+
+def test_repeated_pairs_are_assessed_once(corpus):
+    documents, pairs = corpus
+    doubled = pairs[:40] + pairs[:40]
+    out = assess_pairs(documents, doubled, aligner=Aligner(), direction_model=None, jobs=2, chunk_pairs=5, **LINK)
+    assert list(out) == pairs[:40]
+
+
+def test_without_fork_workers_get_the_documents_once_and_agree(corpus, monkeypatch):
+    documents, pairs = corpus
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    subset = pairs[:parallel._PARALLEL_MIN_PAIRS + 10]
+    serial = assess_pairs(documents, subset, aligner=Aligner(), direction_model=None, **LINK)
+    spawned = assess_pairs(documents, subset, aligner=Aligner(), direction_model=None, jobs=2, **LINK)
+    _same(serial, spawned)
+
+
+def test_progress_reports_align_up_to_the_total(corpus):
+    documents, pairs = corpus
+    seen = []
+    assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, jobs=2, chunk_pairs=50,
+                 progress=lambda stage, done, total: seen.append((stage, done, total)), **LINK)
+    assert {stage for stage, _, _ in seen} == {"align"}
+    assert seen[0][1] == 0 and seen[-1] == ("align", len(pairs), len(pairs))
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+
+
+def test_trace_with_two_jobs_equals_one_job(monkeypatch):
+    monkeypatch.setattr(parallel, "_PARALLEL_MIN_PAIRS", 2)
+    articles = synthetic_corpus(n_families=8, n_independent=6, seed=11)
+    one = trace_articles(articles, jobs=1).to_json()
+    two = trace_articles(articles, jobs=2).to_json()
+    assert one == two
+    assert one["families"]
+
+
+def test_resolve_jobs():
+    assert resolve_jobs(1) == 1
+    assert resolve_jobs(5) == 5
+    assert resolve_jobs(0) >= 1
+
+
+@pytest.mark.parametrize("jobs", [-1, 1.5, "2", True, None])
+def test_jobs_must_be_an_int_at_least_zero(corpus, jobs):
+    documents, pairs = corpus
+    with pytest.raises(ConfigError, match=r"The 'jobs' parameter of assess_pairs must be an int >= 0\. Got"):
+        assess_pairs(documents, pairs[:2], aligner=Aligner(), direction_model=None, jobs=jobs, **LINK)
+
+
+@pytest.mark.parametrize("chunk_pairs", [0, -3, 2.0])
+def test_chunk_pairs_must_be_a_positive_int(corpus, chunk_pairs):
+    documents, pairs = corpus
+    with pytest.raises(ConfigError, match=r"The 'chunk_pairs' parameter of assess_pairs must be an int >= 1"):
+        assess_pairs(documents, pairs[:2], aligner=Aligner(), direction_model=None, chunk_pairs=chunk_pairs,
+                     **LINK)
+
+
+def test_empty_input_gives_an_empty_result(corpus):
+    documents, _ = corpus
+    assert assess_pairs(documents, [], aligner=Aligner(), direction_model=None, jobs=2, **LINK) == {}

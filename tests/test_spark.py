@@ -1,0 +1,144 @@
+"""Tests for provenance.spark_engine: the Spark engine traces what the embedded engine traces.
+
+Tests that start Spark carry the ``spark`` marker (local[2], one session for
+the module) and are skipped, with the reason, when pyspark or Java is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from syndicated import synthetic_corpus
+
+from provenance import trace
+from provenance.errors import ConfigError, InputError
+from provenance.spark_engine import spark_available, trace_spark
+
+SPARK_MISSING = spark_available()
+
+
+def _parents(lineage: dict) -> dict[str, object]:
+    """Each child's parent; a latent parent is named by the documents it stands above."""
+    latent = {lat["id"]: frozenset(lat["children"]) for lat in lineage["latent"]}
+    return {e["child"]: latent.get(e["parent"], e["parent"]) for e in lineage["edges"]}
+
+
+def _families(lineage: dict) -> set[frozenset[str]]:
+    return {frozenset(f["members"]) for f in lineage["families"]}
+
+
+def _agreement(one: dict, two: dict) -> float:
+    first, second = _parents(one), _parents(two)
+    children = set(first) | set(second)
+    return sum(first.get(c) == second.get(c) for c in children) / max(1, len(children))
+
+
+def _write_jsonl(articles, path: Path) -> Path:
+    rows = [{"id": a.id.removesuffix(".txt"), "text": a.text, "published": a.published} for a in articles]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if SPARK_MISSING:
+        pytest.skip(SPARK_MISSING)
+    from pyspark.sql import SparkSession
+
+    from provenance.spark_engine import _SESSION_CONF
+
+    builder = SparkSession.builder.master("local[2]").appName("provenance-tests")
+    for key, value in {**_SESSION_CONF, "spark.sql.shuffle.partitions": "4"}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def corpus_jsonl(tmp_path_factory) -> Path:
+    articles = synthetic_corpus(n_families=12, n_independent=12, seed=5)
+    return _write_jsonl(articles, tmp_path_factory.mktemp("spark") / "corpus.jsonl")
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(SPARK_MISSING is not None, reason=SPARK_MISSING or "")
+def test_jsonl_gives_the_embedded_lineage(spark, corpus_jsonl):
+    embedded = trace(corpus_jsonl).to_json()
+    distributed = trace_spark(corpus_jsonl, spark=spark, partitions=3).to_json()
+    assert _families(distributed) == _families(embedded)
+    assert len(embedded["families"]) >= 10
+    assert _agreement(embedded, distributed) >= 0.98
+    # In fact the whole report is the same, numbering of families and latent sources included.
+    assert distributed["documents"] == embedded["documents"]
+    assert distributed["edges"] == embedded["edges"]
+    assert distributed["latent"] == embedded["latent"]
+    assert distributed["families"] == embedded["families"]
+    assert distributed["options"] == embedded["options"]
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(SPARK_MISSING is not None, reason=SPARK_MISSING or "")
+def test_text_folder_and_parquet_give_the_embedded_lineage(spark, tmp_path):
+    articles = synthetic_corpus(n_families=5, n_independent=4, seed=9)
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    for n, article in enumerate(articles):
+        (folder / ("sub" if n % 3 == 0 else "") / article.id).write_text(article.text, encoding="utf-8")
+    (folder / "notes.bin").write_bytes(b"\x00\x01")
+    embedded = trace(folder).to_json()
+    distributed = trace_spark(str(folder), spark=spark).to_json()
+    assert [d["id"] for d in distributed["documents"]] == [d["id"] for d in embedded["documents"]]
+    assert distributed["documents"] == embedded["documents"]
+    assert _families(distributed) == _families(embedded)
+    assert _parents(distributed) == _parents(embedded)
+
+    rows = [{"id": a.id, "text": a.text} for a in articles]
+    parquet = tmp_path / "corpus.parquet"
+    spark.createDataFrame(rows).coalesce(2).write.parquet(str(parquet))
+    jsonl = _write_jsonl(articles, tmp_path / "same.jsonl")
+    from_parquet = trace_spark(str(parquet), spark=spark).to_json()
+    from_jsonl = trace(jsonl).to_json()
+    assert {d["id"] for d in from_parquet["documents"]} == {a.id for a in articles}
+    assert _families(from_parquet) == {frozenset(m + ".txt" for m in f) for f in _families(from_jsonl)}
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(SPARK_MISSING is not None, reason=SPARK_MISSING or "")
+def test_options_reach_the_executors(spark, corpus_jsonl):
+    options = {"min_shared": 150, "max_candidates": 5}
+    embedded = trace(corpus_jsonl, **options).to_json()
+    distributed = trace_spark(corpus_jsonl, spark=spark, **options).to_json()
+    assert distributed["options"] == embedded["options"]
+    assert distributed["options"]["min_shared"] == 150
+    assert _families(distributed) == _families(embedded)
+    assert _parents(distributed) == _parents(embedded)
+    assert _families(embedded) != _families(trace(corpus_jsonl).to_json())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"partitions": 0}, r"The 'partitions' parameter of trace_spark must be an int >= 1\. Got 0"),
+        ({"input_format": "xml"}, r"The 'input_format' parameter of trace_spark must be one of"),
+        ({"min_sharde": 3}, r"Unknown option\(s\) for trace_spark: min_sharde"),
+        ({"min_link_share": 2.0}, r"The 'min_link_share' option of trace must be a float in \[0, 1\]"),
+    ],
+)
+def test_bad_options_fail_before_spark_starts(tmp_path, kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        trace_spark(tmp_path, master="local[1]", **kwargs)
+
+
+def test_missing_local_path_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="path does not exist"):
+        trace_spark(tmp_path / "nowhere", master="local[1]")
+
+
+@pytest.mark.parametrize("paths", [[], [3], None])
+def test_paths_must_be_paths(paths):
+    with pytest.raises(ConfigError, match="The 'paths' parameter of trace_spark"):
+        trace_spark(paths)
