@@ -27,8 +27,8 @@ from sklearn.linear_model import LogisticRegression
 from provenance.direction import DIRECTION_FEATURES, DirectionModel
 from provenance.edge_model import FEATURES, EdgeModel
 from provenance.lineage import build_lineage, training_rows
-from provenance.model import Lineage
 from provenance.load import load_articles
+from provenance.model import Lineage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.score import edge_outcomes  # noqa: E402

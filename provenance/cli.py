@@ -27,6 +27,7 @@ from .errors import ProvenanceError
 from .load import MAX_FILE_SIZE_DEFAULT
 from .render import FORMATS, render, terminal_safe
 
+
 def trace(*args: Any, **kwargs: Any) -> Any:
     """The library's :func:`provenance.trace`, imported when first needed (keeps ``trace check`` quick)."""
     from .pipeline import trace as _trace

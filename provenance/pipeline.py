@@ -201,7 +201,8 @@ def analyse(
     return documents, pairs, opts
 
 
-def _assess(documents, index_pairs, aligner, model, opts, report) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:
+def _assess(documents, index_pairs, aligner, model, opts, report) -> dict[tuple[int, int],
+                                                                       tuple[PairEvidence, Alignment]]:
     return assess_pairs(documents, index_pairs, aligner=aligner, direction_model=model,
                         min_link_words=opts.min_link_words, min_link_share=opts.min_link_share,
                         jobs=opts.jobs, progress=report)

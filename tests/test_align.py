@@ -1,11 +1,10 @@
 import pytest
+from conftest import INDEPENDENT, WIRE, spin, trim
 
 from provenance.align import Aligner
 from provenance.errors import ConfigError
-from provenance.pipeline import prepare_documents
 from provenance.model import Article
-
-from conftest import INDEPENDENT, WIRE, spin, trim
+from provenance.pipeline import prepare_documents
 
 
 def _pair(text_a, text_b):

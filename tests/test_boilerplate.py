@@ -1,11 +1,10 @@
 import pytest
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
 
 from provenance.boilerplate import BoilerplateRemover, find_credits
 from provenance.errors import ConfigError
 from provenance.model import Article
 from provenance.normalise import tokenize
-
-from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
 
 OTHER_STORY = """Council workers began repairing the old library roof on Monday after years of leaks damaged rare maps and books stored in the archive.
 The work, paid for by a regional grant, is due to finish before winter, a council spokeswoman said, and readers will be able to use a temporary reading room.

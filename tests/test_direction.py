@@ -1,9 +1,9 @@
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
+
 from provenance.align import Aligner
 from provenance.direction import assess_pair, classify_relation
 from provenance.model import Article
 from provenance.pipeline import prepare_documents
-
-from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
 
 
 def _assess(source, copy):

@@ -1,9 +1,9 @@
 """The tree stage: direction from evidence, and latent sources from the textual critic's rule."""
 
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
+
 from provenance.model import Article
 from provenance.pipeline import trace_articles
-
-from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
 
 
 def _parents(lineage):

@@ -8,7 +8,7 @@ def test_tokens_keep_original_offsets():
     text = "NATO’s chief “warned” Moscow – again."
     toks = tokenize(text)
     assert toks.words == ("nato's", "chief", "warned", "moscow", "again")
-    assert [text[s:e] for s, e in zip(toks.starts, toks.ends)] == ["NATO’s", "chief", "warned", "Moscow", "again"]
+    assert [text[s:e] for s, e in zip(toks.starts, toks.ends, strict=True)] == ["NATO’s", "chief", "warned", "Moscow", "again"]
 
 
 def test_line_end_hyphenation_is_undone():
@@ -45,5 +45,5 @@ def test_other_scripts_tokenize():
 def test_tokenize_never_fails_and_offsets_are_in_range(text):
     toks = tokenize(text)
     assert len(toks.words) == len(toks.starts) == len(toks.ends)
-    for s, e in zip(toks.starts, toks.ends):
+    for s, e in zip(toks.starts, toks.ends, strict=True):
         assert 0 <= s < e <= len(text)

@@ -1,7 +1,8 @@
 """reports/seeds.html is the tool's own report of seeds/, and must not go stale."""
 
-import provenance
 from conftest import REPO
+
+import provenance
 
 
 def test_committed_seeds_report_is_current(monkeypatch):

@@ -142,3 +142,36 @@ def test_missing_local_path_is_an_input_error(tmp_path):
 def test_paths_must_be_paths(paths):
     with pytest.raises(ConfigError, match="The 'paths' parameter of trace_spark"):
         trace_spark(paths)
+
+
+def test_engine_options_reach_the_command():
+    import click
+    from click.testing import CliRunner
+
+    from provenance.cli_engine import add_engine_options
+
+    @click.command()
+    @add_engine_options
+    def command(engine, master, partitions):
+        click.echo(f"{engine} {master} {partitions}")
+
+    runner = CliRunner()
+    assert runner.invoke(command, []).stdout == "embedded local[*] None\n"
+    assert runner.invoke(command, ["--engine", "spark", "--master", "local[2]", "--partitions", "8"]).stdout == (
+        "spark local[2] 8\n")
+    bad = runner.invoke(command, ["--engine", "flink"])
+    assert bad.exit_code == 2 and "'flink' is not one of" in bad.stderr
+
+
+def test_run_trace_embedded_passes_everything_to_trace():
+    from provenance.cli_engine import run_trace
+
+    seen = {}
+
+    def fake_trace(paths, **options):
+        seen.update(paths=paths, **options)
+        return "lineage"
+
+    assert run_trace(("a", "b"), engine="embedded", master="local[2]", partitions=None, trace=fake_trace,
+                     jobs=2, strict=True, min_shared=5) == "lineage"
+    assert seen == {"paths": ["a", "b"], "jobs": 2, "strict": True, "min_shared": 5}

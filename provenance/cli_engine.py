@@ -1,0 +1,77 @@
+"""Command line, engine choice: ``--engine embedded|spark``, ``--master``, ``--partitions``.
+
+``cli.py`` decorates the ``lineage`` command with :func:`add_engine_options`
+and calls :func:`run_trace` instead of :func:`provenance.trace`; everything
+else (rendering, exit codes) stays as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from .model import Lineage
+from .spark_engine import ENGINES, MASTER_DEFAULT
+
+__all__ = ["add_engine_options", "run_trace"]
+
+_HELP_ENGINE = ("Where the trace runs: 'embedded' (this machine, --jobs cores) or 'spark' "
+                "(PySpark jobs; needs pip install 'provenance[spark]' and Java 17).")
+_HELP_MASTER = "Spark master for --engine spark: local[N], local[*], spark://host:7077, yarn."
+_HELP_PARTITIONS = "Spark partitions of the document and pair data sets (default: the cluster's parallelism)."
+
+
+def add_engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--engine``, ``--master`` and ``--partitions`` to a click command.
+
+    The command receives them as ``engine``, ``master`` and ``partitions``.
+
+    Examples
+    --------
+    >>> @click.command()
+    ... @add_engine_options
+    ... def lineage(engine, master, partitions):
+    ...     pass
+    >>> [p.name for p in lineage.params]
+    ['engine', 'master', 'partitions']
+    """
+    command = click.option("--partitions", type=click.IntRange(min=1), default=None, help=_HELP_PARTITIONS)(command)
+    command = click.option("--master", default=MASTER_DEFAULT, show_default=True, help=_HELP_MASTER)(command)
+    return click.option("--engine", type=click.Choice(ENGINES), default="embedded", show_default=True,
+                        help=_HELP_ENGINE)(command)
+
+
+def run_trace(paths: Sequence[str], *, engine: str, master: str, partitions: int | None,
+              trace: Callable[..., Lineage], **options: Any) -> Lineage:
+    """Trace ``paths`` on the chosen engine.
+
+    Parameters
+    ----------
+    paths : sequence of str
+        What to trace (for Spark, any URI it reads: ``hdfs://``, ``s3a://``...).
+    engine : {"embedded", "spark"}
+        Where to run.
+    master : str
+        Spark master (ignored by the embedded engine).
+    partitions : int or None
+        Spark partitions (ignored by the embedded engine).
+    trace : callable
+        The embedded entry point (:func:`provenance.trace`), as cli.py imports it.
+    **options
+        Passed on: trace options, ``progress``; the loader's ``max_file_size``,
+        ``follow_symlinks`` and ``strict`` and ``jobs`` are for the embedded
+        engine only.
+
+    Returns
+    -------
+    Lineage
+    """
+    if engine != "spark":
+        return trace(list(paths), **options)
+    from .spark_engine import trace_spark
+
+    for local_only in ("max_file_size", "follow_symlinks", "strict", "jobs"):
+        options.pop(local_only, None)
+    return trace_spark(list(paths), master=master, partitions=partitions, **options)
