@@ -348,7 +348,8 @@ class BoilerplateRemover:
             docs = candidates[folded]
 
             def relatedness(a: int, b: int, line: str = folded) -> float:
-                return _containment(np.union1d(base[a], by_line[a][line]), np.union1d(base[b], by_line[b][line]))
+                return _containment(np.union1d(base[a], by_line[a].get(line, _EMPTY)),
+                                    np.union1d(base[b], by_line[b].get(line, _EMPTY)))
 
             if not self._is_boilerplate(docs, relatedness):
                 continue
@@ -413,6 +414,9 @@ def _witnesses_needed(words: int) -> int:
     if words <= _SHORT_LINE_WORDS:
         return 2
     return 3 if words <= _LONG_LINE_WORDS else 4
+
+
+_EMPTY = np.empty(0, dtype=np.uint64)
 
 
 def _containment(sa: np.ndarray, sb: np.ndarray) -> float:

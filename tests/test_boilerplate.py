@@ -70,3 +70,12 @@ def test_bylines():
 def test_parameters_validated(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         BoilerplateRemover(**kwargs)
+
+
+def test_line_made_only_of_a_hyphenated_word_end_is_handled():
+    # "syndi-\ncation" joins into one token that starts on the line before, so the
+    # second line has no token of its own; such lines must not break learning.
+    furniture = "Subscribe to the Harbour Herald for daily news\n"
+    texts = [furniture + "Boats and syndi-\nand\ncation " + WIRE, furniture + OTHER_STORY, furniture + INDEPENDENT + "\nand\n"]
+    docs = _docs(texts)
+    assert all(d.words > 50 for d in docs)
