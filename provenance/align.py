@@ -198,8 +198,7 @@ def edit_sites(alignment: Alignment) -> int:
 
 def content_hashes(doc: Document) -> np.ndarray:
     """Stable hashes of a document's content words (boilerplate excluded)."""
-    words = doc.tokens.words
-    return word_hashes([words[i] for i in doc.content])
+    return doc.content_hashes
 
 
 def _lcs_blocks(seq_a: list[int], seq_b: list[int]) -> tuple[list[_Block], list[tuple[int, int]]]:

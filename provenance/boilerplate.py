@@ -75,6 +75,7 @@ _CREDIT_CONTEXTS = [
     rf"^\s*(?:[-–—]\s*)?(?P<x>{_AGENCY_ALT})\s*$",
     rf"^\s*by\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
 ]
+_CREDIT_WINDOW = 1500
 _ANY_AGENCY = re.compile(_AGENCY_ALT, re.IGNORECASE)
 _CREDIT_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _CREDIT_CONTEXTS]
 _AGENCY_RES = {name: re.compile(rf"^(?:{p})$", re.IGNORECASE) for name, p in _AGENCIES.items()}
@@ -175,6 +176,9 @@ def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     (('Reuters',), ('Jane Smith',))
     """
     found = set()
+    # Credits stand in the dateline, byline and credit lines: the head and the tail.
+    if len(text) > 2 * _CREDIT_WINDOW:
+        text = text[:_CREDIT_WINDOW] + "\n" + text[-_CREDIT_WINDOW:]
     # Most texts name no agency at all: one scan decides whether the credit patterns need to run.
     for regex in _CREDIT_RES if _ANY_AGENCY.search(text) else ():
         for match in regex.finditer(text):

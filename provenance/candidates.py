@@ -67,13 +67,10 @@ def _tfidf(documents: Sequence[Document]):
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    rows, cols = [], []
-    vocab: dict[int, int] = {}
-    for i, doc in enumerate(documents):
-        hashes = content_hashes(doc).tolist()
-        ids = [vocab.setdefault(h, len(vocab)) for h in hashes]
-        rows.extend([i] * len(ids))
-        cols.extend(ids)
+    hashes = [content_hashes(doc) for doc in documents]
+    rows = np.repeat(np.arange(len(documents)), [len(h) for h in hashes])
+    flat = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+    vocab, cols = np.unique(flat, return_inverse=True)
     counts = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), max(1, len(vocab)))
     )

@@ -129,6 +129,13 @@ class Document:
         return int(len(self.content))
 
     @cached_property
+    def content_hashes(self) -> np.ndarray:
+        """Stable hashes of the content words (computed once per document)."""
+        from .shingles import word_hashes
+
+        return word_hashes(self.content_words)
+
+    @cached_property
     def content_words(self) -> list[str]:
         """Folded content words, boilerplate excluded."""
         words = self.tokens.words
