@@ -158,12 +158,20 @@ class _MemoryWatch(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kb = 0
+        self.samples: list[tuple[float, int]] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
+        start = time.monotonic()
         while not self.stop.is_set():
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+            pss = sum(_pss_kb(p) for p in _tree(self.pid))
+            self.samples.append((time.monotonic() - start, pss))
+            self.peak_kb = max(self.peak_kb, pss)
             self.stop.wait(SAMPLE_SECONDS)
+
+    def peak_at(self) -> float:
+        """Seconds after start at which the peak was sampled."""
+        return max(self.samples, key=lambda s: s[1])[0] if self.samples else 0.0
 
 
 def _worker(path: Path, engine: str, jobs: int, master: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -173,6 +181,7 @@ def _worker(path: Path, engine: str, jobs: int, master: str, options: dict[str, 
     from benchmarks.corpus_io import read_documents
     from benchmarks.score import score
 
+    born = time.perf_counter()
     texts = [d.text for d in read_documents(path)]
     start = time.perf_counter()
     TfidfVectorizer().fit_transform(texts)
@@ -208,7 +217,7 @@ def _worker(path: Path, engine: str, jobs: int, master: str, options: dict[str, 
         "seconds": round(seconds, 2), "tfidf_seconds": round(tfidf, 3), "passes": round(seconds / tfidf, 2),
         "cpu_seconds": round(cpu1.user + cpu1.system + cpu1.children_user + cpu1.children_system
                              - cpu0.user - cpu0.system - cpu0.children_user - cpu0.children_system, 1),
-        "stages": stages, "main_hwm_mb": own_hwm,
+        "stages": stages, "trace_started_s": round(start - born, 1), "main_hwm_mb": own_hwm,
         "accuracy": {k: metrics.get(k) for k in ("family_f1", "parent_acc", "absent_acc", "direction_acc",
                                                  "edge_precision", "independents_linked")},
     }
@@ -230,7 +239,8 @@ def measure(path: Path, engine: str, jobs: int, master: str, options: dict[str, 
     if proc.returncode != 0:
         raise RuntimeError(f"measurement failed (exit {proc.returncode}):\n{err[-3000:]}")
     result = json.loads(out.strip().splitlines()[-1])
-    result.update({"peak_pss_mb": watch.peak_kb // 1024, "corpus": str(path),
+    result.update({"peak_pss_mb": watch.peak_kb // 1024, "peak_after_s": round(watch.peak_at(), 1),
+                   "corpus": str(path),
                    "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)})
     return result
 

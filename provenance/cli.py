@@ -23,6 +23,7 @@ import click
 from . import __version__
 from .candidates import MAX_DF_DEFAULT, MIN_SHARED_DEFAULT
 from .direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
+from .cli_engine import add_engine_options, run_trace
 from .errors import ProvenanceError
 from .load import MAX_FILE_SIZE_DEFAULT
 from .render import FORMATS, render, terminal_safe
@@ -353,18 +354,21 @@ def cli(debug: bool) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
               show_default="all cores", help="Worker processes for the alignment.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings summary.")
+@add_engine_options
 @click.version_option(__version__, prog_name="trace")
 @handle_errors
 def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_file_size: int,
                     follow_symlinks: bool, strict: bool, min_shared: int, max_df: int,
-                    min_link_words: int, min_link_share: float, jobs: int, quiet: bool) -> None:
+                    min_link_words: int, min_link_share: float, jobs: int, quiet: bool,
+                    engine: str, master: str, partitions: int | None) -> None:
     """Lineage report for PATHS (folders searched recursively; txt, md, html, json, jsonl, csv).
 
     Unreadable, binary, empty, oversized and linked files are skipped with one
     warning line each on stderr; the input files are never changed.
     """
     for given in paths:
-        if not os.path.exists(given):
+        # Spark reads URIs (hdfs://, s3a://...) that only the cluster can check.
+        if not os.path.exists(given) and not (engine == "spark" and "://" in given):
             raise InputProblem(f"path does not exist: {given}")
     default_name = None
     if fmt == "html" and output is None:
@@ -372,9 +376,10 @@ def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_fi
     output_target(output, default_name=default_name, inputs=paths)  # fail before the work
     progress = Progress(not quiet)
     try:
-        result = trace(list(paths), max_file_size=max_file_size, follow_symlinks=follow_symlinks,
-                       strict=strict, progress=progress, min_shared=min_shared, max_df=max_df,
-                       min_link_words=min_link_words, min_link_share=min_link_share, jobs=jobs)
+        result = run_trace(paths, engine=engine, master=master, partitions=partitions, trace=trace,
+                           max_file_size=max_file_size, follow_symlinks=follow_symlinks,
+                           strict=strict, progress=progress, min_shared=min_shared, max_df=max_df,
+                           min_link_words=min_link_words, min_link_share=min_link_share, jobs=jobs)
     finally:
         progress.close()
     for warning in result.warnings:
