@@ -249,20 +249,25 @@ def measure(path: Path, engine: str, jobs: int, master: str, options: dict[str, 
 
 
 def report(rows: list[dict[str, Any]], plot: Path | None) -> str:
-    """Markdown table of the measurements; draws the log-log plot when asked."""
-    head = ("| docs | engine | jobs | seconds | TF-IDF pass (s) | passes | CPU s | peak PSS (MB) | family F1 "
-            "| parent acc | load |")
-    lines = [head, "|---" * 11 + "|"]
-    for r in sorted(rows, key=lambda r: (r["engine"], r["jobs"], r["docs"])):
+    """Markdown table of the measurements (grouped by their ``label``); draws the log-log plot when asked."""
+    head = ("| code | docs | jobs | seconds | TF-IDF pass (s) | passes | CPU s | peak PSS (MB) | main RSS (MB) "
+            "| family F1 | parent acc | independents linked | load |")
+    lines = [head, "|---" * 13 + "|"]
+    for r in sorted(rows, key=lambda r: (_label(r), r["jobs"], r["docs"])):
         acc = r.get("accuracy") or {}
         lines.append(
-            f"| {r['docs']:,} | {r['engine']} | {r['jobs']} | {r['seconds']:.1f} | {r['tfidf_seconds']:.2f} "
-            f"| {r['passes']:.1f} | {r['cpu_seconds']:.0f} | {r['peak_pss_mb']:,} | {_pct(acc.get('family_f1'))} "
-            f"| {_pct(acc.get('parent_acc'))} | {r['load_before']:.1f} |"
+            f"| {_label(r)} | {r['docs']:,} | {r['jobs']} | {r['seconds']:.1f} | {r['tfidf_seconds']:.2f} "
+            f"| {r['passes']:.1f} | {r['cpu_seconds']:.0f} | {r['peak_pss_mb']:,} | {r['main_hwm_mb']:,} "
+            f"| {_pct(acc.get('family_f1'))} | {_pct(acc.get('parent_acc'))} | {acc.get('independents_linked')} "
+            f"| {r['load_before']:.1f} |"
         )
     if plot is not None:
         _plot(rows, plot)
     return "\n".join(lines)
+
+
+def _label(row: dict[str, Any]) -> str:
+    return row.get("label") or f"{row['engine']}"
 
 
 def _pct(value: float | None) -> str:
@@ -278,7 +283,7 @@ def _plot(rows: list[dict[str, Any]], target: Path) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     series: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        series.setdefault(f"{r['engine']}, jobs={r['jobs']}", []).append(r)
+        series.setdefault(f"{_label(r)}, jobs={r['jobs']}", []).append(r)
     for name, items in sorted(series.items()):
         items.sort(key=lambda r: r["docs"])
         ax.loglog([r["docs"] for r in items], [r["seconds"] for r in items], "o-", label=f"trace ({name})")
@@ -324,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         run.add_argument("--results", type=Path, default=None, help="append the JSON row to this file")
         run.add_argument("--set", action="append", default=[], metavar="OPTION=INT",
                          help="a trace option, e.g. --set min_shared=8")
+        run.add_argument("--label", default=None, help="name of the code measured, for the report")
     rep = sub.add_parser("report")
     rep.add_argument("results", type=Path)
     rep.add_argument("--plot", type=Path, default=None)
@@ -337,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "run":
         path = args.path / "corpus.jsonl" if args.path.is_dir() else args.path
         row = measure(path, args.engine, args.jobs, args.master, _options(args.set))
+        row["label"] = args.label
         print(json.dumps(row))
         if args.results:
             with args.results.open("a", encoding="utf-8") as handle:

@@ -11,14 +11,14 @@ they are how spinning, house-style edits and OCR errors show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
 from .errors import ConfigError
 from .model import Alignment, Document, Passage, Substitution
-from .shingles import word_hashes
+from .shingles import word_codes
 
 __all__ = ["Aligner", "edit_sites", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT"]
 
@@ -31,13 +31,6 @@ MAX_GAP_DEFAULT = 6
 MIN_DENSITY_DEFAULT = 0.5
 # Replacement regions up to this size are read as word substitutions.
 _MAX_SUBSTITUTION_RUN = 3
-
-
-@dataclass
-class _Block:
-    a: int
-    b: int
-    size: int
 
 
 class Aligner:
@@ -93,10 +86,9 @@ class Aligner:
             (-1 where unmatched); passages and substitutions use content-token
             positions too.
         """
-        seq_a = content_hashes(doc_a)
-        seq_b = content_hashes(doc_b)
-        words_a = [doc_a.tokens.words[i] for i in doc_a.content]
-        words_b = [doc_b.tokens.words[i] for i in doc_b.content]
+        seq_a, seq_b = _codes(doc_a), _codes(doc_b)
+        if seq_a is None or seq_b is None:
+            seq_a, seq_b = _local_codes(content_hashes(doc_a), content_hashes(doc_b))
         a_match = np.full(len(seq_a), -1, dtype=np.int64)
         b_match = np.full(len(seq_b), -1, dtype=np.int64)
         passages: list[Passage] = []
@@ -106,31 +98,32 @@ class Aligner:
             free_b = np.flatnonzero(b_match < 0)
             if len(free_a) < self.min_passage_words or len(free_b) < self.min_passage_words:
                 break
-            blocks, subs = _lcs_blocks(seq_a[free_a].tolist(), seq_b[free_b].tolist())
+            blocks, subs = _lcs_blocks(_as_text(seq_a[free_a]), _as_text(seq_b[free_b]))
             found = self._passages(blocks)
             if not found:
                 break
+            words_a, words_b = doc_a.content_words, doc_b.content_words
             for first, last in found:
-                for blk in blocks[first : last + 1]:
-                    ia = free_a[blk.a : blk.a + blk.size]
-                    ib = free_b[blk.b : blk.b + blk.size]
-                    a_match[ia] = ib
-                    b_match[ib] = ia
-                lo_a, lo_b = blocks[first].a, blocks[first].b
-                hi_a = blocks[last].a + blocks[last].size
-                hi_b = blocks[last].b + blocks[last].size
+                group = blocks[first : last + 1]
+                ia = _ranges(group[:, 0], group[:, 2])
+                ib = _ranges(group[:, 1], group[:, 2])
+                a_match[free_a[ia]] = free_b[ib]
+                b_match[free_b[ib]] = free_a[ia]
+                lo_a, lo_b = int(group[0, 0]), int(group[0, 1])
+                hi_a = int(group[-1, 0] + group[-1, 2])
+                hi_b = int(group[-1, 1] + group[-1, 2])
                 passages.append(
                     Passage(
                         a_start=int(free_a[lo_a]),
                         a_end=int(free_a[hi_a - 1]) + 1,
                         b_start=int(free_b[lo_b]),
                         b_end=int(free_b[hi_b - 1]) + 1,
-                        matched=sum(blk.size for blk in blocks[first : last + 1]),
+                        matched=int(group[:, 2].sum()),
                     )
                 )
-                for sa, sb in subs:
-                    if lo_a <= sa < hi_a and lo_b <= sb < hi_b:
-                        substitutions.append(Substitution(words_a[free_a[sa]], words_b[free_b[sb]]))
+                inside = (subs[:, 0] >= lo_a) & (subs[:, 0] < hi_a) & (subs[:, 1] >= lo_b) & (subs[:, 1] < hi_b)
+                for sa, sb in subs[inside].tolist():
+                    substitutions.append(Substitution(words_a[free_a[sa]], words_b[free_b[sb]]))
         passages.sort(key=lambda p: p.a_start)
         return Alignment(
             a=a,
@@ -142,39 +135,107 @@ class Aligner:
             shared_words=int((a_match >= 0).sum()),
         )
 
-    def _passages(self, blocks: list[_Block]) -> list[tuple[int, int]]:
-        """Group LCS blocks into passages: (first block, last block) index pairs."""
+    def _passages(self, blocks: np.ndarray) -> list[tuple[int, int]]:
+        """Group LCS blocks (rows a, b, size) into passages: (first block, last block) index pairs.
+
+        Blocks join a group while both gaps are at most ``max_gap``; a group
+        whose blocks match fewer than ``min_passage_words`` words in all is
+        dropped before the (slower) edge trimming, which can only lower it.
+        """
+        n = len(blocks)
+        if n == 0:
+            return []
+        a, b, size = blocks[:, 0], blocks[:, 1], blocks[:, 2]
+        gap_a = a[1:] - (a[:-1] + size[:-1])
+        gap_b = b[1:] - (b[:-1] + size[:-1])
+        breaks = np.flatnonzero((gap_a > self.max_gap) | (gap_b > self.max_gap))
+        starts = np.concatenate(([0], breaks + 1))
+        ends = np.concatenate((breaks, [n - 1]))
+        cumulative = np.concatenate(([0], np.cumsum(size)))
+        total = cumulative[ends + 1] - cumulative[starts]
         found = []
-        start = 0
-        for i in range(1, len(blocks) + 1):
-            if i < len(blocks):
-                prev, cur = blocks[i - 1], blocks[i]
-                gap_a = cur.a - (prev.a + prev.size)
-                gap_b = cur.b - (prev.b + prev.size)
-                if gap_a <= self.max_gap and gap_b <= self.max_gap:
-                    continue
-            group = self._trim(blocks, start, i - 1)
+        for g in np.flatnonzero(total >= self.min_passage_words).tolist():
+            group = self._trim(blocks, cumulative, int(starts[g]), int(ends[g]))
             if group is not None:
                 found.append(group)
-            start = i
         return found
 
-    def _trim(self, blocks: list[_Block], first: int, last: int) -> tuple[int, int] | None:
+    def _trim(self, blocks: np.ndarray, cumulative: np.ndarray, first: int, last: int) -> tuple[int, int] | None:
         # Lone matched words at a passage's edges are usually chance matches.
-        while first < last and blocks[first].size == 1:
+        size = blocks[:, 2]
+        while first < last and size[first] == 1:
             first += 1
-        while last > first and blocks[last].size == 1:
+        while last > first and size[last] == 1:
             last -= 1
-        matched = sum(blk.size for blk in blocks[first : last + 1])
+        matched = int(cumulative[last + 1] - cumulative[first])
         if matched < self.min_passage_words:
             return None
         span = max(
-            blocks[last].a + blocks[last].size - blocks[first].a,
-            blocks[last].b + blocks[last].size - blocks[first].b,
+            int(blocks[last, 0] + size[last] - blocks[first, 0]),
+            int(blocks[last, 1] + size[last] - blocks[first, 1]),
         )
         if matched / span < self.min_density:
             return None
         return first, last
+
+
+def content_hashes(doc: Document) -> np.ndarray:
+    """Stable hashes of a document's content words (boilerplate excluded), computed once per document."""
+    return doc.content_hashes
+
+
+# Word codes of each document (see provenance.shingles.word_codes).  They are
+# valid in this process only, so they live beside the documents, never in them:
+# a document pickled to another process must not carry them.
+_CODES: weakref.WeakKeyDictionary[Document, np.ndarray | None] = weakref.WeakKeyDictionary()
+
+
+def _codes(doc: Document) -> np.ndarray | None:
+    if doc not in _CODES:
+        _CODES[doc] = word_codes(doc.content_words)
+    return _CODES[doc]
+
+
+def _local_codes(hashes_a: np.ndarray, hashes_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code points numbering the words of two texts (when the process-wide codes ran out)."""
+    _, inverse = np.unique(np.concatenate((hashes_a, hashes_b)), return_inverse=True)
+    codes = inverse.astype(np.uint32)
+    return codes[: len(hashes_a)], codes[len(hashes_a) :]
+
+
+def _as_text(codes: np.ndarray) -> str:
+    """A word sequence as a string of code points: rapidfuzz compares strings fastest."""
+    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + n)`` for each start ``s`` and size ``n``."""
+    total = int(sizes.sum())
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+    return offsets + np.arange(total)
+
+
+def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[np.ndarray, np.ndarray]:
+    """Matching blocks of the LCS alignment (rows a, b, size), and one-for-one substitutions between them.
+
+    Between two consecutive blocks (and before the first, after the last)
+    lies one unmatched stretch of each text; when both stretches have the
+    same length, at most ``_MAX_SUBSTITUTION_RUN`` words, their words are
+    read as substituted one for one (rows a, b).
+    """
+    matching = Indel.opcodes(seq_a, seq_b).as_matching_blocks()
+    blocks = np.array([(m.a, m.b, m.size) for m in matching if m.size], dtype=np.int64).reshape(-1, 3)
+    ends_a = blocks[:, 0] + blocks[:, 2]
+    ends_b = blocks[:, 1] + blocks[:, 2]
+    lo_a = np.concatenate(([0], ends_a))
+    lo_b = np.concatenate(([0], ends_b))
+    run_a = np.concatenate((blocks[:, 0], [len(seq_a)])) - lo_a
+    run_b = np.concatenate((blocks[:, 1], [len(seq_b)])) - lo_b
+    chosen = np.flatnonzero((run_a == run_b) & (run_a >= 1) & (run_a <= _MAX_SUBSTITUTION_RUN))
+    if len(chosen) == 0:
+        return blocks, np.empty((0, 2), dtype=np.int64)
+    subs = np.stack((_ranges(lo_a[chosen], run_a[chosen]), _ranges(lo_b[chosen], run_b[chosen])), axis=1)
+    return blocks, subs
 
 
 def edit_sites(alignment: Alignment) -> int:
@@ -195,38 +256,6 @@ def edit_sites(alignment: Alignment) -> int:
     tail = int(a_sorted[-1] < len(alignment.a_match) - 1 or b_sorted[-1] < len(alignment.b_match) - 1)
     return int(jumps.sum()) + head + tail
 
-
-def content_hashes(doc: Document) -> np.ndarray:
-    """Stable hashes of a document's content words (boilerplate excluded)."""
-    return doc.content_hashes
-
-
-def _lcs_blocks(seq_a: list[int], seq_b: list[int]) -> tuple[list[_Block], list[tuple[int, int]]]:
-    """Matching blocks of the LCS alignment, and one-for-one substitutions between them."""
-    blocks: list[_Block] = []
-    subs: list[tuple[int, int]] = []
-    pending_a: list[int] = []
-    pending_b: list[int] = []
-
-    def flush() -> None:
-        if pending_a and len(pending_a) == len(pending_b) <= _MAX_SUBSTITUTION_RUN:
-            subs.extend(zip(pending_a, pending_b, strict=True))
-        pending_a.clear()
-        pending_b.clear()
-
-    for op in Indel.opcodes(seq_a, seq_b):
-        if op.tag == "equal":
-            flush()
-            blocks.append(_Block(op.src_start, op.dest_start, op.src_end - op.src_start))
-        elif op.tag == "delete":
-            pending_a.extend(range(op.src_start, op.src_end))
-        elif op.tag == "insert":
-            pending_b.extend(range(op.dest_start, op.dest_end))
-        else:  # replace
-            pending_a.extend(range(op.src_start, op.src_end))
-            pending_b.extend(range(op.dest_start, op.dest_end))
-    flush()
-    return blocks, subs
 
 
 def _check_int(name: str, value: int, low: int) -> None:

@@ -76,8 +76,8 @@ _CREDIT_CONTEXTS = [
     rf"^\s*by\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
 ]
 _CREDIT_WINDOW = 1500
-_ANY_AGENCY = re.compile(_AGENCY_ALT, re.IGNORECASE)
 _CREDIT_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _CREDIT_CONTEXTS]
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _AGENCY_RES = {name: re.compile(rf"^(?:{p})$", re.IGNORECASE) for name, p in _AGENCIES.items()}
 _BYLINE = re.compile(
     r"^[ \t]*[Bb][Yy][ \t]+(?P<x>[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){1,3}"
@@ -153,6 +153,33 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
+def _agency_prefilter() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """Literal openings of the agency names, and the short \\b-bounded ones as one regex."""
+    literals, bounded = [], []
+    for pattern in _AGENCIES.values():
+        for alternative in pattern.split("|"):
+            if alternative.startswith(r"\b"):
+                bounded.append(alternative)
+            else:
+                literals.append(re.split(r"[\\\[\](){}?*+.^$]", alternative)[0])
+    return tuple(dict.fromkeys(x for x in literals if x.strip())), re.compile("|".join(bounded))
+
+
+_AGENCY_LITERALS, _AGENCY_BOUNDED = _agency_prefilter()
+
+
+def _may_credit(text: str) -> bool:
+    """False only when no agency name can occur in ``text`` (then no credit pattern matches).
+
+    Case is folded with ``lower()``, which agrees with the patterns'
+    IGNORECASE unless the text has non-ASCII letters; those texts always pass.
+    """
+    if not text.isascii() and any(ch.isalnum() for ch in set(_NON_ASCII.findall(text))):
+        return True
+    low = text.lower()
+    return any(name in low for name in _AGENCY_LITERALS) or _AGENCY_BOUNDED.search(low) is not None
+
+
 def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Agencies credited in ``text`` and its bylines.
 
@@ -180,7 +207,7 @@ def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if len(text) > 2 * _CREDIT_WINDOW:
         text = text[:_CREDIT_WINDOW] + "\n" + text[-_CREDIT_WINDOW:]
     # Most texts name no agency at all: one scan decides whether the credit patterns need to run.
-    for regex in _CREDIT_RES if _ANY_AGENCY.search(text) else ():
+    for regex in _CREDIT_RES if _may_credit(text) else ():
         for match in regex.finditer(text):
             found.add(_canonical_agency(match.group("x")))
     found.discard(None)
@@ -350,10 +377,15 @@ class BoilerplateRemover:
         story: dict[bytes, set[str]] = defaultdict(set)
         for folded in sorted(first):
             docs = candidates[folded]
+            with_line: dict[int, np.ndarray] = {}
 
-            def relatedness(a: int, b: int, line: str = folded) -> float:
-                return _containment(np.union1d(base[a], by_line[a].get(line, _EMPTY)),
-                                    np.union1d(base[b], by_line[b].get(line, _EMPTY)))
+            def joined(d: int, line: str = folded, cache: dict[int, np.ndarray] = with_line) -> np.ndarray:
+                if d not in cache:
+                    cache[d] = np.union1d(base[d], by_line[d].get(line, _EMPTY))
+                return cache[d]
+
+            def relatedness(a: int, b: int) -> float:
+                return _containment(joined(a), joined(b))
 
             if not self._is_boilerplate(docs, relatedness):
                 continue
@@ -361,7 +393,7 @@ class BoilerplateRemover:
             for d in docs:
                 # A headline learned from "related stories" lists is still story
                 # text in its own article and in that article's copies.
-                others = [o for o in docs if o != d][:_PAIRS_SAMPLED]
+                others = [o for o in docs[: _PAIRS_SAMPLED + 1] if o != d][:_PAIRS_SAMPLED]
                 if any(relatedness(d, o) > self.max_relatedness for o in others):
                     story[_text_key(articles[d].text)].add(folded)
         self.boilerplate_lines_ = learned

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -356,16 +357,55 @@ def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) ->
     agree_b = np.zeros(len(alignment.b_match), dtype=bool)
     ia = np.flatnonzero(alignment.a_match >= 0)
     ib = alignment.a_match[ia]
-    surface_a = _surfaces(doc_a, ia)
-    surface_b = _surfaces(doc_b, ib)
-    same = np.fromiter((x == y for x, y in zip(surface_a, surface_b, strict=True)), dtype=bool, count=len(ia))
+    same = _surface_codes(doc_a)[ia] == _surface_codes(doc_b)[ib]
     agree_a[ia] = same
     agree_b[ib] = same
     return agree_a, agree_b
 
 
-def _surfaces(doc: Document, content_positions: np.ndarray) -> list[tuple[str, str]]:
-    return [word_surface(doc, int(i)) for i in content_positions.tolist()]
+# Surfaces of each document's content words, as codes that are equal when the
+# surfaces are (process-local: kept beside the documents, never pickled with them).
+_SURFACE_CODES: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+_SURFACE_NUMBERS: dict[tuple[str, str], int] = {}
+_SURFACE_NUMBERS_MAX = 1 << 22
+_GAP_SIGNATURES: dict[str, str] = {}
+
+
+def _surface_codes(doc: Document) -> np.ndarray:
+    """One code per content word of ``doc``: equal codes mean equal :func:`word_surface`."""
+    codes = _SURFACE_CODES.get(doc)
+    if codes is None:
+        if len(_SURFACE_NUMBERS) > _SURFACE_NUMBERS_MAX:
+            _SURFACE_NUMBERS.clear()
+            _SURFACE_CODES.clear()
+            _GAP_SIGNATURES.clear()
+        numbers = _SURFACE_NUMBERS
+        surfaces = _all_surfaces(doc)
+        codes = np.fromiter((numbers.setdefault(s, len(numbers)) for s in surfaces), dtype=np.int64,
+                            count=len(surfaces))
+        _SURFACE_CODES[doc] = codes
+    return codes
+
+
+def _all_surfaces(doc: Document) -> list[tuple[str, str]]:
+    """:func:`word_surface` of every content word, in one pass."""
+    text = doc.article.text
+    content = doc.content.tolist()
+    starts, ends = doc.tokens.starts.tolist(), doc.tokens.ends.tolist()
+    signatures = _GAP_SIGNATURES
+    out = []
+    previous = -2
+    for t in content:
+        start = starts[t]
+        signature = ""
+        if previous == t - 1:
+            gap = text[max(ends[t - 1], start - 12) : start]
+            signature = signatures.get(gap)
+            if signature is None:
+                signature = signatures[gap] = gap_signature(gap)
+        out.append((text[start : ends[t]], signature))
+        previous = t
+    return out
 
 
 def word_surface(doc: Document, position: int) -> tuple[str, str]:

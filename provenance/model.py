@@ -138,8 +138,7 @@ class Document:
     @cached_property
     def content_words(self) -> list[str]:
         """Folded content words, boilerplate excluded."""
-        words = self.tokens.words
-        return [words[i] for i in self.content]
+        return list(map(self.tokens.words.__getitem__, self.content.tolist()))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ exactly what the article said.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -37,6 +38,14 @@ _TYPOGRAPHY = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+# The plain (all-ASCII words) tokenizer: same words as _WORD on such texts.
+_PLAIN_WORD = re.compile(r"\w+(?:'\w+)*")
+_WORD_CHAR = re.compile(r"\w")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_WORD = np.array([bool(_WORD_CHAR.match(chr(c))) for c in range(128)] + [False], dtype=bool)
+_APOSTROPHE = ord("'")
+_HYPHEN_POINTS = np.array([ord(c) for c in "-\u00ad\u2010\u2011"], dtype=np.uint32)
+_PLAIN_CHARS: dict[str, bool] = {}
 
 
 @lru_cache(maxsize=1 << 18)
@@ -61,7 +70,10 @@ def fold_text(text: str) -> str:
     >>> fold_text("  “Read  more:”  ")
     '"read more:"'
     """
-    folded = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold()
+    if text.isascii():  # NFKC leaves ASCII alone; the backtick is its only typographic variant
+        folded = text.replace("`", "'").lower()
+    else:
+        folded = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold()
     return _SPACE.sub(" ", folded).strip()
 
 
@@ -94,6 +106,9 @@ def tokenize(text: str) -> Tokens:
     >>> toks.words
     ('the', 'syndication', 'works')
     """
+    fast = _tokenize_plain(text)
+    if fast is not None:
+        return fast
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -109,7 +124,74 @@ def tokenize(text: str) -> Tokens:
         starts.append(start)
         ends.append(end)
     return Tokens(
-        words=tuple(words),
+        words=tuple(map(sys.intern, words)),
         starts=np.asarray(starts, dtype=np.int64),
         ends=np.asarray(ends, dtype=np.int64),
     )
+
+
+def _plain_char(char: str) -> bool:
+    """Whether a non-ASCII character leaves the plain tokenizer exact: never part of a word, or a
+    curly apostrophe (folded to ``'`` without changing length)."""
+    if char in "’‘":
+        return True
+    if char == "´":  # an apostrophe for _WORD, but NFKC turns it into a space and an accent
+        return False
+    lower = char.lower()
+    return not _WORD_CHAR.match(char) and len(lower) == 1 and not _WORD_CHAR.match(lower)
+
+
+def _tokenize_plain(text: str) -> Tokens | None:
+    """:func:`tokenize` for texts whose words are all ASCII (most news copy), vectorised; else None.
+
+    Folding such a word is lower-casing it and straightening its apostrophes,
+    which keeps every offset, so the whole text is folded at once and word
+    boundaries are found with array operations.
+    """
+    if not text.isascii():
+        known = _PLAIN_CHARS
+        for char in set(_NON_ASCII.findall(text)):
+            ok = known.get(char)
+            if ok is None:
+                ok = known[char] = _plain_char(char)
+            if not ok:
+                return None
+    folded = text.lower()
+    for apostrophe in "’‘`":
+        if apostrophe in folded:
+            folded = folded.replace(apostrophe, "'")
+    if len(folded) != len(text):
+        return None
+    words = _PLAIN_WORD.findall(folded)
+    if not words:
+        return Tokens(words=(), starts=np.empty(0, dtype=np.int64), ends=np.empty(0, dtype=np.int64))
+    points = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    word_char = _ASCII_WORD[np.minimum(points, 128)]
+    joins = points == _APOSTROPHE
+    joins[0] = joins[-1] = False
+    joins[1:-1] &= word_char[:-2] & word_char[2:]
+    inside = (word_char | joins).view(np.int8)
+    step = np.diff(inside, prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(step == 1)
+    ends = np.flatnonzero(step == -1)
+    if len(starts) != len(words):  # pragma: no cover - a character class the checks above missed
+        return None
+    breaks = np.flatnonzero(np.isin(points[ends[:-1]], _HYPHEN_POINTS))
+    if len(breaks):
+        keep = np.ones(len(words), dtype=bool)
+        for k in breaks.tolist():
+            if _HYPHEN_BREAK.match(text[ends[k] : starts[k + 1]]) and words[k + 1][:1].islower():
+                keep[k + 1] = False
+        if not keep.all():
+            merged: list[str] = []
+            for word, kept in zip(words, keep.tolist(), strict=True):
+                if kept:
+                    merged.append(word)
+                else:
+                    merged[-1] += word
+            words = merged
+            last = np.flatnonzero(keep)
+            ends = ends[np.append(last[1:] - 1, len(keep) - 1)]
+            starts = starts[keep]
+    return Tokens(words=tuple(map(sys.intern, words)), starts=starts.astype(np.int64),
+                  ends=ends.astype(np.int64))

@@ -196,16 +196,35 @@ def analyse(
     candidates = find_candidates(documents, min_shared=opts.min_shared, max_df=opts.max_df,
                                  max_candidates=opts.max_candidates)
     aligner = aligner or Aligner()
-    pairs = _assess(documents, [(c.a, c.b) for c in candidates], aligner, direction_model, opts, report)
+    index_pairs = [(c.a, c.b) for c in candidates]
+    pairs = _assess(documents, index_pairs, aligner, direction_model, opts, report, linked_only=True)
+    _add_witnesses(documents, index_pairs, pairs, aligner, direction_model, opts, report)
     _complete_families(documents, pairs, aligner, direction_model, opts, report)
     return documents, pairs, opts
 
 
-def _assess(documents, index_pairs, aligner, model, opts, report) -> dict[tuple[int, int],
-                                                                       tuple[PairEvidence, Alignment]]:
+def _assess(documents, index_pairs, aligner, model, opts, report,
+            linked_only=False) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:
     return assess_pairs(documents, index_pairs, aligner=aligner, direction_model=model,
                         min_link_words=opts.min_link_words, min_link_share=opts.min_link_share,
-                        jobs=opts.jobs, progress=report)
+                        jobs=opts.jobs, progress=report, linked_only=linked_only)
+
+
+def _add_witnesses(documents, index_pairs, pairs, aligner, model, opts, report) -> None:
+    """Align again the unlinked candidate pairs that fall inside one family: the tree uses them as witnesses.
+
+    The first pass keeps linked pairs only (most candidate pairs are not, and
+    their alignments would fill memory); afterwards ``pairs`` holds what it
+    would hold had every candidate been kept, minus pairs that join no family.
+    """
+    links = nx.Graph((i, j) for (i, j), (ev, _) in pairs.items() if ev.linked)
+    family = {m: n for n, members in enumerate(nx.connected_components(links)) for m in members}
+    witnesses = [(i, j) for i, j in index_pairs
+                 if (i, j) not in pairs and i in family and family[i] == family.get(j)]
+    found = _assess(documents, witnesses, aligner, model, opts, report)
+    ordered = {key: pairs.get(key) or found[key] for key in index_pairs if key in pairs or key in found}
+    pairs.clear()
+    pairs.update(ordered)
 
 
 def _complete_families(documents, pairs, aligner, model, opts, report) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["word_hash", "word_hashes", "shingle_hashes", "SHINGLE_SIZE_DEFAULT"]
+__all__ = ["word_hash", "word_hashes", "word_codes", "shingle_hashes", "SHINGLE_SIZE_DEFAULT"]
 
 #: Words per shingle.  Four words survive moderate synonym spinning (a 25%
 #: spin rate leaves about a third of 4-grams intact) yet rarely recur by chance.
@@ -25,16 +24,64 @@ _MIX = np.array(
 )
 
 
-@lru_cache(maxsize=1 << 20)
+# Hashes of the words seen so far (a plain dict: much faster per word than lru_cache).
+_KNOWN: dict[str, int] = {}
+_KNOWN_MAX = 1 << 21
+# Codes of the words seen so far (see word_codes).
+_CODES: dict[str, int] = {}
+_CODES_MAX = 0x110000 - 0x800
+
+
+def _blake(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+
+
 def word_hash(word: str) -> int:
     """Stable 63-bit hash of a folded word."""
-    digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") >> 1
+    value = _KNOWN.get(word)
+    return _blake(word) if value is None else value
 
 
 def word_hashes(words: Sequence[str]) -> np.ndarray:
     """Stable hashes of a sequence of folded words, as a uint64 array."""
-    return np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    known = _KNOWN
+    try:
+        return np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words))
+    except KeyError:
+        if len(known) > _KNOWN_MAX:
+            known.clear()
+        for word in set(words).difference(known):
+            known[word] = _blake(word)
+        return np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
+def word_codes(words: Sequence[str]) -> np.ndarray | None:
+    """Small integer codes of folded words, valid as Unicode code points (uint32).
+
+    Codes number the words in the order this process first saw them, so they
+    are equal for equal words within one process (and its forked children) but
+    not across processes; use them to compare texts, never to store.  A text
+    written with them (``codes.tobytes().decode("utf-32-le")``) lets
+    rapidfuzz compare word sequences as strings, its fastest path.
+
+    Returns
+    -------
+    ndarray of uint32 or None
+        None once this process has seen more distinct words than there are
+        code points; callers then compare hashes instead.
+    """
+    codes = _CODES
+    try:
+        return np.fromiter(map(codes.__getitem__, words), dtype=np.uint32, count=len(words))
+    except KeyError:
+        for word in dict.fromkeys(words):
+            if word not in codes:
+                number = len(codes)
+                if number >= _CODES_MAX:
+                    return None
+                # Skip the surrogate block, which is not a valid code point.
+                codes[word] = number if number < 0xD800 else number + 0x800
+        return np.fromiter(map(codes.__getitem__, words), dtype=np.uint32, count=len(words))
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE_DEFAULT) -> np.ndarray:

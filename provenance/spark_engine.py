@@ -197,6 +197,27 @@ def _check_paths(paths: Any) -> list[str]:
     return roots
 
 
+_LOG4J = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+"""
+
+
+def _quiet_log4j() -> str:
+    """A log4j2 configuration that lets only errors through (written once to the temp folder)."""
+    import tempfile
+
+    path = os.path.join(tempfile.gettempdir(), "provenance-spark-log4j2.properties")
+    if not os.path.exists(path):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(_LOG4J)
+    return path
+
+
 def _session(spark: Any, master: str | None, conf: dict[str, str] | None) -> tuple[Any, bool]:
     if spark is not None:
         return spark, False
@@ -207,6 +228,8 @@ def _session(spark: Any, master: str | None, conf: dict[str, str] | None) -> tup
 
     builder = SparkSession.builder.appName("provenance").master(master or MASTER_DEFAULT)
     settings = dict(_SESSION_CONF)
+    # Spark's own INFO/WARN lines would bury the trace's one-line messages on stderr.
+    settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile=file:{_quiet_log4j()}"
     if (master or MASTER_DEFAULT).startswith("local"):
         # Executors of a local master are this machine: use this interpreter.
         settings["spark.pyspark.python"] = sys.executable
