@@ -427,7 +427,7 @@ class _Run:
         linked = self._linked(docs, pairs)
         self.report("align", total, total)
         self.report("lineage", 0, 1)
-        labels = self._labels(n, linked)
+        labels = _components(n, linked)
         finished = self._families(docs, pairs, labels)
         edges, latent, families = _number_families(finished)
         documents = docs.map(lambda item: _light(item[1])).collect()
@@ -440,8 +440,6 @@ class _Run:
                           families=families, options=options)
         lineage.warnings = list(self.warnings)
         return lineage
-
-    # -- step 1
 
     # -- step 1b: the boilerplate fit
 
@@ -510,9 +508,6 @@ class _Run:
         return sorted(flags.filter(lambda t: t[2]).map(lambda t: (t[0], t[1])).collect())
 
     # -- steps 5 and 6
-
-    def _labels(self, n: int, linked: list[tuple[int, int]]) -> np.ndarray:
-        return _components(n, linked)
 
     def _families(self, docs: Any, pairs: Any, labels: np.ndarray) -> list[dict[str, Any]]:
         if not (labels >= 0).any():
