@@ -333,7 +333,8 @@ class BoilerplateRemover:
         self.max_relatedness = max_relatedness
         self.builtin = builtin
 
-    def fit(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> BoilerplateRemover:
+    def fit(self, articles: Sequence[Article], tokens: Sequence[Tokens],
+            _doc_lines: list[list[_Line]] | None = None) -> BoilerplateRemover:
         """Learn boilerplate lines from a corpus.
 
         Two rounds: the first compares whole documents (fast, line-independent)
@@ -342,7 +343,7 @@ class BoilerplateRemover:
         of both documents, so a story's lead that a copier wrapped in heavy
         furniture is not mistaken for furniture itself.
         """
-        doc_lines = [_lines(a.text) for a in articles]
+        doc_lines = _doc_lines if _doc_lines is not None else [_lines(a.text) for a in articles]
         line_docs: dict[str, list[int]] = defaultdict(list)
         line_words: dict[str, int] = {}
         for i, lines in enumerate(doc_lines):
@@ -404,12 +405,13 @@ class BoilerplateRemover:
         pairs = list(zip(docs, docs[1:], strict=False))[:_PAIRS_SAMPLED]
         return float(np.median([relatedness(a, b) for a, b in pairs])) <= self.max_relatedness
 
-    def transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
+    def transform(self, articles: Sequence[Article], tokens: Sequence[Tokens],
+                  _doc_lines: list[list[_Line]] | None = None) -> list[Document]:
         """Mark boilerplate and credits on each article; returns one Document each."""
         learned = getattr(self, "boilerplate_lines_", set())
         documents = []
-        for article, toks in zip(articles, tokens, strict=True):
-            lines = _lines(article.text)
+        for n, (article, toks) in enumerate(zip(articles, tokens, strict=True)):
+            lines = _doc_lines[n] if _doc_lines is not None else _lines(article.text)
             spans = _builtin_spans(article.text, lines) if self.builtin else []
             covered = {(s.start, s.end) for s in spans}
             own = getattr(self, "story_lines_", {}).get(_text_key(article.text), ())
@@ -439,7 +441,9 @@ class BoilerplateRemover:
 
     def fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
         """Equivalent to ``fit(articles, tokens).transform(articles, tokens)``."""
-        return self.fit(articles, tokens).transform(articles, tokens)
+        # Split and fold each text into lines once for both steps.
+        doc_lines = [_lines(a.text) for a in articles]
+        return self.fit(articles, tokens, doc_lines).transform(articles, tokens, doc_lines)
 
 
 def _text_key(text: str) -> bytes:
