@@ -24,21 +24,24 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
+from provenance.collation import Collation
 from provenance.direction import DIRECTION_FEATURES, DirectionModel
-from provenance.edge_model import FEATURES, EdgeModel
-from provenance.lineage import build_lineage, training_rows
+from provenance.edge_model import FEATURES, ORIGIN_FEATURES, EdgeModel, origin_features
+from provenance.lineage import build_lineage, family_members, training_rows
 from provenance.load import load_articles
 from provenance.model import Lineage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.score import edge_outcomes  # noqa: E402
-from provenance.pipeline import analyse, trace_articles
+from provenance.pipeline import analyse
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "provenance" / "data" / "edge_model.json"
 DEFAULT_DIRECTION_OUT = REPO / "provenance" / "data" / "direction.json"
-TRAINING_SEEDS = (101, 102, 103, 104, 105)
+TRAINING_SEEDS = tuple(range(101, 111))
 SOURCES = ("bbc", "reuters")
+#: Tree-search settings this close (share of family members right) to the best count as equal.
+CRITIC_TOLERANCE = 0.005
 
 
 def _ancestors(truth: dict, doc: str) -> set[str]:
@@ -82,6 +85,44 @@ def corpus_groups(documents, pairs, truth: dict) -> list[tuple[np.ndarray, int]]
         label = parents.index(true_parent) if true_parent in parents else -1
         groups.append((np.asarray(rows, dtype=float), label))
     return groups
+
+
+def origin_rows(documents, pairs, truth: dict) -> tuple[list[list[float]], list[int]]:
+    """Origin features of every member of every family; label 1 for the family's original (a wire story)."""
+    collation = Collation(documents, {k: al for k, (_, al) in pairs.items()})
+    x, y = [], []
+    for members in family_members(documents, pairs):
+        for m, feats in origin_features(members, pairs, collation, documents).items():
+            info = truth["docs"].get(documents[m].id, {})
+            x.append([feats[name] for name in ORIGIN_FEATURES])
+            y.append(int(info.get("family") is not None and info.get("parent") is None))
+    return x, y
+
+
+def fit_origin(x: list, y: list) -> dict:
+    """Logistic regression of "this member is its family's original"."""
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(np.asarray(x), np.asarray(y))
+    return {"weights": {name: round(float(w), 4) for name, w in zip(ORIGIN_FEATURES, model.coef_[0], strict=True)},
+            "intercept": round(float(model.intercept_[0]), 4), "members": len(y), "originals": int(sum(y))}
+
+
+def right_parents(model: EdgeModel, analysed) -> int:
+    """Documents of the training corpora whose parent (a member, an unseen source, or none) comes out right."""
+    right = 0
+    for (documents, pairs), truth in analysed:
+        edges, latent, families = build_lineage(documents, pairs, model=model)
+        parent = {e.child: e.parent for e in edges}
+        for doc, info in truth["docs"].items():
+            if info["family"] is None:
+                continue
+            guess = parent.get(doc)
+            if info["parent"] is None:
+                right += guess is None
+            elif info["parent"] == "@absent-source":
+                right += guess is not None and guess.startswith("~")
+            else:
+                right += guess == info["parent"]
+    return right
 
 
 def fit_direction(x: list, y: list) -> dict[str, float]:
@@ -186,41 +227,57 @@ def main(argv: list[str] | None = None) -> int:
     # 2. Edges: which candidate, if any, is each child's direct source.
     model = DirectionModel(weights=direction["weights"])
     groups: list[tuple[np.ndarray, int]] = []
-    for name, articles, truth in corpora:
-        documents, pairs, _ = analyse(articles, direction_model=model)
+    analysed = [(analyse(articles, direction_model=model)[:2], truth) for _, articles, truth in corpora]
+    for (name, _, _), ((documents, pairs), truth) in zip(corpora, analysed, strict=True):
         found = corpus_groups(documents, pairs, truth)
         groups.extend(found)
         print(f"{name}: {len(found)} children, {sum(label >= 0 for _, label in found)} with their parent "
               "among the candidates", file=sys.stderr)
     weights, intercept = fit(groups, args.l2)
     root_logit = choose_root_logit(groups, weights, intercept)
-    # 2b. Tree consistency: how strongly a chosen edge that the other members'
-    #     places contradict is pushed out, chosen for the most right edges.
-    analysed = [(analyse(articles, direction_model=model)[:2], truth) for _, articles, truth in corpora]
-    best_score, tree_conflict = -1.0, {"weight": 1.0, "min": 2.0}
-    for weight in (0.5, 1.0, 2.0, 4.0):
-        for least in (1.0, 2.0, 3.0):
-            trial = EdgeModel(weights=dict(zip(FEATURES, map(float, weights), strict=True)), intercept=intercept,
-                              root_logit=root_logit, tree_conflict_weight=weight, tree_conflict_min=least)
-            right = total = 0
-            for (documents, pairs), truth in analysed:
-                edges, latent, families = build_lineage(documents, pairs, model=trial)
-                judged = edge_outcomes(truth, _as_json(documents, edges, latent, families))
-                right += sum(ok for _, ok in judged)
-                total += sum(1 for doc in truth["docs"].values() if doc.get("parent"))
-            if right / max(1, total) > best_score:
-                best_score, tree_conflict = right / max(1, total), {"weight": weight, "min": least}
-    print(f"tree consistency: {tree_conflict} ({best_score:.3f} of children with a parent get it right)",
-          file=sys.stderr)
+    edge_weights = dict(zip(FEATURES, map(float, weights), strict=True))
+    # 2b. Origins: which member of a family is its original (a wire story sent
+    #     bare, with no changes of its own), against an unseen common source.
+    ox, oy = [], []
+    for (documents, pairs), truth in analysed:
+        x, y = origin_rows(documents, pairs, truth)
+        ox.extend(x)
+        oy.extend(y)
+    origin = fit_origin(ox, oy)
+    print(f"origin model: {origin}", file=sys.stderr)
+    # 2c. Tree search: the prior of an unseen source against a member as the
+    #     family's root, and how much the critic's rule weighs when whole trees
+    #     are compared.  Settings within CRITIC_TOLERANCE of the most right
+    #     parents are equally good on these corpora; among them the strongest
+    #     critic's rule is kept, since the rule holds beyond this simulator.
+    #     (Re-solving after penalising contradicted edges, tree_conflict, did
+    #     not help on these corpora and is left off.)
+    total = sum(1 for _, truth in analysed for doc in truth["docs"].values() if doc["family"] is not None)
+    trials = {}
+    for latent in (-3.0, -2.0, -1.0):
+        for conflict in (0.0, 0.25, 0.5):
+            trial = EdgeModel(weights=edge_weights, intercept=intercept, root_logit=root_logit,
+                              tree_conflict_weight=0.0, origin_weights=origin["weights"],
+                              origin_intercept=origin["intercept"], latent_logit=latent,
+                              root_conflict_weight=conflict)
+            trials[(latent, conflict)] = right_parents(trial, analysed) / total
+    best = max(trials.values())
+    latent_logit, root_conflict = max((key for key, right in trials.items() if right >= best - CRITIC_TOLERANCE),
+                                      key=lambda key: (key[1], trials[key]))
+    print("tree search (share of family members right): "
+          + ", ".join(f"latent {k[0]} critic {k[1]}: {v:.4f}" for k, v in sorted(trials.items()))
+          + f"; kept latent {latent_logit}, critic {root_conflict}", file=sys.stderr)
+    tree_conflict = {"weight": 0.0, "min": 3.0}
     # 3. Confidence: Platt scaling of the final edges' shares, which the tree
-    #    search and its consistency rounds move away from the fitted softmax.
-    edge_model = EdgeModel(weights=dict(zip(FEATURES, map(float, weights), strict=True)),
-                           intercept=intercept, root_logit=root_logit,
-                           tree_conflict_weight=tree_conflict["weight"], tree_conflict_min=tree_conflict["min"])
+    #    search moves away from the fitted softmax.
+    edge_model = EdgeModel(weights=edge_weights, intercept=intercept, root_logit=root_logit,
+                           tree_conflict_weight=tree_conflict["weight"], tree_conflict_min=tree_conflict["min"],
+                           origin_weights=origin["weights"], origin_intercept=origin["intercept"],
+                           latent_logit=latent_logit, root_conflict_weight=root_conflict)
     shares, rights = [], []
-    for _, articles, truth in corpora:
-        lineage = trace_articles(articles, direction_model=model, edge_model=edge_model)
-        for edge, right in edge_outcomes(truth, lineage.to_json()):
+    for (documents, pairs), truth in analysed:
+        predicted = _as_json(documents, *build_lineage(documents, pairs, model=edge_model))
+        for edge, right in edge_outcomes(truth, predicted):
             shares.append(edge["confidence"])
             rights.append(right)
     confidence = fit_confidence(np.asarray(shares), np.asarray(rights))
@@ -233,6 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         "root_logit": root_logit,
         "confidence": confidence,
         "tree_conflict": tree_conflict,
+        "origin": origin,
+        "latent_logit": latent_logit,
+        "root_conflict_weight": root_conflict,
         "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, weights, strict=True)},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

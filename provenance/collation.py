@@ -26,6 +26,11 @@ _PLAIN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "
 # Beyond the ends of what two texts share, only a real cut counts; a few
 # words there are a headline or an edge the aligner left out.
 _EDGE_CUT_WORDS = 20
+# A shorter run of words missing from two copies is a misalignment or a
+# garbled word, not a cut sentence.
+_OMISSION_WORDS = 4
+# Two copies that stop within this many words of each other stop at the same place.
+_SAME_CUT_WORDS = 3
 
 
 class Readings(tuple):
@@ -100,6 +105,40 @@ class Collation:
                                                           min(one.style, other.style))
             self._unique[key] = one
         return self._unique[key]
+
+    def shared_cuts(self, x: int, y: int, z: int) -> float:
+        """Passages of ``x`` that ``y`` and ``z`` both lack: cuts they share (or additions of ``x``'s).
+
+        Inside what all three share, each run of at least ``_OMISSION_WORDS``
+        words counts once.  Past the end of what ``y`` and ``z`` share with
+        ``x``, a missing tail (or head) counts once when both stop (or start)
+        at the same place: two copies cut at the same paragraph made one cut
+        between them, whereas cuts at different places are two decisions.
+        Copies cut far more often than sources grow text, so a shared cut
+        ties ``y`` and ``z`` together without saying that ``x`` changed
+        anything; it is kept apart from :meth:`unique`.  0.0 when a pair of
+        the three is not aligned.
+        """
+        in_y, in_z = self.match(x, y), self.match(x, z)
+        if in_y is None or in_z is None or self.match(y, z) is None:
+            return 0.0
+        hits_y, hits_z = np.flatnonzero(in_y >= 0), np.flatnonzero(in_z >= 0)
+        if len(hits_y) == 0 or len(hits_z) == 0:
+            return 0.0
+        count = 0.0
+        first, last = max(hits_y[0], hits_z[0]), min(hits_y[-1], hits_z[-1])
+        if last > first:
+            missing = (in_y[first:last] < 0) & (in_z[first:last] < 0)
+            if missing.any():
+                edges = np.diff(np.concatenate(([0], missing.view(np.int8), [0])))
+                lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+                count += float(np.sum(lengths >= _OMISSION_WORDS))
+        n = len(in_y)
+        if n - 1 - max(hits_y[-1], hits_z[-1]) >= _EDGE_CUT_WORDS and abs(hits_y[-1] - hits_z[-1]) <= _SAME_CUT_WORDS:
+            count += 1.0
+        if min(hits_y[0], hits_z[0]) >= _EDGE_CUT_WORDS and abs(hits_y[0] - hits_z[0]) <= _SAME_CUT_WORDS:
+            count += 1.0
+        return count
 
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
         yz, yx, y_in_x = self.agree(y, z), self.agree(y, x), self.match(y, x)

@@ -25,7 +25,7 @@ from .direction import DIRECTION_FEATURES, PairEvidence
 from .model import Alignment, Document
 from .normalise import fold_text
 
-__all__ = ["EdgeModel", "edge_features", "FEATURES"]
+__all__ = ["EdgeModel", "edge_features", "origin_features", "FEATURES", "ORIGIN_FEATURES"]
 
 FEATURES = (
     "older",
@@ -43,11 +43,25 @@ FEATURES = (
     "closest",
     "parent_unique",
     "child_unique",
+    "parent_bare",
+    "child_bare",
+    "against_child",
+    "sites_gap",
+    "parent_runs_on",
+    "direction_against",
 )
+#: Features of "this member is the family's original, not a copy" (see :func:`origin_features`).
+ORIGIN_FEATURES = ("bare", "own_changes", "originality", "contains")
 _CONFLICT_CAP = 4.0
+_AGAINST_CAP = 50.0
+_SITES_GAP_CAP = 10
+# Words past the end of a shared text that make a real tail (fewer are a sign-off or a misalignment).
+_EDGE_WORDS = 20
 _STYLE_SITES_CAP = 3
 # Boilerplate kinds that a copier may carry over from the page it copied.
 _TRAVELLING = ("dateline", "credit", "learned")
+# Boilerplate kinds an outlet wraps around a story it publishes (a date line alone is not a wrapping).
+_WRAPPING = ("dateline", "credit", "learned", "furniture")
 _LARGE_FAMILY = 25
 _WITNESSES_IN_LARGE_FAMILY = 8
 
@@ -80,6 +94,17 @@ class EdgeModel:
         picks each child's parent.  The fitted model's own value is 0 (and
         confidences are computed with 0); the shipped decision threshold is
         chosen on the training corpora for the most right parents overall.
+    origin_weights, origin_intercept : dict of str to float, float
+        Logistic model of "this member is the family's original" over
+        :data:`ORIGIN_FEATURES`; without weights every member scores 0.
+    latent_logit : float, default=0.0
+        Log-odds added to a family tree that puts an unseen source on top,
+        against one whose root is a member (whose origin log-odds count
+        instead); chosen on the training corpora.
+    root_conflict_weight : float, default=0.0
+        When trees with different roots are compared, log-odds each tree
+        loses per unique reading that contradicts where its members sit
+        (a root whose copies agree against it cannot be their source).
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
@@ -89,6 +114,10 @@ class EdgeModel:
     confidence_intercept: float = 0.0
     tree_conflict_weight: float = 1.0
     tree_conflict_min: float = 2.0
+    origin_weights: Mapping[str, float] = field(default_factory=dict)
+    origin_intercept: float = 0.0
+    latent_logit: float = 0.0
+    root_conflict_weight: float = 0.0
 
     @classmethod
     def load(cls) -> EdgeModel:
@@ -103,11 +132,19 @@ class EdgeModel:
                    confidence_slope=confidence.get("slope", 1.0),
                    confidence_intercept=confidence.get("intercept", 0.0),
                    tree_conflict_weight=data.get("tree_conflict", {}).get("weight", 1.0),
-                   tree_conflict_min=data.get("tree_conflict", {}).get("min", 2.0))
+                   tree_conflict_min=data.get("tree_conflict", {}).get("min", 2.0),
+                   origin_weights=data.get("origin", {}).get("weights", {}),
+                   origin_intercept=data.get("origin", {}).get("intercept", 0.0),
+                   latent_logit=data.get("latent_logit", 0.0),
+                   root_conflict_weight=data.get("root_conflict_weight", 0.0))
 
     def logit(self, features: Mapping[str, float]) -> float:
         """Log-odds that the edge is right."""
         return self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+    def origin_logit(self, features: Mapping[str, float]) -> float:
+        """Log-odds that a member is its family's original rather than a copy of a source elsewhere."""
+        return self.origin_intercept + sum(self.origin_weights.get(k, 0.0) * v for k, v in features.items())
 
     def calibrate(self, share: float) -> float:
         """Calibrated confidence of an edge from its softmax share among the child's options."""
@@ -150,6 +187,9 @@ def edge_features(
     """
     forward: dict[tuple[int, int], float] = {}
     distance: dict[tuple[int, int], float] = {}
+    sites: dict[tuple[int, int], int] = {}
+    against: dict[tuple[int, int], float] = {}
+    runs_on: dict[tuple[int, int], float] = {}
     oriented: dict[tuple[int, int], tuple[float, ...]] = {}
     covered: dict[tuple[int, int], tuple[float, float]] = {}
     for p in members:
@@ -166,19 +206,29 @@ def edge_features(
             agree = collation.agree(p, c)
             matched = collation.match(p, c) >= 0
             style_runs = int(np.sum(matched[1:] & ~agree[1:] & (agree[:-1] | ~matched[:-1]))) if len(agree) else 0
-            distance[(p, c)] = math.log1p(edit_sites(al) + min(style_runs, _STYLE_SITES_CAP))
+            sites[(p, c)] = edit_sites(al) + min(style_runs, _STYLE_SITES_CAP)
+            distance[(p, c)] = math.log1p(sites[(p, c)])
+            # Text of P past the last word the child shares with it: a child copied from P ends where P ends.
+            p_match = al.a_match if al.a == p else al.b_match
+            hits = np.flatnonzero(p_match >= 0)
+            runs_on[(p, c)] = float(len(p_match) - 1 - hits[-1] >= _EDGE_WORDS) if len(hits) else 1.0
+            # Siblings differ by changes of both: some signals say P is older, others C.
+            against[(p, c)] = sum(max(0.0, -sign * e.weight) for e in ev.evidence)
     wrappings = {m: {fold_text(s.text) for s in documents[m].boilerplate if s.kind in _TRAVELLING}
                  for m in members}
     nearest = {c: min((v for (_, cc), v in distance.items() if cc == c), default=0.0) for c in members}
+    fewest = {c: min((v for (_, cc), v in sites.items() if cc == c), default=0) for c in members}
     best_cover = {c: max((v[0] for (_, cc), v in covered.items() if cc == c), default=1.0) for c in members}
     originality = {
         p: sum(_log_older(f) for (pp, _), f in forward.items() if pp == p) / max(1, len(members) - 1)
         for p in members
     }
     unique = {m: _own_changes(m, members, collation) for m in members}
+    # Wire copy arrives bare; an outlet's page wraps the story in its furniture.
+    bare = {m: _bare(documents[m]) for m in members}
     out = {}
     for (p, c), fwd in forward.items():
-        wording = total = 0.0
+        wording = total = inherited = 0.0
         n_witnesses = 0
         for w in _witnesses(members, p, c, pairs):
             u_p, u_c = collation.unique(p, c, w), collation.unique(c, p, w)
@@ -187,6 +237,10 @@ def edge_features(
             n_witnesses += 1
             wording += min(u_p.wording, u_c.wording)
             total += min(u_p.total, u_c.total)
+            # Where the child agrees with an older third copy against P (a reading, or a cut
+            # both made), it is closer to that copy than to P.
+            if forward.get((w, c), 0.0) > 0.0:
+                inherited += u_p.total + collation.shared_cuts(p, c, w)
         cover_child, cover_parent = covered[(p, c)]
         parent_wrapping = wrappings[p]
         features = {
@@ -209,9 +263,56 @@ def edge_features(
             # other pair of copies that agree with each other agree with it.
             "parent_unique": unique[p],
             "child_unique": unique[c],
+            "against_child": math.log1p(min(inherited, _AGAINST_CAP)),
+            "direction_against": math.log1p(against[(p, c)]),
+            # Changes between P and the child beyond those of its closest candidate source.
+            "sites_gap": float(min(sites[(p, c)] - fewest[c], _SITES_GAP_CAP)),
+            "parent_runs_on": runs_on[(p, c)],
+            "parent_bare": bare[p],
+            "child_bare": bare[c],
         }
         out[(p, c)] = features
     return out
+
+
+def origin_features(
+    members: Sequence[int],
+    pairs: Mapping[tuple[int, int], tuple[PairEvidence, Alignment]],
+    collation: Collation,
+    documents: Sequence[Document],
+) -> dict[int, dict[str, float]]:
+    """Features of "member m is the family's original", for choosing between a root and an unseen source.
+
+    An original arrives bare (no outlet page around it), has no readings of
+    its own that two other members agree against, looks older than the
+    others, and contains what they share with it.
+
+    Returns
+    -------
+    dict member -> dict of feature name (:data:`ORIGIN_FEATURES`) to value
+    """
+    out = {}
+    for m in members:
+        older, contains = [], []
+        for o in members:
+            pair = pairs.get((min(m, o), max(m, o)))
+            if o == m or pair is None:
+                continue
+            ev, al = pair
+            older.append(_log_older(ev.forward if ev.a == m else -ev.forward))
+            contains.append(al.b_coverage if al.a == m else al.a_coverage)
+        out[m] = {
+            "bare": _bare(documents[m]),
+            "own_changes": _own_changes(m, members, collation),
+            "originality": sum(older) / len(older) if older else 0.0,
+            "contains": sum(contains) / len(contains) if contains else 0.0,
+        }
+    return out
+
+
+def _bare(doc: Document) -> float:
+    """1.0 when no outlet wrapping was found around the story (wire copy arrives bare)."""
+    return 0.0 if any(s.kind in _WRAPPING for s in doc.boilerplate) else 1.0
 
 
 def _own_changes(m: int, members: Sequence[int], collation: Collation) -> float:

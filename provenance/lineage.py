@@ -14,6 +14,13 @@ When both P and C carry such unique readings (see :mod:`.collation`), the
 edge conflicts with the evidence.  When several members end up under the
 virtual root because each has changes of its own, their common source is
 missing from the folder and a latent node (id ``~source-N``) stands for it.
+
+Whether a family has an unseen source on top or one of its members is the
+original is decided for the family as a whole: the free tree (with its
+latent sources) is compared with trees rooted at the members that look most
+like an original (bare wire copy, no readings of its own, older than the
+rest), each scored by its edges' log-odds plus the root's origin log-odds or
+the unseen source's prior (:class:`~provenance.edge_model.EdgeModel`).
 """
 
 from __future__ import annotations
@@ -26,14 +33,19 @@ import numpy as np
 
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
-from .edge_model import EdgeModel, edge_features
+from .edge_model import EdgeModel, edge_features, origin_features
 from .model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
 
-__all__ = ["build_lineage", "training_rows"]
+__all__ = ["build_lineage", "family_members", "training_rows"]
 
 _ROOT = -1
 _CONSISTENCY_ROUNDS = 4
+# Members tried as the family's original, besides the free tree's own roots.
+_ROOT_CANDIDATES = 3
 _TREE_CONFLICT_CAP = 8.0
+# Larger families skip the critic's rule on whole trees: it weighs every member
+# against every edge, and beyond this size not every pair is aligned anyway.
+_CRITIC_FAMILY_SIZE = 40
 _EVIDENCE_NAMES = {
     "older": "which text is the older of the two (direction signals above)",
     "explains": "how much of the child this parent contains, against the best other candidate",
@@ -56,6 +68,11 @@ def _families(documents: Sequence[Document], pairs: Pairs) -> tuple[nx.Graph, li
     components = sorted((sorted(c, key=key.__getitem__) for c in nx.connected_components(links)),
                         key=lambda c: (-len(c), key[c[0]]))
     return links, components
+
+
+def family_members(documents: Sequence[Document], pairs: Pairs) -> list[list[int]]:
+    """Document indices of each family (connected group of linked documents), largest first."""
+    return _families(documents, pairs)[1]
 
 
 def training_rows(documents: Sequence[Document], pairs: Pairs) -> list[tuple[str, str, dict[str, float]]]:
@@ -122,53 +139,92 @@ class _FamilyTree:
         self.model = model
         self.features = edge_features(members, pairs, collation, documents)
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
+        self._below: dict[int, set[int]] = {}
+        self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
+        self.origin = {m: model.origin_logit(f)
+                       for m, f in origin_features(members, pairs, collation, documents).items()}
 
-    def _branching(self) -> dict[int, int]:
+    def _branching(self, root: int | None = None) -> dict[int, int] | None:
+        """Maximum branching; with ``root``, only that member may lack a parent in the folder."""
         graph = nx.DiGraph()
         graph.add_node(_ROOT)
-        for m in self.members:
+        for m in self.members if root is None else [root]:
             graph.add_edge(_ROOT, m, weight=self.model.root_logit)
         for (p, c), w in self.logit.items():
-            graph.add_edge(p, c, weight=w)
-        tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
+            if c != root:
+                graph.add_edge(p, c, weight=w)
+        try:
+            tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
+        except nx.NetworkXException:  # no tree reaches every member from ``root``
+            return None
         return {c: p for p, c in tree.edges()}
 
-    def _tree_conflicts(self, parent: dict[int, int]) -> dict[tuple[int, int], tuple[float, float]]:
-        """Unique readings that contradict each chosen edge, given where the others sit in the tree.
+    def _score(self, parent: dict[int, int]) -> float:
+        """Log-odds of a tree: its edges, plus each top group's origin (one member) or unseen source (several)."""
+        edges = sum(self.logit[(p, c)] for c, p in parent.items() if p != _ROOT)
+        if self._critic:
+            # The critic's rule on the whole tree: readings that contradict where the members sit.
+            edges -= self._critic * sum(
+                min(total, _TREE_CONFLICT_CAP) for _, total in self._tree_conflicts(parent).values())
+        top = [m for m in self.members if parent[m] == _ROOT]
+        tops = sum(self.origin[g[0]] if len(g) == 1 else self.model.latent_logit for g in self._linked_groups(top))
+        return edges + tops
 
-        For an edge P -> C and another member W: if W is outside C's subtree,
-        P lies between C and W and must not read otherwise where they agree;
-        if W is inside it, C lies between P and W and must not.
+    def _choose_root(self, free: dict[int, int]) -> dict[int, int]:
+        """The likelier of the free tree and trees rooted at the members that look most like the original.
+
+        The free tree leaves at the top every member whose best option is
+        "source outside the folder", and linked ones then share an unseen
+        source.  When one member is much likelier the original (bare wire
+        copy with no changes of its own), rooting the family there is the
+        better explanation even though some of its edges are weak.
         """
-        children: dict[int, list[int]] = {}
-        for c, p in parent.items():
-            children.setdefault(p, []).append(c)
-        out = {}
-        for c, p in parent.items():
-            if p == _ROOT:
+        best, best_score = free, self._score(free)
+        # Every member a copy of one unseen source: right when each carries changes of its own.
+        star = dict.fromkeys(self.members, _ROOT)
+        trees = [star] + [self._branching(root) for root in
+                          sorted(self.members, key=lambda m: -self.origin[m])[:_ROOT_CANDIDATES]]
+        for tree in trees:
+            if tree is not None and (score := self._score(tree)) > best_score + 1e-9:
+                best, best_score = tree, score
+        return best
+
+    def _tree_conflicts(self, parent: dict[int, int]) -> dict[tuple[int, int], tuple[float, float]]:
+        """Unique readings that contradict each chosen edge, given where the others sit in the tree."""
+        below = _subtrees(parent)
+        return {(p, c): self._conflict(p, c, below[c]) for c, p in parent.items() if p != _ROOT}
+
+    def _conflict(self, p: int, c: int, below_c: set[int]) -> tuple[float, float]:
+        """(wording, total) readings that contradict P -> C when C's subtree is ``below_c``.
+
+        For another member W: if W is outside C's subtree, P lies between C
+        and W and must not read otherwise where they agree; if W is inside
+        it, C lies between P and W and must not.
+        """
+        wording = total = 0.0
+        for w in self.members:
+            if w in (p, c):
                 continue
-            below, stack = set(), [c]
-            while stack:
-                node = stack.pop()
-                below.add(node)
-                stack.extend(children.get(node, []))
-            wording = total = 0.0
-            for w in self.members:
-                if w in (p, c):
-                    continue
-                u = self.collation.unique(c, p, w) if w in below else self.collation.unique(p, c, w)
-                if u is not None:
-                    wording += u.wording
-                    total += u.total
-            out[(p, c)] = (wording, total)
-        return out
+            u = self.collation.unique(c, p, w) if w in below_c else self.collation.unique(p, c, w)
+            if u is not None:
+                wording += u.wording
+                total += u.total
+        return wording, total
+
+    def _effective(self, p: int, c: int) -> float:
+        """An edge's log-odds in the chosen tree, less what the critic's rule holds against it there."""
+        logit = self.logit[(p, c)]
+        below_c = self._below.get(c, {c})
+        if not self._critic or p in below_c:
+            return logit
+        return logit - self._critic * min(self._conflict(p, c, below_c)[1], _TREE_CONFLICT_CAP)
 
     def build(self, latent_number: int) -> tuple[list[Edge], list[Latent], str]:
         parent = self._branching()
         # The pairwise features judge each edge with every other member placed
         # anywhere; once a tree is chosen, its edges must agree with where the
         # other members actually sit.  Penalise edges that do not and re-solve.
-        for _ in range(_CONSISTENCY_ROUNDS):
+        for _ in range(_CONSISTENCY_ROUNDS if self.model.tree_conflict_weight else 0):
             penalties = {
                 edge: -self.model.tree_conflict_weight * min(total, _TREE_CONFLICT_CAP)
                 for edge, (_, total) in self._tree_conflicts(parent).items()
@@ -179,6 +235,8 @@ class _FamilyTree:
             for edge, penalty in penalties.items():
                 self.logit[edge] += penalty
             parent = self._branching()
+        parent = self._choose_root(parent)
+        self._below = _subtrees(parent)
         edges: list[Edge] = []
         latent: list[Latent] = []
         roots = []
@@ -202,11 +260,11 @@ class _FamilyTree:
         return sorted(groups, key=lambda g: top.index(g[0]))
 
     def _rivals(self, child: int, exclude: int | None) -> list[float]:
-        return [w for (p, c), w in self.logit.items() if c == child and p != exclude]
+        return [self._effective(p, c) for (p, c) in self.logit if c == child and p != exclude]
 
     def _document_edge(self, p: int, c: int) -> Edge:
         ev, al = self.pairs[(min(p, c), max(p, c))]
-        logit = self.logit[(p, c)]
+        logit = self._effective(p, c)
         # Probability this parent is right, among the rivals and "source outside the folder".
         confidence = self.model.calibrate(_share(logit, [0.0, *self._rivals(c, p)]))
         p_is_a = al.a == p
@@ -269,6 +327,22 @@ class _FamilyTree:
         if relation in ("edited", "reprint"):
             relation = "reprint" if own_wording <= 1.5 else "edited"
         return relation
+
+
+def _subtrees(parent: dict[int, int]) -> dict[int, set[int]]:
+    """Each member's subtree (itself and its descendants) in a tree given as child -> parent."""
+    children: dict[int, list[int]] = {}
+    for c, p in parent.items():
+        children.setdefault(p, []).append(c)
+    out = {}
+    for node in parent:
+        below, stack = set(), [node]
+        while stack:
+            here = stack.pop()
+            below.add(here)
+            stack.extend(children.get(here, []))
+        out[node] = below
+    return out
 
 
 def _share(logit: float, rivals: Sequence[float]) -> float:

@@ -25,13 +25,15 @@ def test_wire_present_is_parent_of_its_copies(family_articles):
 def _sibling_copies():
     # Each copy carries changes of wording of its own that the others lack.  (A change of
     # typography alone is weak evidence: outlets convert quotes and dashes independently.)
-    a = FURNITURE_HEAD + WIRE.replace("“", '"').replace("”", '"').replace(
+    # All three are outlet pages: a bare text is itself evidence of wire copy.
+    a = WIRE.replace("“", '"').replace("”", '"').replace(
         "two tugboats reached it within an hour", "two tugs got there inside an hour").replace(
-        "Local fishing crews", "Fishermen") + FURNITURE_TAIL
+        "Local fishing crews", "Fishermen")
     b = spin(WIRE)
     c = WIRE.replace("closed the northern shipping lane", "shut the northern lane").replace(
         "which could take several days", "which might take days")
-    return [Article("a.txt", a), Article("b.txt", b), Article("c.txt", c)]
+    return [Article(name, FURNITURE_HEAD + text + FURNITURE_TAIL) for name, text in
+            (("a.txt", a), ("b.txt", b), ("c.txt", c))]
 
 
 def test_siblings_with_own_changes_get_a_latent_source():
@@ -40,6 +42,19 @@ def test_siblings_with_own_changes_get_a_latent_source():
     assert set(lineage.latent[0].children) == {"a.txt", "b.txt", "c.txt"}
     assert all(e.parent == lineage.latent[0].id for e in lineage.edges)
     assert lineage.families[0].root == lineage.latent[0].id
+
+
+def test_bare_wire_is_the_root_even_of_a_weakly_linked_copy():
+    # A partial copy (two paragraphs inside other reporting) is weakly linked on its own; the
+    # bare wire with no changes of its own is still the family's original, not one more copy
+    # of an unseen source.
+    partial = INDEPENDENT + "\n".join(WIRE.strip().split("\n")[2:4]) + "\n"
+    articles = [Article("wire.txt", WIRE), Article("reprint.txt", FURNITURE_HEAD + WIRE + FURNITURE_TAIL),
+                Article("partial.txt", FURNITURE_HEAD + partial + FURNITURE_TAIL)]
+    lineage = trace_articles(articles)
+    assert lineage.latent == []
+    assert lineage.families[0].root == "wire.txt"
+    assert _parents(lineage).get("reprint.txt") == "wire.txt"
 
 
 def test_chain_is_not_collapsed_into_a_star():
