@@ -1,13 +1,16 @@
-"""Stage 5-6 driver: align and assess many candidate pairs, optionally on several cores.
+"""Work on several cores: the per-document, per-pair and per-family parts of a trace.
 
-Alignment dominates the run time of a trace once candidates are found; pairs
-are independent, so they are spread over worker processes in chunks.  With
-the ``fork`` start method (Linux, and where else it is available) the workers
-inherit the documents from the parent: nothing but the chunk of index pairs is
-sent to a worker, and only the results come back.  Elsewhere each worker gets
-the documents pickled once, when it starts.  Chunks are collected in their
-submission order, so the result is identical, key order included, to the
-serial run (``jobs=1``).
+:func:`map_ordered` runs one function over many independent tasks in a pool
+of worker processes.  With the ``fork`` start method (Linux, and where else it
+is available) the workers inherit everything the tasks need (the documents,
+the pairs) from the parent: nothing but the tasks is sent to a worker, and
+only the results come back.  Elsewhere each worker gets that state pickled
+once, when it starts.  Results are collected in submission order, so every
+caller gets exactly what the serial run (``jobs=1``) gives, order included.
+
+:func:`assess_pairs` is the stage 5-6 driver on top of it: alignment
+dominates the run time of a trace once candidates are found, and pairs are
+independent, so they are spread over the workers in chunks.
 """
 
 from __future__ import annotations
@@ -16,16 +19,19 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from .align import Aligner
 from .direction import DirectionModel, PairEvidence, assess_pair
 from .errors import ConfigError
 from .model import Alignment, Document
 
-__all__ = ["assess_pairs", "resolve_jobs", "CHUNK_PAIRS_DEFAULT"]
+__all__ = ["assess_pairs", "map_ordered", "resolve_jobs", "CHUNK_PAIRS_DEFAULT"]
 
 Progress = Callable[[str, int, int], None]
+Task = TypeVar("Task")
+Result = TypeVar("Result")
 Assessed = dict[tuple[int, int], tuple[PairEvidence, Alignment]]
 
 #: Most pairs per task sent to a worker; smaller chunks balance the load,
@@ -38,6 +44,8 @@ _CHUNKS_PER_JOB = 8
 # Everything a worker needs, set in the parent before the pool forks (or by the
 # initializer under other start methods).  Never pickled per task.
 _STATE: dict[str, Any] = {}
+# The function map_ordered runs in the workers (set beside the state).
+_FUNCTION = "_function"
 
 
 def resolve_jobs(jobs: int) -> int:
@@ -169,14 +177,30 @@ def _assess_serial(state: dict[str, Any], pairs: list[tuple[int, int]], report: 
     return out
 
 
-def _chunks(pairs: list[tuple[int, int]], size: int) -> Iterator[list[tuple[int, int]]]:
-    for start in range(0, len(pairs), size):
-        yield pairs[start : start + size]
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _assess_parallel(state: dict[str, Any], pairs: list[tuple[int, int]], report: Progress, total: int,
                      workers: int, chunk_pairs: int) -> Assessed:
     size = max(1, min(chunk_pairs, -(-total // (workers * _CHUNKS_PER_JOB))))
+    out: Assessed = {}
+    done = 0
+    with _pool(state, workers) as pool:
+        for chunk, results in zip(_chunks(pairs, size), pool.imap(_assess_chunk, _chunks(pairs, size)),
+                                  strict=True):
+            for key, value in zip(chunk, results, strict=True):
+                if value is not None:
+                    out.setdefault(key, value)
+            done += len(chunk)
+            report("align", done, total)
+    return out
+
+
+@contextmanager
+def _pool(state: dict[str, Any], workers: int) -> Iterator[Any]:
+    """A pool of ``workers`` processes that see ``state`` as ``_STATE`` (inherited when forked)."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         context = multiprocessing.get_context("fork")
@@ -188,22 +212,88 @@ def _assess_parallel(state: dict[str, Any], pairs: list[tuple[int, int]], report
     else:  # Windows, or a Python without fork
         context = multiprocessing.get_context(methods[0])
         initializer, initargs = _init_worker, (state,)
-    out: Assessed = {}
-    done = 0
     try:
         with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
-            for chunk, results in zip(_chunks(pairs, size), pool.imap(_assess_chunk, _chunks(pairs, size)),
-                                      strict=True):
-                for key, value in zip(chunk, results, strict=True):
-                    if value is not None:
-                        out.setdefault(key, value)
-                done += len(chunk)
-                report("align", done, total)
+            yield pool
     finally:
         _STATE.clear()
         if "fork" in methods:
             gc.unfreeze()
+
+
+def map_ordered(
+    function: Callable[[dict[str, Any], Task], Result],
+    tasks: Sequence[Task],
+    *,
+    state: dict[str, Any] | None = None,
+    jobs: int = 1,
+    chunk: int = 0,
+    min_parallel: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """``[function(state, task) for task in tasks]``, on ``jobs`` worker processes.
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function (workers find it by name): ``function(state, task)``.
+    tasks : sequence
+        Independent tasks; they are pickled to the workers, so keep them small
+        (indices, not documents).
+    state : dict, optional
+        What every task needs (documents, pairs...): inherited by forked
+        workers, pickled once per worker otherwise.  Must not be changed by
+        ``function``.
+    jobs : int, default=1
+        Worker processes: 1 works in this process, 0 uses every available core.
+    chunk : int, default=0
+        Tasks per message; 0 chooses about eight chunks per worker.
+    min_parallel : int, default=2
+        Fewer tasks than this run in this process.
+    progress : callable, optional
+        Called as ``progress(done, total)`` as results come in.
+
+    Returns
+    -------
+    list
+        One result per task, in the order of ``tasks``.
+
+    Examples
+    --------
+    >>> map_ordered(_double, [1, 2, 3], state={"factor": 2}, jobs=2)
+    [2, 4, 6]
+    """
+    workers = resolve_jobs(jobs)
+    state = dict(state or {})
+    report = progress or (lambda done, total: None)
+    total = len(tasks)
+    report(0, total)
+    out: list[Result] = []
+    if workers == 1 or total < max(2, min_parallel):
+        for n, task in enumerate(tasks):
+            if n and n % 500 == 0:
+                report(n, total)
+            out.append(function(state, task))
+    else:
+        size = chunk or max(1, -(-total // (workers * _CHUNKS_PER_JOB)))
+        state[_FUNCTION] = function
+        with _pool(state, workers) as pool:
+            for results in pool.imap(_run_chunk, _chunks(list(tasks), size)):
+                out.extend(results)
+                report(len(out), total)
+    report(total, total)
     return out
+
+
+def _run_chunk(chunk: list[Any]) -> list[Any]:
+    """Worker side of :func:`map_ordered`: run one chunk with the inherited state."""
+    function = _STATE[_FUNCTION]
+    return [function(_STATE, task) for task in chunk]
+
+
+def _double(state: dict[str, Any], task: int) -> int:
+    """Example task of :func:`map_ordered`."""
+    return state["factor"] * task
 
 
 def _init_worker(state: dict[str, Any]) -> None:

@@ -62,11 +62,30 @@ class TraceOptions:
             )
 
 
-def prepare_documents(articles: Sequence[Article], boilerplate: BoilerplateRemover | None = None) -> list[Document]:
-    """Normalise articles and mark their boilerplate and credits (stages 2 and 3)."""
-    tokens = [tokenize(a.text) for a in articles]
+def prepare_documents(articles: Sequence[Article], boilerplate: BoilerplateRemover | None = None, *,
+                      jobs: int = 1, progress: Progress | None = None) -> list[Document]:
+    """Normalise articles and mark their boilerplate and credits (stages 2 and 3).
+
+    Parameters
+    ----------
+    articles : sequence of Article
+        The corpus.
+    boilerplate : BoilerplateRemover, optional
+        The remover to fit; any object with ``fit_transform(articles, tokens)``.
+    jobs : int, default=1
+        Worker processes for the per-document work (0: every core); results do not depend on it.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    list of Document
+        In the order of ``articles``.
+    """
     remover = boilerplate or BoilerplateRemover()
-    return remover.fit_transform(articles, tokens)
+    if type(remover).fit_transform is BoilerplateRemover.fit_transform:
+        return remover.fit_transform(articles, jobs=jobs, progress=progress)
+    return remover.fit_transform(articles, [tokenize(a.text) for a in articles])
 
 
 def trace(
@@ -190,7 +209,7 @@ def analyse(
     opts.check()
     report = progress or (lambda stage, done, total: None)
     report("normalise", 0, len(articles))
-    documents = prepare_documents(articles, boilerplate)
+    documents = prepare_documents(articles, boilerplate, jobs=opts.jobs, progress=report)
     documents.sort(key=lambda d: (d.fingerprint, d.id))
     report("candidates", 0, len(documents))
     candidates = find_candidates(documents, min_shared=opts.min_shared, max_df=opts.max_df,
