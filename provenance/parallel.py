@@ -15,6 +15,7 @@ independent, so they are spread over the workers in chunks.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -23,11 +24,11 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from .align import Aligner
-from .direction import DirectionModel, PairEvidence, assess_pair
+from .direction import DirectionModel, PairEvidence, assess_pair, is_copy
 from .errors import ConfigError
-from .model import Alignment, Document
+from .model import Alignment, Document, Edge, Family, Latent
 
-__all__ = ["assess_pairs", "map_ordered", "resolve_jobs", "CHUNK_PAIRS_DEFAULT"]
+__all__ = ["assess_pairs", "build_lineage_by_family", "map_ordered", "resolve_jobs", "CHUNK_PAIRS_DEFAULT"]
 
 Progress = Callable[[str, int, int], None]
 Task = TypeVar("Task")
@@ -155,6 +156,11 @@ def _assess_one(state: dict[str, Any], i: int, j: int) -> tuple[PairEvidence, Al
     """Evidence and alignment of one pair; None when it is unlinked and only linked pairs are kept."""
     documents = state["documents"]
     al = state["aligner"].align(documents[i], documents[j], i, j)
+    # Most candidate pairs are not copies: when only links are kept, the
+    # link test (assess_pair's own) decides before the evidence is assembled.
+    if state["linked_only"] and not is_copy(documents[i], al, min_link_words=state["min_link_words"],
+                                            min_link_share=state["min_link_share"]):
+        return None
     ev = assess_pair(documents[i], documents[j], al, model=state["model"],
                      min_link_words=state["min_link_words"], min_link_share=state["min_link_share"])
     if state["linked_only"] and not ev.linked:
@@ -289,6 +295,87 @@ def _run_chunk(chunk: list[Any]) -> list[Any]:
     """Worker side of :func:`map_ordered`: run one chunk with the inherited state."""
     function = _STATE[_FUNCTION]
     return [function(_STATE, task) for task in chunk]
+
+
+def build_lineage_by_family(
+    documents: Sequence[Document],
+    pairs: Assessed,
+    *,
+    model: Any = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[list[Edge], list[Latent], list[Family]]:
+    """:func:`~provenance.lineage.build_lineage`, one family per task on ``jobs`` worker processes.
+
+    A family's tree depends on its own members' pairs only, so each family is
+    built alone (its latent sources numbered from 1) and the results are
+    numbered in :func:`~provenance.lineage.build_lineage`'s order afterwards
+    (largest family first, then by content): the result is the same.
+
+    Parameters
+    ----------
+    documents : sequence of Document
+        The corpus, indexed as in ``pairs``.
+    pairs : dict (i, j) -> (PairEvidence, Alignment)
+        Every aligned pair.
+    model : EdgeModel, optional
+        The edge model; the shipped fit by default.
+    jobs : int, default=1
+        Worker processes (0: every core).
+    progress : callable, optional
+        Called as ``progress("lineage", done, total)``, counting families.
+
+    Returns
+    -------
+    edges, latent, families
+        As :func:`~provenance.lineage.build_lineage` returns them.
+    """
+    import networkx as nx
+
+    from .edge_model import EdgeModel
+    from .lineage import build_lineage
+
+    report = progress or (lambda stage, done, total: None)
+    model = model or EdgeModel.load()
+    workers = resolve_jobs(jobs)
+    links = nx.Graph((i, j) for (i, j), (ev, _) in pairs.items() if ev.linked)
+    key = [d.fingerprint + d.id for d in documents]
+    components = sorted((sorted(c, key=key.__getitem__) for c in nx.connected_components(links)),
+                        key=lambda c: (-len(c), key[c[0]]))
+    label = {m: n for n, members in enumerate(components) for m in members}
+    inside: list[list[tuple[int, int]]] = [[] for _ in components]
+    for i, j in pairs:
+        family = label.get(i)
+        if family is not None and family == label.get(j):
+            inside[family].append((i, j))
+    if workers == 1 or len(components) < 2 or sum(map(len, inside)) < _PARALLEL_MIN_PAIRS:
+        report("lineage", 0, len(components))
+        out = build_lineage(documents, pairs, model=model)
+        report("lineage", len(components), len(components))
+        return out
+    state = {"documents": documents, "pairs": pairs, "inside": inside, "model": model}
+    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers,
+                        progress=lambda done, total: report("lineage", done, total))
+    edges: list[Edge] = []
+    latent: list[Latent] = []
+    families: list[Family] = []
+    for fam_edges, fam_latent, (family,) in built:
+        renamed = {lat.id: f"~source-{len(latent) + n}" for n, lat in enumerate(fam_latent, start=1)}
+        latent.extend(dataclasses.replace(lat, id=renamed[lat.id]) for lat in fam_latent)
+        edges.extend(dataclasses.replace(e, parent=renamed[e.parent]) if e.parent in renamed else e
+                     for e in fam_edges)
+        families.append(dataclasses.replace(family, id=f"family-{len(families) + 1}",
+                                            root=renamed.get(family.root, family.root)))
+    edges.sort(key=lambda e: (e.parent, e.child))
+    return edges, latent, families
+
+
+def _family_task(state: dict[str, Any], family: int) -> tuple[list[Edge], list[Latent], list[Family]]:
+    """Worker side of :func:`build_lineage_by_family`: the lineage of one family alone."""
+    from .lineage import build_lineage
+
+    pairs = state["pairs"]
+    return build_lineage(state["documents"], {k: pairs[k] for k in state["inside"][family]}, model=state["model"])
 
 
 def _double(state: dict[str, Any], task: int) -> int:

@@ -24,11 +24,10 @@ from .direction import (
 )
 from .edge_model import EdgeModel
 from .errors import ConfigError
-from .lineage import build_lineage
 from .load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .model import Alignment, Article, Document, Lineage
 from .normalise import tokenize
-from .parallel import assess_pairs
+from .parallel import assess_pairs, build_lineage_by_family
 
 __all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "TraceOptions"]
 
@@ -169,9 +168,8 @@ def trace_articles(
     documents, pairs, opts = analyse(articles, boilerplate=boilerplate, aligner=aligner,
                                      direction_model=direction_model, progress=progress, **options)
     report = progress or (lambda stage, done, total: None)
-    report("lineage", 0, 1)
-    edges, latent, families = build_lineage(documents, pairs, model=edge_model)
-    report("lineage", 1, 1)
+    edges, latent, families = build_lineage_by_family(documents, pairs, model=edge_model, jobs=opts.jobs,
+                                                      progress=report)
     return Lineage(
         documents=sorted(documents, key=lambda d: d.id),
         edges=edges,
