@@ -388,14 +388,20 @@ class BoilerplateRemover:
         for folded in sorted(first):
             docs = candidates[folded]
             with_line: dict[int, np.ndarray] = {}
+            # Containment is symmetric: each pair is measured once per line.
+            measured: dict[tuple[int, int], float] = {}
 
             def joined(d: int, line: str = folded, cache: dict[int, np.ndarray] = with_line) -> np.ndarray:
                 if d not in cache:
                     cache[d] = np.union1d(base[d], by_line[d].get(line, _EMPTY))
                 return cache[d]
 
-            def relatedness(a: int, b: int) -> float:
-                return _containment(joined(a), joined(b))
+            def relatedness(a: int, b: int, cache: dict[tuple[int, int], float] = measured) -> float:
+                key = (a, b) if a < b else (b, a)
+                value = cache.get(key)
+                if value is None:
+                    value = cache[key] = _containment(joined(a), joined(b))
+                return value
 
             if not self._is_boilerplate(docs, relatedness):
                 continue
@@ -540,8 +546,8 @@ def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
         return 1.0
     if len(sa) > len(sb):
         sa, sb = sb, sa
-    at = np.searchsorted(sb, sa)
-    at[at == len(sb)] = 0
+    at = sb.searchsorted(sa)
+    np.minimum(at, len(sb) - 1, out=at)
     return int(np.count_nonzero(sb[at] == sa)) / smaller
 
 
