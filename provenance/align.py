@@ -89,8 +89,9 @@ class Aligner:
         seq_a, seq_b = _codes(doc_a), _codes(doc_b)
         if seq_a is None or seq_b is None:
             seq_a, seq_b = _local_codes(content_hashes(doc_a), content_hashes(doc_b))
-        a_match = np.full(len(seq_a), -1, dtype=np.int64)
-        b_match = np.full(len(seq_b), -1, dtype=np.int64)
+        # int32: positions of content words (alignments of linked pairs stay in memory to the end).
+        a_match = np.full(len(seq_a), -1, dtype=np.int32)
+        b_match = np.full(len(seq_b), -1, dtype=np.int32)
         passages: list[Passage] = []
         substitutions: list[Substitution] = []
         for _ in range(self.rounds):

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import importlib
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -141,6 +144,8 @@ def assess_pairs(
     report = progress or (lambda stage, done, total: None)
     pairs = [(int(i), int(j)) for i, j in index_pairs]
     total = len(pairs)
+    if total:
+        _import_wordfreq()
     report("align", 0, total)
     state = {"documents": documents, "aligner": aligner, "model": direction_model,
              "min_link_words": min_link_words, "min_link_share": min_link_share, "linked_only": bool(linked_only)}
@@ -150,6 +155,20 @@ def assess_pairs(
         out = _assess_parallel(state, pairs, report, total, workers, chunk_pairs)
     report("align", total, total)
     return out
+
+
+def _import_wordfreq() -> None:
+    """Import wordfreq (the direction signals' word frequencies) from a fresh thread, and wait for it.
+
+    At import, wordfreq finds its data folder with ``inspect.stack()``, which
+    reads the source of every calling frame: 0.2 s from deep inside a trace,
+    nothing from a new thread's short stack.  Done before any fork, so the
+    workers inherit the module.
+    """
+    if "wordfreq" not in sys.modules:
+        thread = threading.Thread(target=importlib.import_module, args=("wordfreq",), daemon=True)
+        thread.start()
+        thread.join()
 
 
 def _assess_one(state: dict[str, Any], i: int, j: int) -> tuple[PairEvidence, Alignment] | None:
@@ -371,11 +390,22 @@ def build_lineage_by_family(
 
 
 def _family_task(state: dict[str, Any], family: int) -> tuple[list[Edge], list[Latent], list[Family]]:
-    """Worker side of :func:`build_lineage_by_family`: the lineage of one family alone."""
+    """Worker side of :func:`build_lineage_by_family`: the lineage of one family alone.
+
+    The family's documents are renumbered 0..m-1 (in corpus order, so each
+    pair keeps i < j), so the work grows with the family, not the corpus.
+    """
     from .lineage import build_lineage
 
-    pairs = state["pairs"]
-    return build_lineage(state["documents"], {k: pairs[k] for k in state["inside"][family]}, model=state["model"])
+    documents, pairs, inside = state["documents"], state["pairs"], state["inside"][family]
+    members = sorted({m for pair in inside for m in pair})
+    local = {g: k for k, g in enumerate(members)}
+    renumbered = {}
+    for i, j in inside:
+        ev, al = pairs[(i, j)]
+        a, b = local[i], local[j]
+        renumbered[(a, b)] = (dataclasses.replace(ev, a=a, b=b), dataclasses.replace(al, a=a, b=b))
+    return build_lineage([documents[m] for m in members], renumbered, model=state["model"])
 
 
 def _double(state: dict[str, Any], task: int) -> int:
