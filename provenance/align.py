@@ -86,7 +86,7 @@ class Aligner:
             (-1 where unmatched); passages and substitutions use content-token
             positions too.
         """
-        seq_a, seq_b = _codes(doc_a), _codes(doc_b)
+        seq_a, seq_b = codes_a, codes_b = _codes(doc_a), _codes(doc_b)
         if seq_a is None or seq_b is None:
             seq_a, seq_b = _local_codes(content_hashes(doc_a), content_hashes(doc_b))
         # int32: positions of content words (alignments of linked pairs stay in memory to the end).
@@ -99,7 +99,11 @@ class Aligner:
             free_b = np.flatnonzero(b_match < 0)
             if len(free_a) < self.min_passage_words or len(free_b) < self.min_passage_words:
                 break
-            blocks, subs = _lcs_blocks(_as_text(seq_a[free_a]), _as_text(seq_b[free_b]))
+            if len(free_a) == len(seq_a) and len(free_b) == len(seq_b) and seq_a is codes_a and seq_b is codes_b:
+                text_a, text_b = _text(doc_a), _text(doc_b)  # the first round: whole texts, cached
+            else:
+                text_a, text_b = _as_text(seq_a[free_a]), _as_text(seq_b[free_b])
+            blocks, subs = _lcs_blocks(text_a, text_b)
             found = self._passages(blocks)
             if not found:
                 break
@@ -194,6 +198,17 @@ def _codes(doc: Document) -> np.ndarray | None:
     return _CODES[doc]
 
 
+# Each document's codes as a string (see _as_text), for the first round of every pair it is in.
+_TEXTS: weakref.WeakKeyDictionary[Document, str] = weakref.WeakKeyDictionary()
+
+
+def _text(doc: Document) -> str:
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = _as_text(_codes(doc))
+    return text
+
+
 def _local_codes(hashes_a: np.ndarray, hashes_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Code points numbering the words of two texts (when the process-wide codes ran out)."""
     _, inverse = np.unique(np.concatenate((hashes_a, hashes_b)), return_inverse=True)
@@ -221,7 +236,7 @@ def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[list[tuple[int, int, int]], lis
     same length, at most ``_MAX_SUBSTITUTION_RUN`` words, their words are
     read as substituted one for one ((a, b) positions, in text order).
     """
-    blocks = [(a0, b0, a1 - a0) for tag, a0, a1, b0, _ in Indel.opcodes(seq_a, seq_b).as_list() if tag == "equal"]
+    blocks = [(m.a, m.b, m.size) for m in Indel.editops(seq_a, seq_b).as_matching_blocks() if m.size]
     subs: list[tuple[int, int]] = []
     lo_a = lo_b = 0
     for a, b, size in (*blocks, (len(seq_a), len(seq_b), 0)):
