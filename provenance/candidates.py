@@ -39,10 +39,10 @@ MAX_DF_DEFAULT = 200
 MAX_CANDIDATES_DEFAULT = 50
 
 
-def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAULT):
-    """Binary document x shingle matrix over the shingles in 2..n documents.
+def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAULT, max_df: int | None = None):
+    """Binary document x shingle matrix over the shingles in 2..n documents (2..``max_df`` when given).
 
-    Columns are renumbered so the matrix stays small.
+    Columns are renumbered (in shingle order) so the matrix stays small.
     """
     import scipy.sparse as sp
 
@@ -55,11 +55,15 @@ def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAU
         return sp.csr_matrix((0, 0), dtype=np.int32)
     row = np.concatenate(rows)
     col = np.concatenate(cols)
-    uniq, inverse, counts = np.unique(col, return_inverse=True, return_counts=True)
-    keep = counts[inverse] >= 2
-    row, inverse = row[keep], inverse[keep]
-    _, compact = np.unique(inverse, return_inverse=True)
-    n_cols = int(compact.max()) + 1 if len(compact) else 0
+    _, inverse, counts = np.unique(col, return_inverse=True, return_counts=True)
+    wanted = counts >= 2
+    if max_df is not None:
+        wanted &= counts <= max_df
+    keep = wanted[inverse]
+    row = row[keep]
+    # A kept shingle's column is the number of kept shingles before it.
+    compact = (np.cumsum(wanted) - 1)[inverse[keep]]
+    n_cols = int(np.count_nonzero(wanted))
     data = np.ones(len(row), dtype=np.int32)
     return sp.csr_matrix((data, (row, compact)), shape=(len(documents), n_cols))
 
@@ -179,9 +183,7 @@ def find_candidates(
         return []
     import scipy.sparse as sp  # heavy: imported only when a corpus is traced
 
-    matrix = shingle_matrix(documents, shingle_size)
-    df = np.asarray(matrix.sum(axis=0)).ravel()
-    matrix = matrix[:, np.flatnonzero(df <= max_df)]
+    matrix = shingle_matrix(documents, shingle_size, max_df)
     shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
     keep = shared.data >= min_shared
     a, b, counts = shared.row[keep], shared.col[keep], shared.data[keep]
