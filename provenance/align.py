@@ -86,11 +86,12 @@ class Aligner:
             (-1 where unmatched); passages and substitutions use content-token
             positions too.
         """
-        seq_a, seq_b = _codes(doc_a), _codes(doc_b)
+        seq_a, seq_b = codes_a, codes_b = _codes(doc_a), _codes(doc_b)
         if seq_a is None or seq_b is None:
             seq_a, seq_b = _local_codes(content_hashes(doc_a), content_hashes(doc_b))
-        a_match = np.full(len(seq_a), -1, dtype=np.int64)
-        b_match = np.full(len(seq_b), -1, dtype=np.int64)
+        # int32: positions of content words (alignments of linked pairs stay in memory to the end).
+        a_match = np.full(len(seq_a), -1, dtype=np.int32)
+        b_match = np.full(len(seq_b), -1, dtype=np.int32)
         passages: list[Passage] = []
         substitutions: list[Substitution] = []
         for _ in range(self.rounds):
@@ -98,10 +99,16 @@ class Aligner:
             free_b = np.flatnonzero(b_match < 0)
             if len(free_a) < self.min_passage_words or len(free_b) < self.min_passage_words:
                 break
-            blocks, subs = _lcs_blocks(_as_text(seq_a[free_a]), _as_text(seq_b[free_b]))
+            if len(free_a) == len(seq_a) and len(free_b) == len(seq_b) and seq_a is codes_a and seq_b is codes_b:
+                text_a, text_b = _text(doc_a), _text(doc_b)  # the first round: whole texts, cached
+            else:
+                text_a, text_b = _as_text(seq_a[free_a]), _as_text(seq_b[free_b])
+            blocks, subs = _lcs_blocks(text_a, text_b)
             found = self._passages(blocks)
             if not found:
                 break
+            blocks = np.array(blocks, dtype=np.int64).reshape(-1, 3)
+            subs = np.array(subs, dtype=np.int64).reshape(-1, 2)
             words_a, words_b = doc_a.content_words, doc_b.content_words
             for first, last in found:
                 group = blocks[first : last + 1]
@@ -135,45 +142,40 @@ class Aligner:
             shared_words=int((a_match >= 0).sum()),
         )
 
-    def _passages(self, blocks: np.ndarray) -> list[tuple[int, int]]:
-        """Group LCS blocks (rows a, b, size) into passages: (first block, last block) index pairs.
+    def _passages(self, blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+        """Group LCS blocks (a, b, size) into passages: (first block, last block) index pairs.
 
         Blocks join a group while both gaps are at most ``max_gap``; a group
         whose blocks match fewer than ``min_passage_words`` words in all is
         dropped before the (slower) edge trimming, which can only lower it.
+        (Plain Python: a pair has a few dozen blocks, too few for arrays to pay.)
         """
-        n = len(blocks)
-        if n == 0:
-            return []
-        a, b, size = blocks[:, 0], blocks[:, 1], blocks[:, 2]
-        gap_a = a[1:] - (a[:-1] + size[:-1])
-        gap_b = b[1:] - (b[:-1] + size[:-1])
-        breaks = np.flatnonzero((gap_a > self.max_gap) | (gap_b > self.max_gap))
-        starts = np.concatenate(([0], breaks + 1))
-        ends = np.concatenate((breaks, [n - 1]))
-        cumulative = np.concatenate(([0], np.cumsum(size)))
-        total = cumulative[ends + 1] - cumulative[starts]
         found = []
-        for g in np.flatnonzero(total >= self.min_passage_words).tolist():
-            group = self._trim(blocks, cumulative, int(starts[g]), int(ends[g]))
-            if group is not None:
-                found.append(group)
+        max_gap, need = self.max_gap, self.min_passage_words
+        start, total = 0, 0
+        end_a = end_b = None
+        for k, (a, b, size) in enumerate(blocks):
+            if end_a is not None and (a - end_a > max_gap or b - end_b > max_gap):
+                if total >= need and (group := self._trim(blocks, start, k - 1)) is not None:
+                    found.append(group)
+                start, total = k, 0
+            total += size
+            end_a, end_b = a + size, b + size
+        if blocks and total >= need and (group := self._trim(blocks, start, len(blocks) - 1)) is not None:
+            found.append(group)
         return found
 
-    def _trim(self, blocks: np.ndarray, cumulative: np.ndarray, first: int, last: int) -> tuple[int, int] | None:
+    def _trim(self, blocks: list[tuple[int, int, int]], first: int, last: int) -> tuple[int, int] | None:
         # Lone matched words at a passage's edges are usually chance matches.
-        size = blocks[:, 2]
-        while first < last and size[first] == 1:
+        while first < last and blocks[first][2] == 1:
             first += 1
-        while last > first and size[last] == 1:
+        while last > first and blocks[last][2] == 1:
             last -= 1
-        matched = int(cumulative[last + 1] - cumulative[first])
+        matched = sum(size for _, _, size in blocks[first : last + 1])
         if matched < self.min_passage_words:
             return None
-        span = max(
-            int(blocks[last, 0] + size[last] - blocks[first, 0]),
-            int(blocks[last, 1] + size[last] - blocks[first, 1]),
-        )
+        a_last, b_last, size_last = blocks[last]
+        span = max(a_last + size_last - blocks[first][0], b_last + size_last - blocks[first][1])
         if matched / span < self.min_density:
             return None
         return first, last
@@ -196,6 +198,17 @@ def _codes(doc: Document) -> np.ndarray | None:
     return _CODES[doc]
 
 
+# Each document's codes as a string (see _as_text), for the first round of every pair it is in.
+_TEXTS: weakref.WeakKeyDictionary[Document, str] = weakref.WeakKeyDictionary()
+
+
+def _text(doc: Document) -> str:
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = _as_text(_codes(doc))
+    return text
+
+
 def _local_codes(hashes_a: np.ndarray, hashes_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Code points numbering the words of two texts (when the process-wide codes ran out)."""
     _, inverse = np.unique(np.concatenate((hashes_a, hashes_b)), return_inverse=True)
@@ -215,26 +228,22 @@ def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total)
 
 
-def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[np.ndarray, np.ndarray]:
-    """Matching blocks of the LCS alignment (rows a, b, size), and one-for-one substitutions between them.
+def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
+    """Matching blocks of the LCS alignment (a, b, size), and one-for-one substitutions between them.
 
     Between two consecutive blocks (and before the first, after the last)
     lies one unmatched stretch of each text; when both stretches have the
     same length, at most ``_MAX_SUBSTITUTION_RUN`` words, their words are
-    read as substituted one for one (rows a, b).
+    read as substituted one for one ((a, b) positions, in text order).
     """
-    matching = Indel.opcodes(seq_a, seq_b).as_matching_blocks()
-    blocks = np.array([(m.a, m.b, m.size) for m in matching if m.size], dtype=np.int64).reshape(-1, 3)
-    ends_a = blocks[:, 0] + blocks[:, 2]
-    ends_b = blocks[:, 1] + blocks[:, 2]
-    lo_a = np.concatenate(([0], ends_a))
-    lo_b = np.concatenate(([0], ends_b))
-    run_a = np.concatenate((blocks[:, 0], [len(seq_a)])) - lo_a
-    run_b = np.concatenate((blocks[:, 1], [len(seq_b)])) - lo_b
-    chosen = np.flatnonzero((run_a == run_b) & (run_a >= 1) & (run_a <= _MAX_SUBSTITUTION_RUN))
-    if len(chosen) == 0:
-        return blocks, np.empty((0, 2), dtype=np.int64)
-    subs = np.stack((_ranges(lo_a[chosen], run_a[chosen]), _ranges(lo_b[chosen], run_b[chosen])), axis=1)
+    blocks = [(m.a, m.b, m.size) for m in Indel.editops(seq_a, seq_b).as_matching_blocks() if m.size]
+    subs: list[tuple[int, int]] = []
+    lo_a = lo_b = 0
+    for a, b, size in (*blocks, (len(seq_a), len(seq_b), 0)):
+        run = a - lo_a
+        if run == b - lo_b and 1 <= run <= _MAX_SUBSTITUTION_RUN:
+            subs.extend((lo_a + k, lo_b + k) for k in range(run))
+        lo_a, lo_b = a + size, b + size
     return blocks, subs
 
 

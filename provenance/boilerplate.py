@@ -14,15 +14,16 @@ import dataclasses
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .errors import ConfigError
 from .model import Article, Document, Span, Tokens
-from .normalise import fold_text
+from .normalise import fold_text, tokenize
+from .parallel import map_ordered
 from .shingles import shingle_hashes, word_hashes
 
 __all__ = [
@@ -133,8 +134,7 @@ _DATE_PREFIX = re.compile(rf"^\s*(?:published|date|posted)[ \t]*:?[ \t]*(?P<date
                           re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     start: int
     end: int
     folded: str
@@ -343,50 +343,65 @@ class BoilerplateRemover:
         of both documents, so a story's lead that a copier wrapped in heavy
         furniture is not mistaken for furniture itself.
         """
-        doc_lines = _doc_lines if _doc_lines is not None else [_lines(a.text) for a in articles]
+        prepared = [_prepare(a.text, t, None if _doc_lines is None else _doc_lines[n])
+                    for n, (a, t) in enumerate(zip(articles, tokens, strict=True))]
+        return self._fit(prepared)
+
+    def _fit(self, prepared: Sequence[_Prepared]) -> BoilerplateRemover:
         line_docs: dict[str, list[int]] = defaultdict(list)
         line_words: dict[str, int] = {}
-        for i, lines in enumerate(doc_lines):
-            for ln in lines:
+        for i, item in enumerate(prepared):
+            for ln in item.lines:
                 line_words[ln.folded] = ln.words
-            for folded in dict.fromkeys(ln.folded for ln in lines):
+            for folded in dict.fromkeys(ln.folded for ln in item.lines):
                 line_docs[folded].append(i)
         # Order documents by content, not name, so sampling does not depend on file names.
-        order_key = [_text_key(a.text) for a in articles]
+        order_key = [item.key for item in prepared]
         candidates = {
             folded: sorted(docs, key=order_key.__getitem__)
             for folded, docs in line_docs.items()
             if len(docs) >= max(self.min_docs, _witnesses_needed(line_words[folded]))
         }
-        whole = [np.unique(shingle_hashes(word_hashes(t.words), 3)) for t in tokens]
+        del line_docs
         cache: dict[tuple[int, int], float] = {}
 
         def whole_relatedness(a: int, b: int) -> float:
             key = (a, b) if a < b else (b, a)
             if key not in cache:
-                cache[key] = _containment(whole[a], whole[b])
+                cache[key] = _containment(prepared[a].whole, prepared[b].whole)
             return cache[key]
 
         first = {f for f, docs in candidates.items() if self._is_boilerplate(docs, whole_relatedness)}
         involved = sorted({d for f in first for d in candidates[f]})
-        by_line = {d: _line_shingles(doc_lines[d], tokens[d]) for d in involved}
-        base = {
-            d: _union([sh for f, sh in by_line[d].items() if f not in first and not _FURNITURE_RE.match(f)])
-            for d in involved
-        }
+        by_line = {d: _line_shingles(prepared[d].lines, prepared[d].tokens, prepared[d].hashes) for d in involved}
+        furniture: dict[str, bool] = {}
+
+        def kept(folded: str) -> bool:
+            is_furniture = furniture.get(folded)
+            if is_furniture is None:
+                is_furniture = furniture[folded] = _FURNITURE_RE.match(folded) is not None
+            return folded not in first and not is_furniture
+
+        base = {d: _union([sh for f, sh in by_line[d].items() if kept(f)]) for d in involved}
         learned = set()
         story: dict[bytes, set[str]] = defaultdict(set)
         for folded in sorted(first):
             docs = candidates[folded]
             with_line: dict[int, np.ndarray] = {}
+            # Containment is symmetric: each pair is measured once per line.
+            measured: dict[tuple[int, int], float] = {}
 
             def joined(d: int, line: str = folded, cache: dict[int, np.ndarray] = with_line) -> np.ndarray:
                 if d not in cache:
                     cache[d] = np.union1d(base[d], by_line[d].get(line, _EMPTY))
                 return cache[d]
 
-            def relatedness(a: int, b: int) -> float:
-                return _containment(joined(a), joined(b))
+            def relatedness(a: int, b: int, cache: dict[tuple[int, int], float] = measured) -> float:
+                key = (a, b) if a < b else (b, a)
+                value = cache.get(key)
+                if value is None:
+                    value = cache[key] = _containment(joined(a), joined(b))
+                return value
 
             if not self._is_boilerplate(docs, relatedness):
                 continue
@@ -396,7 +411,7 @@ class BoilerplateRemover:
                 # text in its own article and in that article's copies.
                 others = [o for o in docs[: _PAIRS_SAMPLED + 1] if o != d][:_PAIRS_SAMPLED]
                 if any(relatedness(d, o) > self.max_relatedness for o in others):
-                    story[_text_key(articles[d].text)].add(folded)
+                    story[order_key[d]].add(folded)
         self.boilerplate_lines_ = learned
         self.story_lines_ = dict(story)
         return self
@@ -408,42 +423,107 @@ class BoilerplateRemover:
     def transform(self, articles: Sequence[Article], tokens: Sequence[Tokens],
                   _doc_lines: list[list[_Line]] | None = None) -> list[Document]:
         """Mark boilerplate and credits on each article; returns one Document each."""
-        learned = getattr(self, "boilerplate_lines_", set())
+        prepared = [_Prepared(t, _lines(a.text) if _doc_lines is None else _doc_lines[n], _text_key(a.text))
+                    for n, (a, t) in enumerate(zip(articles, tokens, strict=True))]
+        return self._transform(articles, prepared)
+
+    def _transform(self, articles: Sequence[Article], prepared: Sequence[_Prepared], jobs: int = 1,
+                   progress: Callable[[int, int], None] | None = None) -> list[Document]:
+        state = {"remover": self, "articles": articles, "prepared": prepared}
+        marked = map_ordered(_mark_task, range(len(articles)), state=state, jobs=jobs, progress=progress)
         documents = []
-        for n, (article, toks) in enumerate(zip(articles, tokens, strict=True)):
-            lines = _doc_lines[n] if _doc_lines is not None else _lines(article.text)
-            spans = _builtin_spans(article.text, lines) if self.builtin else []
-            covered = {(s.start, s.end) for s in spans}
-            own = getattr(self, "story_lines_", {}).get(_text_key(article.text), ())
-            for line in lines:
-                if line.folded in own:
-                    continue
-                if line.folded in learned and (line.start, line.end) not in covered:
-                    spans.append(Span(line.start, line.end, article.text[line.start : line.end], "learned"))
-            spans.sort(key=lambda s: (s.start, s.end))
-            credits, bylines = find_credits(article.text)
-            if article.published is None and (stated := find_date(article.text)):
+        for article, item, (spans, content, credits, bylines, stated, fingerprint) in zip(
+                articles, prepared, marked, strict=True):
+            if stated is not None:
                 article = dataclasses.replace(article, published=stated)
-            documents.append(
-                Document(
-                    article=article,
-                    tokens=toks,
-                    content=_content_indices(toks, spans),
-                    boilerplate=tuple(spans),
-                    credits=credits,
-                    bylines=bylines,
-                    fingerprint=hashlib.blake2b(
-                        " ".join(toks.words).encode("utf-8"), digest_size=8
-                    ).hexdigest(),
-                )
-            )
+            doc = Document(article=article, tokens=item.tokens, content=content, boilerplate=spans,
+                           credits=credits, bylines=bylines, fingerprint=fingerprint)
+            if item.hashes is not None:
+                # The content words' hashes are these words' hashes: fill the cached property now.
+                doc.__dict__["content_hashes"] = item.hashes[content]
+            documents.append(doc)
         return documents
 
-    def fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens]) -> list[Document]:
-        """Equivalent to ``fit(articles, tokens).transform(articles, tokens)``."""
-        # Split and fold each text into lines once for both steps.
-        doc_lines = [_lines(a.text) for a in articles]
-        return self.fit(articles, tokens, doc_lines).transform(articles, tokens, doc_lines)
+    def _mark(self, article: Article, item: _Prepared) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
+                                                                 tuple[str, ...], str | None, str]:
+        """Spans, content indices, credits, bylines, stated date (None when the article has one) and
+        fingerprint of one document."""
+        learned = getattr(self, "boilerplate_lines_", set())
+        text, toks, lines = article.text, item.tokens, item.lines
+        spans = _builtin_spans(text, lines) if self.builtin else []
+        covered = {(s.start, s.end) for s in spans}
+        own = getattr(self, "story_lines_", {}).get(item.key, ())
+        for line in lines:
+            if line.folded in own:
+                continue
+            if line.folded in learned and (line.start, line.end) not in covered:
+                spans.append(Span(line.start, line.end, text[line.start : line.end], "learned"))
+        spans.sort(key=lambda s: (s.start, s.end))
+        credits, bylines = find_credits(text)
+        stated = find_date(text) if article.published is None else None
+        fingerprint = hashlib.blake2b(" ".join(toks.words).encode("utf-8"), digest_size=8).hexdigest()
+        return tuple(spans), _content_indices(toks, spans), credits, bylines, stated or None, fingerprint
+
+    def fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens] | None = None, *,
+                      jobs: int = 1, progress: Callable[[str, int, int], None] | None = None) -> list[Document]:
+        """Equivalent to ``fit(articles, tokens).transform(articles, tokens)``.
+
+        Parameters
+        ----------
+        articles : sequence of Article
+            The corpus.
+        tokens : sequence of Tokens, optional
+            ``tokenize(a.text)`` of each article; tokenized here when not given.
+        jobs : int, default=1
+            Worker processes for the per-document work (tokens, lines, marking);
+            0 for every core.  Results do not depend on it.
+        progress : callable, optional
+            Called as ``progress(stage, done, total)`` with stages
+            ``"normalise"`` and ``"boilerplate"``.
+
+        Returns
+        -------
+        list of Document
+        """
+        report = progress or (lambda stage, done, total: None)
+        n = len(articles)
+        # Each text is tokenized, split into lines and hashed once, for both steps.
+        prepared = map_ordered(_prepare_task, range(n), state={"articles": articles, "tokens": tokens}, jobs=jobs,
+                               progress=lambda done, total: report("normalise", done, total))
+        report("boilerplate", 0, n)
+        self._fit(prepared)
+        # The fit alone needs the whole-text shingles.
+        prepared = [item._replace(whole=None) for item in prepared]
+        return self._transform(articles, prepared, jobs,
+                               progress=lambda done, total: report("boilerplate", done, total))
+
+
+class _Prepared(NamedTuple):
+    """What the fit and the marking need of one document, computed once."""
+
+    tokens: Tokens
+    lines: list[_Line]
+    key: bytes
+    hashes: np.ndarray | None = None  # word hashes of every token
+    whole: np.ndarray | None = None  # distinct word 3-gram shingles of the whole text
+
+
+def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None = None) -> _Prepared:
+    toks = tokenize(text) if tokens is None else tokens
+    hashes = word_hashes(toks.words)
+    return _Prepared(toks, _lines(text) if lines is None else lines, _text_key(text), hashes,
+                     np.unique(shingle_hashes(hashes, 3)))
+
+
+def _prepare_task(state: dict[str, Any], n: int) -> _Prepared:
+    tokens = state["tokens"]
+    return _prepare(state["articles"][n].text, None if tokens is None else tokens[n])
+
+
+def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
+                                                       tuple[str, ...], str | None, str]:
+    """Boilerplate spans, content indices, credits, bylines, stated date (when the article has none), fingerprint."""
+    return state["remover"]._mark(state["articles"][n], state["prepared"][n])
 
 
 def _text_key(text: str) -> bytes:
@@ -460,24 +540,54 @@ _EMPTY = np.empty(0, dtype=np.uint64)
 
 
 def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
+    """Share of the smaller of two sorted sets of distinct hashes found in the other."""
     smaller = min(len(sa), len(sb))
-    return len(np.intersect1d(sa, sb, assume_unique=True)) / smaller if smaller else 1.0
+    if not smaller:
+        return 1.0
+    if len(sa) > len(sb):
+        sa, sb = sb, sa
+    at = sb.searchsorted(sa)
+    np.minimum(at, len(sb) - 1, out=at)
+    return int(np.count_nonzero(sb[at] == sa)) / smaller
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
     return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
 
 
-def _line_shingles(lines: list[_Line], tokens: Tokens) -> dict[str, np.ndarray]:
-    """Word 3-gram shingles of each line (shorter lines: one shingle of all their words)."""
-    out: dict[str, list[np.ndarray]] = defaultdict(list)
-    hashes = word_hashes(tokens.words)
-    for line in lines:
-        lo = np.searchsorted(tokens.starts, line.start, side="left")
-        hi = np.searchsorted(tokens.starts, line.end, side="left")
-        if hi > lo:
-            out[line.folded].append(shingle_hashes(hashes[lo:hi], min(3, int(hi - lo))))
-    return {f: _union(v) for f, v in out.items()}
+def _line_shingles(lines: list[_Line], tokens: Tokens, hashes: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Word 3-gram shingles of each line (shorter lines: one shingle of all their words), sorted and distinct.
+
+    A line's shingles are a slice of the whole text's (a shingle's hash
+    depends on its words only), so each size is hashed once per text and the
+    lines' sets are sorted out together.
+    """
+    if hashes is None:
+        hashes = word_hashes(tokens.words)
+    if not lines:
+        return {}
+    bounds = np.array([(ln.start, ln.end) for ln in lines], dtype=np.int64)
+    lo = np.searchsorted(tokens.starts, bounds[:, 0], side="left")
+    hi = np.searchsorted(tokens.starts, bounds[:, 1], side="left")
+    by_size = {k: shingle_hashes(hashes, k) for k in (1, 2, 3) if len(hashes) >= k}
+    group: dict[str, int] = {}
+    pieces, owners = [], []
+    for ln, a, b in zip(lines, lo.tolist(), hi.tolist(), strict=True):
+        if b > a:
+            size = min(3, b - a)
+            piece = by_size[size][a : b - size + 1]
+            pieces.append(piece)
+            owners.append(np.full(len(piece), group.setdefault(ln.folded, len(group)), dtype=np.int64))
+    if not pieces:
+        return {}
+    values, owner = np.concatenate(pieces), np.concatenate(owners)
+    order = np.lexsort((values, owner))
+    values, owner = values[order], owner[order]
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
+    values, owner = values[first], owner[first]
+    cuts = np.searchsorted(owner, np.arange(len(group) + 1))
+    return {folded: values[cuts[g] : cuts[g + 1]] for folded, g in group.items()}
 
 
 def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:

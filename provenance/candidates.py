@@ -7,8 +7,8 @@ documents (stock phrases) are dropped too, following passim's maxDF idea.
 The product of that matrix with its transpose counts shared shingles for
 every pair at once, in time that grows with the number of real pairs, not
 with the square of the corpus.  Each pair also gets its TF-IDF cosine
-(scikit-learn), used to rank a document's candidates; topic similarity alone
-never makes a candidate.
+(scikit-learn's sublinear TF-IDF, computed here with numpy), used to rank a
+document's candidates; topic similarity alone never makes a candidate.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 __all__ = [
     "find_candidates",
     "shingle_matrix",
+    "tfidf_weights",
     "MIN_SHARED_DEFAULT",
     "MAX_DF_DEFAULT",
     "MAX_CANDIDATES_DEFAULT",
@@ -38,10 +39,10 @@ MAX_DF_DEFAULT = 200
 MAX_CANDIDATES_DEFAULT = 50
 
 
-def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAULT):
-    """Binary document x shingle matrix over the shingles in 2..n documents.
+def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAULT, max_df: int | None = None):
+    """Binary document x shingle matrix over the shingles in 2..n documents (2..``max_df`` when given).
 
-    Columns are renumbered so the matrix stays small.
+    Columns are renumbered (in shingle order) so the matrix stays small.
     """
     import scipy.sparse as sp
 
@@ -54,18 +55,28 @@ def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAU
         return sp.csr_matrix((0, 0), dtype=np.int32)
     row = np.concatenate(rows)
     col = np.concatenate(cols)
-    uniq, inverse, counts = np.unique(col, return_inverse=True, return_counts=True)
-    keep = counts[inverse] >= 2
-    row, inverse = row[keep], inverse[keep]
-    _, compact = np.unique(inverse, return_inverse=True)
-    n_cols = int(compact.max()) + 1 if len(compact) else 0
+    _, inverse, counts = np.unique(col, return_inverse=True, return_counts=True)
+    wanted = counts >= 2
+    if max_df is not None:
+        wanted &= counts <= max_df
+    keep = wanted[inverse]
+    row = row[keep]
+    # A kept shingle's column is the number of kept shingles before it.
+    compact = (np.cumsum(wanted) - 1)[inverse[keep]]
+    n_cols = int(np.count_nonzero(wanted))
     data = np.ones(len(row), dtype=np.int32)
     return sp.csr_matrix((data, (row, compact)), shape=(len(documents), n_cols))
 
 
 def _tfidf(documents: Sequence[Document]):
+    """Row-normalised TF-IDF of the documents' content words (sparse CSR, float64).
+
+    The weighting of scikit-learn's ``TfidfTransformer(sublinear_tf=True)``,
+    in the same floating-point operations so the values are identical:
+    ``tf = 1 + ln(count)``, ``idf = ln((1 + n) / (1 + df)) + 1``, rows scaled
+    to unit L2 norm (summed in index order, as scikit-learn does).
+    """
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfTransformer
 
     hashes = [content_hashes(doc) for doc in documents]
     rows = np.repeat(np.arange(len(documents)), [len(h) for h in hashes])
@@ -75,7 +86,63 @@ def _tfidf(documents: Sequence[Document]):
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), max(1, len(vocab)))
     )
     counts.sum_duplicates()
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    return tfidf_weights(counts)
+
+
+def tfidf_weights(counts):
+    """Sublinear TF, smooth IDF and L2 row norm of a count matrix, as a new CSR matrix.
+
+    Parameters
+    ----------
+    counts : scipy.sparse matrix of shape (n_documents, n_terms)
+        Term counts (canonical CSR: no duplicate entries).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float64
+        Equal, value for value, to
+        ``TfidfTransformer(sublinear_tf=True).fit_transform(counts)``.
+    """
+    import scipy.sparse as sp
+
+    matrix = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    n_samples, n_terms = matrix.shape
+    df = np.bincount(matrix.indices, minlength=n_terms).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=n_samples + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data = matrix.data
+    np.log(data, data)
+    data += 1.0
+    data *= idf[matrix.indices]
+    _normalise_rows_l2(data, matrix.indptr)
+    return matrix
+
+
+def _normalise_rows_l2(data: np.ndarray, indptr: np.ndarray) -> None:
+    """Divide each CSR row by its L2 norm in place; rows of zeros stay as they are.
+
+    The squares are summed left to right within each row (one vectorised step
+    per position, over all rows that long), the order of scikit-learn's loop,
+    so the norms agree bit for bit (numpy's own sums are pairwise).
+    """
+    lengths = np.diff(indptr)
+    order = np.argsort(-lengths, kind="stable")
+    starts = indptr[:-1][order]
+    by_length = lengths[order]
+    squares = data * data
+    sums = np.zeros(len(order), dtype=np.float64)
+    active = len(order)
+    for k in range(int(by_length[0]) if len(by_length) else 0):
+        while active and by_length[active - 1] <= k:
+            active -= 1
+        sums[:active] += squares[starts[:active] + k]
+    norms = np.empty_like(sums)
+    norms[order] = np.sqrt(sums)
+    norms[norms == 0.0] = 1.0
+    data /= np.repeat(norms, lengths)
 
 
 def find_candidates(
@@ -116,9 +183,7 @@ def find_candidates(
         return []
     import scipy.sparse as sp  # heavy: imported only when a corpus is traced
 
-    matrix = shingle_matrix(documents, shingle_size)
-    df = np.asarray(matrix.sum(axis=0)).ravel()
-    matrix = matrix[:, np.flatnonzero(df <= max_df)]
+    matrix = shingle_matrix(documents, shingle_size, max_df)
     shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
     keep = shared.data >= min_shared
     a, b, counts = shared.row[keep], shared.col[keep], shared.data[keep]

@@ -44,7 +44,6 @@ _WORD_CHAR = re.compile(r"\w")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_WORD = np.array([bool(_WORD_CHAR.match(chr(c))) for c in range(128)] + [False], dtype=bool)
 _APOSTROPHE = ord("'")
-_HYPHEN_POINTS = np.array([ord(c) for c in "-\u00ad\u2010\u2011"], dtype=np.uint32)
 _PLAIN_CHARS: dict[str, bool] = {}
 
 
@@ -176,7 +175,8 @@ def _tokenize_plain(text: str) -> Tokens | None:
     ends = np.flatnonzero(step == -1)
     if len(starts) != len(words):  # pragma: no cover - a character class the checks above missed
         return None
-    breaks = np.flatnonzero(np.isin(points[ends[:-1]], _HYPHEN_POINTS))
+    after = points[ends[:-1]]
+    breaks = np.flatnonzero((after == 0x2D) | (after == 0xAD) | (after == 0x2010) | (after == 0x2011))
     if len(breaks):
         keep = np.ones(len(words), dtype=bool)
         for k in breaks.tolist():
@@ -193,5 +193,5 @@ def _tokenize_plain(text: str) -> Tokens | None:
             last = np.flatnonzero(keep)
             ends = ends[np.append(last[1:] - 1, len(keep) - 1)]
             starts = starts[keep]
-    return Tokens(words=tuple(map(sys.intern, words)), starts=starts.astype(np.int64),
-                  ends=ends.astype(np.int64))
+    return Tokens(words=tuple(map(sys.intern, words)), starts=starts.astype(np.int64, copy=False),
+                  ends=ends.astype(np.int64, copy=False))

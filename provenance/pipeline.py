@@ -24,11 +24,10 @@ from .direction import (
 )
 from .edge_model import EdgeModel
 from .errors import ConfigError
-from .lineage import build_lineage
 from .load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .model import Alignment, Article, Document, Lineage
 from .normalise import tokenize
-from .parallel import assess_pairs
+from .parallel import assess_pairs, build_lineage_by_family
 
 __all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "TraceOptions"]
 
@@ -62,11 +61,30 @@ class TraceOptions:
             )
 
 
-def prepare_documents(articles: Sequence[Article], boilerplate: BoilerplateRemover | None = None) -> list[Document]:
-    """Normalise articles and mark their boilerplate and credits (stages 2 and 3)."""
-    tokens = [tokenize(a.text) for a in articles]
+def prepare_documents(articles: Sequence[Article], boilerplate: BoilerplateRemover | None = None, *,
+                      jobs: int = 1, progress: Progress | None = None) -> list[Document]:
+    """Normalise articles and mark their boilerplate and credits (stages 2 and 3).
+
+    Parameters
+    ----------
+    articles : sequence of Article
+        The corpus.
+    boilerplate : BoilerplateRemover, optional
+        The remover to fit; any object with ``fit_transform(articles, tokens)``.
+    jobs : int, default=1
+        Worker processes for the per-document work (0: every core); results do not depend on it.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    list of Document
+        In the order of ``articles``.
+    """
     remover = boilerplate or BoilerplateRemover()
-    return remover.fit_transform(articles, tokens)
+    if type(remover).fit_transform is BoilerplateRemover.fit_transform:
+        return remover.fit_transform(articles, jobs=jobs, progress=progress)
+    return remover.fit_transform(articles, [tokenize(a.text) for a in articles])
 
 
 def trace(
@@ -150,9 +168,8 @@ def trace_articles(
     documents, pairs, opts = analyse(articles, boilerplate=boilerplate, aligner=aligner,
                                      direction_model=direction_model, progress=progress, **options)
     report = progress or (lambda stage, done, total: None)
-    report("lineage", 0, 1)
-    edges, latent, families = build_lineage(documents, pairs, model=edge_model)
-    report("lineage", 1, 1)
+    edges, latent, families = build_lineage_by_family(documents, pairs, model=edge_model, jobs=opts.jobs,
+                                                      progress=report)
     return Lineage(
         documents=sorted(documents, key=lambda d: d.id),
         edges=edges,
@@ -190,7 +207,7 @@ def analyse(
     opts.check()
     report = progress or (lambda stage, done, total: None)
     report("normalise", 0, len(articles))
-    documents = prepare_documents(articles, boilerplate)
+    documents = prepare_documents(articles, boilerplate, jobs=opts.jobs, progress=report)
     documents.sort(key=lambda d: (d.fingerprint, d.id))
     report("candidates", 0, len(documents))
     candidates = find_candidates(documents, min_shared=opts.min_shared, max_df=opts.max_df,

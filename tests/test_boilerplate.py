@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
 
@@ -5,6 +6,7 @@ from provenance.boilerplate import BoilerplateRemover, find_credits
 from provenance.errors import ConfigError
 from provenance.model import Article
 from provenance.normalise import tokenize
+from provenance.shingles import word_hashes
 
 OTHER_STORY = """Council workers began repairing the old library roof on Monday after years of leaks damaged rare maps and books stored in the archive.
 The work, paid for by a regional grant, is due to finish before winter, a council spokeswoman said, and readers will be able to use a temporary reading room.
@@ -79,3 +81,43 @@ def test_line_made_only_of_a_hyphenated_word_end_is_handled():
     texts = [furniture + "Boats and syndi-\nand\ncation " + WIRE, furniture + OTHER_STORY, furniture + INDEPENDENT + "\nand\n"]
     docs = _docs(texts)
     assert all(d.words > 50 for d in docs)
+
+
+def test_fit_transform_on_two_jobs_equals_one_job(family_articles, monkeypatch):
+    from provenance import parallel
+
+    monkeypatch.setattr(parallel, "_CHUNKS_PER_JOB", 3)
+    one = BoilerplateRemover().fit_transform(family_articles)
+    two = BoilerplateRemover().fit_transform(family_articles, jobs=2)
+    assert [(d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in one] == [
+        (d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in two]
+    for a, b in zip(one, two, strict=True):
+        assert np.array_equal(a.content, b.content) and np.array_equal(a.content_hashes, b.content_hashes)
+        assert np.array_equal(a.content_hashes, word_hashes(a.content_words))
+
+
+def test_line_shingles_and_containment_match_the_plain_set_operations(family_articles):
+    from provenance.boilerplate import _containment, _line_shingles, _lines
+    from provenance.shingles import shingle_hashes
+
+    for article in family_articles:
+        toks = tokenize(article.text)
+        lines = _lines(article.text)
+        expected: dict[str, list[np.ndarray]] = {}
+        hashes = word_hashes(toks.words)
+        for line in lines:
+            lo = np.searchsorted(toks.starts, line.start)
+            hi = np.searchsorted(toks.starts, line.end)
+            if hi > lo:
+                expected.setdefault(line.folded, []).append(shingle_hashes(hashes[lo:hi], min(3, int(hi - lo))))
+        got = _line_shingles(lines, toks)
+        assert list(got) == list(expected)
+        for folded, parts in expected.items():
+            assert np.array_equal(got[folded], np.unique(np.concatenate(parts)))
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        a = np.unique(rng.integers(0, 60, rng.integers(0, 30)).astype(np.uint64))
+        b = np.unique(rng.integers(0, 60, rng.integers(0, 30)).astype(np.uint64))
+        smaller = min(len(a), len(b))
+        plain = len(np.intersect1d(a, b)) / smaller if smaller else 1.0
+        assert _containment(a, b) == plain == _containment(b, a)

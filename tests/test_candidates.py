@@ -39,3 +39,23 @@ def test_single_document_has_no_candidates(family_articles):
 def test_parameters_validated(family_articles, kwargs):
     with pytest.raises(ConfigError, match=next(iter(kwargs))):
         find_candidates(prepare_documents(family_articles), **kwargs)
+
+
+def test_tfidf_weights_equal_scikit_learn():
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from provenance.candidates import tfidf_weights
+
+    rng = np.random.default_rng(7)
+    dense = rng.integers(0, 4, size=(40, 300)) * (rng.random((40, 300)) < 0.3)
+    dense[5] = 0  # an empty document
+    dense[6, :] = 1  # a term in every document, and a long row
+    counts = sp.csr_matrix(dense.astype(np.float64))
+    ours = tfidf_weights(counts)
+    theirs = sp.csr_matrix(TfidfTransformer(sublinear_tf=True).fit_transform(counts))
+    assert ours.shape == theirs.shape
+    assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+    assert np.array_equal(ours.data, theirs.data)  # bit for bit, not just close
+    assert np.array_equal(counts.toarray(), dense)  # the input is left alone

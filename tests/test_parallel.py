@@ -117,3 +117,18 @@ def test_chunk_pairs_must_be_a_positive_int(corpus, chunk_pairs):
 def test_empty_input_gives_an_empty_result(corpus):
     documents, _ = corpus
     assert assess_pairs(documents, [], aligner=Aligner(), direction_model=None, jobs=2, **LINK) == {}
+
+
+def _square_plus(state, task):
+    return task * task + state["plus"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_map_ordered_keeps_the_order_and_reports_progress(jobs):
+    seen = []
+    out = parallel.map_ordered(_square_plus, list(range(50)), state={"plus": 1}, jobs=jobs, chunk=7,
+                               progress=lambda done, total: seen.append((done, total)))
+    assert out == [t * t + 1 for t in range(50)]
+    assert seen[0] == (0, 50) and seen[-1] == (50, 50)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert not parallel._STATE
