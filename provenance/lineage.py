@@ -301,7 +301,7 @@ class _FamilyTree:
         best = max(rivals, default=-math.inf)
         evidence = (
             Evidence("unique-readings", round(float(own_total), 3),
-                     f"has {own_total:.1f} changes of its own that its sibling copies ({names}) lack"),
+                     f"has {_about(own_total)} of its own that its sibling copies ({names}) lack"),
             Evidence("latent-source", round(-best, 3) if math.isfinite(best) else 10.0,
                      "no document in the folder can be its source: each candidate carries changes it lacks"),
         )
@@ -327,6 +327,15 @@ class _FamilyTree:
         if relation in ("edited", "reprint"):
             relation = "reprint" if own_wording <= 1.5 else "edited"
         return relation
+
+
+def _about(changes: float) -> str:
+    """A weighted count of changes in words: conventional changes (straight quotes...) count a fifth."""
+    whole = round(changes)
+    if whole == 0:
+        return "no change" if changes == 0 else "hardly a change"
+    noun = "change" if whole == 1 else "changes"
+    return f"{whole} {noun}" if abs(changes - whole) < 1e-9 else f"about {whole} {noun}"
 
 
 def _subtrees(parent: dict[int, int]) -> dict[int, set[int]]:
