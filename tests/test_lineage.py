@@ -45,16 +45,16 @@ def test_siblings_with_own_changes_get_a_latent_source():
 
 
 def test_bare_wire_is_the_root_even_of_a_weakly_linked_copy():
-    # A partial copy (two paragraphs inside other reporting) is weakly linked on its own; the
-    # bare wire with no changes of its own is still the family's original, not one more copy
-    # of an unseen source.
+    # Each copy alone is only weakly linked to the wire (two paragraphs inside other reporting;
+    # a trimmed and spun copy); the bare wire with no changes of its own is still the
+    # original, not one more copy of an unseen source beside it.
     partial = INDEPENDENT + "\n".join(WIRE.strip().split("\n")[2:4]) + "\n"
-    articles = [Article("wire.txt", WIRE), Article("reprint.txt", FURNITURE_HEAD + WIRE + FURNITURE_TAIL),
-                Article("partial.txt", FURNITURE_HEAD + partial + FURNITURE_TAIL)]
-    lineage = trace_articles(articles)
-    assert lineage.latent == []
-    assert lineage.families[0].root == "wire.txt"
-    assert _parents(lineage).get("reprint.txt") == "wire.txt"
+    for copy in (partial, spin(trim(WIRE, 4))):
+        lineage = trace_articles([Article("wire.txt", WIRE),
+                                  Article("copy.txt", FURNITURE_HEAD + copy + FURNITURE_TAIL)])
+        assert lineage.latent == []
+        assert lineage.families[0].root == "wire.txt"
+        assert _parents(lineage) == {"copy.txt": "wire.txt"}
 
 
 def test_chain_is_not_collapsed_into_a_star():
