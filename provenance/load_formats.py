@@ -240,8 +240,8 @@ def parse_records(text: str, kind: str, name: str) -> tuple[list[Record], list[s
     """
     if kind == "csv":
         items = _csv_items(text, name)
-    elif kind == "jsonl" and not text.lstrip().startswith("["):
-        items = _jsonl_items(text, name)
+    elif kind == "jsonl":
+        items = _array_or_lines(text, name)
     else:
         items = _json_items(text, name)
     records: list[Record] = []
@@ -270,6 +270,10 @@ def _json_items(text: str, name: str) -> Iterator[_Item]:
             return
         yield None, name, f"skipped {name}: invalid JSON ({_json_error(exc)})"
         return
+    yield from _parsed_items(data, name)
+
+
+def _parsed_items(data: Any, name: str) -> Iterator[_Item]:
     if isinstance(data, dict):
         listed = next((data[k] for k in _LIST_KEYS if isinstance(data.get(k), list)), None)
         if listed is None:
@@ -285,6 +289,23 @@ def _json_items(text: str, name: str) -> Iterator[_Item]:
             yield index, where, obj
         else:
             yield index, where, f"skipped {where}: not a JSON object"
+
+
+def _array_or_lines(text: str, name: str) -> Iterator[_Item]:
+    """A .jsonl file: JSON Lines, or a JSON array saved under that name when it parses as one.
+
+    A file that starts like an array but does not parse as one is read line
+    by line, so its good records are kept and each bad line is named.
+    """
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            yield from _parsed_items(data, name)
+            return
+    yield from _jsonl_items(text, name)
 
 
 def _jsonl_items(text: str, name: str) -> Iterator[_Item]:

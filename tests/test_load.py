@@ -221,6 +221,21 @@ def test_record_ids_inside_a_folder_and_given_directly(tmp_path):
     assert ids(load_articles(path)) == ["7", "r1", "wire.jsonl#2"]
 
 
+def test_jsonl_that_only_starts_like_an_array_is_read_line_by_line(tmp_path):
+    # A stray "[" on the first line must not cost the good records after it.
+    lines = ["[", json.dumps({"id": "a", "text": "first"}), json.dumps({"id": "b", "text": "second"})]
+    path = write(tmp_path, "feed.jsonl", "\n".join(lines) + "\n")
+    result = load_articles(path)
+    assert ids(result) == ["a", "b"]
+    assert len(result.warnings) == 1 and result.warnings[0].startswith(f"skipped {path}:1: invalid JSON (")
+
+
+def test_jsonl_holding_a_json_array_is_read_as_one(tmp_path):
+    path = write(tmp_path, "feed.jsonl", json.dumps([{"id": "a", "text": "first"}, {"id": "b", "text": "x"}]))
+    result = load_articles(path)
+    assert ids(result) == ["a", "b"] and not result.warnings
+
+
 def test_jsonl_malformed_line_is_skipped_and_named(tmp_path):
     lines = [
         json.dumps({"id": "a", "text": "first"}),

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import INDEPENDENT, WIRE, spin, trim
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from messy import (
     ARABIC,
@@ -393,6 +393,7 @@ _GARBAGE = st.text(min_size=1).filter(lambda s: s.strip() and "\n" not in s and 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(_RECORD, _GARBAGE), max_size=12))
+@example(lines=["[", {"id": "a", "text": "first"}])  # starts like a JSON array, is not one
 def test_jsonl_keeps_every_good_record_and_names_every_bad_line(lines):
     text = "\n".join(json.dumps(item) if isinstance(item, dict) else item for item in lines)
     records, warnings = parse_records(text, "jsonl", "feed.jsonl")
