@@ -126,8 +126,9 @@ def evaluate(*, seeds: tuple[int, ...], quick: bool, systems: tuple[str, ...], w
         for system in systems:
             pooled = score(*merge_runs(runs[system]))
             pooled["seconds"] = statistics.median(seconds[system])
-            pooled["per_seed"] = [{"seed": seed, **{k: score(t, p)[k] for k in ("parent_acc", "ece")}}
-                                  for seed, (t, p) in zip(seeds, runs[system], strict=True)]
+            per_seed = [score(t, p) for t, p in runs[system]]
+            pooled["per_seed"] = [{"seed": seed, "parent_acc": one["parent_acc"], "ece": one["ece"]}
+                                  for seed, one in zip(seeds, per_seed, strict=True)]
             results[source][system] = pooled
     return results
 

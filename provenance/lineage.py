@@ -140,6 +140,8 @@ class _FamilyTree:
         self.features = edge_features(members, pairs, collation, documents)
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
         self._below: dict[int, set[int]] = {}
+        # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
+        self._effective_logit: dict[tuple[int, int], float] = {}
         self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
         self.origin = {m: model.origin_logit(f)
                        for m, f in origin_features(members, pairs, collation, documents).items()}
@@ -213,11 +215,13 @@ class _FamilyTree:
 
     def _effective(self, p: int, c: int) -> float:
         """An edge's log-odds in the chosen tree, less what the critic's rule holds against it there."""
-        logit = self.logit[(p, c)]
-        below_c = self._below.get(c, {c})
-        if not self._critic or p in below_c:
-            return logit
-        return logit - self._critic * min(self._conflict(p, c, below_c)[1], _TREE_CONFLICT_CAP)
+        if (p, c) not in self._effective_logit:
+            logit = self.logit[(p, c)]
+            below_c = self._below.get(c, {c})
+            if self._critic and p not in below_c:
+                logit -= self._critic * min(self._conflict(p, c, below_c)[1], _TREE_CONFLICT_CAP)
+            self._effective_logit[(p, c)] = logit
+        return self._effective_logit[(p, c)]
 
     def build(self, latent_number: int) -> tuple[list[Edge], list[Latent], str]:
         parent = self._branching()
@@ -237,6 +241,7 @@ class _FamilyTree:
             parent = self._branching()
         parent = self._choose_root(parent)
         self._below = _subtrees(parent)
+        self._effective_logit.clear()
         edges: list[Edge] = []
         latent: list[Latent] = []
         roots = []
