@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     #     not help on these corpora and is left off.)
     total = sum(1 for _, truth in analysed for doc in truth["docs"].values() if doc["family"] is not None)
     trials = {}
-    for latent in (-3.0, -2.0, -1.0):
+    for latent in (-3.0, -2.0, -1.0, 0.0, 1.0):
         for conflict in (0.0, 0.25, 0.5):
             trial = EdgeModel(weights=edge_weights, intercept=intercept, root_logit=root_logit,
                               tree_conflict_weight=0.0, origin_weights=origin["weights"],

@@ -1,20 +1,29 @@
-"""How much of the simulated lineage no text-based tracer can recover: copies of verbatim copies.
+"""How much of the simulated lineage any text-reading tracer can recover: an upper bound on exact-parent accuracy.
 
-Run ``python benchmarks/identifiability.py [--seeds 1,2,3,4,5]``.
+Run ``python benchmarks/identifiability.py [--seeds 1,2,3,4,5] [--predictions DIR]``; with the
+folder ``benchmarks/accuracy.py --dump DIR`` wrote, it also counts the tracer's right parents in
+each situation.
 
-A copy taken from a verbatim reprint (same story text as the reprint's own source, the outlet's
-dateline aside) carries no trace of the reprint: its text says "copied from this story", not
-"from this page rather than that one".  Only page furniture carried over, publication times and
-chance separate the two, so these children bound the exact-parent accuracy of any tracer that
-reads the texts.  The counts come from the simulator's own record of each document (the same
-corpora ``benchmarks/accuracy.py`` scores), not from a tracer.
+A copy of a copy (C taken from A, itself a copy of W) can only be told from a copy of W by the
+changes A made that C carries: A's new wording, A's typography, the paragraphs A cut, or A's
+dateline.  The simulator's own record of each document (not a tracer) says which of A's changes
+reached C.  The same traces arise by coincidence: a copy of the wire can share a sibling's change
+(two outlets with the same house spelling, two copies straightening the quotes, two trims at the
+same paragraph).  Counting both sides gives an upper bound on exact-parent accuracy (``bound``): for each kind of
+trace, a tracer can only choose "the copy" or "the wire" for every child in that situation, so
+the better choice is counted right; everything else (families, direction, the wire's presence,
+which earlier copy) is assumed right, so the bound is generous.  The corpora are the ones
+``benchmarks/accuracy.py`` scores.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -22,7 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.accuracy import DEFAULT_SEEDS  # noqa: E402
 from benchmarks.common import exit_if_no_corpora  # noqa: E402
 from benchmarks.outlets import _DATELINE_RE  # noqa: E402
-from benchmarks.simulate import DEFAULT_SIZES, simulate  # noqa: E402
+from benchmarks.score import _prediction  # noqa: E402
+from benchmarks.simcorpus import SimDoc  # noqa: E402
+from benchmarks.simulate import CHAINABLE_OPS, DEFAULT_SIZES, simulate  # noqa: E402
+
+#: Traces that place a copy of a copy (or mislead about a copy of the wire), strongest first.
+PLACING = ("wording", "dateline", "cut")
+_NGRAM = 3
+_TAIL_WORDS = 6
+# A cut shorter than this is a sentence edit, not a trim.
+_CUT_WORDS = 10
+_MARKS = {"quotes": re.compile(r"[“”‘’]"), "dashes": re.compile(r" – ")}
 
 
 def story(paragraphs: list[str]) -> list[str]:
@@ -33,44 +52,172 @@ def story(paragraphs: list[str]) -> list[str]:
     return body
 
 
-def census(source: str, seed: int) -> Counter[str]:
-    """Children by the kind of parent they have, in one simulated corpus."""
-    counts: Counter[str] = Counter()
+def _dateline(paragraphs: list[str]) -> str | None:
+    match = _DATELINE_RE.match(paragraphs[0]) if paragraphs else None
+    return match.group(0) if match else None
+
+
+def _words(paragraphs: list[str]) -> list[str]:
+    return re.findall(r"\w+", " ".join(story(paragraphs)).lower())
+
+
+def _grams(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + _NGRAM]) for i in range(len(words) - _NGRAM + 1)}
+
+
+def carried(child: SimDoc, source: SimDoc, grand: SimDoc) -> set[str]:
+    """Kinds of the changes ``source`` made to ``grand``'s story that ``child`` also shows."""
+    found = set()
+    c, s, g = (_words(d.body) for d in (child, source, grand))
+    if (_grams(s) - _grams(g)) & _grams(c):
+        found.add("wording")
+    own = _dateline(source.body)
+    if own is not None and own != _dateline(grand.body) and _dateline(child.body) == own:
+        found.add("dateline")
+    if len(s) < len(g) - _CUT_WORDS and c[-_TAIL_WORDS:] == s[-_TAIL_WORDS:] != g[-_TAIL_WORDS:]:
+        found.add("cut")
+    texts = [" ".join(d.body) for d in (child, source, grand)]
+    if any(bool(p.search(texts[1])) != bool(p.search(texts[2])) and bool(p.search(texts[0])) == bool(p.search(texts[1]))
+           for p in _MARKS.values()):
+        found.add("typography")
+    return found
+
+
+def kind(traces: set[str]) -> str:
+    """The strongest trace, or ``typography``/``none``."""
+    return next((t for t in PLACING if t in traces), "typography" if traces else "none")
+
+
+def _earlier_copies(corpus, doc: SimDoc, family_source: SimDoc) -> list[SimDoc]:
+    """Present copies in the family published before ``doc`` that a copier could have taken it from."""
+    return [s for s in corpus.docs if s.family == doc.family and s is not doc and s.present
+            and s is not family_source and s.op in CHAINABLE_OPS and s.when < doc.when]
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the text offers for placing one child whose parent is in the corpus."""
+
+    stem: str
+    parent_stem: str
+    #: "copy of a copy", "copy of a copy, wire absent" or "copy of the wire".
+    role: str
+    #: The strongest trace (see :data:`PLACING`), "typography", "none", or for a copy of the
+    #: wire "no earlier copy" when no copy could have been its source.
+    trace: str
+    #: Copies published before it that a copier could have taken it from.
+    n_earlier: int
+
+
+def situations(source: str, seed: int) -> list[Situation]:
+    """Every child with its parent in one simulated corpus (the one ``accuracy.py`` scores)."""
     corpus = simulate(source, seed=seed, n_families=DEFAULT_SIZES[0], n_independent=DEFAULT_SIZES[1])
+    out = []
     for doc in corpus.docs:
         parent = doc.parent
-        if not doc.present or parent is None:
+        if not doc.present or parent is None or not parent.present:
             continue
-        if not parent.present:
-            counts["copy of an absent wire"] += 1
-        elif parent.parent is None:
-            counts["copy of the wire"] += 1
+        if parent.parent is not None:
+            role = "copy of a copy" if parent.parent.present else "copy of a copy, wire absent"
+            earlier = _earlier_copies(corpus, doc, parent.parent)
+            trace = kind(carried(doc, parent, parent.parent))
         else:
-            counts["copy of a copy"] += 1
-            if story(parent.body) == story(parent.parent.body):
-                counts["copy of a copy whose story text is its source's"] += 1
-                if parent.body == parent.parent.body:
-                    counts["... and that adds no dateline either"] += 1
+            role = "copy of the wire"
+            earlier = _earlier_copies(corpus, doc, parent)
+            kinds = {kind(carried(doc, s, parent)) for s in earlier}
+            trace = next((k for k in (*PLACING, "typography") if k in kinds), "none") if earlier else "no earlier copy"
+        out.append(Situation(doc.stem, parent.stem, role, trace, len(earlier)))
+    return out
+
+
+def census(found: list[Situation]) -> Counter[tuple[str, str]]:
+    """Children by (role, trace); ``("chance", "wire absent")`` sums the chance of guessing the
+    parent among the earlier copies for copies of copies without a placing trace, wire absent."""
+    counts: Counter[tuple[str, str]] = Counter((s.role, s.trace) for s in found)
+    counts[("chance", "wire absent")] = sum(  # type: ignore[assignment]
+        1.0 / max(1, s.n_earlier) for s in found
+        if s.role == "copy of a copy, wire absent" and s.trace not in PLACING)
     return counts
+
+
+def scored(found: list[Situation], truth: dict, predicted: dict) -> Counter[tuple[str, str, str]]:
+    """Right parents of a tracer's output (``accuracy.py --dump``) per role and trace group."""
+    prediction = _prediction(truth, predicted)
+    by_stem = {_stem(t): t for t in truth["docs"]}
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for s in found:
+        group = ("placing trace" if s.trace in PLACING else
+                 s.trace if s.trace == "no earlier copy" else "no placing trace")
+        counts[(s.role, group, "n")] += 1
+        counts[(s.role, group, "right")] += prediction.parent.get(by_stem[s.stem]) == by_stem[s.parent_stem]
+    return counts
+
+
+def _stem(doc_id: str) -> str:
+    return Path(doc_id.split("#")[-1]).stem
+
+
+def bound(counts: Counter[tuple[str, str]], *, guess_when_absent: bool) -> tuple[float, int]:
+    """(most children any tracer can place, children with their parent in the corpus).
+
+    With the wire present, a copy of a copy and a copy of the wire whose earlier sibling leaves
+    the same kind of trace are told apart by nothing else in the text: the better of "the copy"
+    and "the wire" is counted right for each kind of trace (the copy for a placing trace).
+    With the wire absent, a copy of a copy with a placing trace counts right; one without counts
+    by the chance of picking its parent among the earlier copies if ``guess_when_absent``, else
+    as wrong: a tracer that guesses there also moves the copies of the absent wire in the same
+    situation, far more numerous, from their unseen source to a sibling, so a tracer that is to
+    be right about those too leaves traceless copies under the unseen source.
+    """
+    total = sum(v for k, v in counts.items() if k[0] != "chance")
+    right = counts[("copy of the wire", "no earlier copy")]
+    if guess_when_absent:
+        right += counts[("chance", "wire absent")]
+    for trace in (*PLACING, "typography", "none"):
+        of_copy, of_wire = counts[("copy of a copy", trace)], counts[("copy of the wire", trace)]
+        if trace in PLACING:
+            # The copy is chosen: copies of the wire misled by such a trace are lost.
+            right += of_copy + counts[("copy of a copy, wire absent", trace)]
+        else:
+            right += max(of_copy, of_wire)
+    return right, total
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default=",".join(map(str, DEFAULT_SEEDS)))
+    parser.add_argument("--predictions", type=Path,
+                        help="folder written by `accuracy.py --dump`: also score the tracer per situation")
     args = parser.parse_args(argv)
     exit_if_no_corpora()
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     for source in ("bbc", "reuters"):
-        total: Counter[str] = Counter()
+        counts: Counter[tuple[str, str]] = Counter()
+        right: Counter[tuple[str, str, str]] = Counter()
         for seed in seeds:
-            total.update(census(source, seed))
-        with_parent = total["copy of the wire"] + total["copy of a copy"]
-        hidden = total["copy of a copy whose story text is its source's"]
-        print(f"{source} (seeds {args.seeds}): {with_parent} children with their parent in the corpus")
-        for key, value in total.items():
-            print(f"  {value:5d}  {key}")
-        print(f"  exact-parent accuracy of a tracer that guesses those {hidden} children by a coin flip "
-              f"and gets every other parent right: {1 - hidden / 2 / with_parent:.3f}")
+            found = situations(source, seed)
+            counts.update(census(found))
+            if args.predictions:
+                run = args.predictions / source / f"seed-{seed}"
+                right.update(scored(found, json.loads((run / "truth.json").read_text()),
+                                    json.loads((run / "predictions" / "provenance.json").read_text())))
+        strict, total = bound(counts, guess_when_absent=False)
+        greedy, _ = bound(counts, guess_when_absent=True)
+        print(f"{source} (seeds {args.seeds}): {total} children with their parent in the corpus")
+        print(f"  {'trace':12s} {'copy of a copy':>15s} {'(wire absent)':>14s} {'copy of the wire':>17s}")
+        for trace in (*PLACING, "typography", "none"):
+            print(f"  {trace:12s} {counts[('copy of a copy', trace)]:15d} "
+                  f"{counts[('copy of a copy, wire absent', trace)]:14d} {counts[('copy of the wire', trace)]:17d}")
+        alone = counts[("copy of the wire", "no earlier copy")]
+        print(f"  copies of the wire with no earlier copy to confuse: {alone}")
+        print(f"  upper bound on exact-parent accuracy, latent sources kept right: {strict:.0f} / {total} = "
+              f"{strict / total:.3f}")
+        print(f"  upper bound when copies in absent-wire families are guessed: {greedy:.0f} / {total} = "
+              f"{greedy / total:.3f}")
+        if args.predictions:
+            print("  the tracer's right parents:")
+            for role, group in sorted({k[:2] for k in right}):
+                print(f"    {role:28s} {group:17s} {right[(role, group, 'right')]:4d} / {right[(role, group, 'n')]:4d}")
     return 0
 
 

@@ -65,6 +65,12 @@ _SENTENCE_MATCH_WORDS = 6
 _BRIEF_MIN_WORDS = 12
 _BRIEF_COVERAGE = 0.8
 _BRIEF_SENTENCE_WORDS = 3
+# A partial overlap (under this share of either text) is a copy only if one
+# passage runs verbatim for at least _PARTIAL_MIN_RUN words: an agency's
+# follow-up story re-phrases its earlier one in short fragments, a copier
+# lifts whole sentences.
+_PARTIAL_COVERAGE = 0.4
+_PARTIAL_MIN_RUN = 15
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
 
 
@@ -180,7 +186,21 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     outside_quotes = int((matched & ~quoted_mask(doc_a)).sum())
     if outside_quotes < min_link_words or shared / shorter < min_link_share:
         return False
+    if (max(alignment.a_coverage, alignment.b_coverage) < _PARTIAL_COVERAGE
+            and longest_verbatim_run(alignment.a_match) < _PARTIAL_MIN_RUN):
+        return False
     return int((per_sentence >= _SENTENCE_MATCH_WORDS).sum()) >= 2
+
+
+def longest_verbatim_run(match: np.ndarray) -> int:
+    """Most consecutive words matched to consecutive words of the other text."""
+    if not len(match) or not (match >= 0).any():
+        return 0
+    # A word continues a run when it and the word before are matched to neighbours.
+    continues = (match[1:] >= 0) & (match[:-1] >= 0) & (match[1:] == match[:-1] + 1)
+    edges = np.diff(np.concatenate(([0], continues.view(np.int8), [0])))
+    lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+    return int(lengths.max()) + 1 if len(lengths) else 1
 
 
 def _edges_unmatched(match: np.ndarray) -> tuple[float, float]:

@@ -231,8 +231,11 @@ def _session(spark: Any, master: str | None, conf: dict[str, str] | None) -> tup
     # Spark's own INFO/WARN lines would bury the trace's one-line messages on stderr.
     settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile=file:{_quiet_log4j()}"
     if (master or MASTER_DEFAULT).startswith("local"):
-        # Executors of a local master are this machine: use this interpreter.
+        # Executors of a local master are this machine: use this interpreter.  PySpark reads
+        # PYSPARK_PYTHON (not the conf) for its workers and falls back to the first python3 on
+        # PATH, which outside an activated virtualenv lacks this package's dependencies.
         settings["spark.pyspark.python"] = sys.executable
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     settings.update(conf or {})
     for key, value in settings.items():
         builder = builder.config(key, value)

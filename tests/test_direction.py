@@ -1,8 +1,9 @@
+import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
 
 from provenance.align import Aligner
-from provenance.direction import assess_pair, classify_relation
+from provenance.direction import assess_pair, classify_relation, longest_verbatim_run
 from provenance.model import Article
 from provenance.pipeline import prepare_documents
 
@@ -44,6 +45,38 @@ def test_dates_count():
 
 def test_shared_quotation_alone_is_no_link():
     assert not _assess(WIRE, INDEPENDENT).linked
+
+
+# An agency's follow-up story: it re-phrases the first report (WIRE) in fragments of up to 12 words,
+# a third of each text, but lifts no whole sentence.
+FOLLOW_UP = """Port Elsby harbour reopened its northern shipping lane on Friday, four days after a cargo vessel lost power and ran aground, the port authority said.
+Salvage crews refloated the ship at high tide on Thursday night and towed it to a repair berth, where engineers began work on its damaged rudder.
+The vessel had been carrying timber and steel from the southern coast when it sent a distress call shortly after midnight on Tuesday, and the harbour authority said two tugboats had stayed beside it through the week.
+Harbour master Irene Coltrane said on Tuesday the lane would stay closed until engineers had checked the hull, and divers then checked the channel floor for debris.
+Local fishermen, who lost several days at sea during the closure, said they would ask the council for compensation at its next meeting.
+Shipping traffic to the southern terminals was not affected all week, agents said, though a dozen freighters had waited offshore for the northern lane to reopen.
+The city council said it would review safety rules for large vessels using the harbour and publish a report on the grounding once the investigation into the engine failure was complete, which could take several weeks."""
+
+
+def test_follow_up_in_short_fragments_is_no_link():
+    docs = prepare_documents([Article("first", WIRE), Article("follow-up", FOLLOW_UP)])
+    al = Aligner().align(docs[0], docs[1], 0, 1)
+    assert al.shared_words >= 50 and 0.15 < al.a_coverage < 0.4
+    assert not assess_pair(docs[0], docs[1], al).linked
+
+
+def test_excerpt_with_a_whole_sentence_is_linked():
+    # The same follow-up, its third paragraph replaced by the wire's second, word for word.
+    excerpt = FOLLOW_UP.replace(FOLLOW_UP.split("\n")[2], WIRE.split("\n")[1])
+    assert _assess(WIRE, excerpt).linked
+
+
+def test_longest_verbatim_run():
+    assert longest_verbatim_run(np.array([], dtype=int)) == 0
+    assert longest_verbatim_run(np.array([-1, -1])) == 0
+    assert longest_verbatim_run(np.array([4])) == 1
+    # Matched but out of order is no run; a gap ends one.
+    assert longest_verbatim_run(np.array([5, 6, 7, -1, 9, 10, 3, 4])) == 3
 
 
 def test_relations():

@@ -7,9 +7,13 @@ the module) and are skipped, with the reason, when pyspark or Java is missing.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 from syndicated import synthetic_corpus
 
 from provenance import trace
@@ -50,6 +54,9 @@ def spark():
     from provenance.spark_engine import _SESSION_CONF
 
     builder = SparkSession.builder.master("local[2]").appName("provenance-tests")
+    # Executors run this interpreter, as the engine's own session does for a local master
+    # (the first python3 on PATH may be another one, without the package's dependencies).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     for key, value in {**_SESSION_CONF, "spark.sql.shuffle.partitions": "4"}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -175,3 +182,19 @@ def test_run_trace_embedded_passes_everything_to_trace():
     assert run_trace(("a", "b"), engine="embedded", master="local[2]", partitions=None, trace=fake_trace,
                      jobs=2, strict=True, min_shared=5) == "lineage"
     assert seen == {"paths": ["a", "b"], "jobs": 2, "strict": True, "min_shared": 5}
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(SPARK_MISSING is not None, reason=SPARK_MISSING or "")
+def test_local_engine_works_outside_an_activated_virtualenv(tmp_path):
+    # Only the system's directories on PATH: its python3 (if any) lacks the package's dependencies,
+    # so the executors must be told to run this interpreter.
+    env = {k: v for k, v in os.environ.items() if k != "PYSPARK_PYTHON"}
+    env["PATH"] = "/usr/bin:/bin"
+    out = tmp_path / "lineage.json"
+    run = subprocess.run([sys.executable, "-m", "provenance", str(SEEDS), "--engine", "spark", "--master",
+                          "local[1]", "--format", "json", "-o", str(out), "-q"],
+                         env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(out.read_text())["latent"][0]["children"] == [
+        "000_ff1cc9cdafb8e1cb.txt", "001_0aaa2a31d96aaafb.txt", "002_e3353238399ad4ec.txt"]
