@@ -159,8 +159,10 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     """Whether the shared text amounts to copying, not a shared quotation or sentence.
 
     Copying means either enough shared words outside quotation marks, spread
-    over at least two sentences, or one text consisting almost wholly of the
-    other's words (a brief cut down to the lead).
+    over at least two sentences (with one passage of at least 15 words
+    verbatim when the shared words are under 40% of each text), or one text
+    consisting almost wholly of the other's words (a brief cut down to the
+    lead).
 
     Parameters
     ----------
