@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from .model import Lineage
-from .spark_engine import ENGINES, MASTER_DEFAULT
+from .spark_read import ENGINES, MASTER_DEFAULT
 
 __all__ = ["add_engine_options", "run_trace"]
 

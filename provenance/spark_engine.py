@@ -50,14 +50,10 @@ from .normalise import fold_text, tokenize
 from .parallel import assess_pairs
 from .pipeline import TraceOptions, _complete_families
 from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
-from .spark_read import INPUT_FORMATS, is_local, read_articles
+from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
 
 __all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT_FORMATS"]
 
-#: Engines a trace can run on (the CLI's ``--engine`` choices).
-ENGINES = ("embedded", "spark")
-#: Spark master used when none is given: every core of this machine.
-MASTER_DEFAULT = "local[*]"
 
 Progress = Callable[[str, int, int], None]
 _SESSION_CONF = {

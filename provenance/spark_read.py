@@ -19,7 +19,13 @@ from .load import HTML_SUFFIXES, RECORD_SUFFIXES, TEXT_SUFFIXES, _article, _deco
 from .load_formats import parse_records
 from .model import Article
 
-__all__ = ["read_articles", "INPUT_FORMATS", "is_local"]
+#: Engines a trace can run on (the CLI's ``--engine`` choices).  Kept here, not in spark_engine,
+#: so that the CLI can offer them without importing the engine (and the lineage stage with it).
+ENGINES = ("embedded", "spark")
+#: Spark master used when none is given: every core of this machine.
+MASTER_DEFAULT = "local[*]"
+
+__all__ = ["read_articles", "INPUT_FORMATS", "is_local", "ENGINES", "MASTER_DEFAULT"]
 
 #: How input paths are read: by suffix ("auto"), or forced.
 INPUT_FORMATS = ("auto", "files", "jsonl", "parquet")
