@@ -44,17 +44,17 @@ _CUT_WORDS = 10
 _MARKS = {"quotes": re.compile(r"[“”‘’]"), "dashes": re.compile(r" – ")}
 
 
-def story(paragraphs: list[str]) -> list[str]:
-    """The story text without the outlet's dateline."""
-    body = list(paragraphs)
-    if body and (match := _DATELINE_RE.match(body[0])):
-        body[0] = body[0][match.end():]
-    return body
-
-
 def _dateline(paragraphs: list[str]) -> str | None:
     match = _DATELINE_RE.match(paragraphs[0]) if paragraphs else None
     return match.group(0) if match else None
+
+
+def story(paragraphs: list[str]) -> list[str]:
+    """The story text without the outlet's dateline."""
+    body = list(paragraphs)
+    if (dateline := _dateline(body)) is not None:
+        body[0] = body[0][len(dateline):]
+    return body
 
 
 def _words(paragraphs: list[str]) -> list[str]:
@@ -88,10 +88,11 @@ def kind(traces: set[str]) -> str:
     return next((t for t in PLACING if t in traces), "typography" if traces else "none")
 
 
-def _earlier_copies(corpus, doc: SimDoc, family_source: SimDoc) -> list[SimDoc]:
-    """Present copies in the family published before ``doc`` that a copier could have taken it from."""
-    return [s for s in corpus.docs if s.family == doc.family and s is not doc and s.present
-            and s is not family_source and s.op in CHAINABLE_OPS and s.when < doc.when]
+def _earlier_copies(members: list[SimDoc], doc: SimDoc, family_source: SimDoc) -> list[SimDoc]:
+    """Present copies among ``doc``'s family ``members`` published before it that a copier could have
+    taken it from."""
+    return [s for s in members if s is not doc and s.present and s is not family_source
+            and s.op in CHAINABLE_OPS and s.when < doc.when]
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ class Situation:
 def situations(source: str, seed: int) -> list[Situation]:
     """Every child with its parent in one simulated corpus (the one ``accuracy.py`` scores)."""
     corpus = simulate(source, seed=seed, n_families=DEFAULT_SIZES[0], n_independent=DEFAULT_SIZES[1])
+    families: dict[str, list[SimDoc]] = {}
+    for doc in corpus.docs:
+        families.setdefault(doc.family, []).append(doc)
     out = []
     for doc in corpus.docs:
         parent = doc.parent
@@ -119,11 +123,11 @@ def situations(source: str, seed: int) -> list[Situation]:
             continue
         if parent.parent is not None:
             role = "copy of a copy" if parent.parent.present else "copy of a copy, wire absent"
-            earlier = _earlier_copies(corpus, doc, parent.parent)
+            earlier = _earlier_copies(families[doc.family], doc, parent.parent)
             trace = kind(carried(doc, parent, parent.parent))
         else:
             role = "copy of the wire"
-            earlier = _earlier_copies(corpus, doc, parent)
+            earlier = _earlier_copies(families[doc.family], doc, parent)
             kinds = {kind(carried(doc, s, parent)) for s in earlier}
             trace = next((k for k in (*PLACING, "typography") if k in kinds), "none") if earlier else "no earlier copy"
         out.append(Situation(doc.stem, parent.stem, role, trace, len(earlier)))
