@@ -5,7 +5,7 @@
 Builds BBC- and Reuters-based corpora with the simulator (training seeds,
 never the seeds the accuracy benchmark scores), runs the tracer's stages 2-6,
 takes the features of every possible edge inside every family
-(``provenance.lineage.training_rows``) with the truth "is this parent the
+(``provenance.stages.lineage.training_rows``) with the truth "is this parent the
 child's real parent", and fits a conditional logit (scipy).  The
 weights go to ``provenance/data/edge_model.json``; nothing is trained when
 the tool runs.
@@ -24,12 +24,12 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
-from provenance.collation import Collation
-from provenance.direction import DIRECTION_FEATURES, DirectionModel
-from provenance.edge_model import FEATURES, ORIGIN_FEATURES, EdgeModel, origin_features
-from provenance.lineage import build_lineage, family_members, training_rows
-from provenance.load import load_articles
 from provenance.model import Lineage
+from provenance.stages.collation import Collation
+from provenance.stages.direction import DIRECTION_FEATURES, DirectionModel
+from provenance.stages.edge_model import FEATURES, ORIGIN_FEATURES, EdgeModel, origin_features
+from provenance.stages.lineage import build_lineage, family_members, training_rows
+from provenance.stages.load import load_articles
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.score import edge_outcomes  # noqa: E402
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         x, y = direction_rows(documents, pairs, truth)
         dx.extend(x)
         dy.extend(y)
-    direction = {"about": "Direction model of provenance.direction, fitted by benchmarks/calibrate.py",
+    direction = {"about": "Direction model of provenance.stages.direction, fitted by benchmarks/calibrate.py",
                  "training": {"pairs": len(dy) // 2}, "weights": fit_direction(dx, dy)}
     args.direction_out.write_text(json.dumps(direction, indent=2, sort_keys=True) + "\n")
     print(json.dumps(direction, indent=2), file=sys.stderr)
@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             rights.append(right)
     confidence = fit_confidence(np.asarray(shares), np.asarray(rights))
     payload = {
-        "about": "Edge model of provenance.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
+        "about": "Edge model of provenance.stages.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
         "command": "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "training": {"sources": list(SOURCES), "seeds": args.seeds, "children": len(groups),
                      "with_parent": sum(label >= 0 for _, label in groups)},

@@ -148,8 +148,8 @@ def time_build(corpus: Path, db: Path, jobs: int) -> dict[str, Any]:
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from provenance.index import build_index
-    from provenance.load import load_articles
+    from provenance.prepublish.index import build_index
+    from provenance.stages.load import load_articles
 
     start, cpu = time.perf_counter(), _cpu()
     with corpus.open(encoding="utf-8") as handle:
@@ -170,8 +170,8 @@ def time_build(corpus: Path, db: Path, jobs: int) -> dict[str, Any]:
 
 def time_checks(db: Path, drafts: list[tuple[str, Path]]) -> dict[str, Any]:
     """Per kind: median and p95 of the library call (ms), and verdicts as expected."""
-    from provenance.check import check
-    from provenance.index import Index
+    from provenance.prepublish.check import check
+    from provenance.prepublish.index import Index
 
     by_kind: dict[str, list[float]] = {k: [] for k in KINDS}
     right: dict[str, int] = {k: 0 for k in KINDS}
@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             stale.unlink(missing_ok=True)
         print("building the index and a TF-IDF pass ...", file=sys.stderr)
         build = time_build(corpus, db, args.jobs)
-        from provenance.index import Index
+        from provenance.prepublish.index import Index
 
         with Index.open(db) as index:
             stats = index.stats()

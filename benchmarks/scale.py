@@ -197,7 +197,7 @@ def _worker(path: Path, engine: str, jobs: int, master: str, options: dict[str, 
 
     cpu0 = os.times()
     if engine == "spark":
-        from provenance.spark_engine import trace_spark
+        from provenance.engines.spark_engine import trace_spark
 
         lineage = trace_spark(str(path), master=master, progress=progress, **options)
     else:

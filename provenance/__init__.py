@@ -15,7 +15,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0.dev"
 
 from .errors import ConfigError, InputError, ProvenanceError  # noqa: E402
-from .load import load_articles  # noqa: E402
 from .model import (  # noqa: E402
     Article,
     Document,
@@ -26,6 +25,7 @@ from .model import (  # noqa: E402
     Lineage,
     SharedPassage,
 )
+from .stages.load import load_articles  # noqa: E402
 
 # The pipeline and renderers pull in scipy, scikit-learn and networkx; they are
 # imported on first use (PEP 562), so `trace check` and `--help` start quickly.
@@ -33,7 +33,7 @@ _LAZY = {
     "trace": "pipeline", "trace_articles": "pipeline",
     "render": "render", "render_text": "render", "render_json": "render", "render_csv": "render",
     "render_dot": "render", "render_html": "render",
-    "check": "check", "Index": "index", "build_index": "index",
+    "check": "prepublish.check", "Index": "prepublish.index", "build_index": "prepublish.index",
 }
 
 

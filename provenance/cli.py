@@ -21,12 +21,12 @@ from typing import Any
 import click
 
 from . import __version__
-from .candidates import MAX_DF_DEFAULT, MIN_SHARED_DEFAULT
 from .cli_engine import add_engine_options, run_trace
-from .direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
 from .errors import ProvenanceError
-from .load import MAX_FILE_SIZE_DEFAULT
 from .render import FORMATS, render, terminal_safe
+from .stages.candidates import MAX_DF_DEFAULT, MIN_SHARED_DEFAULT
+from .stages.direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
+from .stages.load import MAX_FILE_SIZE_DEFAULT
 
 
 def trace(*args: Any, **kwargs: Any) -> Any:

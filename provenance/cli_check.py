@@ -2,7 +2,7 @@
 
 Joined to the ``trace`` group by :func:`register` (called from ``cli.py``),
 which also hands over the group's error handler and output writer.  Each
-command parses, calls :mod:`provenance.check` or :mod:`provenance.index`,
+command parses, calls :mod:`provenance.prepublish.check` or :mod:`provenance.prepublish.index`,
 and renders; the library never prints or exits.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from .check import (
+from .prepublish.check import (
     MAX_DF_DEFAULT,
     MAX_DRAFT_SIZE_DEFAULT,
     MAX_SOURCES_DEFAULT,
@@ -25,9 +25,9 @@ from .check import (
     THRESHOLD_DEFAULT,
     CheckResult,
 )
-from .index import SAMPLE_DEFAULT, IndexStats
-from .load import MAX_FILE_SIZE_DEFAULT
+from .prepublish.index import SAMPLE_DEFAULT, IndexStats
 from .render.text import terminal_safe
+from .stages.load import MAX_FILE_SIZE_DEFAULT
 
 __all__ = ["register", "render_check_text", "render_stats_text", "CHECK_EPILOG"]
 
@@ -107,7 +107,7 @@ def _check_command(handle_errors: Callable[..., Any], write_output: Callable[...
 
         DRAFT is a txt, md, html or docx file, or '-' for standard input.
         """
-        from .check import check
+        from .prepublish.check import check
 
         result = check(draft, against, threshold=threshold, passage_words=passage_words,
                        max_sources=max_sources, max_df=max_df, max_draft_size=max_draft_size)
@@ -155,7 +155,7 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
                       jobs: int, quiet: bool, force: bool, sample: int) -> None:
         """Create a new index of PATHS (folders searched recursively; txt, md, html, json, jsonl, csv)."""
         from .errors import InputError
-        from .index import build_index
+        from .prepublish.index import build_index
 
         if Path(db).exists() and not force:  # say so before loading the sources
             raise InputError(f"index {db} already exists; add to it with 'trace index add', or rebuild with --force")
@@ -171,7 +171,7 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
     def add_command(paths: tuple[str, ...], db: str, max_file_size: int, follow_symlinks: bool, strict: bool,
                     jobs: int, quiet: bool) -> None:
         """Add PATHS to an index: new documents are added, unchanged ones skipped, changed ones replaced."""
-        from .index import Index
+        from .prepublish.index import Index
 
         with Index.open(db) as index:
             articles = _load(paths, max_file_size, follow_symlinks, strict, quiet)
@@ -189,7 +189,7 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
         """Documents, postings, size on disk, schema version, created and updated dates."""
         import json
 
-        from .index import Index
+        from .prepublish.index import Index
 
         with Index.open(db) as index:
             stats = index.stats()
@@ -202,7 +202,7 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
 
 
 def _load(paths: tuple[str, ...], max_file_size: int, follow_symlinks: bool, strict: bool, quiet: bool) -> list:
-    from .load import load_articles
+    from .stages.load import load_articles
 
     loaded = load_articles(list(paths), max_file_size=max_file_size, follow_symlinks=follow_symlinks,
                            strict=strict)

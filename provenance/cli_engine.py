@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
+from .engines.spark_read import ENGINES, MASTER_DEFAULT
 from .model import Lineage
-from .spark_read import ENGINES, MASTER_DEFAULT
 
 __all__ = ["add_engine_options", "run_trace"]
 
@@ -70,7 +70,7 @@ def run_trace(paths: Sequence[str], *, engine: str, master: str, partitions: int
     """
     if engine != "spark":
         return trace(list(paths), **options)
-    from .spark_engine import trace_spark
+    from .engines.spark_engine import trace_spark
 
     for local_only in ("max_file_size", "follow_symlinks", "strict", "jobs"):
         options.pop(local_only, None)

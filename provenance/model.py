@@ -131,7 +131,7 @@ class Document:
     @cached_property
     def content_hashes(self) -> np.ndarray:
         """Stable hashes of the content words (computed once per document)."""
-        from .shingles import word_hashes
+        from .stages.shingles import word_hashes
 
         return word_hashes(self.content_words)
 

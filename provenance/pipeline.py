@@ -13,21 +13,21 @@ from typing import Any
 
 import networkx as nx
 
-from .align import Aligner
-from .boilerplate import BoilerplateRemover
-from .candidates import MAX_CANDIDATES_DEFAULT, MAX_DF_DEFAULT, MIN_SHARED_DEFAULT, find_candidates
-from .direction import (
+from .engines.parallel import assess_pairs, build_lineage_by_family
+from .errors import ConfigError
+from .model import Alignment, Article, Document, Lineage
+from .stages.align import Aligner
+from .stages.boilerplate import BoilerplateRemover
+from .stages.candidates import MAX_CANDIDATES_DEFAULT, MAX_DF_DEFAULT, MIN_SHARED_DEFAULT, find_candidates
+from .stages.direction import (
     MIN_LINK_SHARE_DEFAULT,
     MIN_LINK_WORDS_DEFAULT,
     DirectionModel,
     PairEvidence,
 )
-from .edge_model import EdgeModel
-from .errors import ConfigError
-from .load import MAX_FILE_SIZE_DEFAULT, load_articles
-from .model import Alignment, Article, Document, Lineage
-from .normalise import tokenize
-from .parallel import assess_pairs, build_lineage_by_family
+from .stages.edge_model import EdgeModel
+from .stages.load import MAX_FILE_SIZE_DEFAULT, load_articles
+from .stages.normalise import tokenize
 
 __all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "TraceOptions"]
 

@@ -220,7 +220,7 @@ def deny_reading(monkeypatch, names: tuple[str, ...]) -> None:
     """Make the loader's ``open`` fail with EACCES for ``names`` (needed when tests run as root)."""
     import builtins
 
-    import provenance.load
+    import provenance.stages.load
 
     real_open = builtins.open
 
@@ -229,7 +229,7 @@ def deny_reading(monkeypatch, names: tuple[str, ...]) -> None:
             raise PermissionError(13, "Permission denied", os.fspath(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(provenance.load, "open", guarded_open, raising=False)
+    monkeypatch.setattr(provenance.stages.load, "open", guarded_open, raising=False)
 
 
 def tree_state(root: Path) -> dict[str, str]:

@@ -1,10 +1,10 @@
 import pytest
 from conftest import INDEPENDENT, WIRE, spin, trim
 
-from provenance.align import Aligner
 from provenance.errors import ConfigError
 from provenance.model import Article
 from provenance.pipeline import prepare_documents
+from provenance.stages.align import Aligner
 
 
 def _pair(text_a, text_b):

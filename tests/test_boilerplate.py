@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
 
-from provenance.boilerplate import BoilerplateRemover, find_credits
 from provenance.errors import ConfigError
 from provenance.model import Article
-from provenance.normalise import tokenize
-from provenance.shingles import word_hashes
+from provenance.stages.boilerplate import BoilerplateRemover, find_credits
+from provenance.stages.normalise import tokenize
+from provenance.stages.shingles import word_hashes
 
 OTHER_STORY = """Council workers began repairing the old library roof on Monday after years of leaks damaged rare maps and books stored in the archive.
 The work, paid for by a regional grant, is due to finish before winter, a council spokeswoman said, and readers will be able to use a temporary reading room.
@@ -84,7 +84,7 @@ def test_line_made_only_of_a_hyphenated_word_end_is_handled():
 
 
 def test_fit_transform_on_two_jobs_equals_one_job(family_articles, monkeypatch):
-    from provenance import parallel
+    from provenance.engines import parallel
 
     monkeypatch.setattr(parallel, "_CHUNKS_PER_JOB", 3)
     one = BoilerplateRemover().fit_transform(family_articles)
@@ -97,8 +97,8 @@ def test_fit_transform_on_two_jobs_equals_one_job(family_articles, monkeypatch):
 
 
 def test_line_shingles_and_containment_match_the_plain_set_operations(family_articles):
-    from provenance.boilerplate import _containment, _line_shingles, _lines
-    from provenance.shingles import shingle_hashes
+    from provenance.stages.boilerplate import _containment, _line_shingles, _lines
+    from provenance.stages.shingles import shingle_hashes
 
     for article in family_articles:
         toks = tokenize(article.text)

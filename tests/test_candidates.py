@@ -1,8 +1,8 @@
 import pytest
 
-from provenance.candidates import find_candidates
 from provenance.errors import ConfigError
 from provenance.pipeline import prepare_documents
+from provenance.stages.candidates import find_candidates
 
 
 def test_copies_are_candidates_and_topic_alone_is_not(family_articles):
@@ -46,7 +46,7 @@ def test_tfidf_weights_equal_scikit_learn():
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from provenance.candidates import tfidf_weights
+    from provenance.stages.candidates import tfidf_weights
 
     rng = np.random.default_rng(7)
     dense = rng.integers(0, 4, size=(40, 300)) * (rng.random((40, 300)) < 0.3)

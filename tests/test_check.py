@@ -1,4 +1,4 @@
-"""Tests of the wire-copy check (provenance.check): verdicts, relations, credits, passages, validation."""
+"""Tests of the wire-copy check (provenance.prepublish.check): verdicts, relations, credits, passages, validation."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, SEEDS, WIRE, spin, trim
 
-from provenance.check import (
+from provenance.errors import ConfigError, InputError
+from provenance.model import Article
+from provenance.prepublish.check import (
     MAX_DRAFT_SIZE_DEFAULT,
     THRESHOLD_DEFAULT,
     VERDICTS,
@@ -16,10 +18,8 @@ from provenance.check import (
     MemoryIndex,
     check,
 )
-from provenance.errors import ConfigError, InputError
-from provenance.index import SAMPLE_DEFAULT, Index, build_index
-from provenance.load import load_articles
-from provenance.model import Article
+from provenance.prepublish.index import SAMPLE_DEFAULT, Index, build_index
+from provenance.stages.load import load_articles
 
 NATO = "000_ff1cc9cdafb8e1cb.txt"
 REPRINT = "001_0aaa2a31d96aaafb.txt"

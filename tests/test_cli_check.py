@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import INDEPENDENT, SEEDS, WIRE, spin
 
-from provenance.check import check
 from provenance.cli import cli
+from provenance.prepublish.check import check
 
 NATO = "000_ff1cc9cdafb8e1cb.txt"
 INDEPENDENT_SEED = "003_41bf71071ac7e7a3.txt"

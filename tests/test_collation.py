@@ -2,10 +2,10 @@
 
 from conftest import WIRE, spin, trim
 
-from provenance.align import Aligner
-from provenance.collation import Collation
 from provenance.model import Article
 from provenance.pipeline import prepare_documents
+from provenance.stages.align import Aligner
+from provenance.stages.collation import Collation
 
 
 def _collation(*texts):

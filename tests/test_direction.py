@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
 
-from provenance.align import Aligner
-from provenance.direction import assess_pair, classify_relation, longest_verbatim_run
 from provenance.model import Article
 from provenance.pipeline import prepare_documents
+from provenance.stages.align import Aligner
+from provenance.stages.direction import assess_pair, classify_relation, longest_verbatim_run
 
 
 def _assess(source, copy):

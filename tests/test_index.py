@@ -1,4 +1,4 @@
-"""Tests of the source index (provenance.index): schema, adds, replacement, lookups, crashes, concurrency."""
+"""Tests of the source index (provenance.prepublish.index): schema, adds, replacement, lookups, crashes, concurrency."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin
 
-from provenance.check import MemoryIndex, check
 from provenance.errors import ConfigError, InputError
-from provenance.index import (
+from provenance.model import Article
+from provenance.prepublish.check import MemoryIndex, check
+from provenance.prepublish.index import (
     SCHEMA_VERSION,
     AddResult,
     Index,
@@ -23,7 +24,6 @@ from provenance.index import (
     document_shingles,
     prepare_articles,
 )
-from provenance.model import Article
 
 WORDS = sorted(set((WIRE + " " + INDEPENDENT).lower().replace(",", " ").replace(".", " ").split()))
 
@@ -31,8 +31,8 @@ WORDS = sorted(set((WIRE + " " + INDEPENDENT).lower().replace(",", " ").replace(
 # page cache SQLite spills the open transaction's pages into the WAL file early.
 ADDER = """
 import sys
-from provenance.index import Index
-from provenance.load import load_articles
+from provenance.prepublish.index import Index
+from provenance.stages.load import load_articles
 
 db, folder = sys.argv[1], sys.argv[2]
 articles = load_articles(folder).articles
@@ -310,7 +310,7 @@ def test_kill_during_add_leaves_the_index_as_it_was(wire_db: Path, tmp_path: Pat
 def test_kill_during_build_leaves_no_index(tmp_path: Path) -> None:
     folder = _folder(tmp_path / "big", 1200)
     db = tmp_path / "new.sqlite"
-    code = ("import sys\nfrom provenance.index import build_index\nfrom provenance.load import load_articles\n"
+    code = ("import sys\nfrom provenance.prepublish.index import build_index\nfrom provenance.stages.load import load_articles\n"
             "build_index(load_articles(sys.argv[2]).articles, sys.argv[1],"
             " progress=lambda s, d, t: d and print('written', d, flush=True))\n")
     builder = subprocess.Popen([sys.executable, "-c", code, str(db), str(folder)], stdout=subprocess.PIPE, text=True)

@@ -1,4 +1,4 @@
-"""Tests of the load stage (provenance.load): files, folders, records, encodings, drafts."""
+"""Tests of the load stage (provenance.stages.load): files, folders, records, encodings, drafts."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.errors import ConfigError, InputError
-from provenance.load import (
+from provenance.model import Article
+from provenance.stages.load import (
     MAX_FILE_SIZE_DEFAULT,
     LoadResult,
     decode_bytes,
     load_articles,
     load_draft,
 )
-from provenance.load_formats import extract_html, parse_date
-from provenance.model import Article
+from provenance.stages.load_formats import extract_html, parse_date
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.normalise import fold_text, fold_word, gap_signature, tokenize
+from provenance.stages.normalise import fold_text, fold_word, gap_signature, tokenize
 
 
 def test_tokens_keep_original_offsets():

@@ -1,4 +1,4 @@
-"""Tests for provenance.parallel: several cores give exactly the one-core result."""
+"""Tests for provenance.engines.parallel: several cores give exactly the one-core result."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from syndicated import synthetic_corpus
 
-from provenance import parallel
-from provenance.align import Aligner
-from provenance.candidates import find_candidates
+from provenance.engines import parallel
+from provenance.engines.parallel import assess_pairs, resolve_jobs
 from provenance.errors import ConfigError
-from provenance.parallel import assess_pairs, resolve_jobs
 from provenance.pipeline import prepare_documents, trace_articles
+from provenance.stages.align import Aligner
+from provenance.stages.candidates import find_candidates
 
 LINK = {"min_link_words": 25, "min_link_share": 0.15}
 

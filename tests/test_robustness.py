@@ -30,8 +30,8 @@ from messy import (
 )
 
 from provenance.cli import cli
-from provenance.load_formats import parse_records
-from provenance.normalise import fold_word, tokenize
+from provenance.stages.load_formats import parse_records
+from provenance.stages.normalise import fold_word, tokenize
 
 FORMATS = ("text", "json", "csv", "dot", "html")
 

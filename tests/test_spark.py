@@ -1,4 +1,4 @@
-"""Tests for provenance.spark_engine: the Spark engine traces what the embedded engine traces.
+"""Tests for provenance.engines.spark_engine: the Spark engine traces what the embedded engine traces.
 
 Tests that start Spark carry the ``spark`` marker (local[2], one session for
 the module) and are skipped, with the reason, when pyspark or Java is missing.
@@ -17,8 +17,8 @@ from conftest import SEEDS
 from syndicated import synthetic_corpus
 
 from provenance import trace
+from provenance.engines.spark_engine import spark_available, trace_spark
 from provenance.errors import ConfigError, InputError
-from provenance.spark_engine import spark_available, trace_spark
 
 SPARK_MISSING = spark_available()
 
@@ -51,7 +51,7 @@ def spark():
         pytest.skip(SPARK_MISSING)
     from pyspark.sql import SparkSession
 
-    from provenance.spark_engine import _SESSION_CONF
+    from provenance.engines.spark_engine import _SESSION_CONF
 
     builder = SparkSession.builder.master("local[2]").appName("provenance-tests")
     # Executors run this interpreter, as the engine's own session does for a local master

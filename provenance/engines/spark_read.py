@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from .load import HTML_SUFFIXES, RECORD_SUFFIXES, TEXT_SUFFIXES, _article, _decode_text, _newlines, _Skip
-from .load_formats import parse_records
-from .model import Article
+from ..model import Article
+from ..stages.load import HTML_SUFFIXES, RECORD_SUFFIXES, TEXT_SUFFIXES, _article, _decode_text, _newlines, _Skip
+from ..stages.load_formats import parse_records
 
 #: Engines a trace can run on (the CLI's ``--engine`` choices).  Kept here, not in spark_engine,
 #: so that the CLI can offer them without importing the engine (and the lineage stage with it).

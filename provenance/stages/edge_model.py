@@ -19,10 +19,10 @@ from importlib import resources
 
 import numpy as np
 
+from ..model import Alignment, Document
 from .align import edit_sites
 from .collation import Collation
 from .direction import DIRECTION_FEATURES, PairEvidence
-from .model import Alignment, Document
 from .normalise import fold_text
 
 __all__ = ["EdgeModel", "edge_features", "origin_features", "FEATURES", "ORIGIN_FEATURES"]

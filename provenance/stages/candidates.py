@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..errors import ConfigError
+from ..model import Candidate, Document
 from .align import content_hashes
-from .errors import ConfigError
-from .model import Candidate, Document
 from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 
 __all__ = [

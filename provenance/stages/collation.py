@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..model import Alignment, Document
 from .direction import _zipf, reading_agreement, word_surface
-from .model import Alignment, Document
 
 __all__ = ["Collation", "Readings"]
 

@@ -1,9 +1,9 @@
 """Source index for ``trace check``: Articles -> an SQLite file of documents and shingle postings.
 
-The index keeps what :func:`provenance.check.check` needs to find and re-read
+The index keeps what :func:`provenance.prepublish.check.check` needs to find and re-read
 the sources of a draft quickly: each document's original text and metadata,
 and postings from word 4-gram shingles of its content words (boilerplate
-excluded, the stable hashes of :mod:`provenance.shingles`) to the documents
+excluded, the stable hashes of :mod:`provenance.stages.shingles`) to the documents
 holding them.  Documents are prepared by the shared stages (normalise, then
 the built-in boilerplate and credit patterns), exactly as drafts are.
 
@@ -23,7 +23,7 @@ Every :meth:`Index.add` is one transaction: a process killed during an add
 leaves the index as it was, and readers keep reading the last committed
 state meanwhile (WAL).  Re-adding a document with the same id and text is a
 no-op; the same id with a different text replaces the old document, with a
-warning.  :class:`provenance.check.MemoryIndex` answers the same lookups
+warning.  :class:`provenance.prepublish.check.MemoryIndex` answers the same lookups
 for a folder compared without an index file.
 """
 
@@ -44,13 +44,13 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
-from .align import content_hashes
-from .boilerplate import BoilerplateRemover
-from .errors import ConfigError, InputError
-from .model import Article, Document, Span, Tokens
-from .normalise import tokenize
-from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
+from .. import __version__
+from ..errors import ConfigError, InputError
+from ..model import Article, Document, Span, Tokens
+from ..stages.align import content_hashes
+from ..stages.boilerplate import BoilerplateRemover
+from ..stages.normalise import tokenize
+from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 
 __all__ = [
     "Index",

@@ -16,8 +16,8 @@ import weakref
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .errors import ConfigError
-from .model import Alignment, Document, Passage, Substitution
+from ..errors import ConfigError
+from ..model import Alignment, Document, Passage, Substitution
 from .shingles import word_codes
 
 __all__ = ["Aligner", "edit_sites", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT"]
@@ -186,7 +186,7 @@ def content_hashes(doc: Document) -> np.ndarray:
     return doc.content_hashes
 
 
-# Word codes of each document (see provenance.shingles.word_codes).  They are
+# Word codes of each document (see provenance.stages.shingles.word_codes).  They are
 # valid in this process only, so they live beside the documents, never in them:
 # a document pickled to another process must not carry them.
 _CODES: weakref.WeakKeyDictionary[Document, np.ndarray | None] = weakref.WeakKeyDictionary()

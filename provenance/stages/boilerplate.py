@@ -20,10 +20,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .errors import ConfigError
-from .model import Article, Document, Span, Tokens
+from ..engines.parallel import map_ordered
+from ..errors import ConfigError
+from ..model import Article, Document, Span, Tokens
 from .normalise import fold_text, tokenize
-from .parallel import map_ordered
 from .shingles import shingle_hashes, word_hashes
 
 __all__ = [

@@ -3,7 +3,7 @@
 Reads plain text (.txt, .md, .text), HTML pages (.html, .htm) and record files
 (.json, .jsonl, .ndjson, .csv) from files and folders, detects encodings, and
 reports every skipped input as a one-line warning instead of failing.  The
-format readers live in :mod:`provenance.load_formats`.  Nothing is written and
+format readers live in :mod:`provenance.stages.load_formats`.  Nothing is written and
 nothing is printed.
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
-from .errors import ConfigError, InputError
+from ..errors import ConfigError, InputError
+from ..model import Article
 from .load_formats import extract_html, parse_records, plain_title, read_docx
-from .model import Article
 
 __all__ = [
     "MAX_FILE_SIZE_DEFAULT",

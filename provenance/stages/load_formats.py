@@ -1,6 +1,6 @@
 """Format readers for the load stage: record files, HTML pages, .docx drafts, dates.
 
-Helpers of :mod:`provenance.load` (not part of the public API): each takes
+Helpers of :mod:`provenance.stages.load` (not part of the public API): each takes
 decoded text (or raw bytes for .docx) and returns plain values; the loader
 turns them into :class:`~provenance.model.Article` objects and warnings.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "FURNITURE_MAX_ITEMS",

@@ -32,7 +32,7 @@ from importlib import resources
 import numpy as np
 from rapidfuzz import fuzz
 
-from .model import Alignment, Document, Evidence
+from ..model import Alignment, Document, Evidence
 from .normalise import gap_signature
 
 __all__ = [
@@ -269,7 +269,7 @@ def assess_pair(
     doc_a, doc_b : Document
         The pair, as aligned.
     alignment : Alignment
-        Their alignment (from :class:`~provenance.align.Aligner`).
+        Their alignment (from :class:`~provenance.stages.align.Aligner`).
     model : DirectionModel, optional
         Signal weights; the shipped fit by default.
     min_link_words : int, default=25

@@ -4,16 +4,16 @@ Answers a newsroom's question for one draft: is it wire copy (or another
 outlet's story), and if so does it credit the source?  It runs the tracer's
 own stages on the draft and on the few sources worth a look:
 
-1. load the draft (:func:`~provenance.load.load_draft`) and prepare it like
+1. load the draft (:func:`~provenance.stages.load.load_draft`) and prepare it like
    every source (normalise, built-in boilerplate patterns, credits);
 2. look its sampled content shingles up in the index and rank sources by
    shared shingles (shingles held by more than ``max_df`` sources ignored);
-3. align the best ``max_sources`` with :class:`~provenance.align.Aligner`
+3. align the best ``max_sources`` with :class:`~provenance.stages.align.Aligner`
    (source = a, draft = b);
-4. keep a source when :func:`~provenance.direction.assess_pair` links the two,
+4. keep a source when :func:`~provenance.stages.direction.assess_pair` links the two,
    or when, outside quotation marks, the shared words reach ``threshold`` of
    the draft or one shared passage has ``passage_words`` words; name the
-   relation with :func:`~provenance.direction.classify_relation` (source =
+   relation with :func:`~provenance.stages.direction.classify_relation` (source =
    parent, draft = child, spin traces = words the draft made rarer);
 5. decide whether the draft credits the source: an agency the source is
    credited to (its own credit line or its outlet metadata) among the draft's
@@ -36,14 +36,14 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .align import Aligner
-from .boilerplate import BoilerplateRemover, find_credits
-from .direction import DirectionModel, assess_pair, classify_relation, quoted_mask
-from .errors import ConfigError, InputError
+from ..errors import ConfigError, InputError
+from ..model import Article, Document
+from ..stages.align import Aligner
+from ..stages.boilerplate import BoilerplateRemover, find_credits
+from ..stages.direction import DirectionModel, assess_pair, classify_relation, quoted_mask
+from ..stages.load import load_articles, load_draft
+from ..stages.shingles import SHINGLE_SIZE_DEFAULT
 from .index import Index, document_shingles, prepare_articles
-from .load import load_articles, load_draft
-from .model import Article, Document
-from .shingles import SHINGLE_SIZE_DEFAULT
 
 __all__ = [
     "check",
@@ -187,7 +187,7 @@ class CheckResult:
 
 
 class SourceIndex(Protocol):
-    """What :func:`check` needs from an index: :class:`~provenance.index.Index` or :class:`MemoryIndex`."""
+    """What :func:`check` needs from an index: :class:`~provenance.prepublish.index.Index` or :class:`MemoryIndex`."""
 
     sample: int
     shingle_size: int
@@ -198,7 +198,7 @@ class SourceIndex(Protocol):
 
 
 class MemoryIndex:
-    """The lookups of :class:`~provenance.index.Index` over articles in memory (``check --against FOLDER``).
+    """The lookups of :class:`~provenance.prepublish.index.Index` over articles in memory (``check --against FOLDER``).
 
     Parameters
     ----------
@@ -250,7 +250,7 @@ class MemoryIndex:
 
     def find(self, shingles: np.ndarray, *, max_df: int, min_shared: int,
              limit: int) -> list[tuple[Document, int]]:
-        """Same contract as :meth:`Index.find <provenance.index.Index.find>`."""
+        """Same contract as :meth:`Index.find <provenance.prepublish.index.Index.find>`."""
         return [(self.documents_[k], n) for k, n in self.lookup(shingles, max_df=max_df, min_shared=min_shared,
                                                                  limit=limit)]
 

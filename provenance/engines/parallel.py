@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .align import Aligner
-from .direction import DirectionModel, PairEvidence, assess_pair, is_copy
-from .errors import ConfigError
-from .model import Alignment, Document, Edge, Family, Latent
+from ..errors import ConfigError
+from ..model import Alignment, Document, Edge, Family, Latent
+from ..stages.align import Aligner
+from ..stages.direction import DirectionModel, PairEvidence, assess_pair, is_copy
 
 __all__ = ["assess_pairs", "build_lineage_by_family", "map_ordered", "resolve_jobs", "CHUNK_PAIRS_DEFAULT"]
 
@@ -113,7 +113,7 @@ def assess_pairs(
     direction_model : DirectionModel or None
         Direction signal weights (None for the shipped fit).
     min_link_words, min_link_share
-        Link thresholds passed to :func:`~provenance.direction.assess_pair`.
+        Link thresholds passed to :func:`~provenance.stages.direction.assess_pair`.
     jobs : int, default=1
         Worker processes: 1 works in this process, 0 uses every available
         core.  Results do not depend on it.
@@ -324,11 +324,11 @@ def build_lineage_by_family(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> tuple[list[Edge], list[Latent], list[Family]]:
-    """:func:`~provenance.lineage.build_lineage`, one family per task on ``jobs`` worker processes.
+    """:func:`~provenance.stages.lineage.build_lineage`, one family per task on ``jobs`` worker processes.
 
     A family's tree depends on its own members' pairs only, so each family is
     built alone (its latent sources numbered from 1) and the results are
-    numbered in :func:`~provenance.lineage.build_lineage`'s order afterwards
+    numbered in :func:`~provenance.stages.lineage.build_lineage`'s order afterwards
     (largest family first, then by content): the result is the same.
 
     Parameters
@@ -347,12 +347,12 @@ def build_lineage_by_family(
     Returns
     -------
     edges, latent, families
-        As :func:`~provenance.lineage.build_lineage` returns them.
+        As :func:`~provenance.stages.lineage.build_lineage` returns them.
     """
     import networkx as nx
 
-    from .edge_model import EdgeModel
-    from .lineage import build_lineage
+    from ..stages.edge_model import EdgeModel
+    from ..stages.lineage import build_lineage
 
     report = progress or (lambda stage, done, total: None)
     model = model or EdgeModel.load()
@@ -395,7 +395,7 @@ def _family_task(state: dict[str, Any], family: int) -> tuple[list[Edge], list[L
     The family's documents are renumbered 0..m-1 (in corpus order, so each
     pair keeps i < j), so the work grows with the family, not the corpus.
     """
-    from .lineage import build_lineage
+    from ..stages.lineage import build_lineage
 
     documents, pairs, inside = state["documents"], state["pairs"], state["inside"][family]
     members = sorted({m for pair in inside for m in pair})

@@ -19,7 +19,7 @@ stage functions, so the results are the same:
 5. the linked pairs (about one per document) come to the driver, which finds
    the families (connected components);
 6. each family is finished in one task: its pairs aligned again with their
-   witnesses, small families completed, and :func:`~provenance.lineage.build_lineage`
+   witnesses, small families completed, and :func:`~provenance.stages.lineage.build_lineage`
    run on it alone;
 7. the driver numbers families and latent sources in the embedded engine's
    order and builds the :class:`~provenance.model.Lineage`.
@@ -40,16 +40,16 @@ from typing import Any
 
 import numpy as np
 
-from .align import Aligner, content_hashes
-from .boilerplate import BoilerplateRemover
-from .candidates import _top_per_document
-from .errors import ConfigError, InputError, ProvenanceError
-from .lineage import build_lineage
-from .model import Article, Document, Edge, Family, Latent, Lineage, Tokens
-from .normalise import fold_text, tokenize
+from ..errors import ConfigError, InputError, ProvenanceError
+from ..model import Article, Document, Edge, Family, Latent, Lineage, Tokens
+from ..pipeline import TraceOptions, _complete_families
+from ..stages.align import Aligner, content_hashes
+from ..stages.boilerplate import BoilerplateRemover
+from ..stages.candidates import _top_per_document
+from ..stages.lineage import build_lineage
+from ..stages.normalise import fold_text, tokenize
+from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 from .parallel import assess_pairs
-from .pipeline import TraceOptions, _complete_families
-from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
 
 __all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT_FORMATS"]

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .model import Tokens
+from ..model import Tokens
 
 __all__ = ["tokenize", "fold_word", "fold_text", "gap_signature"]
 

@@ -20,7 +20,7 @@ original is decided for the family as a whole: the free tree (with its
 latent sources) is compared with trees rooted at the members that look most
 like an original (bare wire copy, no readings of its own, older than the
 rest), each scored by its edges' log-odds plus the root's origin log-odds or
-the unseen source's prior (:class:`~provenance.edge_model.EdgeModel`).
+the unseen source's prior (:class:`~provenance.stages.edge_model.EdgeModel`).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from collections.abc import Mapping, Sequence
 import networkx as nx
 import numpy as np
 
+from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
 from .edge_model import EdgeModel, edge_features, origin_features
-from .model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
 
 __all__ = ["build_lineage", "family_members", "training_rows"]
 
