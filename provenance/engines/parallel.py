@@ -381,7 +381,7 @@ def build_lineage_by_family(
     for fam_edges, fam_latent, (family,) in built:
         renamed = {lat.id: f"~source-{len(latent) + n}" for n, lat in enumerate(fam_latent, start=1)}
         latent.extend(dataclasses.replace(lat, id=renamed[lat.id]) for lat in fam_latent)
-        edges.extend(dataclasses.replace(e, parent=renamed[e.parent]) if e.parent in renamed else e
+        edges.extend(dataclasses.replace(e, parent=renamed.get(e.parent, e.parent), child=renamed.get(e.child, e.child))
                      for e in fam_edges)
         families.append(dataclasses.replace(family, id=f"family-{len(families) + 1}",
                                             root=renamed.get(family.root, family.root)))

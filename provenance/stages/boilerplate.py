@@ -110,6 +110,13 @@ _FURNITURE_LINES = [
     r"\(?(?:reuters|ap|afp)\)?",
 ]
 _FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE_LINES) + r")$")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+# Words of the notices that outlets print on every page (copyright, subscriptions, cookies...).
+_NOTICE = re.compile(
+    r"\b(?:copyright|rights reserved|all rights|subscri\w*|newsletter|cookies?|sign up|log ?in|click|tap here|"
+    r"follow us|advert\w*|terms of (?:use|service)|privacy|reprints?|download|our app|email alerts?|"
+    r"redistribut\w*|disclaimer|inbox)\b"
+)
 # After "Read more:" a list of short headline-like lines follows.
 _READ_MORE_RE = re.compile(r"^(?:read|see) (?:more|also)\s*:?$|^related (?:stories|articles)\s*:?$")
 _DATELINE_CREDIT = re.compile(r"\((?:reuters|ap|afp|aa|upi|bloomberg|dpa)\)\s*[-–—]", re.IGNORECASE)
@@ -361,6 +368,7 @@ class BoilerplateRemover:
             folded: sorted(docs, key=order_key.__getitem__)
             for folded, docs in line_docs.items()
             if len(docs) >= max(self.min_docs, _witnesses_needed(line_words[folded]))
+            and not _is_story_prose(folded, line_words[folded])
         }
         del line_docs
         cache: dict[tuple[int, int], float] = {}
@@ -528,6 +536,17 @@ def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndar
 
 def _text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
+
+
+def _is_story_prose(folded: str, words: int) -> bool:
+    """A paragraph of sentences that is no stock notice: copied text wherever it recurs, never furniture.
+
+    A page template repeats navigation, short notices and headline lists; a
+    paragraph of news prose found in otherwise different documents was copied
+    into them (a press release quoted by several outlets, an excerpt inside
+    other reporting), which is what the tracer must see.
+    """
+    return words > _SHORT_LINE_WORDS and _SENTENCE_END.search(folded) is not None and not _NOTICE.search(folded)
 
 
 def _witnesses_needed(words: int) -> int:

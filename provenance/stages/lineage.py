@@ -46,6 +46,18 @@ _TREE_CONFLICT_CAP = 8.0
 # Larger families skip the critic's rule on whole trees: it weighs every member
 # against every edge, and beyond this size not every pair is aligned anyway.
 _CRITIC_FAMILY_SIZE = 40
+# Two copies of one text: the majority of the smaller is found in the larger.
+_SAME_TEXT = 0.5
+# A member holds what its group's copies share when it has this much of the
+# words each copy shares with the others (alignment misses a word here and there).
+_HOLDS = 0.9
+# A source's own changes where two copies agree against it: coincidences only
+# (two copiers making the same edit), at most this many per pair on average; a copy's
+# own edit shows in every pair of copies that carry the place.
+_OWN_CHANGES = 1.0
+_CHANGES_CAP = 3.0
+# Boilerplate that says a text is an outlet's page (not the dateline or credit, which travel with the story).
+_PAGE_FURNITURE = ("learned", "furniture")
 _EVIDENCE_NAMES = {
     "older": "which text is the older of the two (direction signals above)",
     "explains": "how much of the child this parent contains, against the best other candidate",
@@ -140,6 +152,7 @@ class _FamilyTree:
         self.features = edge_features(members, pairs, collation, documents)
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
         self._below: dict[int, set[int]] = {}
+        self._groups: dict[tuple[int, ...], list[list[int]]] = {}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
         self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
@@ -189,7 +202,68 @@ class _FamilyTree:
         for tree in trees:
             if tree is not None and (score := self._score(tree)) > best_score + 1e-9:
                 best, best_score = tree, score
-        return best
+        return self._parsimonious(best)
+
+    def _parsimonious(self, parent: dict[int, int]) -> dict[int, int]:
+        """Posit an unseen source only where no member can be it.
+
+        An unseen source over a group is the text its copies share, read as
+        their majority.  A member of the group that holds that text and has no
+        change of its own where the copies differ *is* that text: the unseen
+        source would be a second name for it.  Text only that member has
+        (sources are longer than excerpts; a cut in the copies is not a change
+        in the source) is no evidence against it.
+        """
+        parent = dict(parent)
+        top = [m for m in self.members if parent[m] == _ROOT]
+        for group in self._linked_groups(top):
+            # Own changes show only where two copies agree against a text: two members cannot tell.
+            if len(group) < 3:
+                continue
+            sources = [m for m in group if self._can_be_source(m, group)]
+            if sources:
+                source = max(sources, key=lambda m: (self.origin[m], len(self.documents[m].content)))
+                parent.update((m, source) for m in group if m != source)
+        return parent
+
+    def _can_be_source(self, m: int, group: list[int]) -> bool:
+        """Whether ``m`` holds what the group's copies share and reads with them wherever they agree.
+
+        Only a text that is not itself an outlet's page qualifies: a page
+        in an outlet's furniture may be a verbatim reprint of a source that is
+        not in the folder, and its text alone cannot tell (the wire that
+        copies were taken from arrives without a page around it).  Nor does a
+        text published after one of its would-be copies.
+        """
+        doc = self.documents[m]
+        if any(span.kind in _PAGE_FURNITURE for span in doc.boilerplate):
+            return False
+        others = [x for x in group if x != m]
+        when = doc.article.published
+        if when and any((o := self.documents[x].article.published) and o < when for x in others):
+            return False
+        held = shared_total = 0
+        for x in others:
+            in_m = self.collation.match(x, m)
+            if in_m is None:
+                return False
+            shared = np.zeros(len(in_m), dtype=bool)
+            for y in others:
+                in_y = self.collation.match(x, y) if y != x else None
+                if in_y is not None:
+                    shared |= in_y >= 0
+            # Only inside what x takes from m: words before or after it are x's own framing.
+            hits = np.flatnonzero(in_m >= 0)
+            if len(hits):
+                shared[: hits[0]] = False
+                shared[hits[-1] + 1:] = False
+            held += int(np.count_nonzero(shared & (in_m >= 0)))
+            shared_total += int(np.count_nonzero(shared))
+        if held < _HOLDS * shared_total:
+            return False
+        changes = [min(u.total, _CHANGES_CAP) for n, y in enumerate(others) for z in others[n + 1:]
+                   if (u := self.collation.unique(m, y, z)) is not None]
+        return not changes or sum(changes) / len(changes) <= _OWN_CHANGES
 
     def _tree_conflicts(self, parent: dict[int, int]) -> dict[tuple[int, int], tuple[float, float]]:
         """Unique readings that contradict each chosen edge, given where the others sit in the tree."""
@@ -244,25 +318,129 @@ class _FamilyTree:
         self._effective_logit.clear()
         edges: list[Edge] = []
         latent: list[Latent] = []
-        roots = []
         top = [m for m in self.members if parent[m] == _ROOT]
-        for group in self._linked_groups(top):
+        groups = self._linked_groups(top)
+        node: list[str] = []
+        for group in groups:
             if len(group) == 1:
-                roots.append(self.documents[group[0]].id)
+                node.append(self.documents[group[0]].id)
                 continue
             lat_id = f"~source-{latent_number + len(latent)}"
             latent.append(Latent(id=lat_id, children=tuple(sorted(self.documents[m].id for m in group))))
-            roots.append(lat_id)
+            node.append(lat_id)
             edges.extend(self._latent_edge(lat_id, child, group) for child in group)
         for child in self.members:
             if parent[child] != _ROOT:
                 edges.append(self._document_edge(parent[child], child))
-        return edges, latent, roots[0]
+        reuse = self._reuse_between(groups)
+        edges.extend(Edge(parent=node[g], child=node[h], confidence=confidence, relation="partial",
+                          evidence=(Evidence("reuse", round(log_odds, 3),
+                                             "one story reuses part of the other; the other is older"),))
+                     for h, (g, log_odds, confidence) in reuse.items())
+        return edges, latent, next(node[g] for g in range(len(groups)) if g not in reuse)
+
+    def _reuse_between(self, groups: list[list[int]]) -> dict[int, tuple[int, float, float]]:
+        """Partial edges between the texts at the top that share a passage: older text -> later text.
+
+        Returns ``{later group: (older group, direction log-odds, confidence)}``;
+        each group takes the older linked group it shares most words with, so
+        the result is a forest.
+        """
+        if len(groups) < 2:
+            return {}
+        where = {m: g for g, group in enumerate(groups) for m in group}
+        older: dict[tuple[int, int], float] = {}
+        shared: dict[tuple[int, int], int] = {}
+        for (i, j), (ev, _) in self.pairs.items():
+            g, h = where.get(i), where.get(j)
+            if g is None or h is None or g == h or not ev.linked:
+                continue
+            forward = ev.forward if ev.a == i else -ev.forward
+            older[(g, h)] = older.get((g, h), 0.0) + forward
+            older[(h, g)] = older.get((h, g), 0.0) - forward
+            shared[(g, h)] = shared[(h, g)] = shared.get((g, h), 0) + ev.shared_words
+        age = {g: sum(v for (a, _), v in older.items() if a == g) for g in range(len(groups))}
+        rank = sorted(range(len(groups)), key=lambda g: (-age[g], g))
+        out = {}
+        for n, h in enumerate(rank):
+            before = [g for g in rank[:n] if (g, h) in shared]
+            if before:
+                g = max(before, key=lambda g: (shared[(g, h)], -rank.index(g)))
+                out[h] = (g, older[(g, h)], self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)]))))
+        return out
 
     def _linked_groups(self, top: list[int]) -> list[list[int]]:
-        sub = self.links.subgraph(top)
-        groups = [sorted(g, key=top.index) for g in nx.connected_components(sub)]
-        return sorted(groups, key=lambda g: top.index(g[0]))
+        """Members at the top grouped by the one text they copy: each group of several is one unseen source.
+
+        Linked members at the top share an unseen source when they can be
+        copies of one text: every two of them share text, or a third holds
+        most of both (two trims of one story cut at different places).  Two
+        stories that merely share a quoted paragraph (an agency's follow-up
+        quoting its earlier story) fail that test: their copies are split
+        into one group per story, the cores in which one copy holds most of
+        another, and the rest join the core they can belong to (joined later
+        by a partial edge when they share a passage).
+        """
+        key = tuple(top)
+        if key not in self._groups:
+            groups = []
+            for linked in nx.connected_components(self.links.subgraph(top)):
+                component = sorted(linked, key=top.index)
+                groups.extend([component] if self._one_text(component) else self._split_stories(component))
+            self._groups[key] = sorted((sorted(g, key=top.index) for g in groups), key=lambda g: top.index(g[0]))
+        return self._groups[key]
+
+    def _one_text(self, group: list[int]) -> bool:
+        """Every two members share text, or a third member holds most of both."""
+        if len(group) < 3:
+            return True
+        n = len(group)
+        shares = np.eye(n, dtype=bool)
+        holds = np.eye(n, dtype=bool)  # holds[z, x]: most of x is found in z
+        for a in range(n):
+            for b in range(a + 1, n):
+                pair = self.pairs.get((min(group[a], group[b]), max(group[a], group[b])))
+                if pair is None:
+                    continue
+                ev, al = pair
+                shares[a, b] = shares[b, a] = ev.linked
+                a_in_b = al.a_coverage if al.a == group[a] else al.b_coverage
+                b_in_a = al.b_coverage if al.a == group[a] else al.a_coverage
+                holds[b, a] = a_in_b >= _SAME_TEXT
+                holds[a, b] = b_in_a >= _SAME_TEXT
+        covered = (holds.T.astype(np.int32) @ holds.astype(np.int32)) > 0
+        return bool(np.all(shares | covered))
+
+    def _split_stories(self, component: list[int]) -> list[list[int]]:
+        """Split linked members that are not one text into stories (see :meth:`_linked_groups`)."""
+        same = nx.Graph()
+        same.add_nodes_from(component)
+        same.add_edges_from((x, y) for n, x in enumerate(component) for y in component[n + 1:]
+                            if self._same_text(x, y))
+        groups = [sorted(g, key=component.index) for g in nx.connected_components(same)]
+        cores = [g for g in groups if len(g) > 1]
+        for group in [g for g in groups if len(g) == 1]:
+            home = self._home(group[0], cores)
+            if home is not None:
+                home.append(group[0])
+                groups.remove(group)
+        return groups
+
+    def _same_text(self, x: int, y: int) -> bool:
+        """Linked, and the majority of one of the two is found in the other."""
+        pair = self.pairs.get((min(x, y), max(x, y)))
+        return pair is not None and pair[0].linked and max(pair[0].a_coverage, pair[0].b_coverage) >= _SAME_TEXT
+
+    def _home(self, member: int, groups: list[list[int]]) -> list[int] | None:
+        """The group whose text ``member`` shares with most of its copies (most shared words first), if any."""
+        best, best_key = None, (0, 0)
+        for group in groups:
+            linked = [self.pairs.get((min(member, g), max(member, g))) for g in group]
+            linked = [pair[0] for pair in linked if pair is not None and pair[0].linked]
+            key = (len(linked), sum(ev.shared_words for ev in linked))
+            if 2 * len(linked) > len(group) and key > best_key and self._one_text([*group, member]):
+                best, best_key = group, key
+        return best
 
     def _rivals(self, child: int, exclude: int | None) -> list[float]:
         return [self._effective(p, c) for (p, c) in self.logit if c == child and p != exclude]
