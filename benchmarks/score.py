@@ -89,8 +89,47 @@ class _Prediction:
     families_only: bool
 
 
+def _partial_pairs(docs: dict[str, Any]) -> set[tuple[str, str]]:
+    """(family, earlier family) pairs where one story quotes another (truth ``quotes_story``)."""
+    return {(str(i["family"]), str(i["quotes_story"])) for i in docs.values()
+            if i.get("quotes_story") and i.get("family")}
+
+
+def split_partials(docs: dict[str, Any], edges: list[Edge]) -> tuple[list[Edge], list[Edge]]:
+    """Set aside ``partial`` edges that link a story to the earlier story it truly quotes.
+
+    Such an edge is right (one story reuses part of another) but joins two families, so it
+    is left out of families, parents and calibration. A latent node counts as the family
+    most of its children belong to.
+
+    Returns
+    -------
+    kept, partial : list of dict
+        The edges scored as usual, and the right partial links set aside.
+    """
+    pairs = _partial_pairs(docs)
+    if not pairs:
+        return edges, []
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for edge in edges:
+        family = docs.get(edge["child"], {}).get("family")
+        if is_latent(edge["parent"]) and family:
+            votes[edge["parent"]][family] += 1
+
+    def family_of(node: str) -> str | None:
+        if is_latent(node):
+            return votes[node].most_common(1)[0][0] if votes.get(node) else None
+        return docs.get(node, {}).get("family")
+
+    kept, partial = [], []
+    for edge in edges:
+        link = (family_of(edge["child"]), family_of(edge["parent"]))
+        (partial if edge.get("relation") == "partial" and link in pairs else kept).append(edge)
+    return kept, partial
+
+
 def _prediction(truth: dict[str, Any], predicted: dict[str, Any]) -> _Prediction:
-    edges = _aligned_edges(set(truth["docs"]), predicted)
+    edges, _ = split_partials(truth["docs"], _aligned_edges(set(truth["docs"]), predicted))
     linked = {e["parent"] for e in edges} | {e["child"] for e in edges}
     return _Prediction(_best_parents(edges), components(edges), linked, edges,
                        bool(predicted.get("families_only", False)))
@@ -172,7 +211,7 @@ def edge_outcomes(truth: dict[str, Any], predicted: dict[str, Any]) -> list[tupl
     """
     docs = truth["docs"]
     outcomes = []
-    for edge in _aligned_edges(set(docs), predicted):
+    for edge in split_partials(docs, _aligned_edges(set(docs), predicted))[0]:
         info = docs.get(edge["child"])
         if info is None:
             continue
@@ -260,7 +299,9 @@ def score(truth: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
         ``family_precision/recall/f1`` (pairwise), ``parent_acc`` (true parent in the corpus),
         ``absent_acc`` (latent parent when the source is absent), ``root_acc`` (wire stories
         left without a parent), ``direction_acc`` over true ancestor pairs the prediction
-        puts on one line, ``independents_linked``, ``edge_precision``, ``ece`` and ``by_op``.
+        puts on one line, ``independents_linked``, ``edge_precision``, ``ece`` and ``by_op``;
+        ``partial_pairs`` (stories that quote an earlier story) and ``partial_links`` (the
+        tracer's ``partial`` edges between such stories, set aside by :func:`split_partials`).
         Parent, direction and edge metrics are None for a families-only system.
     """
     docs = truth["docs"]
@@ -273,6 +314,8 @@ def score(truth: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
         "n_independent": len(negatives),
         "unknown_ids": len({n for n in pred.linked if n not in docs and not is_latent(n)}),
         "families_only": pred.families_only,
+        "partial_pairs": len(_partial_pairs(docs)),
+        "partial_links": len(split_partials(docs, _aligned_edges(set(docs), predicted))[1]),
     }
     if pred.families_only:
         result.update(dict.fromkeys(("parent_acc", "absent_acc", "root_acc", "direction_acc",
