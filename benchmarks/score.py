@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 from math import comb
 from pathlib import Path
 from typing import Any
@@ -325,6 +327,52 @@ def score(truth: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
         result.update(_edge_scores(truth, predicted))
     result["by_op"] = _by_op(docs, pred)
     return result
+
+
+STRANGER_GRAM = 8
+"""Word n-gram length below which two copies of one source count as sharing nothing."""
+
+
+def _grams(text: str, size: int = STRANGER_GRAM) -> set[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text.lower())
+    return {tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def unseen_strangers(predicted: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """How often children of one predicted unseen source share no 8-word sequence of raw text.
+
+    Copies of one text share its wording, so such pairs show an unseen source standing for
+    several stories (the count ``/work/shared/tools/unseen_sources.py`` prints).
+
+    Parameters
+    ----------
+    predicted : dict
+        Tracer output; every edge from a latent parent makes its child a child of that source.
+    texts : dict of str to str
+        Raw text of each document, by the ids the tracer reports (or their file names).
+
+    Returns
+    -------
+    dict
+        ``unseen_sources``, ``unseen_pairs`` (sibling pairs under one), ``unseen_strangers``
+        (pairs sharing no 8-word sequence), ``unseen_stranger_share`` (None without pairs),
+        ``unseen_mixed`` (unseen sources with at least one such pair).
+    """
+    align = _id_mapper(set(texts))
+    children: dict[str, list[str]] = defaultdict(list)
+    for edge in predicted.get("edges", []):
+        child = align(str(edge["child"]))
+        if is_latent(str(edge["parent"])) and child in texts and child not in children[edge["parent"]]:
+            children[str(edge["parent"])].append(child)
+    grams = {doc: _grams(texts[doc]) for kids in children.values() for doc in kids}
+    pairs = strangers = mixed = 0
+    for kids in children.values():
+        alone = sum(not grams[a] & grams[b] for a, b in combinations(kids, 2))
+        pairs += comb(len(kids), 2)
+        strangers += alone
+        mixed += alone > 0
+    return {"unseen_sources": len(children), "unseen_pairs": pairs, "unseen_strangers": strangers,
+            "unseen_stranger_share": _ratio(strangers, pairs), "unseen_mixed": mixed}
 
 
 def main(argv: list[str] | None = None) -> int:

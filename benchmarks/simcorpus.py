@@ -145,6 +145,12 @@ class SimCorpus:
         docs = {doc_id(d.stem, layout): _truth_row(d, layout) for d in self.present}
         return {"docs": docs, "meta": {**self.meta, "layout": layout}}
 
+    def raw_texts(self, layout: str = "txt") -> dict[str, str]:
+        """Raw text of every present document by id, as written: the whole file (``txt``) or
+        the record's ``text`` field (``jsonl``)."""
+        return {doc_id(d.stem, layout): _txt_file(d) if layout == "txt" else d.page_text()
+                for d in self.present}
+
     def texts(self) -> list[str]:
         """Title plus page text of every present document, in name order."""
         return [f"{d.page_title()}\n\n{d.page_text()}" for d in self.present]
