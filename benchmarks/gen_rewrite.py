@@ -184,6 +184,7 @@ class _RewriteWorld(WorldBuilder):
         """Render ``text`` as ``outlet``'s page: scanned in the OCR world, a blog page otherwise."""
         self.printed[id(doc)] = text
         if self.ocr:
+            doc.source_text = text
             neighbour = list(self.pool.take().paragraphs) if self.rng.random() < 0.5 else None
             header = [ln.format(published=f"{doc.when:%B %d, %Y}".upper()) for ln in outlet.header]
             doc.body = scan([*header, *text, *outlet.footer], self.rng, self.cer, neighbour)
@@ -222,7 +223,11 @@ class _RewriteWorld(WorldBuilder):
             text = rewrite(text, self.rng, heavy=op == "rewrite")
         outlet = self.rng.choice([o for o in outlets if o.name != parent.outlet])
         delay = timedelta(days=self.rng.uniform(1, 40)) if self.ocr else timedelta(minutes=self.rng.uniform(30, 4000))
-        doc = SimDoc(self.stem(), parent.title, [], parent.when + delay, outlet.name, op,
+        title = parent.title
+        if op == "rewrite" and self.rng.random() < 0.5:
+            # A rewriter often retitles the post as well.
+            title = replace_words(title, REWORDINGS, 0.6, self.rng)
+        doc = SimDoc(self.stem(), title, [], parent.when + delay, outlet.name, op,
                      family=parent.family, parent=parent, dated=self.dated())
         return self.page(doc, outlet, text)
 

@@ -51,6 +51,9 @@ class SimDoc:
         story quoting its earlier story on the topic); recorded in the truth, not a parent.
     extra : dict
         Further truth fields of a generator (e.g. ``story`` and ``version``).
+    source_text : list of str or None
+        The story as printed before page-level noise (a scan) made ``body``; None when
+        ``body`` is it. ``identifiability.py`` reads which changes a copy carries from it.
     """
 
     stem: str
@@ -67,6 +70,7 @@ class SimDoc:
     present: bool = True
     partial_of: list[SimDoc] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    source_text: list[str] | None = None
 
     @property
     def published(self) -> str:
