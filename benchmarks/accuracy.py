@@ -1,11 +1,13 @@
-"""Accuracy benchmark: the tracer and two baselines on simulated BBC and Reuters corpora.
+"""Accuracy benchmark: the tracer and two baselines on every simulated world, one table per generator.
 
-Run ``python benchmarks/accuracy.py [--quick] [--json] [--seeds 1,2,3,4,5] [--dump DIR]``.
-Every seed gives one BBC and one Reuters corpus; the scores are pooled over the seeds (a single
-60-family corpus has about 90 children with a parent, so one seed's accuracy moves by +-0.05).
-The BBC corpus is written as a folder of .txt files, the Reuters one as a JSONL file, so both
-input paths of the tracer are exercised. ``--systems jaccard,minhash`` scores the baselines
-alone (no tracer needed).
+Run ``python benchmarks/accuracy.py [--generators syndication,excerpt,agency,rewrite,ocr] [--quick]
+[--json] [--seeds 1,2,3,4,5] [--dump DIR]``. Every seed gives one corpus per (originals, layout)
+of each generator (``generators.py``; ``syndication``, i.e. ``simulate.py``, gives a BBC .txt
+folder and a Reuters JSONL file, so both input paths of the tracer are exercised). Scores are
+pooled over the seeds (a single 60-family corpus has about 90 children with a parent, so one
+seed's accuracy moves by +-0.05). Scoring is strict: an edge is right only when its parent is
+the child's true direct source, or a latent standing for the true absent one. ``--systems
+jaccard,minhash`` scores the baselines alone (no tracer needed).
 """
 
 from __future__ import annotations
@@ -32,17 +34,27 @@ from benchmarks.common import (  # noqa: E402
     run_tracer,
     write_json,
 )
-from benchmarks.score import ABSENT, NEGATIVE_OPS, _id_mapper, is_latent, score  # noqa: E402
+from benchmarks.generators import GENERATORS, check_names, generate  # noqa: E402
+from benchmarks.score import (  # noqa: E402
+    ABSENT,
+    NEGATIVE_OPS,
+    _id_mapper,
+    is_latent,
+    score,
+    unseen_strangers,
+)
 from benchmarks.simcorpus import write_corpus  # noqa: E402
-from benchmarks.simulate import DEFAULT_SIZES, QUICK_SIZES, simulate  # noqa: E402
+from benchmarks.simulate import DEFAULT_SIZES, QUICK_SIZES  # noqa: E402
 
-CORPORA: tuple[tuple[str, str], ...] = (("bbc", "txt"), ("reuters", "jsonl"))
 SYSTEMS: tuple[str, ...] = ("provenance", "jaccard", "minhash")
 #: Seeds scored by default; the models are fitted on seeds 101-110 (benchmarks/calibrate.py).
 DEFAULT_SEEDS: tuple[int, ...] = (1, 2, 3, 4, 5)
-SUMMARY_COLUMNS = (("family_f1", "family F1"), ("parent_acc", "parent acc"),
+SUMMARY_COLUMNS = (("family_f1", "family F1"), ("family_recall", "family recall"),
+                   ("parent_acc", "parent acc"), ("root_acc", "root acc"),
                    ("direction_acc", "direction acc"), ("absent_acc", "latent acc"),
                    ("edge_precision", "edge precision"), ("ece", "ECE"))
+#: Columns before "independents linked" in the summary table.
+_BEFORE_INDEPENDENTS = 6
 
 
 def _runner(system: str) -> Callable[[Path], dict[str, Any]]:
@@ -52,12 +64,11 @@ def _runner(system: str) -> Callable[[Path], dict[str, Any]]:
 
 
 def build(source: str, layout: str, *, seed: int, quick: bool, out: Path,
-          ) -> tuple[Path, dict[str, Any]]:
-    """Simulate one corpus under ``out``; return the path to trace and the truth."""
-    families, independent = QUICK_SIZES if quick else DEFAULT_SIZES
-    corpus = simulate(source, seed=seed, n_families=families, n_independent=independent)
+          generator: str = "syndication") -> tuple[Path, dict[str, Any], dict[str, str]]:
+    """Simulate one corpus under ``out``; return the path to trace, the truth and the raw texts."""
+    corpus = generate(generator, source, seed, quick)
     target = write_corpus(corpus, out, layout)
-    return target, corpus.truth(layout)
+    return target, corpus.truth(layout), corpus.raw_texts(layout)
 
 
 def run_system(system: str, target: Path, dump: Path | None) -> tuple[dict[str, Any], float]:
@@ -84,11 +95,16 @@ def merge_runs(runs: list[tuple[dict[str, Any], dict[str, Any]]]) -> tuple[dict[
     predicted: dict[str, Any] = {"edges": [], "families_only": False}
     for number, (one_truth, one_predicted) in enumerate(runs):
         prefix = f"run{number}/"
+        def keep_apart(node: str | None, prefix: str = prefix) -> str | None:
+            return node if node in (None, ABSENT) else prefix + node
+
         for doc, info in one_truth["docs"].items():
-            parent = info["parent"]
-            truth["docs"][prefix + doc] = {
-                **info, "parent": parent if parent in (None, ABSENT) else prefix + parent,
-                "family": None if info["family"] is None else prefix + info["family"]}
+            row = {**info, "parent": keep_apart(info["parent"]), "family": keep_apart(info["family"])}
+            if "quotes_story" in info:
+                row["quotes_story"] = keep_apart(info["quotes_story"])
+            if "partial_of" in info:
+                row["partial_of"] = [keep_apart(p) for p in info["partial_of"]]
+            truth["docs"][prefix + doc] = row
         align = _id_mapper(set(one_truth["docs"]))
         for edge in one_predicted.get("edges", []):
             predicted["edges"].append({**edge, "parent": _prefixed(align(str(edge["parent"])), prefix),
@@ -97,39 +113,62 @@ def merge_runs(runs: list[tuple[dict[str, Any], dict[str, Any]]]) -> tuple[dict[
     return truth, predicted
 
 
+def corpus_names(generator: str) -> list[tuple[str, str, str]]:
+    """(result key, originals, layout) of each corpus a generator builds per seed."""
+    corpora = GENERATORS[generator].corpora
+    return [(generator if len(corpora) == 1 else f"{generator}/{source}", source, layout)
+            for source, layout in corpora]
+
+
+def _pooled(runs: list[tuple[dict[str, Any], dict[str, Any]]], texts: list[dict[str, str]],
+            seconds: list[float], seeds: tuple[int, ...]) -> dict[str, Any]:
+    pooled = score(*merge_runs(runs))
+    pooled["seconds"] = statistics.median(seconds)
+    per_seed = [score(t, p) for t, p in runs]
+    pooled["per_seed"] = [{"seed": seed, "parent_acc": one["parent_acc"], "ece": one["ece"]}
+                          for seed, one in zip(seeds, per_seed, strict=True)]
+    unseen = [unseen_strangers(p, raw) for (_, p), raw in zip(runs, texts, strict=True)]
+    for key in ("unseen_sources", "unseen_pairs", "unseen_strangers", "unseen_mixed"):
+        pooled[key] = sum(u[key] for u in unseen)
+    pooled["unseen_stranger_share"] = (pooled["unseen_strangers"] / pooled["unseen_pairs"]
+                                       if pooled["unseen_pairs"] else None)
+    return pooled
+
+
 def evaluate(*, seeds: tuple[int, ...], quick: bool, systems: tuple[str, ...], workdir: Path,
-             dump: bool) -> dict[str, dict[str, Any]]:
-    """Build both corpora for every seed in ``workdir`` and score every system, pooled over the seeds.
+             dump: bool, generators: tuple[str, ...] = ("syndication",),
+             ) -> dict[str, dict[str, dict[str, Any]]]:
+    """Build every generator's corpora for every seed in ``workdir``; score every system, pooled over the seeds.
 
     Returns
     -------
     dict
-        ``{corpus: {system: scores}}``: the scores of the runs pooled
-        (:func:`merge_runs`), with ``n_docs`` over all runs, ``seconds`` the
-        median run time and ``per_seed`` each run's own parent accuracy and ECE.
+        ``{generator: {corpus: {system: scores}}}``: the scores of the runs pooled
+        (:func:`merge_runs`), with ``n_docs`` over all runs, ``seconds`` the median run
+        time, ``per_seed`` each run's own parent accuracy and ECE, and the unseen-source
+        counts of :func:`benchmarks.score.unseen_strangers` summed over the runs.
     """
-    results: dict[str, dict[str, Any]] = {}
-    for source, layout in CORPORA:
-        runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {s: [] for s in systems}
-        seconds: dict[str, list[float]] = {s: [] for s in systems}
-        for seed in seeds:
-            out = workdir / source / f"seed-{seed}"
-            target, truth = build(source, layout, seed=seed, quick=quick, out=out)
-            predictions = out / "predictions" if dump else None
-            if predictions is not None:
-                predictions.mkdir(exist_ok=True)
-            for system in systems:
-                predicted, took = run_system(system, target, predictions)
-                runs[system].append((truth, predicted))
-                seconds[system].append(took)
-        results[source] = {}
-        for system in systems:
-            pooled = score(*merge_runs(runs[system]))
-            pooled["seconds"] = statistics.median(seconds[system])
-            per_seed = [score(t, p) for t, p in runs[system]]
-            pooled["per_seed"] = [{"seed": seed, "parent_acc": one["parent_acc"], "ece": one["ece"]}
-                                  for seed, one in zip(seeds, per_seed, strict=True)]
-            results[source][system] = pooled
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for generator in generators:
+        results[generator] = {}
+        for key, source, layout in corpus_names(generator):
+            runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {s: [] for s in systems}
+            seconds: dict[str, list[float]] = {s: [] for s in systems}
+            texts = []
+            for seed in seeds:
+                out = workdir / generator / source / f"seed-{seed}"
+                target, truth, raw = build(source, layout, seed=seed, quick=quick, out=out,
+                                           generator=generator)
+                texts.append(raw)
+                predictions = out / "predictions" if dump else None
+                if predictions is not None:
+                    predictions.mkdir(exist_ok=True)
+                for system in systems:
+                    predicted, took = run_system(system, target, predictions)
+                    runs[system].append((truth, predicted))
+                    seconds[system].append(took)
+            results[generator][key] = {system: _pooled(runs[system], texts, seconds[system], seeds)
+                                       for system in systems}
     return results
 
 
@@ -144,20 +183,27 @@ def _spread(values: list[float | None]) -> str:
     return f"{min(known):.2f}-{max(known):.2f}" if known else "n/a"
 
 
+def _unseen_cell(r: dict[str, Any]) -> str:
+    if not r.get("unseen_pairs"):
+        return f"0 pairs ({r.get('unseen_sources', 0)} sources)"
+    return f"{r['unseen_strangers']}/{r['unseen_pairs']} ({r['unseen_mixed']}/{r['unseen_sources']} sources)"
+
+
 def summary_table(results: dict[str, dict[str, Any]]) -> str:
-    """One row per corpus x system with the headline metrics."""
+    """One row per corpus x system with the headline metrics (``results``: one generator's)."""
     rows = []
     for corpus, by_system in results.items():
         for system, r in by_system.items():
             rows.append([corpus, system, r["n_docs"],
-                         *(_fmt(r.get(key)) for key, _ in SUMMARY_COLUMNS[:4]),
+                         *(_fmt(r.get(key)) for key, _ in SUMMARY_COLUMNS[:_BEFORE_INDEPENDENTS]),
                          f"{r['independents_linked']}/{r['n_independent']}",
-                         *(_fmt(r.get(key)) for key, _ in SUMMARY_COLUMNS[4:]),
+                         *(_fmt(r.get(key)) for key, _ in SUMMARY_COLUMNS[_BEFORE_INDEPENDENTS:]),
+                         _unseen_cell(r),
                          _spread([run["parent_acc"] for run in r.get("per_seed", [])]),
                          f"{r['seconds']:.2f}"])
-    headers = ["corpus", "system", "docs", *(h for _, h in SUMMARY_COLUMNS[:4]),
-               "independents linked", *(h for _, h in SUMMARY_COLUMNS[4:]), "parent acc per seed",
-               "seconds (median)"]
+    headers = ["corpus", "system", "docs", *(h for _, h in SUMMARY_COLUMNS[:_BEFORE_INDEPENDENTS]),
+               "independents linked", *(h for _, h in SUMMARY_COLUMNS[_BEFORE_INDEPENDENTS:]),
+               "unseen pairs sharing nothing", "parent acc per seed", "seconds (median)"]
     return tabulate(rows, headers=headers, disable_numparse=True)
 
 
@@ -186,9 +232,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--quick", action="store_true",
-                        help=f"small corpora ({QUICK_SIZES[0]} families, {QUICK_SIZES[1]} "
-                             "independents) instead of "
-                             f"{DEFAULT_SIZES[0]} + {DEFAULT_SIZES[1]}")
+                        help=f"small corpora (syndication: {QUICK_SIZES[0]} families, {QUICK_SIZES[1]} "
+                             f"independents instead of {DEFAULT_SIZES[0]} + {DEFAULT_SIZES[1]}; "
+                             "each generator's quick size)")
+    parser.add_argument("--generators", default=",".join(GENERATORS),
+                        help="comma-separated subset of " + ",".join(GENERATORS))
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--seeds", default=",".join(map(str, DEFAULT_SEEDS)),
                         help="comma-separated simulator seeds; scores are pooled over them")
@@ -204,6 +252,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--seeds must be comma-separated integers; got {args.seeds!r}")
     if not args.seeds:
         parser.error("--seeds needs at least one seed")
+    try:
+        args.generators = check_names([g.strip() for g in args.generators.split(",") if g.strip()])
+    except ValueError as exc:
+        parser.error(f"--{exc}")
     unknown = set(args.systems) - set(SYSTEMS)
     if unknown or not args.systems:
         parser.error(f"--systems must be a subset of {','.join(SYSTEMS)}; got {args.systems}")
@@ -216,10 +268,13 @@ def _report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> Non
         json.dump(payload, sys.stdout, indent=1, sort_keys=True)
         print()
         return
-    print(summary_table(results))
-    print()
-    print("Per operation (for independent kinds, 'linked' is the false-link rate):")
-    print(op_table(results))
+    for generator, by_corpus in results.items():
+        print(f"== {generator} (seeds {','.join(map(str, args.seeds))}{', quick' if args.quick else ''})")
+        print(summary_table(by_corpus))
+        print()
+        print("Per operation (for independent kinds, 'linked' is the false-link rate):")
+        print(op_table(by_corpus))
+        print()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="provenance-accuracy-") as tmp:
         workdir = args.dump if args.dump is not None else Path(tmp)
         results = evaluate(seeds=args.seeds, quick=args.quick, systems=args.systems,
-                           workdir=workdir, dump=args.dump is not None)
+                           workdir=workdir, dump=args.dump is not None, generators=args.generators)
     _report(results, args)
     return 0
 

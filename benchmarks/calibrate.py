@@ -1,9 +1,12 @@
 """Fit the lineage stage's edge model on simulated corpora and ship it.
 
-    python benchmarks/calibrate.py [--seeds 101,102,103] [--out provenance/data/edge_model.json]
+    python benchmarks/calibrate.py [--seeds 101,102,103] [--generators syndication,excerpt]
+                                   [--out provenance/data/edge_model.json]
 
-Builds BBC- and Reuters-based corpora with the simulator (training seeds,
-never the seeds the accuracy benchmark scores), runs the tracer's stages 2-6,
+Builds corpora with the chosen generators (``benchmarks/generators.py``; by default
+``syndication``, i.e. BBC- and Reuters-based corpora of ``simulate.py``) on training seeds,
+never the seeds the accuracy benchmark scores; leave one generator out of ``--generators``
+to score the fit on it. It runs the tracer's stages 2-6,
 takes the features of every possible edge inside every family
 (``provenance.stages.lineage.training_rows``) with the truth "is this parent the
 child's real parent", and fits a conditional logit (scipy).  The
@@ -32,7 +35,9 @@ from provenance.stages.lineage import build_lineage, family_members, training_ro
 from provenance.stages.load import load_articles
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.generators import GENERATORS, check_names, generate  # noqa: E402
 from benchmarks.score import edge_outcomes  # noqa: E402
+from benchmarks.simcorpus import write_corpus  # noqa: E402
 from provenance.pipeline import analyse
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,6 +141,24 @@ def simulate(source: str, seed: int, out: Path) -> tuple[Path, dict]:
     return out / "corpus", json.loads((out / "truth.json").read_text())
 
 
+def training_corpora(generator: str, seeds: list[int], tmp: Path) -> list[tuple[str, str, Path, dict]]:
+    """(name, originals, path to load, truth) of the training corpora of one generator.
+
+    ``syndication`` keeps the fit's historical corpora, in their historical order (BBC then
+    Reuters, both as .txt folders); the other generators write their registry corpora.
+    """
+    if generator == "syndication":
+        return [(f"{source} seed {seed}", source, *simulate(source, seed, tmp / f"{source}-{seed}"))
+                for source in SOURCES for seed in seeds]
+    out = []
+    for seed in seeds:
+        for source, layout in GENERATORS[generator].corpora:
+            corpus = generate(generator, source, seed)
+            target = write_corpus(corpus, tmp / f"{generator}-{source}-{seed}", layout)
+            out.append((f"{generator} {source} seed {seed}", source, target, corpus.truth(layout)))
+    return out
+
+
 def fit(groups: list[tuple[np.ndarray, int]], l2: float = 0.01) -> tuple[np.ndarray, float]:
     """Conditional logit over each child's options: its candidate parents and "source elsewhere".
 
@@ -204,13 +227,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--direction-out", type=Path, default=DEFAULT_DIRECTION_OUT)
     parser.add_argument("--l2", type=float, default=0.01, help="L2 penalty on the weights")
+    parser.add_argument("--generators", default="syndication",
+                        help="comma-separated generators to fit on, a subset of " + ",".join(GENERATORS))
     args = parser.parse_args(argv)
-    corpora = []
+    try:
+        generators = check_names([g.strip() for g in args.generators.split(",") if g.strip()])
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    except ValueError as exc:
+        parser.error(str(exc))
+    corpora, sources = [], set()
     with tempfile.TemporaryDirectory() as tmp:
-        for source in SOURCES:
-            for seed in (int(s) for s in args.seeds.split(",")):
-                corpus, truth = simulate(source, seed, Path(tmp) / f"{source}-{seed}")
-                corpora.append((f"{source} seed {seed}", load_articles(corpus).articles, truth))
+        for generator in generators:
+            for name, source, target, truth in training_corpora(generator, seeds, Path(tmp)):
+                corpora.append((name, load_articles(target).articles, truth))
+                sources.add(source)
     # 1. Direction: which of two linked texts is the older.
     dx, dy = [], []
     for _, articles, truth in corpora:
@@ -220,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         dy.extend(y)
     direction = {"about": "Direction model of provenance.stages.direction, fitted by benchmarks/calibrate.py",
                  "training": {"pairs": len(dy) // 2}, "weights": fit_direction(dx, dy)}
+    args.direction_out.parent.mkdir(parents=True, exist_ok=True)
     args.direction_out.write_text(json.dumps(direction, indent=2, sort_keys=True) + "\n")
     print(json.dumps(direction, indent=2), file=sys.stderr)
     # 2. Edges: which candidate, if any, is each child's direct source.
@@ -279,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "about": "Edge model of provenance.stages.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
         "command": "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "training": {"sources": list(SOURCES), "seeds": args.seeds, "children": len(groups),
+        "training": {"sources": sorted(sources), "generators": list(generators), "seeds": args.seeds,
+                     "children": len(groups),
                      "with_parent": sum(label >= 0 for _, label in groups)},
         "intercept": round(intercept, 4),
         "root_logit": root_logit,

@@ -1,8 +1,12 @@
 """How much of the simulated lineage any text-reading tracer can recover: an upper bound on exact-parent accuracy.
 
-Run ``python benchmarks/identifiability.py [--seeds 1,2,3,4,5] [--predictions DIR]``; with the
-folder ``benchmarks/accuracy.py --dump DIR`` wrote, it also counts the tracer's right parents in
-each situation.
+Run ``python benchmarks/identifiability.py [--generators syndication,agency,...] [--quick]
+[--seeds 1,2,3,4,5] [--predictions DIR]``; with the folder ``benchmarks/accuracy.py --dump DIR``
+wrote (same seeds and ``--quick``), it also counts the tracer's right parents in each situation.
+Every generator of ``generators.py`` is read the same way; what a copier could have taken a
+copy from is the world's own rule (:data:`CHAINABLE`), and a scanned page's changes are read
+from its printed text (``SimDoc.source_text``), not from its scanning errors, so the bound
+stays generous.
 
 A copy of a copy (C taken from A, itself a copy of W) can only be told from a copy of W by the
 changes A made that C carries: A's new wording, A's typography, the paragraphs A cut, or A's
@@ -30,10 +34,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.accuracy import DEFAULT_SEEDS  # noqa: E402
 from benchmarks.common import exit_if_no_corpora  # noqa: E402
+from benchmarks.generators import GENERATORS, check_names, generate  # noqa: E402
 from benchmarks.outlets import _DATELINE_RE  # noqa: E402
 from benchmarks.score import _prediction  # noqa: E402
-from benchmarks.simcorpus import SimDoc  # noqa: E402
-from benchmarks.simulate import CHAINABLE_OPS, DEFAULT_SIZES, simulate  # noqa: E402
+from benchmarks.simcorpus import SimCorpus, SimDoc  # noqa: E402
+from benchmarks.simulate import CHAINABLE_OPS  # noqa: E402
+
+CHAINABLE: dict[str, frozenset[str]] = {
+    "syndication": CHAINABLE_OPS,
+    # Every answer and every release reuse is taken from the family's source.
+    "excerpt": frozenset(),
+    "agency": frozenset({"reprint", "trim", "localise", "write-thru"}),
+    "rewrite": frozenset({"rewrite", "rewrite-light", "reprint"}),
+    "ocr": frozenset({"reprint", "trim", "abridge"}),
+}
+"""Per world, the operations whose output a later copier may take (a world's rule, known to the bound)."""
 
 #: Traces that place a copy of a copy (or mislead about a copy of the wire), strongest first.
 PLACING = ("wording", "dateline", "cut")
@@ -68,19 +83,24 @@ def _grams(words: list[str]) -> set[tuple[str, ...]]:
 def carried(child: SimDoc, source: SimDoc, grand: SimDoc) -> set[str]:
     """Kinds of the changes ``source`` made to ``grand``'s story that ``child`` also shows."""
     found = set()
-    c, s, g = (_words(d.body) for d in (child, source, grand))
+    c, s, g = (_words(_text(d)) for d in (child, source, grand))
     if (_grams(s) - _grams(g)) & _grams(c):
         found.add("wording")
-    own = _dateline(source.body)
-    if own is not None and own != _dateline(grand.body) and _dateline(child.body) == own:
+    own = _dateline(_text(source))
+    if own is not None and own != _dateline(_text(grand)) and _dateline(_text(child)) == own:
         found.add("dateline")
     if len(s) < len(g) - _CUT_WORDS and c[-_TAIL_WORDS:] == s[-_TAIL_WORDS:] != g[-_TAIL_WORDS:]:
         found.add("cut")
-    texts = [" ".join(d.body) for d in (child, source, grand)]
+    texts = [" ".join(_text(d)) for d in (child, source, grand)]
     if any(bool(p.search(texts[1])) != bool(p.search(texts[2])) and bool(p.search(texts[0])) == bool(p.search(texts[1]))
            for p in _MARKS.values()):
         found.add("typography")
     return found
+
+
+def _text(doc: SimDoc) -> list[str]:
+    """The story as printed (before a scan's errors, when there was one)."""
+    return doc.source_text if doc.source_text is not None else doc.body
 
 
 def kind(traces: set[str]) -> str:
@@ -88,11 +108,12 @@ def kind(traces: set[str]) -> str:
     return next((t for t in PLACING if t in traces), "typography" if traces else "none")
 
 
-def _earlier_copies(members: list[SimDoc], doc: SimDoc, family_source: SimDoc) -> list[SimDoc]:
+def _earlier_copies(members: list[SimDoc], doc: SimDoc, family_source: SimDoc,
+                    chainable: frozenset[str] = CHAINABLE_OPS) -> list[SimDoc]:
     """Present copies among ``doc``'s family ``members`` published before it that a copier could have
     taken it from."""
     return [s for s in members if s is not doc and s.present and s is not family_source
-            and s.op in CHAINABLE_OPS and s.when < doc.when]
+            and s.op in chainable and s.when < doc.when]
 
 
 @dataclass(frozen=True)
@@ -110,10 +131,22 @@ class Situation:
     n_earlier: int
 
 
-def situations(source: str, seed: int) -> list[Situation]:
-    """Every child with its parent in one simulated corpus (the one ``accuracy.py`` scores)."""
-    corpus = simulate(source, seed=seed, n_families=DEFAULT_SIZES[0], n_independent=DEFAULT_SIZES[1])
-    families: dict[str, list[SimDoc]] = {}
+def situations(corpus: SimCorpus, chainable: frozenset[str] = CHAINABLE_OPS) -> list[Situation]:
+    """Every child with its parent in ``corpus`` (one ``accuracy.py`` scores), with what its text offers.
+
+    Parameters
+    ----------
+    corpus : SimCorpus
+        A simulated corpus of any generator.
+    chainable : frozenset of str, default=simulate.CHAINABLE_OPS
+        Operations whose output a later copier may take (:data:`CHAINABLE` of the world).
+
+    Returns
+    -------
+    list of Situation
+        One per present child whose parent is present.
+    """
+    families: dict[str | None, list[SimDoc]] = {}
     for doc in corpus.docs:
         families.setdefault(doc.family, []).append(doc)
     out = []
@@ -123,11 +156,11 @@ def situations(source: str, seed: int) -> list[Situation]:
             continue
         if parent.parent is not None:
             role = "copy of a copy" if parent.parent.present else "copy of a copy, wire absent"
-            earlier = _earlier_copies(families[doc.family], doc, parent.parent)
+            earlier = _earlier_copies(families[doc.family], doc, parent.parent, chainable)
             trace = kind(carried(doc, parent, parent.parent))
         else:
             role = "copy of the wire"
-            earlier = _earlier_copies(families[doc.family], doc, parent)
+            earlier = _earlier_copies(families[doc.family], doc, parent, chainable)
             kinds = {kind(carried(doc, s, parent)) for s in earlier}
             trace = next((k for k in (*PLACING, "typography") if k in kinds), "none") if earlier else "no earlier copy"
         out.append(Situation(doc.stem, parent.stem, role, trace, len(earlier)))
@@ -187,41 +220,56 @@ def bound(counts: Counter[tuple[str, str]], *, guess_when_absent: bool) -> tuple
     return right, total
 
 
+def _report(name: str, counts: Counter, right: Counter, seeds: str, predictions: bool) -> None:
+    strict, total = bound(counts, guess_when_absent=False)
+    greedy, _ = bound(counts, guess_when_absent=True)
+    print(f"{name} (seeds {seeds}): {total} children with their parent in the corpus")
+    if not total:
+        return
+    print(f"  {'trace':12s} {'copy of a copy':>15s} {'(wire absent)':>14s} {'copy of the wire':>17s}")
+    for trace in (*PLACING, "typography", "none"):
+        print(f"  {trace:12s} {counts[('copy of a copy', trace)]:15d} "
+              f"{counts[('copy of a copy, wire absent', trace)]:14d} {counts[('copy of the wire', trace)]:17d}")
+    alone = counts[("copy of the wire", "no earlier copy")]
+    print(f"  copies of the wire with no earlier copy to confuse: {alone}")
+    print(f"  upper bound on exact-parent accuracy, latent sources kept right: {strict:.0f} / {total} = "
+          f"{strict / total:.3f}")
+    print(f"  upper bound when copies in absent-wire families are guessed: {greedy:.0f} / {total} = "
+          f"{greedy / total:.3f}")
+    if predictions:
+        print("  the tracer's right parents:")
+        for role, group in sorted({k[:2] for k in right}):
+            print(f"    {role:28s} {group:17s} {right[(role, group, 'right')]:4d} / {right[(role, group, 'n')]:4d}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default=",".join(map(str, DEFAULT_SEEDS)))
+    parser.add_argument("--generators", default=",".join(GENERATORS),
+                        help="comma-separated subset of " + ",".join(GENERATORS))
+    parser.add_argument("--quick", action="store_true", help="the generators' small corpora")
     parser.add_argument("--predictions", type=Path,
-                        help="folder written by `accuracy.py --dump`: also score the tracer per situation")
+                        help="folder written by `accuracy.py --dump` (same seeds and --quick): "
+                             "also score the tracer per situation")
     args = parser.parse_args(argv)
+    try:
+        generators = check_names([g.strip() for g in args.generators.split(",") if g.strip()])
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    except ValueError as exc:
+        parser.error(str(exc))
     exit_if_no_corpora()
-    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    for source in ("bbc", "reuters"):
-        counts: Counter[tuple[str, str]] = Counter()
-        right: Counter[tuple[str, str, str]] = Counter()
-        for seed in seeds:
-            found = situations(source, seed)
-            counts.update(census(found))
-            if args.predictions:
-                run = args.predictions / source / f"seed-{seed}"
-                right.update(scored(found, json.loads((run / "truth.json").read_text()),
-                                    json.loads((run / "predictions" / "provenance.json").read_text())))
-        strict, total = bound(counts, guess_when_absent=False)
-        greedy, _ = bound(counts, guess_when_absent=True)
-        print(f"{source} (seeds {args.seeds}): {total} children with their parent in the corpus")
-        print(f"  {'trace':12s} {'copy of a copy':>15s} {'(wire absent)':>14s} {'copy of the wire':>17s}")
-        for trace in (*PLACING, "typography", "none"):
-            print(f"  {trace:12s} {counts[('copy of a copy', trace)]:15d} "
-                  f"{counts[('copy of a copy, wire absent', trace)]:14d} {counts[('copy of the wire', trace)]:17d}")
-        alone = counts[("copy of the wire", "no earlier copy")]
-        print(f"  copies of the wire with no earlier copy to confuse: {alone}")
-        print(f"  upper bound on exact-parent accuracy, latent sources kept right: {strict:.0f} / {total} = "
-              f"{strict / total:.3f}")
-        print(f"  upper bound when copies in absent-wire families are guessed: {greedy:.0f} / {total} = "
-              f"{greedy / total:.3f}")
-        if args.predictions:
-            print("  the tracer's right parents:")
-            for role, group in sorted({k[:2] for k in right}):
-                print(f"    {role:28s} {group:17s} {right[(role, group, 'right')]:4d} / {right[(role, group, 'n')]:4d}")
+    for generator in generators:
+        for source, layout in GENERATORS[generator].corpora:
+            counts: Counter[tuple[str, str]] = Counter()
+            right: Counter[tuple[str, str, str]] = Counter()
+            for seed in seeds:
+                found = situations(generate(generator, source, seed, args.quick), CHAINABLE[generator])
+                counts.update(census(found))
+                if args.predictions:
+                    run = args.predictions / generator / source / f"seed-{seed}"
+                    right.update(scored(found, json.loads((run / "truth.json").read_text()),
+                                        json.loads((run / "predictions" / "provenance.json").read_text())))
+            _report(f"{generator}/{source} ({layout})", counts, right, args.seeds, bool(args.predictions))
     return 0
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 AGENCIES: tuple[str, ...] = ("Global Newswire", "Continental Press")
 """Invented wire agencies: the outlet of every wire story."""
+
+UPDATE_DELAY = timedelta(minutes=17)
+"""How long after publication an outlet's page says it was updated."""
 
 _DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'-]+(?:, [A-Z][a-z]+ \d{1,2}| \([^)]+\)) - ")
 
@@ -126,7 +129,8 @@ def _human_time(when: datetime) -> str:
 
 
 def _fill(template: str, outlet: Outlet, when: datetime, agency: str) -> str:
-    updated = when.replace(minute=(when.minute + 17) % 60)
+    # Updated 17 minutes after publication (a timedelta, so the hour rolls over).
+    updated = when + UPDATE_DELAY
     return template.format(name=outlet.name, published=_human_time(when),
                            updated=_human_time(updated), year=when.year, agency=agency)
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 from math import comb
 from pathlib import Path
 from typing import Any
@@ -89,8 +91,47 @@ class _Prediction:
     families_only: bool
 
 
+def _partial_pairs(docs: dict[str, Any]) -> set[tuple[str, str]]:
+    """(family, earlier family) pairs where one story quotes another (truth ``quotes_story``)."""
+    return {(str(i["family"]), str(i["quotes_story"])) for i in docs.values()
+            if i.get("quotes_story") and i.get("family")}
+
+
+def split_partials(docs: dict[str, Any], edges: list[Edge]) -> tuple[list[Edge], list[Edge]]:
+    """Set aside ``partial`` edges that link a story to the earlier story it truly quotes.
+
+    Such an edge is right (one story reuses part of another) but joins two families, so it
+    is left out of families, parents and calibration. A latent node counts as the family
+    most of its children belong to.
+
+    Returns
+    -------
+    kept, partial : list of dict
+        The edges scored as usual, and the right partial links set aside.
+    """
+    pairs = _partial_pairs(docs)
+    if not pairs:
+        return edges, []
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for edge in edges:
+        family = docs.get(edge["child"], {}).get("family")
+        if is_latent(edge["parent"]) and family:
+            votes[edge["parent"]][family] += 1
+
+    def family_of(node: str) -> str | None:
+        if is_latent(node):
+            return votes[node].most_common(1)[0][0] if votes.get(node) else None
+        return docs.get(node, {}).get("family")
+
+    kept, partial = [], []
+    for edge in edges:
+        link = (family_of(edge["child"]), family_of(edge["parent"]))
+        (partial if edge.get("relation") == "partial" and link in pairs else kept).append(edge)
+    return kept, partial
+
+
 def _prediction(truth: dict[str, Any], predicted: dict[str, Any]) -> _Prediction:
-    edges = _aligned_edges(set(truth["docs"]), predicted)
+    edges, _ = split_partials(truth["docs"], _aligned_edges(set(truth["docs"]), predicted))
     linked = {e["parent"] for e in edges} | {e["child"] for e in edges}
     return _Prediction(_best_parents(edges), components(edges), linked, edges,
                        bool(predicted.get("families_only", False)))
@@ -172,7 +213,7 @@ def edge_outcomes(truth: dict[str, Any], predicted: dict[str, Any]) -> list[tupl
     """
     docs = truth["docs"]
     outcomes = []
-    for edge in _aligned_edges(set(docs), predicted):
+    for edge in split_partials(docs, _aligned_edges(set(docs), predicted))[0]:
         info = docs.get(edge["child"])
         if info is None:
             continue
@@ -260,7 +301,9 @@ def score(truth: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
         ``family_precision/recall/f1`` (pairwise), ``parent_acc`` (true parent in the corpus),
         ``absent_acc`` (latent parent when the source is absent), ``root_acc`` (wire stories
         left without a parent), ``direction_acc`` over true ancestor pairs the prediction
-        puts on one line, ``independents_linked``, ``edge_precision``, ``ece`` and ``by_op``.
+        puts on one line, ``independents_linked``, ``edge_precision``, ``ece`` and ``by_op``;
+        ``partial_pairs`` (stories that quote an earlier story) and ``partial_links`` (the
+        tracer's ``partial`` edges between such stories, set aside by :func:`split_partials`).
         Parent, direction and edge metrics are None for a families-only system.
     """
     docs = truth["docs"]
@@ -273,6 +316,8 @@ def score(truth: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
         "n_independent": len(negatives),
         "unknown_ids": len({n for n in pred.linked if n not in docs and not is_latent(n)}),
         "families_only": pred.families_only,
+        "partial_pairs": len(_partial_pairs(docs)),
+        "partial_links": len(split_partials(docs, _aligned_edges(set(docs), predicted))[1]),
     }
     if pred.families_only:
         result.update(dict.fromkeys(("parent_acc", "absent_acc", "root_acc", "direction_acc",
@@ -282,6 +327,52 @@ def score(truth: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
         result.update(_edge_scores(truth, predicted))
     result["by_op"] = _by_op(docs, pred)
     return result
+
+
+STRANGER_GRAM = 8
+"""Word n-gram length below which two copies of one source count as sharing nothing."""
+
+
+def _grams(text: str, size: int = STRANGER_GRAM) -> set[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text.lower())
+    return {tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def unseen_strangers(predicted: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """How often children of one predicted unseen source share no 8-word sequence of raw text.
+
+    Copies of one text share its wording, so such pairs show an unseen source standing for
+    several stories (the count ``/work/shared/tools/unseen_sources.py`` prints).
+
+    Parameters
+    ----------
+    predicted : dict
+        Tracer output; every edge from a latent parent makes its child a child of that source.
+    texts : dict of str to str
+        Raw text of each document, by the ids the tracer reports (or their file names).
+
+    Returns
+    -------
+    dict
+        ``unseen_sources``, ``unseen_pairs`` (sibling pairs under one), ``unseen_strangers``
+        (pairs sharing no 8-word sequence), ``unseen_stranger_share`` (None without pairs),
+        ``unseen_mixed`` (unseen sources with at least one such pair).
+    """
+    align = _id_mapper(set(texts))
+    children: dict[str, list[str]] = defaultdict(list)
+    for edge in predicted.get("edges", []):
+        child = align(str(edge["child"]))
+        if is_latent(str(edge["parent"])) and child in texts and child not in children[edge["parent"]]:
+            children[str(edge["parent"])].append(child)
+    grams = {doc: _grams(texts[doc]) for kids in children.values() for doc in kids}
+    pairs = strangers = mixed = 0
+    for kids in children.values():
+        alone = sum(not grams[a] & grams[b] for a, b in combinations(kids, 2))
+        pairs += comb(len(kids), 2)
+        strangers += alone
+        mixed += alone > 0
+    return {"unseen_sources": len(children), "unseen_pairs": pairs, "unseen_strangers": strangers,
+            "unseen_stranger_share": _ratio(strangers, pairs), "unseen_mixed": mixed}
 
 
 def main(argv: list[str] | None = None) -> int:

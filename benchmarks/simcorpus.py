@@ -46,6 +46,14 @@ class SimDoc:
         Extra changes applied on top of ``op`` (e.g. ``typo-quotes``).
     present : bool
         False for a wire story left out of the corpus.
+    partial_of : list of SimDoc
+        Documents whose text this one reuses in part without being their copy (an agency
+        story quoting its earlier story on the topic); recorded in the truth, not a parent.
+    extra : dict
+        Further truth fields of a generator (e.g. ``story`` and ``version``).
+    source_text : list of str or None
+        The story as printed before page-level noise (a scan) made ``body``; None when
+        ``body`` is it. ``identifiability.py`` reads which changes a copy carries from it.
     """
 
     stem: str
@@ -60,6 +68,9 @@ class SimDoc:
     dated: bool = False
     mods: list[str] = field(default_factory=list)
     present: bool = True
+    partial_of: list[SimDoc] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    source_text: list[str] | None = None
 
     @property
     def published(self) -> str:
@@ -79,12 +90,20 @@ class SimDoc:
         return "\n\n".join(b for b in blocks if b)
 
 
+def _ref(doc: SimDoc, layout: str) -> str:
+    return doc_id(doc.stem, layout) if doc.present else ABSENT
+
+
 def _parent_ref(doc: SimDoc, layout: str) -> str | None:
-    if doc.parent is None:
-        return None
-    if not doc.parent.present:
-        return ABSENT
-    return doc_id(doc.parent.stem, layout)
+    return None if doc.parent is None else _ref(doc.parent, layout)
+
+
+def _truth_row(doc: SimDoc, layout: str) -> dict[str, Any]:
+    row = {"parent": _parent_ref(doc, layout), "family": doc.family, "op": doc.op,
+           "outlet": doc.outlet, "mods": list(doc.mods), **doc.extra}
+    if doc.partial_of:
+        row["partial_of"] = [_ref(d, layout) for d in doc.partial_of]
+    return row
 
 
 def doc_id(stem: str, layout: str) -> str:
@@ -123,14 +142,18 @@ class SimCorpus:
         Returns
         -------
         dict
-            ``{"docs": {id: {"parent", "family", "op", "outlet", "mods"}}, "meta": {...}}``.
+            ``{"docs": {id: {"parent", "family", "op", "outlet", "mods", ...}}, "meta": {...}}``;
+            a generator's ``extra`` fields and ``partial_of`` (ids, or ``"@absent-source"``)
+            are added to a document's row when it has them.
         """
-        docs = {
-            doc_id(d.stem, layout): {"parent": _parent_ref(d, layout), "family": d.family,
-                                     "op": d.op, "outlet": d.outlet, "mods": list(d.mods)}
-            for d in self.present
-        }
+        docs = {doc_id(d.stem, layout): _truth_row(d, layout) for d in self.present}
         return {"docs": docs, "meta": {**self.meta, "layout": layout}}
+
+    def raw_texts(self, layout: str = "txt") -> dict[str, str]:
+        """Raw text of every present document by id, as written: the whole file (``txt``) or
+        the record's ``text`` field (``jsonl``)."""
+        return {doc_id(d.stem, layout): _txt_file(d) if layout == "txt" else d.page_text()
+                for d in self.present}
 
     def texts(self) -> list[str]:
         """Title plus page text of every present document, in name order."""

@@ -12,8 +12,10 @@ import random
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from math import exp, log
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -55,6 +57,16 @@ class SimParams:
     p_dated: float = P_DATED_DEFAULT
 
 
+@lru_cache(maxsize=4)
+def _tfidf(originals: tuple[Original, ...]) -> Any:
+    """TF-IDF rows of the originals, fitted once per set of originals (every corpus reuses them)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [" ".join(o.paragraphs) for o in originals]
+    return TfidfVectorizer(sublinear_tf=True, stop_words="english",
+                           max_features=50000).fit_transform(texts)
+
+
 class _Pool:
     """Originals drawn without replacement; same-topic draws by TF-IDF similarity."""
 
@@ -81,11 +93,7 @@ class _Pool:
 
     def _similarity(self, target: int, candidates: list[int]) -> list[float]:
         if self._matrix is None:
-            from sklearn.feature_extraction.text import TfidfVectorizer
-
-            texts = [" ".join(o.paragraphs) for o in self.originals]
-            self._matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english",
-                                           max_features=50000).fit_transform(texts)
+            self._matrix = _tfidf(tuple(self.originals))
         scores = self._matrix[candidates] @ self._matrix[target].T
         return scores.toarray().ravel().tolist()
 

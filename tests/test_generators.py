@@ -1,0 +1,193 @@
+"""The simulated worlds: deterministic by seed, and their truth consistent (needs ../shared/corpora)."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import corpora_missing_reason  # noqa: E402
+from benchmarks.generators import GENERATORS, generate  # noqa: E402
+from benchmarks.lexicon import SYNONYMS  # noqa: E402
+from benchmarks.score import ABSENT, score, unseen_strangers  # noqa: E402
+from benchmarks.simcorpus import SimCorpus  # noqa: E402
+from benchmarks.thesaurus import REWORDINGS  # noqa: E402
+
+pytestmark = pytest.mark.corpora
+NAMES = sorted(GENERATORS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _need_corpora() -> None:
+    reason = corpora_missing_reason()
+    if reason is not None:
+        pytest.skip(reason)
+
+
+def _quick(name: str, seed: int = 1) -> SimCorpus:
+    # BBC originals for every world: loading them is fast, and the worlds' rules do not
+    # depend on the originals.
+    return generate(name, "bbc", seed, quick=True)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _grams(text: str, size: int) -> set[tuple[str, ...]]:
+    tokens = _words(text)
+    return {tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_corpus(name: str) -> None:
+    first, again, other = _quick(name), _quick(name), _quick(name, seed=2)
+    assert first.raw_texts() == again.raw_texts()
+    assert first.truth() == again.truth()
+    assert first.raw_texts() != other.raw_texts()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_truth_is_consistent(name: str) -> None:
+    truth = _quick(name).truth()["docs"]
+    families = {info["family"] for info in truth.values()} - {None}
+    assert families, "a world without families tests nothing"
+    for doc, info in truth.items():
+        parent = info["parent"]
+        if info["family"] is None:
+            assert parent is None, doc
+            continue
+        assert parent is None or parent == ABSENT or parent in truth, (doc, parent)
+        if parent not in (None, ABSENT):
+            assert truth[parent]["family"] == info["family"], (doc, parent)
+        # Following parents never comes back to the document (no cycles).
+        seen, node = {doc}, parent
+        while node not in (None, ABSENT):
+            assert node not in seen, (doc, node)
+            seen.add(node)
+            node = truth[node]["parent"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_tracer_that_knows_the_truth_scores_perfectly(name: str) -> None:
+    """The truth, written as a prediction, scores 1.0: ids, families and latents line up."""
+    truth = _quick(name).truth()
+    edges = []
+    for doc, info in truth["docs"].items():
+        if info["parent"] is not None:
+            parent = f"~{info['family']}" if info["parent"] == ABSENT else info["parent"]
+            edges.append({"parent": parent, "child": doc, "confidence": 1.0, "relation": "reprint"})
+    result = score(truth, {"edges": edges})
+    assert result["parent_acc"] == 1.0
+    assert result["independents_linked"] == 0
+    assert result["edge_precision"] == 1.0
+
+
+def test_write_thrus_follow_their_versions() -> None:
+    docs = [d for seed in (1, 2, 3) for d in _quick("agency", seed).docs if d.family is not None]
+    thrus = [d for d in docs if d.op == "write-thru"]
+    assert thrus
+    for doc in thrus:
+        assert doc.parent is not None and doc.parent.op in ("wire", "write-thru")
+        assert doc.extra["version"] == doc.parent.extra["version"] + 1
+        assert doc.extra["story"] == doc.parent.extra["story"] == doc.family
+        assert doc.when > doc.parent.when
+    for doc in docs:
+        if doc.op not in ("wire", "write-thru"):
+            # An outlet's copy carries the version it (or the copy it took) was made from.
+            assert doc.extra["version"] == doc.parent.extra["version"]
+            assert doc.when > doc.parent.when
+
+
+def test_follow_ups_quote_another_story() -> None:
+    quoting = [d for seed in (1, 2, 3, 4) for d in _quick("agency", seed).docs if d.partial_of]
+    assert quoting, "no follow-up story in four quick agency days"
+    for doc in quoting:
+        quoted = doc.partial_of[0]
+        assert doc.parent is None and doc.op == "wire"
+        assert quoted.family != doc.family == doc.extra["story"]
+        assert doc.extra["quotes_story"] == quoted.family
+        assert quoted.when < doc.when
+        assert any(p in doc.body for p in quoted.body[1:-1])
+
+
+def test_excerpts_come_from_their_reference() -> None:
+    corpus = _quick("excerpt")
+    copies = [d for d in corpus.docs if d.op.startswith("excerpt")]
+    assert {d.op for d in copies} == {"excerpt", "excerpt-edited", "excerpt-paraphrased"}
+    for doc in copies:
+        source = " ".join(" ".join(doc.parent.body).split())
+        assert doc.parent.op == "reference" and doc.parent.present
+        taken = doc.body[1:]  # the first line is the student's header
+        if doc.op == "excerpt":
+            assert all(" ".join(p.split()) in source for p in taken), doc.stem
+        else:
+            assert _grams(" ".join(taken), 5) & _grams(source, 5), doc.stem
+        # An excerpt is a part: shorter than the reference it was cut from.
+        assert len(_words(" ".join(taken))) < len(_words(source))
+
+
+def test_release_reuses_appear_inside_other_stories() -> None:
+    corpus = _quick("excerpt", seed=2)
+    reuses = [d for d in corpus.docs if d.op == "release-reuse"]
+    assert reuses
+    for doc in reuses:
+        assert doc.parent.op == "release"
+        assert _grams(" ".join(doc.body), 8) & _grams(" ".join(doc.parent.body), 8)
+
+
+def test_ocr_error_rate_follows_cer() -> None:
+    from benchmarks.gen_rewrite import scan_errors
+
+    text = "the quick brown fox jumps over the lazy dog and runs into the forest " * 200
+    letters = sum(c.isalnum() for c in text)
+    for cer in (0.05, 0.15):
+        scanned = scan_errors(text, random.Random(0), cer)
+        changed = sum(a != b for a, b in zip(_words(text), _words(scanned), strict=False))
+        # Words of four letters on average: roughly 1 - (1 - cer) ** 4 of them change, but
+        # drops and doubles shift the alignment, so only the order of magnitude is checked.
+        assert scanned != text
+        assert 0.5 * cer * letters / 4 < changed
+
+
+def test_ocr_reprints_inherit_cuts_not_scanning_errors() -> None:
+    corpus = _quick("ocr")
+    reprints = [d for d in corpus.docs if d.op == "reprint" and d.parent is not None and d.parent.present]
+    assert reprints
+    for doc in reprints:
+        # Scanned independently: the two pages' texts differ although the printed text is the same.
+        assert doc.body != doc.parent.body
+
+
+def test_rewriter_thesaurus_is_not_the_spinners() -> None:
+    assert not set(REWORDINGS) & set(SYNONYMS)
+
+
+def test_unseen_strangers_counts_pairs_sharing_nothing() -> None:
+    shared = "one two three four five six seven eight nine ten"
+    texts = {"a": shared + " alpha", "b": "beta " + shared, "c": "nothing in common with them at all here ok"}
+    predicted = {"edges": [{"parent": "~1", "child": k, "confidence": 0.5} for k in texts]}
+    found = unseen_strangers(predicted, texts)
+    assert (found["unseen_pairs"], found["unseen_strangers"], found["unseen_mixed"]) == (3, 2, 1)
+
+
+def test_partial_edges_between_quoting_stories_are_set_aside() -> None:
+    truth = {"docs": {
+        "a1": {"parent": None, "family": "ap-00", "op": "wire"},
+        "a2": {"parent": "a1", "family": "ap-00", "op": "reprint"},
+        "b1": {"parent": None, "family": "ap-01", "op": "wire", "quotes_story": "ap-00"},
+        "b2": {"parent": "b1", "family": "ap-01", "op": "reprint", "quotes_story": "ap-00"},
+    }}
+    edges = [{"parent": "a1", "child": "a2", "confidence": 0.9, "relation": "reprint"},
+             {"parent": "b1", "child": "b2", "confidence": 0.9, "relation": "reprint"}]
+    quoting = {"parent": "a1", "child": "b1", "confidence": 0.8, "relation": "partial"}
+    right = score(truth, {"edges": [*edges, quoting]})
+    assert (right["family_f1"], right["partial_links"], right["edge_precision"]) == (1.0, 1, 1.0)
+    # The same link called a copy joins the two stories: wrong.
+    wrong = score(truth, {"edges": [*edges, {**quoting, "relation": "reprint"}]})
+    assert wrong["family_f1"] < 1.0 and wrong["partial_links"] == 0
