@@ -140,6 +140,65 @@ class Collation:
             count += 1.0
         return count
 
+    def own_readings(self, m: int, others: Sequence[int]) -> tuple[int, int]:
+        """Places where ``m`` reads otherwise than every copy that carries them, two of which agree.
+
+        The test of a would-be source: copies of a source may each change it,
+        and a branch of copies may share a change inherited from the copy
+        between them, so a reading of ``m`` that any other copy keeps can be
+        the original one.  Only a word of ``m`` that every copy carrying the
+        place has replaced, two of them by the same words, is a change of
+        ``m``'s own.  Words only ``m`` has (text the copies cut, or ``m``
+        added) are no evidence either way: they are not counted.
+
+        Returns
+        -------
+        own : int
+            Runs of such words.
+        checked : int
+            Words of ``m`` that two or more copies carry (with its reading or another).
+        """
+        n = len(self.documents[m].content)
+        kept = np.zeros(n, dtype=bool)
+        replaced: dict[int, list[tuple[int, int, int, int]]] = {}
+        carried = np.zeros(n, dtype=np.int32)
+        for x in others:
+            in_x = self.match(m, x)
+            if in_x is None:
+                continue
+            hits = np.flatnonzero(in_x >= 0)
+            if len(hits) == 0:
+                continue
+            kept |= in_x >= 0
+            inside = np.zeros(n, dtype=bool)
+            inside[hits[0] : hits[-1] + 1] = True
+            carried += inside
+            runs = []
+            # Between two matched words, x has other words where m has its own: x replaced them.
+            for left, right in zip(hits[:-1].tolist(), hits[1:].tolist(), strict=True):
+                if right - left > 1 and int(in_x[right]) - int(in_x[left]) > 1:
+                    runs.append((left + 1, right, int(in_x[left]) + 1, int(in_x[right])))
+            replaced[x] = runs
+        own = 0
+        marked = np.zeros(n, dtype=bool)
+        witnesses = [x for x in replaced if replaced[x]]
+        for a, x in enumerate(witnesses):
+            for y in witnesses[a + 1:]:
+                x_in_y = self.match(x, y)
+                if x_in_y is None:
+                    continue
+                for s, e, xs, xe in replaced[x]:
+                    if kept[s:e].any() or marked[s:e].any():
+                        continue
+                    for s2, e2, ys, ye in replaced[y]:
+                        if s2 < e and s < e2:
+                            alt = x_in_y[xs:xe]
+                            if len(alt) and np.count_nonzero((alt >= ys) & (alt < ye)) * 2 >= len(alt):
+                                own += 1
+                                marked[s:e] = True
+                            break
+        return own, int(np.count_nonzero(carried >= 2))
+
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
         yz, yx, y_in_x = self.agree(y, z), self.agree(y, x), self.match(y, x)
         if yz is None or yx is None or y_in_x is None:

@@ -35,6 +35,7 @@ from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedP
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
 from .edge_model import EdgeModel, edge_features, origin_features
+from .normalise import fold_text
 
 __all__ = ["build_lineage", "family_members", "training_rows"]
 
@@ -51,13 +52,17 @@ _SAME_TEXT = 0.5
 # A member holds what its group's copies share when it has this much of the
 # words each copy shares with the others (alignment misses a word here and there).
 _HOLDS = 0.9
-# A source's own changes where two copies agree against it: coincidences only
-# (two copiers making the same edit), at most this many per pair on average; a copy's
-# own edit shows in every pair of copies that carry the place.
-_OWN_CHANGES = 1.0
-_CHANGES_CAP = 3.0
+# A source's own readings (every copy carrying the place replaced its words, two the
+# same way) are coincidences: two rewriters picking the same synonym where no other copy
+# kept the word.  One, or one in 250 words that two copies carry, at most.
+_OWN_CHANGES = 0.004
+# Fewer words missing from a text in the middle of a copied passage are a garbled or
+# re-worded phrase; this many make a cut sentence.
+_CUT_WORDS = 5
 # Boilerplate that says a text is an outlet's page (not the dateline or credit, which travel with the story).
 _PAGE_FURNITURE = ("learned", "furniture")
+# Boilerplate that names who published a story: it travels from a source to its copies.
+_BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
     "older": "which text is the older of the two (direction signals above)",
     "explains": "how much of the child this parent contains, against the best other candidate",
@@ -222,27 +227,38 @@ class _FamilyTree:
                 continue
             sources = [m for m in group if self._can_be_source(m, group)]
             if sources:
-                source = max(sources, key=lambda m: (self.origin[m], len(self.documents[m].content)))
+                source = max(sources, key=lambda m: (self._explained(m, group), self.origin[m]))
                 parent.update((m, source) for m in group if m != source)
         return parent
+
+    def _explained(self, m: int, group: list[int]) -> int:
+        """Words of the other members found in ``m``: the likelier source leaves its copies fewer additions."""
+        return sum(int(np.count_nonzero(match >= 0)) for x in group
+                   if x != m and (match := self.collation.match(x, m)) is not None)
 
     def _can_be_source(self, m: int, group: list[int]) -> bool:
         """Whether ``m`` holds what the group's copies share and reads with them wherever they agree.
 
-        Only a text that is not itself an outlet's page qualifies: a page
-        in an outlet's furniture may be a verbatim reprint of a source that is
-        not in the folder, and its text alone cannot tell (the wire that
-        copies were taken from arrives without a page around it).  Nor does a
-        text published after one of its would-be copies.
+        A verbatim reprint may read exactly as its absent source, so the
+        text alone cannot tell them apart; what the reprinting outlet put
+        around the story can.  An outlet's page that credits another for
+        its story says it is a copy (an agency's own story keeps its credited
+        dateline but comes without a page around it), and so does a dateline
+        or credit line that no other copy carries: a source's dateline
+        travels with its text, a copier's own stays with it.  Nor does a
+        text published after one of its would-be copies qualify.
         """
         doc = self.documents[m]
-        if any(span.kind in _PAGE_FURNITURE for span in doc.boilerplate):
-            return False
         others = [x for x in group if x != m]
+        if doc.credits and any(span.kind in _PAGE_FURNITURE for span in doc.boilerplate):
+            return False
+        carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
+        if any(fold_text(s.text) not in carried for s in doc.boilerplate if s.kind in _BYLINES):
+            return False
         when = doc.article.published
         if when and any((o := self.documents[x].article.published) and o < when for x in others):
             return False
-        held = shared_total = 0
+        held = shared_total = cuts = 0
         for x in others:
             in_m = self.collation.match(x, m)
             if in_m is None:
@@ -259,11 +275,16 @@ class _FamilyTree:
                 shared[hits[-1] + 1:] = False
             held += int(np.count_nonzero(shared & (in_m >= 0)))
             shared_total += int(np.count_nonzero(shared))
+            # A run of words two copies carry and m lacks, in the middle of what it gave them: a cut of m's.
+            cuts = max(cuts, _runs_at_least(shared & (in_m < 0), _CUT_WORDS))
         if held < _HOLDS * shared_total:
             return False
-        changes = [min(u.total, _CHANGES_CAP) for n, y in enumerate(others) for z in others[n + 1:]
-                   if (u := self.collation.unique(m, y, z)) is not None]
-        return not changes or sum(changes) / len(changes) <= _OWN_CHANGES
+        own, checked = self.collation.own_readings(m, others)
+        # A house style (quotes, dashes, case) that copies agree against in most pairs is m's own.
+        styles = [u.style for n, y in enumerate(others) for z in others[n + 1:]
+                  if (u := self.collation.unique(m, y, z)) is not None]
+        style = float(np.median(styles)) if styles else 0.0
+        return own + cuts + style <= max(1.0, _OWN_CHANGES * checked)
 
     def _tree_conflicts(self, parent: dict[int, int]) -> dict[tuple[int, int], tuple[float, float]]:
         """Unique readings that contradict each chosen edge, given where the others sit in the tree."""
@@ -510,6 +531,14 @@ class _FamilyTree:
         if relation in ("edited", "reprint"):
             relation = "reprint" if own_wording <= 1.5 else "edited"
         return relation
+
+
+def _runs_at_least(mask: np.ndarray, length: int) -> int:
+    """Number of runs of True at least ``length`` long."""
+    if not mask.any():
+        return 0
+    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    return int(np.count_nonzero(np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1) >= length))
 
 
 def _about(changes: float) -> str:
