@@ -616,3 +616,17 @@ def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:
         hi = np.searchsorted(tokens.starts, span.end, side="left")
         keep[lo:hi] = False
     return np.flatnonzero(keep)
+
+
+def names_agency(name: str | None, agency: str) -> bool:
+    """Whether ``name`` (an outlet's name, say) names ``agency`` (a canonical credit such as "AP").
+
+    Examples
+    --------
+    >>> names_agency("The Associated Press", "AP")
+    True
+    >>> names_agency("Daily Ledger", "AP")
+    False
+    """
+    pattern = _AGENCIES.get(agency)
+    return bool(name) and pattern is not None and re.search(pattern, name, re.IGNORECASE) is not None

@@ -34,6 +34,7 @@ import numpy as np
 from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
+from .boilerplate import names_agency
 from .edge_model import EdgeModel, edge_features, origin_features
 from .normalise import fold_text
 
@@ -250,7 +251,8 @@ class _FamilyTree:
         """
         doc = self.documents[m]
         others = [x for x in group if x != m]
-        if doc.credits and any(span.kind in _PAGE_FURNITURE for span in doc.boilerplate):
+        credits_another = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
+        if credits_another and any(span.kind in _PAGE_FURNITURE for span in doc.boilerplate):
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
         if any(fold_text(s.text) not in carried for s in doc.boilerplate if s.kind in _BYLINES):
