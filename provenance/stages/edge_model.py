@@ -32,7 +32,6 @@ FEATURES = (
     *DIRECTION_FEATURES,
     "explains",
     "coverage_child",
-    "coverage_parent",
     "originality",
     "conflict_wording",
     "conflict_total",
@@ -47,7 +46,6 @@ FEATURES = (
     "child_bare",
     "against_child",
     "sites_gap",
-    "parent_runs_on",
     "direction_against",
 )
 #: Features of "this member is the family's original, not a copy" (see :func:`origin_features`).
@@ -55,13 +53,12 @@ ORIGIN_FEATURES = ("bare", "own_changes", "originality", "contains")
 _CONFLICT_CAP = 4.0
 _AGAINST_CAP = 50.0
 _SITES_GAP_CAP = 10
-# Words past the end of a shared text that make a real tail (fewer are a sign-off or a misalignment).
-_EDGE_WORDS = 20
 _STYLE_SITES_CAP = 3
 # Boilerplate kinds that a copier may carry over from the page it copied.
 _TRAVELLING = ("dateline", "credit", "learned")
-# Boilerplate kinds an outlet wraps around a story it publishes (a date line alone is not a wrapping).
-_WRAPPING = ("dateline", "credit", "learned", "furniture")
+# Boilerplate that an outlet's page puts around a story it publishes.  A dateline or credit
+# line is not a wrapping: it travels with the story from the agency that wrote it.
+_WRAPPING = ("learned", "furniture")
 _LARGE_FAMILY = 25
 _WITNESSES_IN_LARGE_FAMILY = 8
 
@@ -189,7 +186,6 @@ def edge_features(
     distance: dict[tuple[int, int], float] = {}
     sites: dict[tuple[int, int], int] = {}
     against: dict[tuple[int, int], float] = {}
-    runs_on: dict[tuple[int, int], float] = {}
     oriented: dict[tuple[int, int], tuple[float, ...]] = {}
     covered: dict[tuple[int, int], tuple[float, float]] = {}
     for p in members:
@@ -208,10 +204,6 @@ def edge_features(
             style_runs = int(np.sum(matched[1:] & ~agree[1:] & (agree[:-1] | ~matched[:-1]))) if len(agree) else 0
             sites[(p, c)] = edit_sites(al) + min(style_runs, _STYLE_SITES_CAP)
             distance[(p, c)] = math.log1p(sites[(p, c)])
-            # Text of P past the last word the child shares with it: a child copied from P ends where P ends.
-            p_match = al.a_match if al.a == p else al.b_match
-            hits = np.flatnonzero(p_match >= 0)
-            runs_on[(p, c)] = float(len(p_match) - 1 - hits[-1] >= _EDGE_WORDS) if len(hits) else 1.0
             # Siblings differ by changes of both: some signals say P is older, others C.
             against[(p, c)] = sum(max(0.0, -sign * e.weight) for e in ev.evidence)
     wrappings = {m: {fold_text(s.text) for s in documents[m].boilerplate if s.kind in _TRAVELLING}
@@ -241,14 +233,13 @@ def edge_features(
             # both made), it is closer to that copy than to P.
             if forward.get((w, c), 0.0) > 0.0:
                 inherited += u_p.total + collation.shared_cuts(p, c, w)
-        cover_child, cover_parent = covered[(p, c)]
+        cover_child = covered[(p, c)][0]
         parent_wrapping = wrappings[p]
         features = {
             "older": _log_older(fwd),
             **dict(zip(DIRECTION_FEATURES, oriented[(p, c)], strict=True)),
             "explains": math.log(max(cover_child, 1e-3) / max(best_cover[c], 1e-3)),
             "coverage_child": cover_child,
-            "coverage_parent": cover_parent,
             "originality": originality[p],
             "conflict_wording": min(wording, _CONFLICT_CAP),
             "conflict_total": min(total, _CONFLICT_CAP),
@@ -267,7 +258,6 @@ def edge_features(
             "direction_against": math.log1p(against[(p, c)]),
             # Changes between P and the child beyond those of its closest candidate source.
             "sites_gap": float(min(sites[(p, c)] - fewest[c], _SITES_GAP_CAP)),
-            "parent_runs_on": runs_on[(p, c)],
             "parent_bare": bare[p],
             "child_bare": bare[c],
         }

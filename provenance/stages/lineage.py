@@ -32,9 +32,9 @@ import networkx as nx
 import numpy as np
 
 from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
+from .boilerplate import names_agency
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
-from .boilerplate import names_agency
 from .edge_model import EdgeModel, edge_features, origin_features
 from .normalise import fold_text
 
@@ -159,6 +159,8 @@ class _FamilyTree:
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
         self._below: dict[int, set[int]] = {}
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
+        # Children whose unseen source would be a member's text: for them "a source outside the folder" is no option.
+        self._held_by_member: set[int] = set()
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
         self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
@@ -230,6 +232,7 @@ class _FamilyTree:
             if sources:
                 source = max(sources, key=lambda m: (self._explained(m, group), self.origin[m]))
                 parent.update((m, source) for m in group if m != source)
+                self._held_by_member.update(m for m in group if m != source)
         return parent
 
     def _explained(self, m: int, group: list[int]) -> int:
@@ -472,7 +475,8 @@ class _FamilyTree:
         ev, al = self.pairs[(min(p, c), max(p, c))]
         logit = self._effective(p, c)
         # Probability this parent is right, among the rivals and "source outside the folder".
-        confidence = self.model.calibrate(_share(logit, [0.0, *self._rivals(c, p)]))
+        outside = [] if c in self._held_by_member else [0.0]
+        confidence = self.model.calibrate(_share(logit, [*outside, *self._rivals(c, p)]))
         p_is_a = al.a == p
         p_match = al.a_match if p_is_a else al.b_match
         hits = np.flatnonzero(p_match >= 0)
@@ -495,7 +499,8 @@ class _FamilyTree:
 
     def _latent_edge(self, lat_id: str, child: int, group: list[int]) -> Edge:
         rivals = self._rivals(child, None)
-        confidence = self.model.calibrate(_share(0.0, rivals))
+        # The unseen source's share carries its prior, as it did when the tree was chosen.
+        confidence = self.model.calibrate(_share(self.model.latent_logit, rivals))
         siblings = [s for s in group if s != child]
         others = [w for w in self.members if w != child]
         uniques = [self.collation.unique(child, y, z) for i, y in enumerate(others) for z in others[i + 1:]]
