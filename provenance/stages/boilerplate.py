@@ -137,6 +137,7 @@ _DATE_LINE = re.compile(
     rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:updated|last updated)[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+_UPDATED_ONLY = re.compile(r"^[ \t]*(?:last[ \t]+)?updated\b", re.IGNORECASE)
 _DATE_PREFIX = re.compile(rf"^\s*(?:published|date|posted)[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",
                           re.IGNORECASE)
 
@@ -274,10 +275,19 @@ def find_date(text: str) -> str | None:
     '2022-02-19T00:00:00'
     >>> find_date("24 April 2024, 11:50 GMT\\nStory")
     '2024-04-24T11:50:00'
+    >>> find_date("Last updated 12 March 2024, 10:22\\nStory") is None
+    True
     """
     head = text[:2000]
-    match = _DATE_PREFIX.match(head) or _DATE_LINE.search(head)
-    return _parse_date(match.group("date")) if match else None
+    match = _DATE_PREFIX.match(head)
+    if match:
+        return _parse_date(match.group("date"))
+    # "Updated" alone only bounds the publication from above: a copy's page updated
+    # after its source's is no younger for it.  "Published" wins wherever it stands.
+    for match in _DATE_LINE.finditer(head):
+        if not _UPDATED_ONLY.match(match.group(0)):
+            return _parse_date(match.group("date"))
+    return None
 
 
 def _parse_date(value: str) -> str | None:

@@ -71,7 +71,6 @@ _EVIDENCE_NAMES = {
     "conflict_wording": "each side has changed wording the other lacks, where a third copy agrees",
     "conflict_total": "each side has changes (wording or typography) the other lacks, where a third copy agrees",
     "coverage_child": "share of the child found in the parent",
-    "coverage_parent": "share of the parent found in the child",
     "witnesses": "number of other copies compared",
 }
 Pairs = Mapping[tuple[int, int], tuple[PairEvidence, Alignment]]
@@ -481,8 +480,8 @@ class _FamilyTree:
         p_match = al.a_match if p_is_a else al.b_match
         hits = np.flatnonzero(p_match >= 0)
         tail_p = (len(p_match) - 1 - hits[-1]) / max(1, len(p_match)) if len(hits) else 1.0
-        feats = self.features[(p, c)]
-        relation = classify_relation(feats["coverage_parent"], feats["coverage_child"], tail_p,
+        coverage_parent, coverage_child = (al.a_coverage, al.b_coverage) if p_is_a else (al.b_coverage, al.a_coverage)
+        relation = classify_relation(coverage_parent, coverage_child, tail_p,
                                      ev.rarer_in_b if p_is_a else ev.rarer_in_a, len(al.substitutions),
                                      al.shared_words)
         evidence = [Evidence(e.signal, e.weight if p_is_a else -e.weight, e.detail) for e in ev.evidence]
