@@ -108,6 +108,11 @@ _FURNITURE_LINES = [
     r"(?:source|via)\s*:\s*\S+(?:\s\S+){0,3}",
     r"(?:reporting by|editing by|writing by|additional reporting by) .*",
     r"\(?(?:reuters|ap|afp)\)?",
+    # An agency's byline on an outlet's page, and the page's reprint and comment tools.
+    r"by (?:the )?(?:associated press|reuters|agence france[- ]presse|afp|ap|anadolu agency|press association)",
+    r"(?:the )?associated press",
+    r"(?:purchase|buy)\s*:?\s*order reprints?|order reprints?|reprints? (?:and|&) permissions",
+    r"(?:view|show|hide|post a|leave a) comments?|\d+ comments?",
 ]
 _FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE_LINES) + r")$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")

@@ -48,6 +48,10 @@ __all__ = [
 ]
 
 #: Names of :attr:`PairEvidence.features`, each positive when it favours ``a`` as the source.
+# Fewer unshared words before or after the shared text are no new lead and no cut.
+_EDGE_NOISE_WORDS = 8
+# Fewer words of page furniture more than the other text are no page around a story.
+_PAGE_WORDS = 15
 DIRECTION_FEATURES = ("tail", "head", "spin", "noise", "furniture", "date", "length", "containment")
 
 #: Fewest shared words (outside quotations) for two documents to be linked.
@@ -206,12 +210,18 @@ def longest_verbatim_run(match: np.ndarray) -> int:
 
 
 def _edges_unmatched(match: np.ndarray) -> tuple[float, float]:
-    """Share of words before the first and after the last matched word."""
+    """Share of words before the first and after the last matched word.
+
+    A few words there are a byline, a sign-off or a line of page furniture
+    that one corpus learns and another does not, not a new lead or a cut
+    tail: under ``_EDGE_NOISE_WORDS`` they count as none.
+    """
     hits = np.flatnonzero(match >= 0)
     n = max(1, len(match))
     if len(hits) == 0:
         return 1.0, 1.0
-    return hits[0] / n, (len(match) - 1 - hits[-1]) / n
+    head, tail = int(hits[0]), len(match) - 1 - int(hits[-1])
+    return (head if head >= _EDGE_NOISE_WORDS else 0) / n, (tail if tail >= _EDGE_NOISE_WORDS else 0) / n
 
 
 def _count_traces(alignment: Alignment) -> tuple[int, int, int, int, list[tuple[str, str]]]:
@@ -240,6 +250,10 @@ def _count_traces(alignment: Alignment) -> tuple[int, int, int, int, list[tuple[
 
 def _furniture_share(doc: Document) -> float:
     return 1.0 - len(doc.content) / max(1, len(doc.tokens))
+
+
+def _furniture_words(doc: Document) -> int:
+    return len(doc.tokens) - len(doc.content)
 
 
 def _date(doc: Document) -> datetime | None:
@@ -293,6 +307,10 @@ def assess_pair(
     if date_a and date_b and date_a != date_b:
         date_sign = 1.0 if date_a < date_b else -1.0
     furniture = _furniture_share(doc_b) - _furniture_share(doc_a)
+    # A line or two (a byline, "Order reprint") that one corpus learns as furniture and
+    # another does not is no page around the story.
+    if abs(_furniture_words(doc_b) - _furniture_words(doc_a)) < _PAGE_WORDS:
+        furniture = 0.0
     features = (
         tail_a - tail_b,
         head_b - head_a,

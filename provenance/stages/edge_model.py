@@ -25,7 +25,7 @@ from .collation import Collation
 from .direction import DIRECTION_FEATURES, PairEvidence
 from .normalise import fold_text
 
-__all__ = ["EdgeModel", "edge_features", "origin_features", "FEATURES", "ORIGIN_FEATURES"]
+__all__ = ["EdgeModel", "edge_features", "origin_features", "wrapped", "FEATURES", "ORIGIN_FEATURES"]
 
 FEATURES = (
     "older",
@@ -59,6 +59,8 @@ _TRAVELLING = ("dateline", "credit", "learned")
 # Boilerplate that an outlet's page puts around a story it publishes.  A dateline or credit
 # line is not a wrapping: it travels with the story from the agency that wrote it.
 _WRAPPING = ("learned", "furniture")
+# Fewer words of furniture make no page around a story.
+_PAGE_WORDS = 15
 _LARGE_FAMILY = 25
 _WITNESSES_IN_LARGE_FAMILY = 8
 
@@ -302,7 +304,18 @@ def origin_features(
 
 def _bare(doc: Document) -> float:
     """1.0 when no outlet wrapping was found around the story (wire copy arrives bare)."""
-    return 0.0 if any(s.kind in _WRAPPING for s in doc.boilerplate) else 1.0
+    return 0.0 if wrapped(doc) else 1.0
+
+
+def wrapped(doc: Document) -> bool:
+    """Whether an outlet's page surrounds the story: a few lines of it, not one learned line.
+
+    One short line that this corpus learns as furniture and another would not
+    (a byline, "Order reprint") does not make a page; the decision must not
+    move when unrelated articles are traced beside it.
+    """
+    page = sum(len(s.text.split()) for s in doc.boilerplate if s.kind in _WRAPPING)
+    return page >= _PAGE_WORDS
 
 
 def _own_changes(m: int, members: Sequence[int], collation: Collation) -> float:

@@ -35,7 +35,7 @@ from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedP
 from .boilerplate import names_agency
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
-from .edge_model import EdgeModel, edge_features, origin_features
+from .edge_model import EdgeModel, edge_features, origin_features, wrapped
 from .normalise import fold_text
 
 __all__ = ["build_lineage", "family_members", "training_rows"]
@@ -60,8 +60,6 @@ _OWN_CHANGES = 0.004
 # Fewer words missing from a text in the middle of a copied passage are a garbled or
 # re-worded phrase; this many make a cut sentence.
 _CUT_WORDS = 5
-# Boilerplate that says a text is an outlet's page (not the dateline or credit, which travel with the story).
-_PAGE_FURNITURE = ("learned", "furniture")
 # Boilerplate that names who published a story: it travels from a source to its copies.
 _BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
@@ -254,7 +252,7 @@ class _FamilyTree:
         doc = self.documents[m]
         others = [x for x in group if x != m]
         credits_another = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
-        if credits_another and any(span.kind in _PAGE_FURNITURE for span in doc.boilerplate):
+        if credits_another and wrapped(doc):
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
         if any(fold_text(s.text) not in carried for s in doc.boilerplate if s.kind in _BYLINES):
