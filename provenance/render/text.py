@@ -66,6 +66,16 @@ def _tree_lines(lineage: Lineage, node: str, children: dict[str, list[Edge]], pr
     return lines
 
 
+def _roots(lineage: Lineage, family, children: dict[str, list[Edge]]) -> list[str]:
+    """The family's root first, then any other member (or unseen source) with no parent."""
+    has_parent = {e.child for kids in children.values() for e in kids}
+    nodes = list(family.members) + [p for p in children if p.startswith("~")]
+    members = set(family.members)
+    others = [n for n in nodes if n not in has_parent and n != family.root
+              and (n in members or any(e.child in members for e in children.get(n, [])))]
+    return [family.root, *dict.fromkeys(others)]
+
+
 def render_text(lineage: Lineage) -> str:
     """Human-readable report: summary, one tree per family, the edges, the unlinked documents."""
     children: dict[str, list[Edge]] = {}
@@ -82,8 +92,9 @@ def render_text(lineage: Lineage) -> str:
     ]
     for family in lineage.families:
         out.append(f"{terminal_safe(family.id)} ({len(family.members)} documents)")
-        out.append(_label(lineage, family.root))
-        out.extend(_tree_lines(lineage, family.root, children))
+        for root in _roots(lineage, family, children):
+            out.append(_label(lineage, root))
+            out.extend(_tree_lines(lineage, root, children))
         out.append("")
     if lineage.edges:
         rows = []

@@ -60,6 +60,8 @@ _OWN_CHANGES = 0.004
 # Fewer words missing from a text in the middle of a copied passage are a garbled or
 # re-worded phrase; this many make a cut sentence.
 _CUT_WORDS = 5
+# Past the ends of what a copy takes, only a passage this long is a cut (as in the collation).
+_EDGE_CUT_WORDS = 20
 # Boilerplate that names who published a story: it travels from a source to its copies.
 _BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
@@ -270,9 +272,12 @@ class _FamilyTree:
                 in_y = self.collation.match(x, y) if y != x else None
                 if in_y is not None:
                     shared |= in_y >= 0
-            # Only inside what x takes from m: words before or after it are x's own framing.
+            # Before or after what x takes from m, a few words shared with another copy are
+            # framing (an opening sentence, a sign-off); a passage there is a cut of m's.
             hits = np.flatnonzero(in_m >= 0)
             if len(hits):
+                if max(_runs_longest(shared[: hits[0]]), _runs_longest(shared[hits[-1] + 1:])) >= _EDGE_CUT_WORDS:
+                    return False
                 shared[: hits[0]] = False
                 shared[hits[-1] + 1:] = False
             held += int(np.count_nonzero(shared & (in_m >= 0)))
@@ -466,7 +471,13 @@ class _FamilyTree:
         return best
 
     def _rivals(self, child: int, exclude: int | None) -> list[float]:
-        return [self._effective(p, c) for (p, c) in self.logit if c == child and p != exclude]
+        """Log-odds of the child's other possible parents, given the rest of the tree.
+
+        A member that descends from the child in the chosen tree is no rival:
+        it would have to become the child's parent and its child at once.
+        """
+        below = self._below.get(child, {child})
+        return [self._effective(p, c) for (p, c) in self.logit if c == child and p != exclude and p not in below]
 
     def _document_edge(self, p: int, c: int) -> Edge:
         ev, al = self.pairs[(min(p, c), max(p, c))]
@@ -535,6 +546,14 @@ class _FamilyTree:
         if relation in ("edited", "reprint"):
             relation = "reprint" if own_wording <= 1.5 else "edited"
         return relation
+
+
+def _runs_longest(mask: np.ndarray) -> int:
+    """Length of the longest run of True."""
+    if not mask.any():
+        return 0
+    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    return int(np.max(np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)))
 
 
 def _runs_at_least(mask: np.ndarray, length: int) -> int:
