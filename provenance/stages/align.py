@@ -247,6 +247,9 @@ def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[list[tuple[int, int, int]], lis
     return blocks, subs
 
 
+_EDGE_SITE_WORDS = 8
+
+
 def edit_sites(alignment: Alignment) -> int:
     """Places where the two texts differ: each gap between aligned words, and each end, counts once.
 
@@ -261,8 +264,11 @@ def edit_sites(alignment: Alignment) -> int:
     order = np.argsort(b_idx, kind="stable")
     a_sorted, b_sorted = a_idx[order], b_idx[order]
     jumps = (np.diff(a_sorted) != 1) | (np.diff(b_sorted) != 1)
-    head = int(a_sorted[0] > 0 or b_sorted[0] > 0)
-    tail = int(a_sorted[-1] < len(alignment.a_match) - 1 or b_sorted[-1] < len(alignment.b_match) - 1)
+    # A few words before or after the shared text are a page line (an outlet's name that one
+    # corpus learns as furniture and another does not) or a sign-off, not an edit.
+    head = int(max(a_sorted[0], b_sorted[0]) >= _EDGE_SITE_WORDS)
+    tail = int(max(len(alignment.a_match) - 1 - a_sorted[-1], len(alignment.b_match) - 1 - b_sorted[-1])
+               >= _EDGE_SITE_WORDS)
     return int(jumps.sum()) + head + tail
 
 

@@ -115,6 +115,7 @@ _FURNITURE_LINES = [
     r"(?:view|show|hide|post a|leave a) comments?|\d+ comments?",
 ]
 _FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE_LINES) + r")$")
+_LABEL_WORDS = 3
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 # Words of the notices that outlets print on every page (copyright, subscriptions, cookies...).
 _NOTICE = re.compile(
@@ -242,6 +243,11 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
         if _FURNITURE_RE.match(line.folded):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
             in_read_more = bool(_READ_MORE_RE.match(line.folded))
+            continue
+        # A line of a word or three that is no sentence is a label (an outlet's name, a
+        # section, a button), never story text, whether or not this corpus learns it.
+        if 0 < line.words <= _LABEL_WORDS and not _SENTENCE_END.search(line.folded):
+            spans.append(Span(line.start, line.end, text[line.start : line.end], "label"))
             continue
         # Headlines listed under "Read more:" are short and end without a full stop.
         if in_read_more and line.words <= 20 and not line.folded.endswith((".", '."', "?\"")):

@@ -54,8 +54,9 @@ _CONFLICT_CAP = 4.0
 _AGAINST_CAP = 50.0
 _SITES_GAP_CAP = 10
 _STYLE_SITES_CAP = 3
-# Boilerplate kinds that a copier may carry over from the page it copied.
-_TRAVELLING = ("dateline", "credit", "learned")
+# Boilerplate kinds that a copier may carry over from the page it copied (a learned line is left
+# out: whether a line is learned depends on what else is traced beside it).
+_TRAVELLING = ("dateline", "credit")
 # Boilerplate that an outlet's page puts around a story it publishes.  A dateline or credit
 # line is not a wrapping: it travels with the story from the agency that wrote it.
 _WRAPPING = ("learned", "furniture")

@@ -1,0 +1,146 @@
+"""Rules of the lineage stage that follow from how copying works, on data unlike the fitting simulator.
+
+* Parsimony: an unseen source is posited only where no member can be the source.
+* One unseen source is one text: copies of two stories are never siblings under one.
+* Locality: a family's tree does not move when unrelated articles are traced beside it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+
+from syndicated import _story, _words, synthetic_corpus
+
+from provenance.model import Article
+from provenance.pipeline import trace_articles
+
+_VOCAB = _words()
+_PAGE_HEAD = "{outlet}\nShare this article\n"
+_PAGE_TAIL = "\nRead more:\nSign up for our newsletter\n© 2024 {outlet}. All rights reserved.\n"
+
+
+def _page(outlet: str, paragraphs: list[str]) -> str:
+    return _PAGE_HEAD.format(outlet=outlet) + "\n\n".join(paragraphs) + _PAGE_TAIL.format(outlet=outlet)
+
+
+def _reword(paragraph: str, rng: random.Random, share: float) -> str:
+    """Replace a share of the words by others, as a rewriter or an editor does."""
+    words = paragraph.split(" ")
+    for k in rng.sample(range(1, len(words) - 1), max(1, int(share * len(words)))):
+        words[k] = rng.choice(_VOCAB)
+    return " ".join(words)
+
+
+def _parents(lineage) -> dict[str, str]:
+    return {e.child: e.parent for e in lineage.edges}
+
+
+def _grams(text: str, k: int = 8) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + k]) for i in range(len(words) - k + 1)}
+
+
+def test_reference_in_the_folder_is_the_source_of_its_excerpts():
+    # A long reference text and answers that each take a different part of it, some
+    # lightly edited, with an opening sentence of their own: the reference is the source,
+    # however much text it has that no answer took.
+    rng = random.Random(3)
+    reference = _story(rng, _VOCAB, 14)
+    articles = [Article("reference.txt", "Reference article\n\n" + "\n\n".join(reference) + "\n")]
+    for n, start in enumerate((0, 3, 5, 8, 10, 2)):
+        taken = reference[start:start + 3]
+        if n % 2:
+            taken = [_reword(p, rng, 0.05) for p in taken]
+        opening = " ".join(rng.choice(_VOCAB) for _ in range(9)).capitalize() + "."
+        articles.append(Article(f"answer{n}.txt", f"Answer {n}\n\n{opening}\n\n" + "\n\n".join(taken) + "\n"))
+    lineage = trace_articles(articles)
+    assert lineage.latent == []
+    assert _parents(lineage) == {f"answer{n}.txt": "reference.txt" for n in range(6)}
+    assert lineage.families[0].root == "reference.txt"
+
+
+def _copies_with_changes(story: list[str], rng: random.Random, name: str, n: int) -> list[Article]:
+    """Outlet copies of an absent story, each with changes of its own (so none is the others' source)."""
+    copies = []
+    for c in range(n):
+        body = list(story)
+        k = 1 + c % (len(body) - 1)
+        body[k] = _reword(body[k], rng, 0.2)
+        copies.append(Article(f"{name}{c}.txt", _page(f"Outlet {name}{c}", body)))
+    return copies
+
+
+def test_two_stories_get_two_unseen_sources_joined_by_a_partial_edge():
+    # An agency's first story and its follow-up; one outlet's copy of the follow-up quotes two
+    # paragraphs of the first as background.  Each story is known only through outlets'
+    # copies.  One unseen source over all of them would stand for two texts: copies of the
+    # first share nothing with the other copies of the follow-up.
+    rng = random.Random(5)
+    first = _story(rng, _VOCAB, 6)
+    follow_up = _story(rng, _VOCAB, 6)
+    articles = _copies_with_changes(first, rng, "first", 3) + _copies_with_changes(follow_up, rng, "later", 3)
+    quoting = list(follow_up)
+    quoting[4] = _reword(quoting[4], rng, 0.2)
+    articles[-1] = Article("later2.txt", _page("Outlet later2", quoting + first[1:3]))
+    lineage = trace_articles(articles)
+    assert len(lineage.latent) == 2
+    texts = {a.id: a.text for a in articles}
+    for latent in lineage.latent:
+        stories = {child.rstrip("0123456789.txt") for child in latent.children}
+        assert len(stories) == 1, latent.children
+        for a, b in itertools.combinations(latent.children, 2):
+            assert _grams(texts[a]) & _grams(texts[b])
+    between = [e for e in lineage.edges if e.parent.startswith("~") and e.child.startswith("~")]
+    assert len(between) == 1 and between[0].relation == "partial"
+    assert len(lineage.families) == 1
+
+
+def test_siblings_sharing_each_text_stay_under_one_unseen_source():
+    # The split never breaks up copies of one text: trims cut at different places share
+    # their top, and each copy has changes of its own.
+    rng = random.Random(11)
+    story = _story(rng, _VOCAB, 8)
+    articles = _copies_with_changes(story, rng, "copy", 4)
+    articles[0] = Article("copy0.txt", _page("Outlet copy0", story[:4][:1] + [_reword(story[1], rng, 0.2)] + story[2:5]))
+    lineage = trace_articles(articles)
+    assert len(lineage.latent) == 1
+    assert set(lineage.latent[0].children) == {a.id for a in articles}
+
+
+def test_a_credited_outlet_reprint_is_not_taken_for_the_absent_source():
+    # Verbatim reprint on an outlet's page that credits the agency, beside copies with
+    # changes: its text reads exactly as the absent wire, but its page says it is a copy.
+    rng = random.Random(13)
+    story = _story(rng, _VOCAB, 6)
+    copies = _copies_with_changes(story, rng, "copy", 3)
+    reprint = Article("reprint.txt", _page("The Daily Outlet", ["By The Associated Press", *story]))
+    lineage = trace_articles([*copies, reprint])
+    assert len(lineage.latent) == 1
+    assert _parents(lineage)["reprint.txt"] == lineage.latent[0].id
+
+
+def test_unrelated_articles_move_no_family():
+    # Metamorphic: articles that share no 8-word sequence with a family change none of its
+    # parents and none of its confidences by more than 0.02.
+    corpus = synthetic_corpus(n_families=6, n_independent=4, seed=21)
+    extra = [Article(f"extra-{a.id}", a.text) for a in synthetic_corpus(n_families=5, n_independent=8, seed=22)]
+    # Outlet pages share their furniture; the stories must share nothing.
+    def story_grams(text: str) -> set[tuple[str, ...]]:
+        return _grams("\n".join(line for line in text.splitlines() if len(line.split()) >= 10))
+
+    family_grams = set().union(*(story_grams(a.text) for a in corpus))
+    extra = [a for a in extra if not story_grams(a.text) & family_grams]
+    assert len(extra) >= 10
+
+    def edges(lineage):
+        named = {lat.id: "~" + ",".join(lat.children) for lat in lineage.latent}
+        return {e.child: (named.get(e.parent, e.parent), e.confidence) for e in lineage.edges
+                if not e.child.startswith("extra-")}
+
+    alone, beside = edges(trace_articles(corpus)), edges(trace_articles(corpus + extra))
+    assert alone.keys() == beside.keys()
+    for child, (parent, confidence) in alone.items():
+        assert beside[child][0] == parent
+        assert abs(beside[child][1] - confidence) <= 0.02
