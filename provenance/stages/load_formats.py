@@ -31,6 +31,7 @@ __all__ = [
     "HtmlPage",
     "parse_date",
     "plain_title",
+    "first_sentence",
     "parse_records",
     "extract_html",
     "read_docx",
@@ -194,6 +195,27 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
             return None
         return line
     return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]*(?=\s|$)")
+#: A title made from a first sentence keeps at most this many words.
+SENTENCE_TITLE_WORDS = 14
+
+
+def first_sentence(text: str) -> str | None:
+    """The first sentence of ``text``, shortened to ``SENTENCE_TITLE_WORDS`` words (a title of last resort).
+
+    Examples
+    --------
+    >>> first_sentence("Shares fell on Monday. Traders sold.")
+    'Shares fell on Monday.'
+    """
+    head = " ".join(text[: TITLE_MAX_CHARS * 4].split())
+    end = _SENTENCE_END.search(head)
+    words = (head[: end.end()] if end else head).split()
+    if not words:
+        return None
+    return " ".join(words[:SENTENCE_TITLE_WORDS]) + (" …" if len(words) > SENTENCE_TITLE_WORDS else "")
 
 
 # --------------------------------------------------------------------------- records
@@ -397,12 +419,14 @@ def _record(obj: Mapping[str, Any], number: int | None, where: str) -> Record | 
         published = parse_date(fields.get(key))
         if published is not None:
             break
+    text = _clean(text.replace("\r\n", "\n").replace("\r", "\n"))
     return Record(
         number=number,
         where=where,
         id=_scalar(_first(fields, _ID_KEYS)),
-        text=_clean(text.replace("\r\n", "\n").replace("\r", "\n")),
-        title=_scalar(_first(fields, _TITLE_KEYS)),
+        text=text,
+        # Scraped records often have no title field: take the headline line, else the first sentence.
+        title=_scalar(_first(fields, _TITLE_KEYS)) or plain_title(text) or first_sentence(text),
         published=published,
         outlet=_scalar(_first(fields, _OUTLET_KEYS), nested="name"),
         url=_scalar(_first(fields, _URL_KEYS)),
