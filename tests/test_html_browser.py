@@ -195,6 +195,8 @@ def test_keyboard_only_reader(report):
     assert report.locator("article.doc:visible").count() == 2
     report.keyboard.press("Escape")
     report.keyboard.press("Tab")
+    assert report.evaluate("document.activeElement.id") == "only-uncredited"
+    report.keyboard.press("Tab")
     assert report.evaluate("document.activeElement.id") == "expand-all"
     report.keyboard.press("Enter")
     assert report.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")

@@ -103,6 +103,10 @@ def credit_of(child: Document, names: Iterable[str], places: str | None = None) 
     common = sorted(agencies & set(child.credits))
     if common:
         return f"credits {common[0]}"
+    credited = {c.casefold() for c in child.credits}
+    same = [n for n in names if n.casefold() in credited]
+    if same:
+        return f"credits {same[0]}"
     places = credit_places(child) if places is None else places
     for name in names:
         for spelling in outlet_names(name):
