@@ -13,6 +13,7 @@ import pytest
 from conftest_browser import HOSTILE, hostile_lineage, sample_lineage
 
 from provenance.render.html import render_html
+from provenance.render.words import headline
 
 pytestmark = pytest.mark.browser
 
@@ -261,7 +262,7 @@ def test_seeds_tree_has_document_and_latent_nodes(seeds, seeds_lineage):
         "svg a.node", "els => els.map(a => a.getAttribute('aria-label'))"
     )
     for doc_id in linked & set(docs):
-        assert (docs[doc_id].article.title or doc_id) in names
+        assert headline(docs[doc_id]) in names
     assert names.count("unseen source") == len(seeds_lineage.latent)
     for edge in seeds_lineage.edges:
         label = f"{edge.relation} {edge.confidence:.2f}"
@@ -270,7 +271,7 @@ def test_seeds_tree_has_document_and_latent_nodes(seeds, seeds_lineage):
 
 def test_seeds_clicking_a_node_scrolls_to_its_card(seeds, seeds_lineage):
     child = seeds_lineage.edges[0].child
-    title = seeds_lineage.document(child).article.title or child
+    title = headline(seeds_lineage.document(child))
     node = seeds.locator(f'svg a.node[aria-label="{title}"]')
     href = node.get_attribute("href")
     node.click()
@@ -322,4 +323,4 @@ def test_seeds_full_page_screenshot(seeds, artifacts):
 
 
 def _label(lineage, doc_id: str) -> str:
-    return lineage.document(doc_id).article.title or doc_id
+    return headline(lineage.document(doc_id))
