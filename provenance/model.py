@@ -75,6 +75,9 @@ class Article:
         Optional metadata; ``published`` is an ISO 8601 string when known.
     furniture : tuple of str
         Page furniture removed by the HTML extractor (kept as evidence).
+    agency : str or None
+        The agency the article is credited to when the feed says so
+        (``trace index build --agency Reuters``), not read from the text.
     """
 
     id: str
@@ -85,6 +88,7 @@ class Article:
     outlet: str | None = None
     url: str | None = None
     furniture: tuple[str, ...] = ()
+    agency: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -411,7 +415,7 @@ class Lineage:
         found = self.document(node)
         if isinstance(found, Latent):
             return ()
-        return tuple(dict.fromkeys(x for x in (found.outlet, *found.credits) if x))
+        return tuple(dict.fromkeys(x for x in (found.outlet, found.article.agency, *found.credits) if x))
 
     def credited(self, edge: Edge) -> str:
         """Does the copy credit its source: ``"yes"``, ``"no"`` or ``"unknown"`` (see :data:`CREDITED`).
