@@ -38,7 +38,7 @@ from ..errors import ConfigError, InputError
 from ..model import Article, Document
 from ..stages.align import Aligner
 from ..stages.boilerplate import BoilerplateRemover
-from ..stages.credit import credit_of, credit_places
+from ..stages.credit import agencies_named, credit_of, credit_places
 from ..stages.direction import DirectionModel, assess_pair, classify_relation, quoted_mask
 from ..stages.load import load_articles, load_draft
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT
@@ -326,10 +326,14 @@ def check(
     aligner = aligner or Aligner()
     quoted = quoted_mask(doc)
     credit_text = credit_places(doc)
+    # Agencies the draft credits that no source with a known outlet or agency accounts for: only
+    # those can be meant for a source whose outlet is unknown.
+    explained = {a for source, _ in found for n in _names(source) for a in (agencies_named(n) or (n,))}
+    open_credits = tuple(c for c in doc.credits if c not in explained)
     matches, masks = [], []
     for source, shared_shingles in found:
-        compared = _compare(source, doc, shared_shingles, aligner, direction_model, quoted, credit_text,
-                            threshold, passage_words)
+        compared = _compare(source, doc, shared_shingles, aligner, direction_model, quoted,
+                            (credit_text, open_credits), threshold, passage_words)
         if compared is not None:
             matches.append(compared[0])
             masks.append(compared[1])
@@ -385,7 +389,8 @@ def _is_sqlite(path: str) -> bool:
 
 
 def _compare(source: Document, draft: Document, shared_shingles: int, aligner: Aligner,
-             model: DirectionModel | None, quoted: np.ndarray, credit_text: str, threshold: float,
+             model: DirectionModel | None, quoted: np.ndarray, credit_text: tuple[str, tuple[str, ...]],
+             threshold: float,
              passage_words: int) -> tuple[SourceMatch, np.ndarray] | None:
     """Align one source with the draft; None when they share no reuse worth reporting."""
     al = aligner.align(source, draft, 0, 1)
@@ -406,7 +411,7 @@ def _compare(source: Document, draft: Document, shared_shingles: int, aligner: A
     tail = (len(al.a_match) - 1 - hits[-1]) / max(1, len(al.a_match))
     relation = classify_relation(al.a_coverage, al.b_coverage, tail, evidence.rarer_in_b,
                                  len(al.substitutions), al.shared_words)
-    credit = _credit(source, draft, credit_text)
+    credit = _credit(source, draft, *credit_text)
     art = source.article
     match = SourceMatch(
         id=art.id, title=art.title, outlet=art.outlet, published=art.published, url=art.url,
@@ -432,23 +437,28 @@ def _passages(source: Document, draft: Document, passages: Sequence[Any]) -> tup
     return tuple(sorted(out, key=lambda p: p.draft_start))
 
 
-def _credit(source: Document, draft: Document, credit_text: str) -> str | None:
+def _names(source: Document) -> list[str]:
+    """What a source goes by: its outlet and the agencies it is credited to."""
+    return [n for n in ((source.article.outlet or "").strip(), *source.credits) if n]
+
+
+def _credit(source: Document, draft: Document, credit_text: str, open_credits: tuple[str, ...]) -> str | None:
     """How the draft credits the source, or None.
 
     The source goes by its outlet and the agencies it is credited to (its own
-    credit lines, or ``trace index build --agency``); a draft that credits an
-    agency when the source's outlet and agency are unknown is not called
-    uncredited: the answer says so instead of guessing.
+    credit lines, or ``trace index build --agency``).  When both are unknown, a
+    draft credit that no other source accounts for (``open_credits``) may be
+    meant for it: the answer says so instead of calling the copy uncredited.
     """
-    names = [(source.article.outlet or "").strip(), *source.credits]
+    names = _names(source)
     how = credit_of(draft, names, credit_text)
     if how is not None:
         return how
     authors = sorted(set(source.bylines) & set(draft.bylines))
     if authors:
         return f"byline {authors[0]}"
-    if not any(names) and draft.credits:
-        return f"draft credits {', '.join(draft.credits)}; {UNKNOWN_OUTLET}"
+    if not names and open_credits:
+        return f"draft credits {', '.join(open_credits)}; {UNKNOWN_OUTLET}"
     return None
 
 

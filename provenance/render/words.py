@@ -13,7 +13,8 @@ import re
 from ..model import Document, Edge, Evidence, Latent
 from ..stages.load_formats import first_sentence
 
-__all__ = ["AGENCY_NAMES", "evidence_sentence", "strength", "headline", "credited_phrase", "main_evidence", "MODEL_SIGNALS", "WEAK_CONFIDENCE"]
+__all__ = ["AGENCY_NAMES", "evidence_sentence", "strength", "headline", "credited_phrase", "main_evidence",
+           "MODEL_SIGNALS", "WEAK_CONFIDENCE"]
 
 #: Full names of the agencies :func:`~provenance.stages.boilerplate.find_credits` abbreviates,
 #: so a reader searching "Associated Press" finds the copies credited to AP.
