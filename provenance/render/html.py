@@ -386,6 +386,8 @@ def _search_key(doc: Document) -> str:
 
 def _reasons(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
     """Evidence as plain sentences, strongest first; facts (no weight) first of all."""
+    # A model signal that weighed nothing says nothing; a weightless direction signal is a fact.
+    evidence = tuple(ev for ev in evidence if abs(ev.weight) >= 0.05 or not ev.signal.startswith("model:"))
     ordered = sorted(evidence, key=lambda ev: -abs(ev.weight) if abs(ev.weight) >= 0.05 else -1e9)
     top = max([1.0] + [abs(ev.weight) for ev in evidence])
     return [{"sentence": evidence_sentence(ev), "strength": strength(ev.weight),
