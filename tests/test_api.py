@@ -130,3 +130,18 @@ def test_trace_a_data_frame_of_records(seeds_dir):
     lineage = provenance.trace_articles(articles)
     assert len(lineage.documents) == len(rows) and lineage.edges
     assert set(lineage.to_pandas()["child_outlet"]) == {"Seeds"}
+
+
+def test_records_without_a_title_get_a_headline(tmp_path):
+    records = [
+        {"id": "a", "text": "Spotify ends divisive policy | SFGate\n\nSFGate\n\nThe company said on Friday it would stop."},
+        {"id": "b", "text": "comments\n\nAmericas+1 212 318 2000\n\nSpotify backs down on its conduct policy\n\nText."},
+        {"id": "c", "text": "The streaming company said on Friday that it would drop the rule. Critics welcomed it."},
+        {"id": "d", "title": "Given title", "text": "Some text here."},
+    ]
+    path = tmp_path / "scraped.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    titles = {a.id: a.title for a in provenance.load_articles(path).articles}
+    assert titles == {"a": "Spotify ends divisive policy", "b": "Spotify backs down on its conduct policy",
+                      "c": "The streaming company said on Friday that it would drop the rule.",
+                      "d": "Given title"}

@@ -48,6 +48,8 @@ STORY = ("Shares in the harbour operator fell sharply on Monday after the compan
         (STORY.rstrip() + " Via Reuters.", ("Reuters",)),
         (STORY + "Originally published by Bloomberg", ("Bloomberg",)),
         (STORY + "By the Associated Press", ("AP",)),
+        ("Spotify ends its policy\n\nLucas Shaw, Bloomberg\n\n" + STORY, ("Bloomberg",)),
+        ("CBS News\n\nAP June 1, 2018, 10:35 PM\n\n" + STORY, ("AP",)),
         # picture credits name who took the picture, not who wrote the text
         ("Photo: AP\n" + STORY, ()),
         ("Photo credit: Reuters\n" + STORY, ()),
@@ -81,10 +83,17 @@ def _doc(text: str, **meta: str):
         (STORY + "Originally published on SFGate", ["sfgate.com"], "yes"),
         (STORY + "The story mentions sfgate in passing.", ["sfgate.com"], "no"),
         ("By Jane Roe, The Guardian\n" + STORY, ["The Guardian"], "yes"),
+        ("Photo by Jane Doe/AP\n" + STORY, ["AP"], "no"),
     ],
 )
 def test_credit_status(child, names, expected):
     assert credit_status(_doc(child), names) == expected
+
+
+def test_an_outlet_reusing_its_own_story_is_credited():
+    child = _doc(STORY, outlet="www.cnet.com")
+    assert credit_of(child, ["cnet.com"]) == "same outlet (cnet.com)"
+    assert credit_status(child, ["cnet.com"]) == "yes" and credit_status(child, ["bbc.co.uk"]) == "no"
 
 
 def test_credit_of_says_how():

@@ -80,6 +80,10 @@ _CREDIT_CONTEXTS = [
     rf"\b(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
     rf"[,.;:]?[ \t]+via[ \t]+(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})\b[ \t]*[.)]?[ \t]*$",
     rf"\b(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on)\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
+    # a byline naming the agency ("Lucas Shaw, Bloomberg") and an agency's date line ("AP June 1, 2018")
+    rf"^[ \t]*(?:by[ \t]+)?\w[\w.'’-]*(?:[ \t]+\w[\w.'’-]*){{1,3}}[ \t]*[,|/–—-][ \t]*"
+    rf"(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})[ \t]*$",
+    rf"^[ \t]*(?P<x>{_AGENCY_ALT})[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{{1,2}}\b",
 ]
 # A photo, image or video credit names who took the picture, not who wrote the text:
 # "Photo: AP", "Image credit: Reuters", "AP Photo/Evan Vucci", "© Reuters/Jane Doe".

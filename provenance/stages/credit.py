@@ -95,10 +95,14 @@ def credit_of(child: Document, names: Iterable[str], places: str | None = None) 
     Returns
     -------
     str or None
-        ``"credits AP"`` (an agency among the child's credits) or ``"names sfgate in a byline,
-        dateline or credit line"``; None when no name is credited.
+        ``"same outlet (cnet.com)"``, ``"credits AP"`` (an agency among the child's credits) or
+        ``"names sfgate in a byline, dateline or credit line"``; None when no name is credited.
     """
     names = [n for n in names if n and n.strip()]
+    own = set(outlet_names(child.article.outlet or ""))
+    same = [n for n in names if own & set(outlet_names(n))]
+    if same:  # an outlet reusing its own story owes nobody a credit
+        return f"same outlet ({same[0]})"
     agencies = {a for n in names for a in agencies_named(n)}
     common = sorted(agencies & set(child.credits))
     if common:

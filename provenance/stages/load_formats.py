@@ -218,6 +218,18 @@ def first_sentence(text: str) -> str | None:
     return " ".join(words[:SENTENCE_TITLE_WORDS]) + (" …" if len(words) > SENTENCE_TITLE_WORDS else "")
 
 
+def _record_title(text: str) -> str | None:
+    """A headline for a scraped record: the first headline-like line of four words or more, mostly
+    words (a site name, "comments", a phone number or a date line comes first on many pages), with a
+    trailing " | Site Name" cut off; else the first sentence."""
+    for line in [x for x in text[: TITLE_MAX_CHARS * 8].splitlines() if x.strip()][:6]:
+        title = plain_title(max(line.split(" | "), key=len))
+        words = title.split() if title else []
+        if len(words) >= 4 and sum(w[0].isalpha() for w in words) > 0.6 * len(words):
+            return title
+    return first_sentence(text)
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -426,7 +438,7 @@ def _record(obj: Mapping[str, Any], number: int | None, where: str) -> Record | 
         id=_scalar(_first(fields, _ID_KEYS)),
         text=text,
         # Scraped records often have no title field: take the headline line, else the first sentence.
-        title=_scalar(_first(fields, _TITLE_KEYS)) or plain_title(text) or first_sentence(text),
+        title=_scalar(_first(fields, _TITLE_KEYS)) or _record_title(text),
         published=published,
         outlet=_scalar(_first(fields, _OUTLET_KEYS), nested="name"),
         url=_scalar(_first(fields, _URL_KEYS)),
