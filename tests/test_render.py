@@ -9,6 +9,7 @@ JSON contract must keep ids exactly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -22,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.cli import cli
-from provenance.model import Article
+from provenance.model import Article, Lineage
 from provenance.pipeline import trace_articles
 from provenance.render import render_csv, render_dot, render_json, render_text, terminal_safe
 from provenance.render.dot import _quote
@@ -321,3 +322,34 @@ def test_html_report_has_no_control_characters(html_report):
     # Control characters other than white space are parse errors in HTML, and inline SVG (XML) rejects them.
     found = sorted({repr(m.group()) for m in re.finditer("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", html_report)})
     assert not found, f"control characters in the HTML report: {', '.join(found)}"
+
+
+# --------------------------------------------------------------------------- DOT agrees with the HTML report
+
+
+def test_dot_colours_are_the_html_legend_colours():
+    from pathlib import Path
+
+    from provenance.render.dot import COLOURS
+
+    css = (Path(__file__).resolve().parent.parent / "provenance/render/templates/report.css").read_text()
+    legend = dict(re.findall(r"--(reprint|trimmed|edited|spun|partial):\s*(#[0-9a-f]{6})", css))
+    assert legend == COLOURS
+
+
+def test_dot_draws_unseen_sources_in_their_cluster_with_headlines_and_weak_links_dashed():
+    from conftest_browser import sample_lineage
+
+    lineage = sample_lineage()
+    dot = render_dot(lineage)
+    storm = dot[dot.index("subgraph cluster_0"):dot.index("}", dot.index("subgraph cluster_0"))]
+    assert "unseen source" in storm and "Storm Edda cuts power to 11,000 homes" in storm
+    assert '"Signal fault cancels 200 northern trains\\nNorthern Press Agency"' in dot
+    def dashed_links(text: str) -> int:
+        return sum("->" in line and "style=dashed" in line for line in text.splitlines())
+
+    assert dashed_links(dot) == 0  # no link of the sample is below 0.6
+    lowered = Lineage(lineage.documents, [dataclasses.replace(e, confidence=0.3) for e in lineage.edges],
+                      lineage.latent, lineage.families)
+    assert dashed_links(render_dot(lowered)) == len(lineage.edges)
+    assert "credited" in dot and "uncredited" in dot
