@@ -426,7 +426,12 @@ class Lineage:
 
         child = self.document(edge.child)
         assert isinstance(child, Document)
-        return credit_status(child, self.names_of(edge.parent))
+        names = self.names_of(edge.parent)
+        cache: dict[tuple[Document, tuple[str, ...]], str] = self.__dict__.setdefault("_credited", {})
+        key = (child, names)  # every renderer asks for every edge, some more than once
+        if key not in cache:
+            cache[key] = credit_status(child, names)
+        return cache[key]
 
     def family_of(self, node: str) -> str | None:
         """Id of the family ``node`` (a document or an unseen source) belongs to, or None."""

@@ -47,6 +47,7 @@ FOLD_KEEP_DEFAULT = 15
 _DETAIL = {"full": (FOLD_WORDS_DEFAULT, FOLD_KEEP_DEFAULT), "compact": (16, 4), "none": None}
 # Tree geometry, in SVG pixels.
 _NODE_W, _NODE_H, _H_GAP, _V_GAP, _MARGIN = 200, 62, 20, 76, 12
+_SUB_CHARS = 29  # characters of the outlet line that fit in a box
 _WORD = re.compile(r"\S+")
 _PUNCT = "\"'“”‘’.,;:!?()[]{}«»—–-"
 
@@ -287,8 +288,11 @@ class _Ctx:
             if n in self.parent_edge and parent.get(n) in xy:
                 credit = self.lineage.credited(self.parent_edge[n])
             lines = textwrap.wrap(ref.label, 24, max_lines=2, placeholder=" …") or [ref.id]
+            badge = {"yes": "credited", "no": "uncredited"}.get(credit, "credit ?") if credit else ""
+            room = _SUB_CHARS - (len(badge) + 3 if badge else 0)  # the box is ~30 characters wide
+            sub = sub if len(sub) <= room else sub[: room - 1] + "…"
             out.append({"ref": ref, "x": x, "y": y, "lines": lines, "sub": sub, "root": root,
-                        "credited": credit})
+                        "credited": credit, "badge": badge})
         arrows = [self.arrow(self.parent_edge[n], xy[p], xy[n]) for n, p in parent.items()]
         return {
             "width": round(max(x for x, _ in xy.values()) + _NODE_W + _MARGIN),
