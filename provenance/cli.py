@@ -7,6 +7,7 @@ input error; 3 internal error (rerun with ``--debug`` for the traceback);
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import re
@@ -15,7 +16,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import click
@@ -23,7 +24,7 @@ import click
 from . import __version__
 from .cli_engine import add_engine_options, run_trace
 from .errors import ProvenanceError
-from .render import FORMATS, render, terminal_safe
+from .render import FORMATS, TABLES, render, terminal_safe
 from .stages.candidates import MAX_DF_DEFAULT, MIN_SHARED_DEFAULT
 from .stages.direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
 from .stages.load import MAX_FILE_SIZE_DEFAULT
@@ -168,31 +169,44 @@ def _silence_stdout() -> None:
 class Progress:
     """Stage, count, rate and ETA on one stderr line, only on a terminal and after ~2 s.
 
+    The rate and ETA are measured from the start of the current stage, not of
+    the run; a stage that runs in several passes (``align``: candidates, then
+    witnesses) keeps counting up across them instead of starting again at 0.
+
     Parameters
     ----------
     enabled : bool
         False for ``--quiet``; the bar also stays off when stderr is not a terminal.
     """
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+    def __init__(self, enabled: bool, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and self.stream.isatty()
         self.start = time.monotonic()
         self.shown = False
+        self.stage, self.stage_start, self.offset, self.last = "", self.start, 0, (0, 0)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        elapsed = time.monotonic() - self.start
-        if not self.enabled or elapsed < 2.0:
+        now = time.monotonic()
+        if stage != self.stage:
+            self.stage, self.stage_start, self.offset, self.last = stage, now, 0, (0, 0)
+        elif done < self.last[0] or total != self.last[1] and done == 0:
+            self.offset += self.last[1]  # a new pass of the same stage: carry on from the last one
+        self.last = (done, total)
+        done, total = done + self.offset, total + self.offset
+        elapsed = now - self.stage_start
+        if not self.enabled or now - self.start < 2.0:
             return
-        rate = done / elapsed if elapsed else 0.0
+        rate = done / elapsed if elapsed > 0 else 0.0
         eta = f", ETA {(total - done) / rate:.0f}s" if rate and total > done else ""
-        sys.stderr.write(f"\r{stage}: {done}/{total} ({rate:.0f}/s{eta})\x1b[K")
-        sys.stderr.flush()
+        self.stream.write(f"\r{stage}: {done}/{total} ({rate:.0f}/s{eta})\x1b[K")
+        self.stream.flush()
         self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 def output_target(output: str | None, *, default_name: str | None = None,
@@ -353,13 +367,22 @@ def cli(debug: bool) -> None:
               show_default=True, help="Shared words needed, as a share of the shorter document.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
               show_default="all cores", help="Worker processes for the alignment.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings summary.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out links below this confidence (every format).")
+@click.option("--family", "family", default=None, metavar="ID",
+              help="Report one family only (e.g. family-2), in every format.")
+@click.option("--what", type=click.Choice(TABLES), default="edges", show_default=True,
+              help="For --format csv: one row per edge, per document, or per evidence signal.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files whose path inside the folder matches GLOB (e.g. 'README*', '*/drafts/*'); repeatable.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings summary, no Spark log.")
 @add_engine_options
 @click.version_option(__version__, prog_name="trace")
 @handle_errors
 def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_file_size: int,
                     follow_symlinks: bool, strict: bool, min_shared: int, max_df: int,
-                    min_link_words: int, min_link_share: float, jobs: int, quiet: bool,
+                    min_link_words: int, min_link_share: float, jobs: int, min_confidence: float,
+                    family: str | None, what: str, exclude: tuple[str, ...], quiet: bool,
                     engine: str, master: str, partitions: int | None) -> None:
     """Lineage report for PATHS (folders searched recursively; txt, md, html, json, jsonl, csv).
 
@@ -374,24 +397,59 @@ def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_fi
     if fmt == "html" and output is None:
         default_name = str(Path(REPORTS_DIR) / f"{_report_name(paths)}.html")
     output_target(output, default_name=default_name, inputs=paths)  # fail before the work
+    if exclude and engine == "spark":
+        raise InputProblem("--exclude works with the embedded engine only; filter the input for Spark")
     progress = Progress(not quiet)
+    entry = functools.partial(_trace_excluding, exclude) if exclude else trace
     try:
-        result = run_trace(paths, engine=engine, master=master, partitions=partitions, trace=trace,
+        result = run_trace(paths, engine=engine, master=master, partitions=partitions, trace=entry,
                            max_file_size=max_file_size, follow_symlinks=follow_symlinks,
                            strict=strict, progress=progress, min_shared=min_shared, max_df=max_df,
-                           min_link_words=min_link_words, min_link_share=min_link_share, jobs=jobs)
+                           min_link_words=min_link_words, min_link_share=min_link_share, jobs=jobs,
+                           quiet=quiet)
     finally:
         progress.close()
+    if min_confidence or family is not None:
+        try:
+            result = result.subset(min_confidence=min_confidence, family=family)
+        except ValueError as exc:
+            raise InputProblem(str(exc)) from exc
     for warning in result.warnings:
         _echo_err(f"warning: {_one_line(warning)}")
     if result.warnings and not quiet:
         count = len(result.warnings)
         _echo_err(f"{count} warning{'s' if count != 1 else ''}; traced {len(result.documents)} documents "
                   "(--strict makes warnings errors)")
-    written = write_output(render(result, fmt), output, default_name=default_name, inputs=paths,
+    written = write_output(render(result, fmt, what=what), output, default_name=default_name, inputs=paths,
                            terminal=fmt == "text")
     if written and default_name is not None:
         click.echo(written)
+    elif written and not quiet:
+        _echo_err(f"wrote the {fmt} report to {written}")
+
+
+def _trace_excluding(exclude: tuple[str, ...], paths: list[str], *, max_file_size: int, follow_symlinks: bool,
+                     strict: bool, **options: Any) -> Any:
+    """:func:`provenance.trace` without the files whose path in the folder matches one of ``exclude``."""
+    from .pipeline import trace_articles
+    from .stages.load import load_articles
+
+    loaded = load_articles(paths, max_file_size=max_file_size, follow_symlinks=follow_symlinks, strict=strict)
+    keep = [a for a in loaded.articles if not _excluded(a, exclude)]
+    if not keep:
+        raise InputProblem(f"--exclude {' '.join(exclude)} leaves no document to trace")
+    lineage = trace_articles(keep, **options)
+    dropped = len(loaded.articles) - len(keep)
+    lineage.warnings = [*loaded.warnings, f"excluded {dropped} document{'s' if dropped != 1 else ''} "
+                                          f"matching {', '.join(exclude)}"]
+    return lineage
+
+
+def _excluded(article: Any, patterns: tuple[str, ...]) -> bool:
+    """True when the article's file (its id without a record part, or its path) matches a pattern."""
+    names = {article.id.split("#", 1)[0], article.path or ""}
+    names |= {PurePosixPath(n).name for n in names if n}
+    return any(fnmatch.fnmatchcase(n, pattern) for n in names if n for pattern in patterns)
 
 
 def _report_name(paths: tuple[str, ...]) -> str:

@@ -23,6 +23,7 @@ from .prepublish.check import (
     MAX_SOURCES_DEFAULT,
     PASSAGE_WORDS_DEFAULT,
     THRESHOLD_DEFAULT,
+    UNKNOWN_OUTLET,
     CheckResult,
 )
 from .prepublish.index import SAMPLE_DEFAULT, IndexStats
@@ -138,6 +139,10 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Processes preparing documents."),
         click.option("-q", "--quiet", is_flag=True, help="No progress line and no summary."),
+        click.option("--outlet", default=None, metavar="NAME",
+                     help="Outlet of every article that names none (a feed without an outlet field)."),
+        click.option("--agency", default=None, metavar="NAME",
+                     help="Agency every article is credited to (e.g. Reuters for a Reuters feed)."),
     ]
 
     def with_load_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -152,14 +157,15 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
                   help="Keep 1 shingle in this many (smaller index, same recall for long passages).")
     @handle_errors
     def build_command(paths: tuple[str, ...], db: str, max_file_size: int, follow_symlinks: bool, strict: bool,
-                      jobs: int, quiet: bool, force: bool, sample: int) -> None:
+                      jobs: int, quiet: bool, outlet: str | None, agency: str | None, force: bool,
+                      sample: int) -> None:
         """Create a new index of PATHS (folders searched recursively; txt, md, html, json, jsonl, csv)."""
         from .errors import InputError
         from .prepublish.index import build_index
 
         if Path(db).exists() and not force:  # say so before loading the sources
             raise InputError(f"index {db} already exists; add to it with 'trace index add', or rebuild with --force")
-        articles = _load(paths, max_file_size, follow_symlinks, strict, quiet)
+        articles = _stamp(_load(paths, max_file_size, follow_symlinks, strict, quiet), outlet, agency)
         started = time.monotonic()
         with _Progress(not quiet) as progress:
             result = build_index(articles, db, force=force, sample=sample, progress=progress, jobs=jobs)
@@ -169,12 +175,12 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
     @with_load_options
     @handle_errors
     def add_command(paths: tuple[str, ...], db: str, max_file_size: int, follow_symlinks: bool, strict: bool,
-                    jobs: int, quiet: bool) -> None:
+                    jobs: int, quiet: bool, outlet: str | None, agency: str | None) -> None:
         """Add PATHS to an index: new documents are added, unchanged ones skipped, changed ones replaced."""
         from .prepublish.index import Index
 
         with Index.open(db) as index:
-            articles = _load(paths, max_file_size, follow_symlinks, strict, quiet)
+            articles = _stamp(_load(paths, max_file_size, follow_symlinks, strict, quiet), outlet, agency)
             started = time.monotonic()
             with _Progress(not quiet) as progress:
                 result = index.add(articles, progress=progress, jobs=jobs)
@@ -209,6 +215,16 @@ def _load(paths: tuple[str, ...], max_file_size: int, follow_symlinks: bool, str
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
     return loaded.articles
+
+
+def _stamp(articles: list, outlet: str | None, agency: str | None) -> list:
+    """Articles with the feed's outlet (where they name none) and agency (``--outlet``, ``--agency``)."""
+    import dataclasses
+
+    outlet, agency = (outlet or "").strip() or None, (agency or "").strip() or None
+    if outlet is None and agency is None:
+        return articles
+    return [dataclasses.replace(a, outlet=a.outlet or outlet, agency=agency or a.agency) for a in articles]
 
 
 def _summary(result: Any, db: str, seconds: float, quiet: bool) -> None:
@@ -250,7 +266,9 @@ def render_check_text(result: CheckResult) -> str:
     n = len(result.sources)
     lines = [
         f"Draft: {terminal_safe(art.id)} ({result.draft.words} words)",
-        f"Verdict: {result.verdict}",
+        f"Verdict: {result.verdict}" + "".join(
+            f" ({note})" for note in dict.fromkeys(s.credit for s in result.sources if s.flagged and s.credit
+                                                   and s.credit.endswith(UNKNOWN_OUTLET))),
         f"  {result.reused_share:.0%} of the draft's words found in {n} source{'s' if n != 1 else ''}; "
         f"{result.uncredited_share:.0%} in uncredited ones",
         f"  (copy from {result.threshold:.0%} of the draft's words, or one shared passage of "

@@ -7,7 +7,10 @@ else (rendering, exit codes) stays as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -62,16 +65,45 @@ def run_trace(paths: Sequence[str], *, engine: str, master: str, partitions: int
     **options
         Passed on: trace options, ``progress``; the loader's ``max_file_size``,
         ``follow_symlinks`` and ``strict`` and ``jobs`` are for the embedded
-        engine only.
+        engine only; ``quiet`` silences the Spark JVM's own log on stderr.
 
     Returns
     -------
     Lineage
     """
+    quiet = options.pop("quiet", False)
     if engine != "spark":
         return trace(list(paths), **options)
     from .engines.spark_engine import trace_spark
 
     for local_only in ("max_file_size", "follow_symlinks", "strict", "jobs"):
         options.pop(local_only, None)
-    return trace_spark(list(paths), master=master, partitions=partitions, **options)
+    if not quiet:
+        return trace_spark(list(paths), master=master, partitions=partitions, **options)
+    with _stderr_silenced():
+        return trace_spark(list(paths), master=master, partitions=partitions, **options)
+
+
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null (the JVM and its launcher write there, not to sys.stderr).
+
+    The JVM is a child process that inherits the descriptor at start-up, so its
+    log stays silenced for the rest of the run; Python-level errors still reach
+    the user, because the CLI reports them on ``sys.stderr`` once this block exits.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real descriptor 2 (embedded interpreters)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)

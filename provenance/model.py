@@ -41,10 +41,19 @@ __all__ = [
     "Family",
     "Lineage",
     "JSON_VERSION",
+    "JSON_MINOR_VERSION",
     "RELATIONS",
+    "CREDITED",
+    "TABLE_COLUMNS",
 ]
 
+#: Raised when a field of the JSON contract is removed or renamed.
 JSON_VERSION = 1
+#: Raised when fields are added (1: ``edges[].credited``).
+JSON_MINOR_VERSION = 1
+#: Values of :meth:`Lineage.credited`: the child names its parent's outlet or agency, or not, or
+#: the parent's outlet and agency are unknown.
+CREDITED = ("yes", "no", "unknown")
 
 #: Relations an edge can carry, from closest copy to loosest reuse.
 RELATIONS = ("reprint", "trimmed", "edited", "spun", "partial")
@@ -66,6 +75,9 @@ class Article:
         Optional metadata; ``published`` is an ISO 8601 string when known.
     furniture : tuple of str
         Page furniture removed by the HTML extractor (kept as evidence).
+    agency : str or None
+        The agency the article is credited to when the feed says so
+        (``trace index build --agency Reuters``), not read from the text.
     """
 
     id: str
@@ -76,6 +88,7 @@ class Article:
     outlet: str | None = None
     url: str | None = None
     furniture: tuple[str, ...] = ()
+    agency: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,7 +134,26 @@ class Document:
 
     @property
     def id(self) -> str:
+        """The article's id."""
         return self.article.id
+
+    @property
+    def title(self) -> str | None:
+        """The article's headline (from its metadata, or its first line or sentence)."""
+        return self.article.title
+
+    @property
+    def outlet(self) -> str | None:
+        """The publisher named in the article's metadata, if any."""
+        return self.article.outlet
+
+    @property
+    def published(self) -> str | None:
+        """Publication date (ISO 8601) when known."""
+        return self.article.published
+
+    def __repr__(self) -> str:
+        return f"Document(id={self.id!r}, title={self.title!r}, outlet={self.outlet!r}, words={self.words})"
 
     @property
     def words(self) -> int:
@@ -198,11 +230,25 @@ class Alignment:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One signal behind a link, with its weight (log-odds units, + favours the link as stated)."""
+    """One signal behind a link.
+
+    Parameters
+    ----------
+    signal : str
+        Machine name of the signal (``tail``, ``model:explains``...); reports show
+        a sentence instead (:func:`provenance.render.words.evidence_sentence`).
+    weight : float
+        Strength in log-odds units; positive favours the link as stated.
+    detail : str
+        What was measured, in words.
+    """
 
     signal: str
     weight: float
     detail: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", float(self.weight))  # numpy scalars become floats
 
 
 @dataclass(frozen=True)
@@ -229,6 +275,25 @@ class SharedPassage:
 
 @dataclass(frozen=True)
 class Edge:
+    """One link of the lineage tree: ``child`` copied ``parent``.
+
+    Parameters
+    ----------
+    parent : str
+        Id of the source document, or of an unseen source (``~source-1``).
+    child : str
+        Id of the copy.
+    confidence : float
+        Calibrated probability in [0, 1] that ``parent`` is the right source.
+    relation : str
+        One of :data:`RELATIONS`.
+    evidence : tuple of Evidence
+        The signals behind the link.
+    shared : tuple of SharedPassage
+        Shared passages, in character offsets of both original texts (empty
+        for an unseen parent).
+    """
+
     parent: str
     child: str
     confidence: float
@@ -236,17 +301,45 @@ class Edge:
     evidence: tuple[Evidence, ...] = ()
     shared: tuple[SharedPassage, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "confidence", float(self.confidence))  # numpy scalars become floats
+
 
 @dataclass(frozen=True)
 class Latent:
-    """An unseen common source of several documents (id starts with ``~``)."""
+    """An unseen common source of several documents.
+
+    Parameters
+    ----------
+    id : str
+        Starts with ``~`` (``~source-1``).
+    children : tuple of str
+        Ids of the documents copied from it.
+    """
 
     id: str
     children: tuple[str, ...]
 
+    @property
+    def title(self) -> None:
+        """An unseen source has no known headline."""
+        return None
+
 
 @dataclass(frozen=True)
 class Family:
+    """A connected group of linked documents.
+
+    Parameters
+    ----------
+    id : str
+        ``family-1``, ``family-2``... largest first.
+    root : str
+        The top document or unseen source.
+    members : tuple of str
+        Document ids (unseen sources excluded).
+    """
+
     id: str
     root: str
     members: tuple[str, ...]
@@ -256,8 +349,25 @@ class Family:
 class Lineage:
     """Result of a trace: the documents, the directed forest and its families.
 
-    ``documents`` are :class:`Document` objects (with their articles, so
-    renderers can show text); :meth:`to_json` gives the versioned contract.
+    Parameters
+    ----------
+    documents : list of Document
+        Every traced article, with its text (renderers show it), sorted by id.
+    edges : list of Edge
+        Parent -> child links; each document has at most one parent.
+    latent : list of Latent
+        Unseen common sources (parents of edges, never documents).
+    families : list of Family
+        Connected groups of linked documents, largest first.
+    options : dict
+        The analysis settings used.
+    warnings : list of str
+        What the loader skipped, one line each.
+
+    Notes
+    -----
+    :meth:`to_json` gives the versioned contract (docs/json.md); :meth:`to_pandas`
+    and :meth:`to_networkx` give tables and a graph for notebooks.
     """
 
     documents: list[Document]
@@ -267,13 +377,23 @@ class Lineage:
     options: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def document(self, doc_id: str) -> Document:
-        """Return the document with id ``doc_id`` (KeyError if absent)."""
-        try:
-            return self._by_id[doc_id]
-        except AttributeError:
-            self._by_id = {d.id: d for d in self.documents}
-            return self._by_id[doc_id]
+    def __repr__(self) -> str:
+        # The documents carry whole texts and token arrays: a notebook shows counts only.
+        return (f"<Lineage: {len(self.documents)} documents, {len(self.edges)} edges, "
+                f"{len(self.families)} families, {len(self.latent)} unseen sources>")
+
+    def document(self, doc_id: str) -> Document | Latent:
+        """Return the document, or the unseen source, with id ``doc_id``.
+
+        Raises
+        ------
+        KeyError
+            When no document or unseen source has that id.
+        """
+        if self.__dict__.get("_by_id") is None or len(self._by_id) != len(self.documents) + len(self.latent):
+            self._by_id: dict[str, Document | Latent] = {lat.id: lat for lat in self.latent}
+            self._by_id.update((d.id, d) for d in self.documents)
+        return self._by_id[doc_id]
 
     def parent_of(self, doc_id: str) -> Edge | None:
         """Edge whose child is ``doc_id``, or None for a root or an unlinked document."""
@@ -283,15 +403,148 @@ class Lineage:
         return None
 
     def children_of(self, doc_id: str) -> list[Edge]:
+        """Edges whose parent is ``doc_id``."""
         return [e for e in self.edges if e.parent == doc_id]
+
+    def names_of(self, node: str) -> tuple[str, ...]:
+        """Names a document goes by for crediting: its outlet and the agencies it is credited to.
+
+        An unseen source has none yet (its probable agency is not estimated), so
+        links from it are credited ``"unknown"``.
+        """
+        found = self.document(node)
+        if isinstance(found, Latent):
+            return ()
+        return tuple(dict.fromkeys(x for x in (found.outlet, found.article.agency, *found.credits) if x))
+
+    def credited(self, edge: Edge) -> str:
+        """Does the copy credit its source: ``"yes"``, ``"no"`` or ``"unknown"`` (see :data:`CREDITED`).
+
+        ``"unknown"`` when the parent's outlet and agency are unknown.
+        """
+        from .stages.credit import credit_status
+
+        child = self.document(edge.child)
+        assert isinstance(child, Document)
+        names = self.names_of(edge.parent)
+        cache: dict[tuple[Document, tuple[str, ...]], str] = self.__dict__.setdefault("_credited", {})
+        key = (child, names)  # every renderer asks for every edge, some more than once
+        if key not in cache:
+            cache[key] = credit_status(child, names)
+        return cache[key]
+
+    def family_of(self, node: str) -> str | None:
+        """Id of the family ``node`` (a document or an unseen source) belongs to, or None."""
+        for fam in self.families:
+            if node == fam.root or node in fam.members:
+                return fam.id
+        return None
+
+    def subset(self, *, min_confidence: float = 0.0, family: str | None = None) -> Lineage:
+        """The lineage with weak links dropped and/or one family only.
+
+        Parameters
+        ----------
+        min_confidence : float, default=0.0
+            Edges below this confidence are dropped; a family they held together
+            splits (the part without the old root gets the id ``<id>.2``...).
+        family : str, optional
+            Keep only this family's documents, unseen sources and edges.
+
+        Returns
+        -------
+        Lineage
+
+        Raises
+        ------
+        ValueError
+            When ``min_confidence`` is outside [0, 1] or ``family`` is unknown.
+        """
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ValueError("The 'min_confidence' parameter of Lineage.subset must be a float in [0, 1]. "
+                             f"Got {min_confidence!r} instead.")
+        families = self.families
+        if family is not None:
+            families = [f for f in self.families if f.id == family]
+            if not families:
+                known = ", ".join(f.id for f in self.families[:5]) or "none"
+                raise ValueError(f"no family {family!r} in this lineage (families: {known}"
+                                 f"{'...' if len(self.families) > 5 else ''})")
+        kept_nodes = {n for f in families for n in (f.root, *f.members)} if family is not None else None
+        edges = [e for e in self.edges if e.confidence >= min_confidence
+                 and (kept_nodes is None or e.child in kept_nodes)]
+        new_families = _split_families(families, edges)
+        linked = {e.parent for e in edges}
+        latent = [Latent(lat.id, tuple(e.child for e in edges if e.parent == lat.id))
+                  for lat in self.latent if lat.id in linked]
+        documents = self.documents if kept_nodes is None else [d for d in self.documents if d.id in kept_nodes]
+        options = dict(self.options)
+        if min_confidence:
+            options["min_confidence"] = min_confidence
+        return Lineage(documents=list(documents), edges=edges, latent=latent, families=new_families,
+                       options=options, warnings=list(self.warnings))
+
+    def rows(self, what: str = "edges") -> list[dict[str, Any]]:
+        """Plain rows for tables (CSV, pandas): ``edges``, ``documents`` or ``evidence``.
+
+        Parameters
+        ----------
+        what : {"edges", "documents", "evidence"}, default="edges"
+            One row per edge (parent and child title, outlet, date, relation,
+            confidence, credited...), per document, or per signal of an edge.
+
+        Returns
+        -------
+        list of dict
+            Same keys in the same order in every row (:data:`TABLE_COLUMNS`).
+        """
+        if what not in TABLE_COLUMNS:
+            raise ValueError(f"The 'what' parameter of Lineage.rows must be one of "
+                             f"{', '.join(TABLE_COLUMNS)}. Got {what!r} instead.")
+        return _rows(self, what)
+
+    def to_pandas(self, what: str = "edges") -> Any:
+        """The lineage as a pandas DataFrame (see :meth:`rows` for ``what``).
+
+        Raises
+        ------
+        ImportError
+            When pandas is not installed (``pip install pandas``).
+        """
+        pandas = _optional("pandas", "Lineage.to_pandas")
+        rows = self.rows(what)
+        return pandas.DataFrame(rows, columns=list(TABLE_COLUMNS[what]))
+
+    def to_networkx(self) -> Any:
+        """The lineage as a networkx DiGraph: nodes with title, outlet, published, family, latent; edges
+        with relation, confidence and credited.
+
+        Raises
+        ------
+        ImportError
+            When networkx is not installed.
+        """
+        nx = _optional("networkx", "Lineage.to_networkx")
+        graph = nx.DiGraph()
+        for doc in self.documents:
+            graph.add_node(doc.id, title=doc.title, outlet=doc.outlet, published=doc.published,
+                           family=self.family_of(doc.id), latent=False, words=doc.words)
+        for lat in self.latent:
+            graph.add_node(lat.id, title=None, outlet=None, published=None, family=self.family_of(lat.id),
+                           latent=True, words=0)
+        for e in self.edges:
+            graph.add_edge(e.parent, e.child, relation=e.relation, confidence=e.confidence,
+                           credited=self.credited(e))
+        return graph
 
     def to_json(self) -> dict[str, Any]:
         """Return the versioned JSON contract as plain Python data (see docs/json.md)."""
         return {
             "version": JSON_VERSION,
+            "minor_version": JSON_MINOR_VERSION,
             "documents": [_document_json(d) for d in self.documents],
             "latent": [{"id": lat.id, "children": list(lat.children)} for lat in self.latent],
-            "edges": [_edge_json(e) for e in self.edges],
+            "edges": [_edge_json(e, self.credited(e)) for e in self.edges],
             "families": [
                 {"id": f.id, "root": f.root, "members": list(f.members)} for f in self.families
             ],
@@ -301,6 +554,87 @@ class Lineage:
     def to_json_str(self) -> str:
         """Serialise :meth:`to_json` deterministically (sorted keys, 2-space indent)."""
         return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+#: Columns of :meth:`Lineage.rows` (and of ``trace --format csv --what ...``).
+TABLE_COLUMNS = {
+    "edges": ("family", "parent", "parent_title", "parent_outlet", "parent_published", "parent_unseen",
+              "child", "child_title", "child_outlet", "child_published", "relation", "confidence",
+              "credited", "child_credits", "shared_words", "passages"),
+    "documents": ("id", "title", "outlet", "published", "url", "path", "words", "credits", "bylines",
+                  "family", "parent", "relation", "confidence", "credited"),
+    "evidence": ("parent", "child", "signal", "weight", "detail"),
+}
+
+
+def _rows(lineage: Lineage, what: str) -> list[dict[str, Any]]:
+    family = {m: f.id for f in lineage.families for m in (f.root, *f.members)}
+
+    def about(node: str) -> tuple[Any, ...]:
+        found = lineage.document(node)
+        return found.title, getattr(found, "outlet", None), getattr(found, "published", None)
+
+    if what == "evidence":
+        return [{"parent": e.parent, "child": e.child, "signal": ev.signal, "weight": round(ev.weight, 3),
+                 "detail": ev.detail} for e in lineage.edges for ev in e.evidence]
+    if what == "documents":
+        parent = {e.child: e for e in lineage.edges}
+        out = []
+        for d in lineage.documents:
+            e = parent.get(d.id)
+            out.append({"id": d.id, "title": d.title, "outlet": d.outlet, "published": d.published,
+                        "url": d.article.url, "path": d.article.path, "words": d.words,
+                        "credits": "; ".join(d.credits), "bylines": "; ".join(d.bylines),
+                        "family": family.get(d.id), "parent": e.parent if e else None,
+                        "relation": e.relation if e else None,
+                        "confidence": round(e.confidence, 4) if e else None,
+                        "credited": lineage.credited(e) if e else None})
+        return out
+    out = []
+    for e in lineage.edges:
+        (p_title, p_outlet, p_date), (c_title, c_outlet, c_date) = about(e.parent), about(e.child)
+        child = lineage.document(e.child)
+        out.append({"family": family.get(e.child), "parent": e.parent, "parent_title": p_title,
+                    "parent_outlet": p_outlet, "parent_published": p_date, "parent_unseen": e.parent.startswith("~"),
+                    "child": e.child, "child_title": c_title, "child_outlet": c_outlet, "child_published": c_date,
+                    "relation": e.relation, "confidence": round(e.confidence, 4), "credited": lineage.credited(e),
+                    "child_credits": "; ".join(getattr(child, "credits", ())),
+                    "shared_words": sum(s.words for s in e.shared), "passages": len(e.shared)})
+    return out
+
+
+def _split_families(families: list[Family], edges: list[Edge]) -> list[Family]:
+    """Families re-cut along the kept edges: a family whose links were dropped splits or vanishes."""
+    parent = {e.child: e.parent for e in edges}
+
+    def top(node: str) -> str:
+        seen = set()
+        while node in parent and node not in seen:
+            seen.add(node)
+            node = parent[node]
+        return node
+
+    linked = set(parent) | set(parent.values())
+    out = []
+    for fam in families:
+        groups: dict[str, list[str]] = {}
+        for m in fam.members:
+            if m in linked:
+                groups.setdefault(top(m), []).append(m)
+        roots = sorted(groups, key=lambda r: (r != fam.root, -len(groups[r]), r))
+        for n, root in enumerate(roots, start=1):
+            out.append(Family(fam.id if n == 1 else f"{fam.id}.{n}", root, tuple(groups[root])))
+    return out
+
+
+def _optional(module: str, owner: str) -> Any:
+    """Import an optional dependency, or say how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(f"{owner} needs {module}, which is not installed: pip install {module}") from exc
 
 
 def _document_json(doc: Document) -> dict[str, Any]:
@@ -321,8 +655,9 @@ def _document_json(doc: Document) -> dict[str, Any]:
     }
 
 
-def _edge_json(edge: Edge) -> dict[str, Any]:
+def _edge_json(edge: Edge, credited: str) -> dict[str, Any]:
     return {
+        "credited": credited,
         "parent": edge.parent,
         "child": edge.child,
         "confidence": round(float(edge.confidence), 4),

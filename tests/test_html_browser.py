@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from conftest_browser import HOSTILE, hostile_lineage, sample_lineage
 
+from provenance.model import Edge, Evidence, Family, Lineage
 from provenance.render.html import render_html
+from provenance.render.words import headline
 
 pytestmark = pytest.mark.browser
 
@@ -195,6 +197,8 @@ def test_keyboard_only_reader(report):
     assert report.locator("article.doc:visible").count() == 2
     report.keyboard.press("Escape")
     report.keyboard.press("Tab")
+    assert report.evaluate("document.activeElement.id") == "only-uncredited"
+    report.keyboard.press("Tab")
     assert report.evaluate("document.activeElement.id") == "expand-all"
     report.keyboard.press("Enter")
     assert report.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
@@ -259,7 +263,7 @@ def test_seeds_tree_has_document_and_latent_nodes(seeds, seeds_lineage):
         "svg a.node", "els => els.map(a => a.getAttribute('aria-label'))"
     )
     for doc_id in linked & set(docs):
-        assert (docs[doc_id].article.title or doc_id) in names
+        assert headline(docs[doc_id]) in names
     assert names.count("unseen source") == len(seeds_lineage.latent)
     for edge in seeds_lineage.edges:
         label = f"{edge.relation} {edge.confidence:.2f}"
@@ -268,7 +272,7 @@ def test_seeds_tree_has_document_and_latent_nodes(seeds, seeds_lineage):
 
 def test_seeds_clicking_a_node_scrolls_to_its_card(seeds, seeds_lineage):
     child = seeds_lineage.edges[0].child
-    title = seeds_lineage.document(child).article.title or child
+    title = headline(seeds_lineage.document(child))
     node = seeds.locator(f'svg a.node[aria-label="{title}"]')
     href = node.get_attribute("href")
     node.click()
@@ -320,4 +324,178 @@ def test_seeds_full_page_screenshot(seeds, artifacts):
 
 
 def _label(lineage, doc_id: str) -> str:
-    return lineage.document(doc_id).article.title or doc_id
+    return headline(lineage.document(doc_id))
+
+
+# --------------------------------------------------------------------------- what an editor meets
+# A small syndication family built by hand (no shared corpus): an AP story, copies that credit it
+# or not, a weak link, a copy of a copy, and evidence carrying the tree model's raw signal names.
+
+RAW_SIGNALS = ("child_unique", "sites_gap", "against_child")
+
+
+def editor_lineage() -> Lineage:
+    from conftest_browser import WIRE, make_doc, passage
+
+    specs = [  # id, title, outlet, credits, parent, confidence
+        ("ap.txt", "Spotify reverses its hateful conduct policy", "apnews.com", ("AP",), None, 0),
+        ("sfgate.txt", "Spotify ends divisive artist policy", "sfgate.com", ("AP",), "ap.txt", 0.93),
+        ("tribune.txt", "Spotify backs down on R. Kelly", "chicagotribune.com", (), "ap.txt", 0.88),
+        ("weak.txt", "Streaming giant changes course", "example.com", (), "ap.txt", 0.41),
+        ("nypost.txt", "Spotify: we rolled this out wrong", "nypost.com", ("AP",), "ap.txt", 0.9),
+        ("nypost-copy.txt", "Spotify rolled it out wrong", "aggregator.net", (), "nypost.txt", 0.8),
+        ("other.txt", "Council postpones parking meeting", "Town Crier", (), None, 0),
+    ]
+    docs, edges = [], []
+    for doc_id, title, outlet, credits, parent, confidence in specs:
+        docs.append(make_doc(doc_id, WIRE, title=title, outlet=outlet, credits=credits,
+                             published=f"2018-06-01T{10 + len(docs):02d}:00:00+00:00"))
+        if parent:
+            evidence = (Evidence("containment", 0.0, "shares 140 words: 100% of the first text"),
+                        Evidence("model:child_unique", -1.3, "child_unique"),
+                        Evidence("model:sites_gap", 0.0, "sites_gap"),
+                        Evidence("model:against_child", 0.6, "against_child"),
+                        Evidence("model:explains", 2.4, "how much of the child this parent contains"))
+            edges.append(Edge(parent, doc_id, confidence, "reprint", evidence, (passage(WIRE, WIRE, WIRE.strip()),)))
+    members = tuple(d.id for d in docs[:-1])
+    return Lineage(docs, edges, [], [Family("family-1", "ap.txt", members)])
+
+
+def deep_lineage() -> Lineage:
+    """A root with seven copies, two of which were copied in turn (the layout a reader misread)."""
+    from conftest_browser import WIRE, make_doc
+
+    docs, edges = [make_doc("root", WIRE, title="Root story", outlet="Wire")], []
+    for i in range(7):
+        docs.append(make_doc(f"c{i}", WIRE, title=f"Copy {i}", outlet=f"Outlet {i}"))
+        edges.append(Edge("root", f"c{i}", 0.9, "reprint"))
+        if i in (1, 4):
+            for j in range(2):
+                docs.append(make_doc(f"c{i}-{j}", WIRE, title=f"Copy {i}.{j}", outlet=f"Outlet {i}.{j}"))
+                edges.append(Edge(f"c{i}", f"c{i}-{j}", 0.8, "reprint"))
+    return Lineage(docs, edges, [], [Family("family-1", "root", tuple(d.id for d in docs))])
+
+
+@pytest.fixture
+def editor(page, tmp_path):
+    seen = open_report(page, render_html(editor_lineage()), tmp_path / "editor.html")
+    yield page
+    assert seen["errors"] == [] and seen["dialogs"] == []
+
+
+def test_tree_boxes_show_headline_outlet_and_credit(editor):
+    boxes = editor.eval_on_selector_all(
+        "svg a.node", "els => els.map(a => [[...a.querySelectorAll('.t1')].map(t => t.textContent).join(' '),"
+                      " a.querySelector('.t2').textContent])")
+    shown = {title: sub for title, sub in boxes}
+    assert shown["Spotify reverses its hateful conduct policy"] == "apnews.com"
+    assert shown["Spotify ends divisive artist policy"] == "sfgate.com · credited"
+    assert shown["Spotify backs down on R. Kelly"] == "chicagotribune.… · uncredited"  # cut to fit
+    assert shown["Spotify rolled it out wrong"] == "aggregator.net · uncredited"
+    overflow = editor.eval_on_selector_all(
+        "svg a.node", "els => els.filter(a => { const r = a.querySelector('rect').getBBox();"
+                      " return [...a.querySelectorAll('text')].some(t => t.getBBox().x + t.getBBox().width > r.x + r.width); })"
+                      ".map(a => a.getAttribute('aria-label'))")
+    assert overflow == []
+
+
+def test_weak_links_look_weak(editor):
+    styles = editor.eval_on_selector_all(
+        "svg g.edge path", "els => els.map(p => [getComputedStyle(p).strokeDasharray, parseFloat(getComputedStyle(p).strokeWidth)])")
+    dashed = [w for dash, w in styles if dash not in ("", "none")]
+    solid = [w for dash, w in styles if dash in ("", "none")]
+    assert len(dashed) == 1 and len(solid) == 4  # only the 0.41 link
+    assert max(dashed) < min(solid)
+
+
+def test_uncredited_copies_filter_and_count(editor):
+    assert editor.inner_text(".stat-uncredited dd") == "3"
+    editor.check("#only-uncredited")
+    visible = editor.eval_on_selector_all("article.doc:not([hidden]) h3", "els => els.map(e => e.textContent)")
+    assert sorted(visible) == sorted(["Spotify backs down on R. Kelly", "Streaming giant changes course",
+                                      "Spotify rolled it out wrong"])
+    assert editor.inner_text("#filter-status") == "3 of 7 articles match"
+    editor.uncheck("#only-uncredited")
+    assert editor.locator("article.doc:not([hidden])").count() == 6
+
+
+@pytest.mark.parametrize("query", ["Associated Press", "associated press", "AP"])
+def test_search_finds_the_ap_copies(editor, query):
+    editor.fill("#filter", query)
+    visible = editor.eval_on_selector_all("article.doc:not([hidden]) h3", "els => els.map(e => e.textContent)")
+    assert sorted(visible) == sorted(["Spotify reverses its hateful conduct policy",
+                                      "Spotify ends divisive artist policy", "Spotify: we rolled this out wrong"])
+
+
+def test_evidence_is_in_words_only(editor):
+    editor.click("#expand-all")
+    text = editor.evaluate("document.querySelector('main').textContent")  # cards off screen included
+    for raw in RAW_SIGNALS:
+        assert raw not in text
+    assert "+0.0" not in text and "-0.0" not in text and "model:" not in text
+    assert "Weighed against the link: changes in the copy that no other copy has." in text
+    from provenance.render import render_text
+
+    report = render_text(editor_lineage())
+    assert not any(raw in report for raw in RAW_SIGNALS) and "+0.0" not in report
+
+
+def test_wide_family_scrolls_without_clipping(page, tmp_path):
+    from conftest_browser import star_lineage
+
+    open_report(page, render_html(star_lineage(30)), tmp_path / "wide.html")
+    wrap = page.locator(".tree-wrap").first
+    sizes = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    assert sizes[0] > sizes[1]  # wider than the page: it scrolls
+    wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; w.scrollIntoView({block: 'center', behavior: 'instant'}); }")
+    last = page.locator("svg a.node", has_text="Copy 29")
+    box, frame = last.bounding_box(), wrap.bounding_box()
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('a.node').textContent",
+                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert "Copy 29" in hit
+
+
+def test_a_child_is_never_drawn_under_a_sibling(page, tmp_path):
+    lineage = deep_lineage()
+    open_report(page, render_html(lineage), tmp_path / "deep.html")
+    boxes = page.eval_on_selector_all(
+        "svg a.node", "els => els.map(a => { const r = a.querySelector('rect');"
+                      " return [a.getAttribute('aria-label'), r.x.baseVal.value, r.y.baseVal.value, r.width.baseVal.value]; })")
+    title = {headline(d): d.id for d in lineage.documents}
+    parent = {e.child: e.parent for e in lineage.edges}
+
+    def ancestors(node):
+        while node in parent:
+            node = parent[node]
+            yield node
+
+    for name_a, xa, ya, wa in boxes:
+        for name_b, xb, yb, wb in boxes:
+            a, b = title[name_a], title[name_b]
+            if yb > ya and xb < xa + wa and xa < xb + wb:  # b stands below a, overlapping it
+                assert a in set(ancestors(b)), f"{b} is drawn under {a}, which is not its ancestor"
+    for e in lineage.edges:  # and every child is lower than its parent
+        y = {title[n]: yy for n, _, yy, _ in boxes}
+        assert y[e.child] > y[e.parent]
+
+
+def test_first_click_on_a_tree_box_lands_on_its_card_with_smooth_scrolling(page, tmp_path):
+    from conftest_browser import star_lineage
+
+    open_report(page, render_html(star_lineage(40)), tmp_path / "many.html")
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "smooth"
+    for label in ("Copy 31", "Copy 17"):  # far down the page: cards above it are not laid out yet
+        node = page.locator("svg a.node", has_text=label).first
+        href = node.get_attribute("href")
+        node.click()
+        page.wait_for_function(
+            """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                       window.__tops = (window.__tops || []).concat([r.top]).slice(-4);
+                       return window.__tops.length === 4 && window.__tops.every(t => Math.abs(t - r.top) < 1); }""",
+            arg=href, polling=100)
+        top = page.evaluate("sel => document.querySelector(sel).getBoundingClientRect().top", href)
+        assert 0 <= top < 120, (label, top)
+        assert page.locator(f"{href} h3").inner_text() == label
+        assert page.evaluate("document.querySelector(':target').id") == href[1:]
+        page.evaluate("window.__tops = []; window.scrollTo({top: 0, behavior: 'instant'})")

@@ -9,6 +9,7 @@ JSON contract must keep ids exactly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -22,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.cli import cli
-from provenance.model import Article
+from provenance.model import Article, Lineage
 from provenance.pipeline import trace_articles
 from provenance.render import render_csv, render_dot, render_json, render_text, terminal_safe
 from provenance.render.dot import _quote
@@ -228,15 +229,13 @@ def test_dot_is_valid_and_keeps_every_article_apart(lineage):
     assert not UNSAFE.search(dot)
     graph = _DotParser(dot).parse()
     labels = {name: _label(attrs["label"]) for name, attrs in graph.nodes.items()}
-    shown = {label.split("\n")[0] for label in labels.values()}
+    shown = {label.split("\n")[-1] for label in labels.values()}  # headline, then outlet or id
     for doc_id in HOSTILE.values():
         assert terminal_safe(doc_id) in shown
     # "twin\x07.txt" and "twin .txt" look alike once cleaned, yet stay two nodes
-    assert sum(label.split("\n")[0] == "twin .txt" for label in labels.values()) == 2
+    assert sum(label.split("\n")[-1] == "twin .txt" for label in labels.values()) == 2
     assert len(graph.edges) == len(lineage.edges)
     assert all(parent in graph.nodes and child in graph.nodes for parent, child, _ in graph.edges)
-    assert labels[next(n for n, lab in labels.items() if lab.startswith('q"uo'))].split("\n")[0] == \
-        terminal_safe(HOSTILE["dot"])
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is optional")
@@ -264,10 +263,10 @@ def test_csv_cells_are_not_formulas(lineage):
     assert len(rows) == len(lineage.edges) + 1
     for row in rows[1:]:
         assert len(row) == len(CSV_COLUMNS)
-        for cell in row[:3] + row[6:7]:
+        for cell in row:
             assert not cell.startswith(FORMULA_START), cell
             assert not UNSAFE.search(cell)
-    cells = {cell for row in rows[1:] for cell in row[:2]}
+    cells = {cell for row in rows[1:] for cell in (row[1], row[6])}  # parent, child
     assert "'=cmd|' /C calc'!A0" in cells and "'+SUM(A1:A9)" in cells and "'@HYPERLINK(\"http://x\")" in cells
     assert 'q"uo\\te\\ \\N\\G"' in cells  # quotes survive csv quoting
     assert "nul\\x00ctl\\x07\\x9b31m\\u202eevil\\x0d\nnext" in cells  # visible escapes
@@ -323,3 +322,34 @@ def test_html_report_has_no_control_characters(html_report):
     # Control characters other than white space are parse errors in HTML, and inline SVG (XML) rejects them.
     found = sorted({repr(m.group()) for m in re.finditer("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", html_report)})
     assert not found, f"control characters in the HTML report: {', '.join(found)}"
+
+
+# --------------------------------------------------------------------------- DOT agrees with the HTML report
+
+
+def test_dot_colours_are_the_html_legend_colours():
+    from pathlib import Path
+
+    from provenance.render.dot import COLOURS
+
+    css = (Path(__file__).resolve().parent.parent / "provenance/render/templates/report.css").read_text()
+    legend = dict(re.findall(r"--(reprint|trimmed|edited|spun|partial):\s*(#[0-9a-f]{6})", css))
+    assert legend == COLOURS
+
+
+def test_dot_draws_unseen_sources_in_their_cluster_with_headlines_and_weak_links_dashed():
+    from conftest_browser import sample_lineage
+
+    lineage = sample_lineage()
+    dot = render_dot(lineage)
+    storm = dot[dot.index("subgraph cluster_0"):dot.index("}", dot.index("subgraph cluster_0"))]
+    assert "unseen source" in storm and "Storm Edda cuts power to 11,000 homes" in storm
+    assert '"Signal fault cancels 200 northern trains\\nNorthern Press Agency"' in dot
+    def dashed_links(text: str) -> int:
+        return sum("->" in line and "style=dashed" in line for line in text.splitlines())
+
+    assert dashed_links(dot) == 0  # no link of the sample is below 0.6
+    lowered = Lineage(lineage.documents, [dataclasses.replace(e, confidence=0.3) for e in lineage.edges],
+                      lineage.latent, lineage.families)
+    assert dashed_links(render_dot(lowered)) == len(lineage.edges)
+    assert "credited" in dot and "uncredited" in dot

@@ -196,5 +196,6 @@ def test_local_engine_works_outside_an_activated_virtualenv(tmp_path):
                           "local[1]", "--format", "json", "-o", str(out), "-q"],
                          env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stderr == ""  # -q: not a line of the JVM's log
     assert json.loads(out.read_text())["latent"][0]["children"] == [
         "000_ff1cc9cdafb8e1cb.txt", "001_0aaa2a31d96aaafb.txt", "002_e3353238399ad4ec.txt"]

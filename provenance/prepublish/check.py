@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -39,7 +37,8 @@ import numpy as np
 from ..errors import ConfigError, InputError
 from ..model import Article, Document
 from ..stages.align import Aligner
-from ..stages.boilerplate import BoilerplateRemover, find_credits
+from ..stages.boilerplate import BoilerplateRemover
+from ..stages.credit import agencies_named, credit_of, credit_places
 from ..stages.direction import DirectionModel, assess_pair, classify_relation, quoted_mask
 from ..stages.load import load_articles, load_draft
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT
@@ -47,6 +46,7 @@ from .index import Index, document_shingles, prepare_articles
 
 __all__ = [
     "check",
+    "UNKNOWN_OUTLET",
     "MemoryIndex",
     "SourceIndex",
     "CheckResult",
@@ -75,17 +75,11 @@ MAX_DF_DEFAULT = 200
 MAX_DRAFT_SIZE_DEFAULT = 1024 * 1024
 #: Verdicts, from clean to flagged.
 VERDICTS = ("original", "credited-copy", "uncredited-copy")
+#: How a credit ends when the draft credits an agency but the source's outlet and agency are unknown.
+UNKNOWN_OUTLET = "source outlet unknown"
 CHECK_JSON_VERSION = 1
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-# Lines where a draft credits someone for its text: "By ...", "Credit | ...", "Source: ...", "Reporting by ...",
-# "© ...", "... contributed to this report" (a photo credit is not a credit for the text).
-_CREDIT_LINE = re.compile(
-    r"^[ \t]*(?:(?:by|credits?|sources?|via|courtesy|(?:additional\s+)?reporting|writing|editing|copyright)\b"
-    r"|©|\(c\)).*$|^.*\bcontributed to this report\b.*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-
 _PARAMETER_CONSTRAINTS: dict[str, tuple[str, Any]] = {
     "threshold": ("a float in [0, 1]", lambda v: isinstance(v, int | float) and not isinstance(v, bool)
                   and 0.0 <= v <= 1.0),
@@ -331,11 +325,15 @@ def check(
             index.close()
     aligner = aligner or Aligner()
     quoted = quoted_mask(doc)
-    credit_text = _credit_places(doc)
+    credit_text = credit_places(doc)
+    # Agencies the draft credits that no source with a known outlet or agency accounts for: only
+    # those can be meant for a source whose outlet is unknown.
+    explained = {a for source, _ in found for n in _names(source) for a in (agencies_named(n) or (n,))}
+    open_credits = tuple(c for c in doc.credits if c not in explained)
     matches, masks = [], []
     for source, shared_shingles in found:
-        compared = _compare(source, doc, shared_shingles, aligner, direction_model, quoted, credit_text,
-                            threshold, passage_words)
+        compared = _compare(source, doc, shared_shingles, aligner, direction_model, quoted,
+                            (credit_text, open_credits), threshold, passage_words)
         if compared is not None:
             matches.append(compared[0])
             masks.append(compared[1])
@@ -391,7 +389,8 @@ def _is_sqlite(path: str) -> bool:
 
 
 def _compare(source: Document, draft: Document, shared_shingles: int, aligner: Aligner,
-             model: DirectionModel | None, quoted: np.ndarray, credit_text: str, threshold: float,
+             model: DirectionModel | None, quoted: np.ndarray, credit_text: tuple[str, tuple[str, ...]],
+             threshold: float,
              passage_words: int) -> tuple[SourceMatch, np.ndarray] | None:
     """Align one source with the draft; None when they share no reuse worth reporting."""
     al = aligner.align(source, draft, 0, 1)
@@ -412,7 +411,7 @@ def _compare(source: Document, draft: Document, shared_shingles: int, aligner: A
     tail = (len(al.a_match) - 1 - hits[-1]) / max(1, len(al.a_match))
     relation = classify_relation(al.a_coverage, al.b_coverage, tail, evidence.rarer_in_b,
                                  len(al.substitutions), al.shared_words)
-    credit = _credit(source, draft, credit_text)
+    credit = _credit(source, draft, *credit_text)
     art = source.article
     match = SourceMatch(
         id=art.id, title=art.title, outlet=art.outlet, published=art.published, url=art.url,
@@ -438,32 +437,29 @@ def _passages(source: Document, draft: Document, passages: Sequence[Any]) -> tup
     return tuple(sorted(out, key=lambda p: p.draft_start))
 
 
-def _credit_places(draft: Document) -> str:
-    """Folded text of the draft's bylines, datelines and credit lines."""
-    text = draft.article.text
-    places = [s.text for s in draft.boilerplate if s.kind in ("dateline", "credit")]
-    places.extend(m.group() for m in _CREDIT_LINE.finditer(text))
-    return "\n".join(places).casefold()
+def _names(source: Document) -> list[str]:
+    """What a source goes by: its outlet and the agencies it is credited to."""
+    return [n for n in ((source.article.outlet or "").strip(), *source.credits) if n]
 
 
-def _credit(source: Document, draft: Document, credit_text: str) -> str | None:
-    """How the draft credits the source, or None."""
-    outlet = (source.article.outlet or "").strip()
-    agencies = set(source.credits) | set(_agencies_of(outlet))
-    common = sorted(agencies & set(draft.credits))
-    if common:
-        return f"credits {common[0]}"
-    name = re.sub(r"^the\s+", "", outlet.casefold())
-    if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", credit_text):
-        return f"names {outlet} in a byline, dateline or credit line"
+def _credit(source: Document, draft: Document, credit_text: str, open_credits: tuple[str, ...]) -> str | None:
+    """How the draft credits the source, or None.
+
+    The source goes by its outlet and the agencies it is credited to (its own
+    credit lines, or ``trace index build --agency``).  When both are unknown, a
+    draft credit that no other source accounts for (``open_credits``) may be
+    meant for it: the answer says so instead of calling the copy uncredited.
+    """
+    names = _names(source)
+    how = credit_of(draft, names, credit_text)
+    if how is not None:
+        return how
     authors = sorted(set(source.bylines) & set(draft.bylines))
-    return f"byline {authors[0]}" if authors else None
-
-
-@lru_cache(maxsize=1024)
-def _agencies_of(outlet: str) -> tuple[str, ...]:
-    """Agencies an outlet name stands for ("Reuters", "Anadolu Agency" -> AA), as find_credits names them."""
-    return find_credits(f"Credit | {outlet}")[0] if outlet else ()
+    if authors:
+        return f"byline {authors[0]}"
+    if not names and open_credits:
+        return f"draft credits {', '.join(open_credits)}; {UNKNOWN_OUTLET}"
+    return None
 
 
 def _union_share(masks: Sequence[np.ndarray], words: int) -> float:

@@ -49,6 +49,7 @@ from ..errors import ConfigError, InputError
 from ..model import Article, Document, Span, Tokens
 from ..stages.align import content_hashes
 from ..stages.boilerplate import BoilerplateRemover
+from ..stages.credit import agencies_named
 from ..stages.normalise import tokenize
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 
@@ -159,7 +160,16 @@ def prepare_articles(articles: Sequence[Article], boilerplate: BoilerplateRemove
     list of Document
     """
     remover = boilerplate or BoilerplateRemover()
-    return remover.transform(articles, [tokenize(a.text) for a in articles])
+    return [_with_agency(d) for d in remover.transform(articles, [tokenize(a.text) for a in articles])]
+
+
+def _with_agency(doc: Document) -> Document:
+    """The document, with the agency its feed was stamped with (``--agency``) among its credits."""
+    agency = doc.article.agency
+    if not agency:
+        return doc
+    credits = set(doc.credits) | set(agencies_named(agency) or (agency.strip(),))
+    return dataclasses.replace(doc, credits=tuple(sorted(credits)))
 
 
 def document_shingles(doc: Document, size: int = SHINGLE_SIZE_DEFAULT, sample: int = 1) -> np.ndarray:

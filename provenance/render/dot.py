@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from ..model import Lineage
 from .text import terminal_safe
+from .words import WEAK_CONFIDENCE, credited_phrase, headline
 
-__all__ = ["render_dot"]
+__all__ = ["render_dot", "COLOURS"]
 
-_COLOURS = {"reprint": "#1b7837", "trimmed": "#5aae61", "edited": "#2166ac", "spun": "#b2182b",
-            "partial": "#e08214"}
+#: Relation colours, the same as the HTML report's legend (templates/report.css).
+COLOURS = {"reprint": "#0b5cad", "trimmed": "#00795a", "edited": "#9a5b00", "spun": "#c0392b",
+           "partial": "#8e44ad"}
+_OTHER = "#555555"
 _TITLE_WIDTH = 50
 
 
@@ -28,7 +31,9 @@ def render_dot(lineage: Lineage) -> str:
     """Directed graph with one cluster per family; latent sources dashed.
 
     Nodes are named ``d1, d2...`` (documents, in the lineage's order) and
-    ``u1, u2...`` (unseen sources); the article id and title go in the label,
+    ``u1, u2...`` (unseen sources, drawn inside their family's cluster); the
+    headline and outlet (or id) go in the label, weak links are dashed, colours
+    are the HTML report's,
     cleaned of control characters, so no two articles can share a node however
     alike their ids look once cleaned.
     """
@@ -39,20 +44,31 @@ def render_dot(lineage: Lineage) -> str:
         return names.setdefault(node, f"x{len(names) + 1}")
 
     lines = ["digraph lineage {", "  rankdir=TB;", '  node [shape=box, fontname="Helvetica"];']
+    placed = set()
     for n, family in enumerate(lineage.families):
         lines.append(f"  subgraph cluster_{n} {{")
         lines.append(f"    label={_quote(family.id)};")
-        for member in family.members:
-            doc = lineage.document(member)
-            title = terminal_safe(doc.article.title, _TITLE_WIDTH)
-            label = _quote(member, title) if title else _quote(member)
-            lines.append(f"    {name(member)} [label={label}];")
+        for member in dict.fromkeys((family.root, *family.members)):
+            lines.append(f"    {_node(lineage, member, name(member))}")
+            placed.add(member)
         lines.append("  }")
-    for latent in lineage.latent:
-        lines.append(f"  {name(latent.id)} [label={_quote('unseen source')}, style=dashed];")
+    for latent in lineage.latent:  # an unseen source no family lists still gets drawn
+        if latent.id not in placed:
+            lines.append(f"  {_node(lineage, latent.id, name(latent.id))}")
     for e in lineage.edges:
-        colour = _COLOURS.get(e.relation, "black")
-        lines.append(f"  {name(e.parent)} -> {name(e.child)} "
-                     f"[label={_quote(f'{e.relation} {e.confidence:.2f}')}, color=\"{colour}\"];")
+        colour = COLOURS.get(e.relation, _OTHER)
+        style = ", style=dashed" if e.confidence < WEAK_CONFIDENCE else ""
+        label = _quote(f"{e.relation} {e.confidence:.2f}", credited_phrase(lineage.credited(e)))
+        lines.append(f"  {name(e.parent)} -> {name(e.child)} [label={label}, color=\"{colour}\", "
+                     f"fontcolor=\"{colour}\"{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _node(lineage: Lineage, node: str, name: str) -> str:
+    """One node statement: headline and outlet (or "unseen source", dashed)."""
+    if node.startswith("~"):
+        return f"{name} [label={_quote('unseen source', node)}, style=dashed];"
+    doc = lineage.document(node)
+    title = terminal_safe(headline(doc), _TITLE_WIDTH)
+    return f"{name} [label={_quote(title, doc.outlet or node)}];"

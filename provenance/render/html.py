@@ -23,7 +23,15 @@ from typing import Any, NamedTuple
 import jinja2
 import markupsafe
 
-from provenance.model import RELATIONS, Document, Edge, Lineage
+from provenance.model import RELATIONS, Document, Edge, Evidence, Lineage
+from provenance.render.words import (
+    AGENCY_NAMES,
+    WEAK_CONFIDENCE,
+    credited_phrase,
+    evidence_sentence,
+    headline,
+    strength,
+)
 
 __all__ = ["render_html", "MAX_BYTES_DEFAULT", "FOLD_WORDS_DEFAULT", "FOLD_KEEP_DEFAULT"]
 
@@ -38,7 +46,8 @@ FOLD_KEEP_DEFAULT = 15
 # parent column's identical runs, or None when the texts are left out.
 _DETAIL = {"full": (FOLD_WORDS_DEFAULT, FOLD_KEEP_DEFAULT), "compact": (16, 4), "none": None}
 # Tree geometry, in SVG pixels.
-_NODE_W, _NODE_H, _H_GAP, _V_GAP, _MARGIN, _WRAP = 200, 62, 20, 76, 12, 5
+_NODE_W, _NODE_H, _H_GAP, _V_GAP, _MARGIN = 200, 62, 20, 76, 12
+_SUB_CHARS = 29  # characters of the outlet line that fit in a box
 _WORD = re.compile(r"\S+")
 _PUNCT = "\"'“”‘’.,;:!?()[]{}«»—–-"
 
@@ -63,11 +72,21 @@ class Ref:
 
 
 class Link(NamedTuple):
-    """An edge seen from one end: the other end, the edge, its CSS-safe relation."""
+    """An edge seen from one end: the other end, the edge, its CSS-safe relation, its credit."""
 
     ref: Ref
     edge: Edge
     rel: str
+    credited: str = "unknown"
+
+    @property
+    def credit_words(self) -> str:
+        return credited_phrase(self.credited)
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        """The evidence as sentences, strongest first, each with its strength in words and a bar width."""
+        return _reasons(self.edge.evidence)
 
 
 @dataclass
@@ -107,7 +126,7 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     """
     if not isinstance(lineage, Lineage):
         raise TypeError(f"render_html expects a Lineage, got {type(lineage).__name__} instead.")
-    ctx = _Ctx({d.id: d for d in lineage.documents})
+    ctx = _Ctx({d.id: d for d in lineage.documents}, lineage)
     for edge in lineage.edges:
         ctx.parent_edge.setdefault(edge.child, edge)
         ctx.kids.setdefault(edge.parent, []).append(edge)
@@ -118,6 +137,8 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     independents = [d for d in lineage.documents if d.id not in linked]
     page = {
         "lineage": lineage,
+        "uncredited": sum(lineage.credited(e) == "no" for e in lineage.edges),
+        "weak": WEAK_CONFIDENCE,
         "relations": relations,
         "independents": [(d, ctx.ref(d.id)) for d in independents],
     }
@@ -208,6 +229,7 @@ class _Ctx:
     """Lookups shared while building the view data of one report."""
 
     docs: dict[str, Document]
+    lineage: Lineage
     parent_edge: dict[str, Edge] = field(default_factory=dict)
     kids: dict[str, list[Edge]] = field(default_factory=dict)
     diffs: dict[tuple[str, str], list] = field(default_factory=dict)  # word diffs, reused
@@ -225,13 +247,12 @@ class _Ctx:
 
     def ref(self, doc_id: str) -> Ref:
         if doc_id in self.docs:
-            art = self.docs[doc_id].article
-            key = " ".join(x for x in (art.title, art.id, art.outlet) if x).lower()
-            return Ref(_anchor("doc", doc_id), art.title or art.id, doc_id, False, key)
+            doc = self.docs[doc_id]
+            return Ref(_anchor("doc", doc_id), headline(doc), doc_id, False, _search_key(doc))
         return Ref(_anchor("src", doc_id), "unseen source", doc_id, True, doc_id.lower())
 
     def link(self, edge: Edge, other: str) -> Link:
-        return Link(self.ref(other), edge, _rel(edge))
+        return Link(self.ref(other), edge, _rel(edge), self.lineage.credited(edge))
 
     def family(self, number: int, members: list[str], level: str) -> dict[str, Any]:
         above = [self.parent_edge[m].parent for m in members if m in self.parent_edge]
@@ -255,21 +276,24 @@ class _Ctx:
         for n in sorted(nodes, key=lambda n: (self.published(n), n)):  # siblings oldest first
             if parent.get(n) in children and parent[n] != n:
                 children[parent[n]].append(n)
-        pos, grids = _layout(nodes, children, [n for n in nodes if parent.get(n) not in children])
+        pos = _layout(nodes, children, [n for n in nodes if parent.get(n) not in children])
         unit_x, unit_y = _NODE_W + _H_GAP, _NODE_H + _V_GAP
         xy = {n: (_MARGIN + x * unit_x, _MARGIN + d * unit_y) for n, (x, d) in pos.items()}
-        trunk = {n: _MARGIN + s * unit_x - _H_GAP / 2 for n, s in grids.items()}  # by child
         out = []
         for n, (x, y) in xy.items():
             doc, ref, root = self.docs.get(n), self.ref(n), parent.get(n) not in xy
-            sub = "not in the folder"
+            sub, credit = "not in the folder", ""
             if doc is not None:
                 sub = doc.article.outlet or next(iter(doc.credits), f"{doc.words} words")
+            if n in self.parent_edge and parent.get(n) in xy:
+                credit = self.lineage.credited(self.parent_edge[n])
             lines = textwrap.wrap(ref.label, 24, max_lines=2, placeholder=" …") or [ref.id]
-            out.append({"ref": ref, "x": x, "y": y, "lines": lines, "sub": sub, "root": root})
-        arrows = [
-            self.arrow(self.parent_edge[n], xy[p], xy[n], trunk.get(n)) for n, p in parent.items()
-        ]
+            badge = {"yes": "credited", "no": "uncredited"}.get(credit, "credit ?") if credit else ""
+            room = _SUB_CHARS - (len(badge) + 3 if badge else 0)  # the box is ~30 characters wide
+            sub = sub if len(sub) <= room else sub[: room - 1] + "…"
+            out.append({"ref": ref, "x": x, "y": y, "lines": lines, "sub": sub, "root": root,
+                        "credited": credit, "badge": badge})
+        arrows = [self.arrow(self.parent_edge[n], xy[p], xy[n]) for n, p in parent.items()]
         return {
             "width": round(max(x for x, _ in xy.values()) + _NODE_W + _MARGIN),
             "height": round(max(y for _, y in xy.values()) + _NODE_H + _MARGIN),
@@ -280,25 +304,21 @@ class _Ctx:
             "order": sorted(xy, key=lambda n: (xy[n][1], xy[n][0])),
         }
 
-    def arrow(self, edge: Edge, top: tuple, bottom: tuple, trunk: float | None) -> dict:
-        """Arrow from box ``top`` to box ``bottom``; grid children (``trunk``) get elbows."""
+    def arrow(self, edge: Edge, top: tuple, bottom: tuple) -> dict:
+        """Arrow from box ``top`` to box ``bottom``: wider for surer links, dashed for weak ones."""
         x0, y0 = top[0] + _NODE_W / 2, top[1] + _NODE_H
         x1, y1 = bottom[0] + _NODE_W / 2, bottom[1] - 7
-        shared, mid = "", (y0 + y1) / 2
-        if trunk is not None:
-            bus, first = y1 + 7 - _V_GAP * 0.55, y0 + _V_GAP * 0.45
-            shared = f"M{x0:.1f},{y0:.1f} V{first:.1f} H{trunk:.1f} V{bus:.1f} H{x1:.1f}"
-            path, lx, ly = f"M{x1:.1f},{bus:.1f} V{y1:.1f}", x1, y1 - 9
-        else:
-            path = f"M{x0:.1f},{y0:.1f} C{x0:.1f},{mid:.1f} {x1:.1f},{mid:.1f} {x1:.1f},{y1:.1f}"
-            t = 0.78  # the label sits three quarters of the way down the curve
-            lx = x0 * ((1 - t) ** 3 + 3 * (1 - t) ** 2 * t) + x1 * (3 * (1 - t) * t * t + t**3)
-            ly = y0 * (1 - t) ** 3 + mid * 3 * (1 - t) * t + y1 * t**3 + 4
+        mid = (y0 + y1) / 2
+        path = f"M{x0:.1f},{y0:.1f} C{x0:.1f},{mid:.1f} {x1:.1f},{mid:.1f} {x1:.1f},{y1:.1f}"
+        t = 0.78  # the label sits three quarters of the way down the curve
+        lx = x0 * ((1 - t) ** 3 + 3 * (1 - t) ** 2 * t) + x1 * (3 * (1 - t) * t * t + t**3)
+        ly = y0 * (1 - t) ** 3 + mid * 3 * (1 - t) * t + y1 * t**3 + 4
         return {
-            "shared": shared,  # lines a grid's arrows have in common, drawn neutral
             "path": path,
             "head": f"{x1 - 5:.1f},{y1:.1f} {x1 + 5:.1f},{y1:.1f} {x1:.1f},{y1 + 7:.1f}",
             "rel": _rel(edge),
+            "weak": edge.confidence < WEAK_CONFIDENCE,
+            "width": round(1.0 + 2.5 * max(0.0, min(1.0, edge.confidence)), 2),
             "label": f"{edge.relation} {edge.confidence:.2f}",
             "lx": round(lx, 1),
             "ly": round(ly, 1),
@@ -332,43 +352,50 @@ def _rel(edge: Edge) -> str:
 
 def _layout(
     nodes: list[str], children: dict[str, list[str]], roots: list[str]
-) -> tuple[dict[str, tuple[float, int]], dict[str, int]]:
+) -> dict[str, tuple[float, int]]:
     """Layered tidy layout: leaves take consecutive slots, parents sit over their children.
 
-    When a node has more than ``_WRAP`` childless children, those wrap into a grid
-    ``_WRAP`` wide (one row per layer) right of its other subtrees; the second dict
-    maps each child in a grid to the grid's first slot.
+    Every subtree owns its own run of slots, so a box never stands under a box
+    that is not its ancestor; a wide family scrolls sideways instead of
+    wrapping its children into rows (which made a child seem to hang from a
+    sibling).  Returns node -> (slot, depth).
     """
     pos: dict[str, tuple[float, int]] = {}
-    grids: dict[str, int] = {}
     seen: set[str] = set()
     slot = 0
     for root in roots + nodes:  # trailing ``nodes`` places anything left by a cycle
         if root in seen:
             continue
-        stack: list[tuple[str, int, str]] = [(root, 0, "open")]
+        stack: list[tuple[str, int, bool]] = [(root, 0, False)]
         while stack:
-            node, depth, state = stack.pop()
-            if state == "grid":
-                leaves = [k for k in children[node] if k not in pos and not children[k]]
-                for i, k in enumerate(leaves):
-                    pos[k], grids[k] = (float(slot + i % _WRAP), depth + 1 + i // _WRAP), slot
-                slot += min(_WRAP, len(leaves))
-            elif state == "done":
+            node, depth, done = stack.pop()
+            if done:
                 placed = [pos[k][0] for k in children[node] if k in pos and pos[k][1] == depth + 1]
                 pos[node] = ((min(placed) + max(placed)) / 2 if placed else float(slot), depth)
                 slot += 0 if placed else 1
             elif node not in seen:
                 seen.add(node)
-                kids = [k for k in children[node] if k not in seen]
-                leaves = [k for k in kids if not children[k]] if len(kids) > _WRAP else []
-                stack.append((node, depth, "done"))
-                if len(leaves) > _WRAP:
-                    seen.update(leaves)
-                    stack.append((node, depth, "grid"))
-                    kids = [k for k in kids if k not in seen]
-                stack.extend((k, depth + 1, "open") for k in reversed(kids))
-    return pos, grids
+                stack.append((node, depth, True))
+                stack.extend((k, depth + 1, False) for k in reversed(children[node]) if k not in seen)
+    return pos
+
+
+def _search_key(doc: Document) -> str:
+    """What the search box matches: title, id, outlet, credits (with agencies' full names), bylines."""
+    art = doc.article
+    agencies = [AGENCY_NAMES.get(c, "") for c in doc.credits]
+    parts = (headline(doc), art.title, art.id, art.outlet, *doc.credits, *agencies, *doc.bylines)
+    return " ".join(dict.fromkeys(x for x in parts if x)).lower()
+
+
+def _reasons(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    """Evidence as plain sentences, strongest first; facts (no weight) first of all."""
+    # A model signal that weighed nothing says nothing; a weightless direction signal is a fact.
+    evidence = tuple(ev for ev in evidence if abs(ev.weight) >= 0.05 or not ev.signal.startswith("model:"))
+    ordered = sorted(evidence, key=lambda ev: -abs(ev.weight) if abs(ev.weight) >= 0.05 else -1e9)
+    top = max([1.0] + [abs(ev.weight) for ev in evidence])
+    return [{"sentence": evidence_sentence(ev), "strength": strength(ev.weight),
+             "pos": ev.weight >= 0, "pct": round(abs(ev.weight) / top * 100)} for ev in ordered]
 
 
 def _timeline(docs: list[Document], ref) -> list[dict[str, Any]]:

@@ -1,4 +1,9 @@
-"""Stage 8, render as CSV: one row per edge, for spreadsheets and pandas."""
+"""Stage 8, render as CSV: one row per edge, per document or per signal, for spreadsheets.
+
+The rows are :meth:`provenance.model.Lineage.rows`, the same that
+:meth:`~provenance.model.Lineage.to_pandas` turns into data frames, so the CSV
+and the notebook always agree.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ import csv
 import io
 import re
 
-from ..model import Lineage
+from ..model import TABLE_COLUMNS, Lineage
 
-__all__ = ["render_csv", "CSV_COLUMNS"]
+__all__ = ["render_csv", "CSV_COLUMNS", "TABLES"]
 
 #: Spreadsheets run a cell starting with one of these as a formula (full-width forms included).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -16,24 +21,43 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uf
 # reorder what is shown), written as visible \xNN or \uNNNN escapes.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
-CSV_COLUMNS = ("parent", "child", "relation", "confidence", "shared_words", "passages", "family",
-               "parent_latent", "evidence")
+#: Columns of the default (edges) table.
+CSV_COLUMNS = TABLE_COLUMNS["edges"]
+#: What ``--what`` can ask for.
+TABLES = tuple(TABLE_COLUMNS)
 
 
-def render_csv(lineage: Lineage) -> str:
-    """One row per edge with the family it belongs to; evidence as ``signal=weight`` pairs."""
-    family_of = {m: f.id for f in lineage.families for m in f.members}
+def render_csv(lineage: Lineage, what: str = "edges") -> str:
+    """One CSV table of the lineage.
+
+    Parameters
+    ----------
+    lineage : Lineage
+        The trace result.
+    what : {"edges", "documents", "evidence"}, default="edges"
+        One row per edge (parent and child title, outlet, date, relation,
+        confidence, ``credited``), per document, or per signal of an edge.
+
+    Returns
+    -------
+    str
+        CSV text with a header row; cells never start a spreadsheet formula.
+    """
+    rows = lineage.rows(what)  # checks ``what``
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for e in lineage.edges:
-        writer.writerow([
-            _cell(e.parent), _cell(e.child), _cell(e.relation), f"{e.confidence:.4f}",
-            sum(s.words for s in e.shared), len(e.shared), _cell(family_of.get(e.child, "")),
-            str(e.parent.startswith("~")).lower(),
-            _cell("; ".join(f"{ev.signal}={ev.weight:+.2f}" for ev in e.evidence)),
-        ])
+    writer.writerow(TABLE_COLUMNS[what])
+    for row in rows:
+        writer.writerow([_value(v) for v in row.values()])
     return buffer.getvalue()
+
+
+def _value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return _cell(value) if isinstance(value, str) else value
 
 
 def _escape(match: re.Match[str]) -> str:

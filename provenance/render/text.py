@@ -12,6 +12,7 @@ from collections import Counter
 from tabulate import tabulate
 
 from ..model import RELATIONS, Edge, Lineage
+from .words import credited_phrase, evidence_sentence, headline, main_evidence
 
 __all__ = ["render_text", "terminal_safe"]
 
@@ -46,9 +47,10 @@ def _label(lineage: Lineage, node: str) -> str:
     if node.startswith("~"):
         return f"{terminal_safe(node)}  (unseen source, not in the folder)"
     doc = lineage.document(node)
-    title = terminal_safe(doc.article.title, _TITLE_WIDTH)
+    title = terminal_safe(headline(doc), _TITLE_WIDTH)
+    outlet = f" ({terminal_safe(doc.outlet, 40)})" if doc.outlet else ""
     credits = f"  credit: {_credits(doc.credits)}" if doc.credits else ""
-    return f"{terminal_safe(node)}" + (f"  “{title}”" if title else "") + credits
+    return f"{terminal_safe(node)}  “{title}”{outlet}{credits}"
 
 
 def _credits(credits: tuple[str, ...]) -> str:
@@ -61,7 +63,8 @@ def _tree_lines(lineage: Lineage, node: str, children: dict[str, list[Edge]], pr
     for n, edge in enumerate(kids):
         last = n == len(kids) - 1
         branch = "└─" if last else "├─"
-        lines.append(f"{prefix}{branch} {edge.relation} {edge.confidence:.2f} ─ {_label(lineage, edge.child)}")
+        lines.append(f"{prefix}{branch} {edge.relation} {edge.confidence:.2f}, "
+                     f"{credited_phrase(lineage.credited(edge))} ─ {_label(lineage, edge.child)}")
         lines.extend(_tree_lines(lineage, edge.child, children, prefix + ("   " if last else "│  ")))
     return lines
 
@@ -99,18 +102,19 @@ def render_text(lineage: Lineage) -> str:
     if lineage.edges:
         rows = []
         for e in lineage.edges:
-            top = max((ev for ev in e.evidence if ev.signal not in ("prior", "containment")),
-                      key=lambda ev: abs(ev.weight), default=None)
+            top = main_evidence(e)
             rows.append([terminal_safe(e.parent, 40), terminal_safe(e.child, 40), terminal_safe(e.relation),
-                         f"{e.confidence:.2f}", sum(s.words for s in e.shared) or "",
-                         terminal_safe(top.detail, 70) if top else ""])
-        out.append(tabulate(rows, headers=["parent", "child", "relation", "confidence", "shared words",
-                                           "main evidence"], disable_numparse=True,
-                            colalign=("left", "left", "left", "right", "right", "left")))
+                         f"{e.confidence:.2f}", lineage.credited(e), sum(s.words for s in e.shared) or "",
+                         terminal_safe(evidence_sentence(top), 90) if top else ""])
+        out.append(tabulate(rows, headers=["parent", "child", "relation", "confidence", "credited",
+                                           "shared words", "main evidence"], disable_numparse=True,
+                            colalign=("left", "left", "left", "right", "left", "right", "left")))
+        uncredited = sum(lineage.credited(e) == "no" for e in lineage.edges)
+        out.append(f"uncredited copies: {uncredited} of {len(lineage.edges)}")
         out.append("")
     if independents:
         out.append("Linked to nothing (independent):")
-        rows = [[terminal_safe(d.id, 40), terminal_safe(d.article.title, 50), d.words, _credits(d.credits)]
+        rows = [[terminal_safe(d.id, 40), terminal_safe(headline(d), 50), d.words, _credits(d.credits)]
                 for d in independents]
         out.append(tabulate(rows, headers=["id", "title", "words", "credits"], disable_numparse=True,
                             colalign=("left", "left", "right", "left")))

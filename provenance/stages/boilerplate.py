@@ -66,16 +66,31 @@ _AGENCIES = {
     "BBC": r"\bbbc\b",
 }
 _AGENCY_ALT = "|".join(f"(?:{p})" for p in _AGENCIES.values())
-# Where a credit is stated: "Credit | AA", "(Reuters) -", "Source: AFP",
-# "© 2024 AP", "Reporting by ...; (c) Reuters", "AP contributed to this report".
+# Where a credit is stated: "Credit | AA", "(Reuters) -", "Source: AFP", "via AP",
+# "© 2024 AP", "Reporting by ...; (c) Reuters", "AP contributed to this report",
+# "Additional reporting by Reuters", "Originally published by ...", and an agency
+# alone on a line ("Reuters", "(Reuters)", "- AFP"), as wire stories end.
 _CREDIT_CONTEXTS = [
-    rf"^\s*(?:photo\s+)?(?:credit|source|via|courtesy(?: of)?)\s*[|:\-–]?\s*(?P<x>{_AGENCY_ALT})\b",
+    rf"^[ \t]*(?:credit|source|via|courtesy(?: of)?)[ \t]*[|:\-–]?[ \t]*(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})\b",
     rf"\((?P<x>{_AGENCY_ALT})\)\s*[-–—]",
-    rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
-    rf"\b(?P<x>{_AGENCY_ALT})\s+contributed to this report",
-    rf"^\s*(?:[-–—]\s*)?(?P<x>{_AGENCY_ALT})\s*$",
-    rf"^\s*by\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
+    rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:by\s+)?(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
+    rf"\b(?:the\s+)?(?P<x>{_AGENCY_ALT})\s+contributed to this (?:report|story|article)",
+    rf"^[ \t]*[\[(]?[ \t]*(?:[-–—][ \t]*)?(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})[ \t]*[\])]?[ \t]*\.?[ \t]*$",
+    rf"^[ \t]*by[ \t]+(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})\b",
+    rf"\b(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
+    rf"[,.;:]?[ \t]+via[ \t]+(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})\b[ \t]*[.)]?[ \t]*$",
+    rf"\b(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on)\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
+    # a byline naming the agency ("Lucas Shaw, Bloomberg") and an agency's date line ("AP June 1, 2018")
+    rf"^[ \t]*(?:by[ \t]+)?\w[\w.'’-]*(?:[ \t]+\w[\w.'’-]*){{1,3}}[ \t]*[,|/–—-][ \t]*"
+    rf"(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})[ \t]*$",
+    rf"^[ \t]*(?P<x>{_AGENCY_ALT})[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{{1,2}}\b",
 ]
+# A photo, image or video credit names who took the picture, not who wrote the text:
+# "Photo: AP", "Image credit: Reuters", "AP Photo/Evan Vucci", "© Reuters/Jane Doe".
+_PICTURE_BEFORE = re.compile(
+    r"\b(?:photo|photograph|picture|image|video|graphic|illustration|footage)s?\b[^\n]{0,25}$", re.IGNORECASE
+)
+_PICTURE_AFTER = re.compile(r"\s*(?:/|(?:photos?|pictures?|images?|video)\b)", re.IGNORECASE)
 _CREDIT_WINDOW = 1500
 _CREDIT_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _CREDIT_CONTEXTS]
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -223,10 +238,18 @@ def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # Most texts name no agency at all: one scan decides whether the credit patterns need to run.
     for regex in _CREDIT_RES if _may_credit(text) else ():
         for match in regex.finditer(text):
-            found.add(_canonical_agency(match.group("x")))
+            if not _picture_credit(text, match):
+                found.add(_canonical_agency(match.group("x")))
     found.discard(None)
     bylines = tuple(dict.fromkeys(m.group("x").strip() for m in _BYLINE.finditer(text)))
     return tuple(sorted(found)), bylines
+
+
+def _picture_credit(text: str, match: re.Match[str]) -> bool:
+    """True when the agency is credited for a picture ("Photo: AP", "AP Photo/Evan Vucci", "Reuters/Jane Doe")."""
+    line_start = text.rfind("\n", 0, match.start("x")) + 1
+    before = text[max(line_start, match.start("x") - 40) : match.start("x")]
+    return bool(_PICTURE_BEFORE.search(before) or _PICTURE_AFTER.match(text, match.end("x")))
 
 
 def _canonical_agency(name: str) -> str | None:

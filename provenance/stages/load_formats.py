@@ -31,6 +31,7 @@ __all__ = [
     "HtmlPage",
     "parse_date",
     "plain_title",
+    "first_sentence",
     "parse_records",
     "extract_html",
     "read_docx",
@@ -194,6 +195,39 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
             return None
         return line
     return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]*(?=\s|$)")
+#: A title made from a first sentence keeps at most this many words.
+SENTENCE_TITLE_WORDS = 14
+
+
+def first_sentence(text: str) -> str | None:
+    """The first sentence of ``text``, shortened to ``SENTENCE_TITLE_WORDS`` words (a title of last resort).
+
+    Examples
+    --------
+    >>> first_sentence("Shares fell on Monday. Traders sold.")
+    'Shares fell on Monday.'
+    """
+    head = " ".join(text[: TITLE_MAX_CHARS * 4].split())
+    end = _SENTENCE_END.search(head)
+    words = (head[: end.end()] if end else head).split()
+    if not words:
+        return None
+    return " ".join(words[:SENTENCE_TITLE_WORDS]) + (" …" if len(words) > SENTENCE_TITLE_WORDS else "")
+
+
+def _record_title(text: str) -> str | None:
+    """A headline for a scraped record: the first headline-like line of four words or more, mostly
+    words (a site name, "comments", a phone number or a date line comes first on many pages), with a
+    trailing " | Site Name" cut off; else the first sentence."""
+    for line in [x for x in text[: TITLE_MAX_CHARS * 8].splitlines() if x.strip()][:6]:
+        title = plain_title(max(line.split(" | "), key=len))
+        words = title.split() if title else []
+        if len(words) >= 4 and sum(w[0].isalpha() for w in words) > 0.6 * len(words):
+            return title
+    return first_sentence(text)
 
 
 # --------------------------------------------------------------------------- records
@@ -397,12 +431,14 @@ def _record(obj: Mapping[str, Any], number: int | None, where: str) -> Record | 
         published = parse_date(fields.get(key))
         if published is not None:
             break
+    text = _clean(text.replace("\r\n", "\n").replace("\r", "\n"))
     return Record(
         number=number,
         where=where,
         id=_scalar(_first(fields, _ID_KEYS)),
-        text=_clean(text.replace("\r\n", "\n").replace("\r", "\n")),
-        title=_scalar(_first(fields, _TITLE_KEYS)),
+        text=text,
+        # Scraped records often have no title field: take the headline line, else the first sentence.
+        title=_scalar(_first(fields, _TITLE_KEYS)) or _record_title(text),
         published=published,
         outlet=_scalar(_first(fields, _OUTLET_KEYS), nested="name"),
         url=_scalar(_first(fields, _URL_KEYS)),
