@@ -88,7 +88,7 @@ def test_two_stories_get_two_unseen_sources_joined_by_a_partial_edge():
     assert len(lineage.latent) == 2
     texts = {a.id: a.text for a in articles}
     for latent in lineage.latent:
-        stories = {child.rstrip("0123456789.txt") for child in latent.children}
+        stories = {child.removesuffix(".txt").rstrip("0123456789") for child in latent.children}
         assert len(stories) == 1, latent.children
         for a, b in itertools.combinations(latent.children, 2):
             assert _grams(texts[a]) & _grams(texts[b])

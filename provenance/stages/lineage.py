@@ -55,7 +55,7 @@ _SAME_TEXT = 0.5
 _HOLDS = 0.9
 # A source's own readings (every copy carrying the place replaced its words, two the
 # same way) are coincidences: two rewriters picking the same synonym where no other copy
-# kept the word.  One, or one in 250 words that two copies carry, at most.
+# kept the word: one in 250 words that two copies carry, at most.
 _OWN_CHANGES = 0.004
 # Fewer words missing from a text in the middle of a copied passage are a garbled or
 # re-worded phrase; this many make a cut sentence.
@@ -291,7 +291,7 @@ class _FamilyTree:
         styles = [u.style for n, y in enumerate(others) for z in others[n + 1:]
                   if (u := self.collation.unique(m, y, z)) is not None]
         style = float(np.median(styles)) if styles else 0.0
-        return own + cuts + style <= max(1.0, _OWN_CHANGES * checked)
+        return own + cuts + style <= _OWN_CHANGES * checked
 
     def _tree_conflicts(self, parent: dict[int, int]) -> dict[tuple[int, int], tuple[float, float]]:
         """Unique readings that contradict each chosen edge, given where the others sit in the tree."""
