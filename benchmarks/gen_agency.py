@@ -31,6 +31,7 @@ agency story is version 1 of its story, a staff story has neither: both null).
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ AGGREGATOR = Outlet("NewsWire Digest", "", ("NewsWire Digest", "Imported {publis
                     furniture_prob=0.95, credit="keep")
 
 
-def change_figures(paragraphs: list[str], rng, count: int) -> list[str]:
+def change_figures(paragraphs: list[str], rng: random.Random, count: int) -> list[str]:
     """Change ``count`` figures (a casualty toll, a price) as a write-thru does."""
     out = list(paragraphs)
     spots = [(i, m) for i, p in enumerate(out) for m in _FIGURE_RE.finditer(p)]
