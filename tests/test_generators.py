@@ -199,3 +199,13 @@ def test_every_agency_document_names_its_story_and_version() -> None:
         assert "story" in info and "version" in info, doc
         if info["family"] is not None:
             assert info["story"] == info["family"] and info["version"] >= 1, doc
+
+
+def test_quoting_is_transitive_for_partial_links() -> None:
+    truth = {"docs": {
+        "a": {"parent": None, "family": "s0", "op": "wire"},
+        "b": {"parent": None, "family": "s1", "op": "wire", "quotes_story": "s0"},
+        "c": {"parent": None, "family": "s2", "op": "wire", "quotes_story": "s1"},
+    }}
+    edges = [{"parent": "a", "child": "c", "confidence": 0.8, "relation": "partial"}]
+    assert score(truth, {"edges": edges})["partial_links"] == 1
