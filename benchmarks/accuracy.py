@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,12 @@ SYSTEMS: tuple[str, ...] = ("provenance", "jaccard", "minhash")
 #: Seeds scored by default; the models are fitted on seeds 101-110 (benchmarks/calibrate.py).
 DEFAULT_SEEDS: tuple[int, ...] = (1, 2, 3, 4, 5)
 SUMMARY_COLUMNS = (("family_f1", "family F1"), ("family_recall", "family recall"),
-                   ("parent_acc", "parent acc"), ("root_acc", "root acc"),
+                   ("parent_acc", "parent acc"), ("parent_bound", "parent bound"),
+                   ("root_acc", "root acc"),
                    ("direction_acc", "direction acc"), ("absent_acc", "latent acc"),
                    ("edge_precision", "edge precision"), ("ece", "ECE"))
 #: Columns before "independents linked" in the summary table.
-_BEFORE_INDEPENDENTS = 6
+_BEFORE_INDEPENDENTS = 7
 
 
 def _runner(system: str) -> Callable[[Path], dict[str, Any]]:
@@ -64,11 +66,26 @@ def _runner(system: str) -> Callable[[Path], dict[str, Any]]:
 
 
 def build(source: str, layout: str, *, seed: int, quick: bool, out: Path,
-          generator: str = "syndication") -> tuple[Path, dict[str, Any], dict[str, str]]:
-    """Simulate one corpus under ``out``; return the path to trace, the truth and the raw texts."""
+          generator: str = "syndication") -> tuple[Path, dict[str, Any], dict[str, str], Counter]:
+    """Simulate one corpus under ``out``.
+
+    Returns
+    -------
+    target : Path
+        What to trace.
+    truth : dict
+        Its ``truth.json``.
+    texts : dict
+        Raw text of each document by id.
+    census : Counter
+        Its children by situation (``identifiability.census``), for the exact-parent bound.
+    """
+    from benchmarks.identifiability import CHAINABLE, census, situations
+
     corpus = generate(generator, source, seed, quick)
     target = write_corpus(corpus, out, layout)
-    return target, corpus.truth(layout), corpus.raw_texts(layout)
+    return (target, corpus.truth(layout), corpus.raw_texts(layout),
+            census(situations(corpus, CHAINABLE[generator])))
 
 
 def run_system(system: str, target: Path, dump: Path | None) -> tuple[dict[str, Any], float]:
@@ -135,6 +152,14 @@ def _pooled(runs: list[tuple[dict[str, Any], dict[str, Any]]], texts: list[dict[
     return pooled
 
 
+def _parent_bound(situations: Counter) -> float | None:
+    """Upper bound on exact-parent accuracy (latent sources kept right) of ``identifiability.py``."""
+    from benchmarks.identifiability import bound
+
+    right, total = bound(situations, guess_when_absent=False)
+    return right / total if total else None
+
+
 def evaluate(*, seeds: tuple[int, ...], quick: bool, systems: tuple[str, ...], workdir: Path,
              dump: bool, generators: tuple[str, ...] = ("syndication",),
              ) -> dict[str, dict[str, dict[str, Any]]]:
@@ -155,11 +180,13 @@ def evaluate(*, seeds: tuple[int, ...], quick: bool, systems: tuple[str, ...], w
             runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {s: [] for s in systems}
             seconds: dict[str, list[float]] = {s: [] for s in systems}
             texts = []
+            situations: Counter = Counter()
             for seed in seeds:
                 out = workdir / generator / source / f"seed-{seed}"
-                target, truth, raw = build(source, layout, seed=seed, quick=quick, out=out,
-                                           generator=generator)
+                target, truth, raw, counts = build(source, layout, seed=seed, quick=quick, out=out,
+                                                   generator=generator)
                 texts.append(raw)
+                situations.update(counts)
                 predictions = out / "predictions" if dump else None
                 if predictions is not None:
                     predictions.mkdir(exist_ok=True)
@@ -169,6 +196,9 @@ def evaluate(*, seeds: tuple[int, ...], quick: bool, systems: tuple[str, ...], w
                     seconds[system].append(took)
             results[generator][key] = {system: _pooled(runs[system], texts, seconds[system], seeds)
                                        for system in systems}
+            bound = _parent_bound(situations)
+            for system in systems:
+                results[generator][key][system]["parent_bound"] = bound
     return results
 
 

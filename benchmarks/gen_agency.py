@@ -25,11 +25,13 @@ Associated Press, Reuters, Anadolu Agency) each file several stories in one day.
 * **Hard negatives**: agency stories nobody picked up (``independent``), staff stories on
   the topic of a story of the day (``same-topic``).
 
-Every document's truth row has ``story`` and ``version`` (the version it carries).
+Every document's truth row has ``story`` and ``version`` (the version it carries; an unpicked
+agency story is version 1 of its story, a staff story has neither: both null).
 """
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 from dataclasses import dataclass
@@ -108,7 +110,7 @@ AGGREGATOR = Outlet("NewsWire Digest", "", ("NewsWire Digest", "Imported {publis
                     furniture_prob=0.95, credit="keep")
 
 
-def change_figures(paragraphs: list[str], rng, count: int) -> list[str]:
+def change_figures(paragraphs: list[str], rng: random.Random, count: int) -> list[str]:
     """Change ``count`` figures (a casualty toll, a price) as a write-thru does."""
     out = list(paragraphs)
     spots = [(i, m) for i, p in enumerate(out) for m in _FIGURE_RE.finditer(p)]
@@ -145,7 +147,7 @@ class _AgencyDay(WorldBuilder):
         if self.rng.random() < P_UNPICKED:
             # Nobody picked it up: an agency story alone in the feed, a hard negative.
             original = self.pool.take()
-            self.plain(original, "independent", agency.name, when)
+            self.plain(original, "independent", agency.name, when).extra.update(story=name, version=1)
             return
         earlier = [s for s in self.stories if s[1][0].outlet == agency.name]
         quoted: SimDoc | None = None
@@ -236,6 +238,7 @@ class _AgencyDay(WorldBuilder):
         original = self.pool.take_similar(base)
         outlet = self.rng.choice(DAY_OUTLETS)
         doc = self.plain(original, "same-topic", outlet.name, self.moment(1))
+        doc.extra.update(story=None, version=None)
         doc.page = furnish(outlet, doc.when, self.related(), self.rng)
 
 

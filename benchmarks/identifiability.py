@@ -80,11 +80,18 @@ def _grams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + _NGRAM]) for i in range(len(words) - _NGRAM + 1)}
 
 
-def carried(child: SimDoc, source: SimDoc, grand: SimDoc) -> set[str]:
-    """Kinds of the changes ``source`` made to ``grand``'s story that ``child`` also shows."""
+def carried(child: SimDoc, source: SimDoc, grand: SimDoc, wording_share: float = 0.0) -> set[str]:
+    """Kinds of the changes ``source`` made to ``grand``'s story that ``child`` also shows.
+
+    ``wording`` counts when ``child`` shares any of ``source``'s new word 3-grams, or, with
+    ``wording_share`` > 0, at least that share of them: two rewriters using one thesaurus
+    make some of the same new 3-grams by coincidence, a copy carries most of its source's.
+    """
     found = set()
     c, s, g = (_words(_text(d)) for d in (child, source, grand))
-    if (_grams(s) - _grams(g)) & _grams(c):
+    new = _grams(s) - _grams(g)
+    shared = new & _grams(c)
+    if shared and len(shared) >= wording_share * len(new):
         found.add("wording")
     own = _dateline(_text(source))
     if own is not None and own != _dateline(_text(grand)) and _dateline(_text(child)) == own:
@@ -131,7 +138,8 @@ class Situation:
     n_earlier: int
 
 
-def situations(corpus: SimCorpus, chainable: frozenset[str] = CHAINABLE_OPS) -> list[Situation]:
+def situations(corpus: SimCorpus, chainable: frozenset[str] = CHAINABLE_OPS,
+               wording_share: float = 0.0) -> list[Situation]:
     """Every child with its parent in ``corpus`` (one ``accuracy.py`` scores), with what its text offers.
 
     Parameters
@@ -140,6 +148,8 @@ def situations(corpus: SimCorpus, chainable: frozenset[str] = CHAINABLE_OPS) -> 
         A simulated corpus of any generator.
     chainable : frozenset of str, default=simulate.CHAINABLE_OPS
         Operations whose output a later copier may take (:data:`CHAINABLE` of the world).
+    wording_share : float, default=0.0
+        See :func:`carried` (0: any shared new 3-gram is a trace).
 
     Returns
     -------
@@ -157,11 +167,11 @@ def situations(corpus: SimCorpus, chainable: frozenset[str] = CHAINABLE_OPS) -> 
         if parent.parent is not None:
             role = "copy of a copy" if parent.parent.present else "copy of a copy, wire absent"
             earlier = _earlier_copies(families[doc.family], doc, parent.parent, chainable)
-            trace = kind(carried(doc, parent, parent.parent))
+            trace = kind(carried(doc, parent, parent.parent, wording_share))
         else:
             role = "copy of the wire"
             earlier = _earlier_copies(families[doc.family], doc, parent, chainable)
-            kinds = {kind(carried(doc, s, parent)) for s in earlier}
+            kinds = {kind(carried(doc, s, parent, wording_share)) for s in earlier}
             trace = next((k for k in (*PLACING, "typography") if k in kinds), "none") if earlier else "no earlier copy"
         out.append(Situation(doc.stem, parent.stem, role, trace, len(earlier)))
     return out
@@ -248,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generators", default=",".join(GENERATORS),
                         help="comma-separated subset of " + ",".join(GENERATORS))
     parser.add_argument("--quick", action="store_true", help="the generators' small corpora")
+    parser.add_argument("--wording-share", type=float, default=0.0,
+                        help="a copy carries its source's wording when it shares at least this share of "
+                             "the source's new 3-grams (0: any one, the historical rule)")
     parser.add_argument("--predictions", type=Path,
                         help="folder written by `accuracy.py --dump` (same seeds and --quick): "
                              "also score the tracer per situation")
@@ -263,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             counts: Counter[tuple[str, str]] = Counter()
             right: Counter[tuple[str, str, str]] = Counter()
             for seed in seeds:
-                found = situations(generate(generator, source, seed, args.quick), CHAINABLE[generator])
+                found = situations(generate(generator, source, seed, args.quick), CHAINABLE[generator],
+                                   args.wording_share)
                 counts.update(census(found))
                 if args.predictions:
                     run = args.predictions / generator / source / f"seed-{seed}"

@@ -92,9 +92,17 @@ class _Prediction:
 
 
 def _partial_pairs(docs: dict[str, Any]) -> set[tuple[str, str]]:
-    """(family, earlier family) pairs where one story quotes another (truth ``quotes_story``)."""
-    return {(str(i["family"]), str(i["quotes_story"])) for i in docs.values()
-            if i.get("quotes_story") and i.get("family")}
+    """(family, earlier family) pairs where one story quotes another (truth ``quotes_story``).
+
+    Transitive: a story quoting a story that quoted a third carries the third's paragraphs too.
+    """
+    pairs = {(str(i["family"]), str(i["quotes_story"])) for i in docs.values()
+             if i.get("quotes_story") and i.get("family")}
+    while True:
+        more = {(a, d) for a, b in pairs for c, d in pairs if b == c and a != d} - pairs
+        if not more:
+            return pairs
+        pairs |= more
 
 
 def split_partials(docs: dict[str, Any], edges: list[Edge]) -> tuple[list[Edge], list[Edge]]:

@@ -36,11 +36,23 @@ REWORDINGS: dict[str, str] = {
     "attack": "assault", "service": "provision", "services": "provisions", "public": "general",
     "power": "control", "industry": "sector", "business": "trade", "firmly": "strongly",
     "action": "steps", "therefore": "so", "indeed": "in fact", "perhaps": "maybe",
+    "which": "that", "but": "yet", "over": "above", "under": "below", "like": "such as",
+    "only": "just", "whether": "if", "against": "versus", "until": "till", "even": "actually",
+    "then": "subsequently", "whole": "entire", "every": "each", "another": "one more",
+    "again": "once more", "chairman": "chair", "director": "head", "members": "participants",
+    "staff": "employees", "workers": "employees", "news": "reports", "data": "statistics",
+    "research": "study", "comments": "remarks", "proposals": "plans", "measures": "steps",
+    "changes": "shifts", "losses": "deficits", "led": "headed", "looking": "seeking",
+    "continue": "carry on", "continued": "carried on", "remain": "stay", "remains": "stays",
+    "became": "turned into", "become": "turn into", "seen": "viewed", "seems": "appears",
+    "come": "arrive", "decided": "chose", "accused": "charged", "faces": "confronts",
+    "face": "confront", "hoped": "wished",
 }
 """Common word -> plain equivalent (lower case keys), none of them a spinner's key."""
 
 
-_SAID_RE = re.compile(r"^(?P<quote>.{20,}?),\s+(?P<who>[A-Z][\w.' -]{2,40}?)\s+(?P<verb>said|says|added)\.$")
+_SAID_RE = re.compile(r"^(?P<quote>.{20,}?),\s+(?P<who>[A-Z][\w.' -]{2,40}?|he|she|they|the \w+)"
+                      r"\s+(?P<verb>said|says|added)\.$")
 _LEAD_CLAUSE_RE = re.compile(r"^(?P<lead>(?:In|On|At|By|For|After|Since|During) [^,]{3,40}),\s+(?P<rest>.+?)\.$")
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)( per cent| percent|%| pct)")
 _MILLION_RE = re.compile(r"(\d+(?:\.\d+)?)(m| million| mln)\b")
@@ -54,7 +66,8 @@ def reword_clauses(sentence: str, rng: random.Random) -> str:
     said = _SAID_RE.match(sentence)
     if said and rng.random() < 0.7:
         quote = said["quote"].strip("\"“”")
-        return f"{said['who']} {said['verb']} that {quote[:1].lower()}{quote[1:]}."
+        who = said["who"][:1].upper() + said["who"][1:]
+        return f"{who} {said['verb']} that {quote[:1].lower()}{quote[1:]}."
     lead = _LEAD_CLAUSE_RE.match(sentence)
     if lead and rng.random() < 0.7:
         rest = lead["rest"]

@@ -191,3 +191,21 @@ def test_partial_edges_between_quoting_stories_are_set_aside() -> None:
     # The same link called a copy joins the two stories: wrong.
     wrong = score(truth, {"edges": [*edges, {**quoting, "relation": "reprint"}]})
     assert wrong["family_f1"] < 1.0 and wrong["partial_links"] == 0
+
+
+def test_every_agency_document_names_its_story_and_version() -> None:
+    truth = _quick("agency").truth()["docs"]
+    for doc, info in truth.items():
+        assert "story" in info and "version" in info, doc
+        if info["family"] is not None:
+            assert info["story"] == info["family"] and info["version"] >= 1, doc
+
+
+def test_quoting_is_transitive_for_partial_links() -> None:
+    truth = {"docs": {
+        "a": {"parent": None, "family": "s0", "op": "wire"},
+        "b": {"parent": None, "family": "s1", "op": "wire", "quotes_story": "s0"},
+        "c": {"parent": None, "family": "s2", "op": "wire", "quotes_story": "s1"},
+    }}
+    edges = [{"parent": "a", "child": "c", "confidence": 0.8, "relation": "partial"}]
+    assert score(truth, {"edges": edges})["partial_links"] == 1
