@@ -59,9 +59,13 @@ SUMMARY_COLUMNS = (("family_f1", "family F1"), ("family_recall", "family recall"
 _BEFORE_INDEPENDENTS = 7
 
 
+#: A folder with a fit to trace with instead of the shipped one (``--models``).
+MODELS: Path | None = None
+
+
 def _runner(system: str) -> Callable[[Path], dict[str, Any]]:
     if system == "provenance":
-        return run_tracer
+        return lambda path: run_tracer(path, MODELS)
     return lambda path: run_baseline(system, path)
 
 
@@ -272,6 +276,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated simulator seeds; scores are pooled over them")
     parser.add_argument("--dump", type=Path, default=None,
                         help="keep corpora, truth and predictions in this folder")
+    parser.add_argument("--models", type=Path, default=None,
+                        help="trace with the edge_model.json and direction.json in this folder (a fit of "
+                             "benchmarks/calibrate.py, e.g. one that left the scored generator out) "
+                             "instead of the shipped fit")
     parser.add_argument("--systems", default=",".join(SYSTEMS),
                         help="comma-separated subset of " + ",".join(SYSTEMS))
     args = parser.parse_args(argv)
@@ -311,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     args = _parse_args(argv)
     exit_if_no_corpora()
+    global MODELS
+    MODELS = args.models
     if "provenance" in args.systems:
         try:
             load_tracer()

@@ -113,13 +113,17 @@ def load_tracer() -> Any:
     return trace
 
 
-def run_tracer(path: Path) -> dict[str, Any]:
+def run_tracer(path: Path, models: Path | None = None) -> dict[str, Any]:
     """Trace ``path`` with ``provenance.trace`` and return the JSON contract as a dict.
 
     Parameters
     ----------
     path : Path
         A folder of documents or a JSONL file.
+    models : Path, optional
+        A folder with ``edge_model.json`` and ``direction.json`` (``benchmarks/calibrate.py
+        --out/--direction-out``) to trace with instead of the shipped fit, e.g. one fitted
+        without the generator being scored.
 
     Returns
     -------
@@ -127,7 +131,14 @@ def run_tracer(path: Path) -> dict[str, Any]:
         The tracer output parsed from ``result.to_json()``.
     """
     trace = load_tracer()
-    result = trace(str(path))
+    options = {}
+    if models is not None:
+        from provenance.stages.direction import DirectionModel
+        from provenance.stages.edge_model import EdgeModel
+
+        options = {"edge_model": EdgeModel.load(str(models / "edge_model.json")),
+                   "direction_model": DirectionModel.load(str(models / "direction.json"))}
+    result = trace(str(path), **options)
     payload = result.to_json()
     return json.loads(payload) if isinstance(payload, str | bytes) else payload
 

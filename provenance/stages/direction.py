@@ -99,11 +99,20 @@ class DirectionModel:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_DIRECTION_WEIGHTS))
 
     @classmethod
-    def load(cls) -> DirectionModel:
-        """The shipped fit, or the hand-set defaults."""
+    def load(cls, path: str | None = None) -> DirectionModel:
+        """The fit in ``path`` (a JSON file ``benchmarks/calibrate.py`` wrote), by default the shipped one.
+
+        Without a shipped fit, the hand-set defaults.
+        """
         try:
-            text = resources.files("provenance").joinpath("data/direction.json").read_text()
+            if path is None:
+                text = resources.files("provenance").joinpath("data/direction.json").read_text()
+            else:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
         except (FileNotFoundError, OSError):
+            if path is not None:
+                raise
             return cls()
         return cls(weights=json.loads(text)["weights"])
 

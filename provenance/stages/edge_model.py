@@ -120,11 +120,20 @@ class EdgeModel:
     root_conflict_weight: float = 0.0
 
     @classmethod
-    def load(cls) -> EdgeModel:
-        """The shipped fit, or the hand-set defaults when none is shipped."""
+    def load(cls, path: str | None = None) -> EdgeModel:
+        """The fit in ``path`` (a JSON file ``benchmarks/calibrate.py`` wrote), by default the shipped one.
+
+        Without a shipped fit, the hand-set defaults.
+        """
         try:
-            text = resources.files("provenance").joinpath("data/edge_model.json").read_text()
+            if path is None:
+                text = resources.files("provenance").joinpath("data/edge_model.json").read_text()
+            else:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
         except (FileNotFoundError, OSError):
+            if path is not None:
+                raise
             return cls()
         data = json.loads(text)
         confidence = data.get("confidence", {})
