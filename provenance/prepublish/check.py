@@ -40,6 +40,7 @@ from ..errors import ConfigError, InputError
 from ..model import Article, Document
 from ..stages.align import Aligner
 from ..stages.boilerplate import BoilerplateRemover, find_credits
+from ..stages.candidates import COPIED_SHARE_MIN
 from ..stages.direction import DirectionModel, assess_pair, classify_relation, quoted_mask
 from ..stages.load import load_articles, load_draft
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT
@@ -248,6 +249,14 @@ class MemoryIndex:
         """Prepared documents for ``keys``, in that order."""
         return [self.documents_[k] for k in keys]
 
+    def frequent_share(self, shingles: np.ndarray, *, max_df: int) -> float:
+        """Same contract as :meth:`Index.frequent_share <provenance.prepublish.index.Index.frequent_share>`."""
+        query = np.unique(np.asarray(shingles, dtype=np.int64))
+        if not len(query):
+            return 0.0
+        df = np.searchsorted(self._shingles, query, side="right") - np.searchsorted(self._shingles, query)
+        return float(np.count_nonzero(df > max_df)) / len(query)
+
     def find(self, shingles: np.ndarray, *, max_df: int, min_shared: int,
              limit: int) -> list[tuple[Document, int]]:
         """Same contract as :meth:`Index.find <provenance.prepublish.index.Index.find>`."""
@@ -325,6 +334,8 @@ def check(
     index, opened = _open_against(against, warnings)
     try:
         query = document_shingles(doc, index.shingle_size, index.sample)
+        if _widely_copied(index, query, max_df):
+            max_df = _ALL_SOURCES  # the draft is a story held by hundreds of sources, not stock phrases
         found = index.find(query, max_df=max_df, min_shared=min_shared, limit=max_sources)
     finally:
         if opened:
@@ -354,6 +365,17 @@ def check(
     return CheckResult(draft=doc, verdict=verdict, reused_share=reused, uncredited_share=uncredited,
                        sources=matches, threshold=float(threshold), passage_words=passage_words,
                        warnings=warnings)
+
+
+# A document frequency no index reaches.
+_ALL_SOURCES = 2**62
+
+
+def _widely_copied(index: Any, query: np.ndarray, max_df: int) -> bool:
+    """Whether most of the draft's shingles are held by more than ``max_df`` sources (the pruning rule of
+    :mod:`provenance.stages.candidates`: a passage making up most of a document is never a stock phrase)."""
+    share = getattr(index, "frequent_share", None)
+    return share is not None and share(query, max_df=max_df) >= COPIED_SHARE_MIN
 
 
 def _check_params(**values: Any) -> None:

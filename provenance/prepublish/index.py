@@ -101,6 +101,10 @@ GROUP BY p.doc HAVING shared >= ?3
 ORDER BY shared DESC, p.doc
 LIMIT ?4
 """
+_FREQUENT_SQL = """
+SELECT count(*) FROM json_each(?1) AS draft
+WHERE (SELECT count(*) FROM (SELECT 1 FROM postings AS p WHERE p.shingle = draft.value LIMIT ?2 + 1)) > ?2
+"""
 _DOCUMENTS_SQL = (
     "SELECT doc, id, title, outlet, published, url, path, text, prepared FROM documents "
     "WHERE doc IN (SELECT value FROM json_each(?))"
@@ -513,6 +517,30 @@ class Index:
             return self._con.execute(_LOOKUP_SQL, (query, max_df, min_shared, limit)).fetchall()
         except sqlite3.Error as exc:
             raise InputError(f"cannot read index {self.path}: {exc}") from None
+
+    def frequent_share(self, shingles: np.ndarray, *, max_df: int) -> float:
+        """Share of ``shingles`` (already sampled) held by more than ``max_df`` documents.
+
+        Parameters
+        ----------
+        shingles : ndarray of int64
+            The draft's sampled shingles.
+        max_df : int
+            The stock-phrase bound of :meth:`lookup`.
+
+        Returns
+        -------
+        float
+            0 to 1; 0 for no shingles.
+        """
+        query = np.unique(np.asarray(shingles, dtype=np.int64))
+        if not len(query):
+            return 0.0
+        try:
+            (frequent,) = self._con.execute(_FREQUENT_SQL, (json.dumps(query.tolist()), max_df)).fetchone()
+        except sqlite3.Error as exc:
+            raise InputError(f"cannot read index {self.path}: {exc}") from None
+        return frequent / len(query)
 
     def documents(self, keys: Sequence[int]) -> list[Document]:
         """Prepared documents for ``keys`` (from :meth:`lookup`), in that order; unknown keys are left out."""
