@@ -117,6 +117,6 @@ def test_check_still_ignores_stock_phrases(tmp_path):
     draft = tmp_path / "draft.txt"
     draft.write_text(stock_phrase_articles(7)[-1].text)
     result = CliRunner().invoke(cli, ["check", str(draft), "--against", str(folder), "--max-df", "5",
-                                      "--passage-words", "100", "--format", "json"])
+                                      "--passage-words", "100", "--threshold", "0.05", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["verdict"] == "original"

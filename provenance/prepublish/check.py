@@ -326,7 +326,8 @@ def check(
     """
     _check_params(threshold=threshold, passage_words=passage_words, max_sources=max_sources,
                   min_shared=min_shared, max_df=max_df, max_draft_size=max_draft_size)
-    article = draft if isinstance(draft, Article) else load_draft(draft, max_file_size=max_draft_size)
+    article = draft if isinstance(draft, Article) else load_draft(draft, max_file_size=max_draft_size,
+                                                                  limit_option="--max-draft-size")
     (doc,) = prepare_articles([article], boilerplate)
     if doc.words == 0:
         raise InputError(f"cannot use {article.id}: the draft has no words to check")
@@ -337,6 +338,7 @@ def check(
         if _widely_copied(index, query, max_df):
             max_df = _ALL_SOURCES  # the draft is a story held by hundreds of sources, not stock phrases
         found = index.find(query, max_df=max_df, min_shared=min_shared, limit=max_sources)
+        found = _without_the_draft(found, draft, warnings)
     finally:
         if opened:
             index.close()
@@ -367,6 +369,8 @@ def check(
                        warnings=warnings)
 
 
+# Files with these suffixes are index files: never read as a corpus of one article.
+_INDEX_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 # A document frequency no index reaches.
 _ALL_SOURCES = 2**62
 
@@ -376,6 +380,24 @@ def _widely_copied(index: Any, query: np.ndarray, max_df: int) -> bool:
     :mod:`provenance.stages.candidates`: a passage making up most of a document is never a stock phrase)."""
     share = getattr(index, "frequent_share", None)
     return share is not None and share(query, max_df=max_df) >= COPIED_SHARE_MIN
+
+
+def _without_the_draft(found: list[tuple[Document, int]], draft: Any,
+                       warnings: list[str]) -> list[tuple[Document, int]]:
+    """Leave out the draft's own file when the corpus holds it (a draft saved inside the wire folder)."""
+    if not isinstance(draft, str | os.PathLike) or os.fspath(draft) == "-":
+        return found
+    kept = []
+    for source, shared in found:
+        try:
+            same = bool(source.article.path) and os.path.samefile(source.article.path, draft)
+        except OSError:
+            same = False
+        if same:
+            warnings.append(f"left out {source.id}: it is the draft itself (the same file)")
+        else:
+            kept.append((source, shared))
+    return kept
 
 
 def _check_params(**values: Any) -> None:
@@ -391,8 +413,8 @@ def _open_against(against: Any, warnings: list[str]) -> tuple[SourceIndex, bool]
         return against, False
     if isinstance(against, str | os.PathLike):
         path = os.fspath(against)
-        if os.path.isfile(path) and _is_sqlite(path):
-            return Index.open(path), True
+        if os.path.isfile(path) and (_is_sqlite(path) or path.lower().endswith(_INDEX_SUFFIXES)):
+            return Index.open(path), True  # a .sqlite/.db that is not an index is an error, never a corpus
         loaded = load_articles(path)
         warnings.extend(loaded.warnings)
         return MemoryIndex(loaded.articles), False
