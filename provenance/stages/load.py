@@ -189,7 +189,8 @@ def load_articles(
     if not loader.articles:
         plural = "file" if loader.skipped == 1 else "files"
         where = ", ".join(_display(root) for root in roots)
-        raise InputError(f"no usable document in {where} ({loader.skipped} {plural} skipped)")
+        why = f": {loader.warnings[0]}" if len(loader.warnings) == 1 else ""
+        raise InputError(f"no usable document in {where} ({loader.skipped} {plural} skipped{why})")
     articles = sorted(loader.articles.values(), key=lambda article: article.id)
     return LoadResult(articles=articles, warnings=loader.warnings)
 

@@ -402,7 +402,7 @@ def _csv_rows(lines: list[str], delimiter: str, name: str) -> Iterator[_Item]:
                     return
                 continue
             where = f"{name}:{start}"
-            swallowed = _swallowed(row, len(header), delimiter, lines[start - 1 : offset + previous])
+            swallowed = _swallowed(len(header), delimiter, lines[start - 1 : offset + previous])
             if swallowed:
                 yield start, where, (f"skipped {where}: {swallowed} (an unterminated quote?); "
                                      f"reading on from line {start + 1}")
@@ -416,28 +416,28 @@ def _csv_rows(lines: list[str], delimiter: str, name: str) -> Iterator[_Item]:
         offset = restart
 
 
-def _swallowed(row: list[str], fields: int, delimiter: str, raw: list[str]) -> str | None:
+def _swallowed(fields: int, delimiter: str, raw: list[str]) -> str | None:
     """Why a CSV record (``raw``: its lines) looks like it swallowed the records after it, or None.
 
     An unterminated quote runs its field on into the following lines until a
-    stray quote or the end of the file; read strictly, such a record is
-    malformed, and its lines, read alone, have as many fields as the header.
-    A malformed record with two such lines or more (at least half of its
-    lines), or spanning more than :data:`CSV_RECORD_LINES_MAX` lines, is one.
+    stray quote or the end of the file: read strictly, such a record is
+    malformed, and the lines it took, read alone, have as many fields as the
+    header.  A malformed record whose later lines mostly look like records,
+    or spanning more than :data:`CSV_RECORD_LINES_MAX` lines, is one.
     """
-    if len(raw) < 3:
+    if len(raw) < 2:
         return None
-    inner = [line for cell in row if "\n" in cell for line in cell.split("\n")[1:] if line.strip()]
-    like = sum(1 for line in inner if len(next(csv.reader([line], delimiter=delimiter), [])) == fields)
+    later = [line for line in raw[1:] if line.strip()]
+    like = sum(1 for line in later if len(next(csv.reader([line], delimiter=delimiter), [])) == fields)
     long = len(raw) > CSV_RECORD_LINES_MAX
-    if not long and (like < 2 or 2 * like < len(inner)):
+    if not long and (like < 1 or 2 * like < len(later)):
         return None
     try:
         list(csv.reader(io.StringIO("\n".join(raw) + "\n", newline=""), delimiter=delimiter, strict=True))
     except csv.Error:
         if long:
             return f"a malformed record runs over {len(raw)} lines"
-        return f"a quoted field runs over {like} lines that look like records"
+        return f"a quoted field runs over {like} line{'s' if like != 1 else ''} that look like records"
     return None
 
 
