@@ -242,7 +242,7 @@ def output_target(output: str | None, *, default_name: str | None = None,
             raise InputProblem(f"the default report path {default_name} is inside the input folder {name}; "
                                "choose where to write it with -o FILE")
         if _same_file(target, root):
-            raise InputProblem(f"refusing to overwrite the input {name} with the report; choose another -o")
+            raise InputProblem(f"refusing to overwrite the input file {name} with the report; choose another -o")
         if root.is_dir() and root in target.parents and target.exists() and _traced(target):
             raise InputProblem(f"refusing to overwrite {given}: it is an article inside the input folder {name}; "
                                "choose another -o")
