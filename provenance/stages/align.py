@@ -276,7 +276,16 @@ def _exact_blocks(seq_a: str, seq_b: str) -> list[tuple[int, int, int]]:
         return [(m.a, m.b, m.size) for m in Indel.editops(seq_a, seq_b).as_matching_blocks() if m.size]
     except MemoryError:
         # Not enough memory even within the budget: the anchors alone still find the long copied runs.
-        return _merge(_anchors(_codes_of(seq_a), _codes_of(seq_b)), [])
+        return _merge(_anchor_words(_anchors(_codes_of(seq_a), _codes_of(seq_b))), [])
+
+
+def _anchor_words(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Every word of each anchoring 4-gram, up to where the next anchor starts in either text."""
+    words = []
+    for k, (a, b) in enumerate(anchors):
+        next_a, next_b = anchors[k + 1] if k + 1 < len(anchors) else (a + _ANCHOR_WORDS, b + _ANCHOR_WORDS)
+        words.extend((a + i, b + i) for i in range(min(_ANCHOR_WORDS, next_a - a, next_b - b)))
+    return words
 
 
 def _codes_of(text: str) -> np.ndarray:
@@ -299,9 +308,9 @@ def _between(seq_a: str, seq_b: str, lo_a: int, hi_a: int, lo_b: int, hi_b: int)
     len_a, len_b = hi_a - lo_a, hi_b - lo_b
     if len_a <= 0 or len_b <= 0:
         return []
-    if exact_alignment(len_a, len_b):
-        return [(a + lo_a, b + lo_b, n) for a, b, n in _exact_blocks(seq_a[lo_a:hi_a], seq_b[lo_b:hi_b])]
     pieces = -(-max(len_a, len_b) // ALIGN_PIECE_WORDS)
+    if pieces == 1 or exact_alignment(len_a, len_b):
+        return [(a + lo_a, b + lo_b, n) for a, b, n in _exact_blocks(seq_a[lo_a:hi_a], seq_b[lo_b:hi_b])]
     cut_a = [lo_a + len_a * k // pieces for k in range(pieces + 1)]
     cut_b = [lo_b + len_b * k // pieces for k in range(pieces + 1)]
     out: list[tuple[int, int, int]] = []
