@@ -157,3 +157,14 @@ def test_record_id_and_field_limits():
     assert len(records[0].outlet) == 1000 and records[0].outlet.endswith("\u2026") and len(records[0].url) == 999
     assert any("f.jsonl:1: its id is 501 characters long" in w for w in warnings)
     assert any("cut the outlet of f.jsonl:2" in w for w in warnings)
+
+
+def test_a_pair_that_runs_out_of_memory_is_left_unaligned(monkeypatch):
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(align_module, "_lcs_blocks", no_memory)
+    doc_a, doc_b = _pair(WIRE, WIRE)
+    al = Aligner().align(doc_a, doc_b)
+    _check_alignment(al, doc_a, doc_b)
+    assert al.shared_words == 0 and not al.passages

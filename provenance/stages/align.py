@@ -102,6 +102,15 @@ class Aligner:
             (-1 where unmatched); passages and substitutions use content-token
             positions too.
         """
+        try:
+            return self._align(doc_a, doc_b, a, b)
+        except MemoryError:
+            # One pair must never stop a trace: it is left unaligned (no shared passage, no link).
+            return Alignment(a=a, b=b, a_match=np.full(doc_a.words, -1, dtype=np.int32),
+                             b_match=np.full(doc_b.words, -1, dtype=np.int32), passages=(), substitutions=(),
+                             shared_words=0)
+
+    def _align(self, doc_a: Document, doc_b: Document, a: int, b: int) -> Alignment:
         seq_a, seq_b = codes_a, codes_b = _codes(doc_a), _codes(doc_b)
         if seq_a is None or seq_b is None:
             seq_a, seq_b = _local_codes(content_hashes(doc_a), content_hashes(doc_b))
