@@ -23,7 +23,7 @@ from charset_normalizer import from_bytes
 
 from ..errors import ConfigError, InputError
 from ..model import Article
-from .load_formats import extract_html, parse_records, plain_title, read_docx
+from .load_formats import _size, extract_html, parse_records, plain_title, read_docx
 
 __all__ = [
     "MAX_FILE_SIZE_DEFAULT",
@@ -660,13 +660,6 @@ def _over_limit(size: int | None, limit: int, option: str = "--max-file-size") -
     if size is None:
         return f"more than the {limit_text}"
     return f"{_size(size)} is over the {limit_text}"
-
-
-def _size(count: int) -> str:
-    for unit, scale in (("MB", 1024**2), ("KB", 1024)):
-        if count >= scale:
-            return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{count} bytes"
 
 
 def _os_reason(exc: OSError) -> str:

@@ -490,6 +490,7 @@ def _utf8_length_over(text: str, limit: int) -> bool:
 
 
 def _size(count: int) -> str:
+    """``count`` bytes for people: ``20 MB``, ``1.5 KB``, ``300 bytes`` (shared with the loader's messages)."""
     for unit, scale in (("MB", 1024**2), ("KB", 1024)):
         if count >= scale:
             return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
