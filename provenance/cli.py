@@ -234,6 +234,8 @@ def output_target(output: str | None, *, default_name: str | None = None,
         return None
     given = output if output is not None else default_name
     if _opened_in_place(given):
+        if not os.path.exists(given):  # nothing can be created under /dev or /proc
+            raise InputProblem(f"cannot write {given}: no such device or file")
         return Path(given)
     target = Path(given).resolve()
     for name in inputs:

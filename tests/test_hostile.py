@@ -146,6 +146,8 @@ def test_an_unwritable_output_is_refused_before_the_work(runner, tmp_path, monke
     blocker.write_text("not a folder")
     result = runner.invoke(cli, [str(SEEDS), "-o", str(blocker / "report.txt")])
     assert result.exit_code == 2 and "is not a folder" in result.stderr
+    result = runner.invoke(cli, [str(SEEDS), "-o", "/dev/no-such-device"])
+    assert result.exit_code == 2 and "no such device" in result.stderr
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
