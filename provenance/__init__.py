@@ -7,7 +7,25 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import os as _os
+import sys as _sys
+
+
+def _quiet_interrupt(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """Ctrl-C while the ``trace`` command starts up: one line and exit 130, no traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        _sys.stderr.write("Aborted.\n")
+        _sys.stderr.flush()
+        _os._exit(130)
+    _sys.__excepthook__(kind, exc, tb)
+
+
+# Only for the command line (a library user's own hook is left alone): set before the heavy imports below.
+if _os.path.basename(_sys.argv[0] if _sys.argv else "") == "trace" or getattr(_sys, "orig_argv", [])[1:3] == [
+        "-m", "provenance"]:
+    _sys.excepthook = _quiet_interrupt
+
+from importlib.metadata import PackageNotFoundError, version  # noqa: E402
 
 try:
     __version__ = version("provenance")

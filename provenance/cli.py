@@ -11,6 +11,7 @@ import fnmatch
 import functools
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -71,14 +72,17 @@ class ByteSize(click.ParamType):
     """
 
     name = "size"
+    #: Largest size accepted (1 TB): beyond it a number is a typo, and some APIs overflow.
+    MAX = 1024**4
     _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2,
-              "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+              "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3, "t": 1024**4, "tb": 1024**4,
+              "tib": 1024**4}
     _PATTERN = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
 
     @classmethod
     def format(cls, size: int) -> str:
         """``size`` in the largest unit that divides it: ``20MB``, ``512KB``, ``1000``."""
-        for unit in ("GB", "MB", "KB"):
+        for unit in ("TB", "GB", "MB", "KB"):
             if size % cls._UNITS[unit.lower()] == 0:
                 return f"{size // cls._UNITS[unit.lower()]}{unit}"
         return str(size)
@@ -91,6 +95,8 @@ class ByteSize(click.ParamType):
             if not match or match.group(2).lower() not in self._UNITS:
                 self.fail(f"{value!r} is not a size (examples: 1048576, 512KB, 20MB, 1GB).", param, ctx)
             number, scale = float(match.group(1)), self._UNITS[match.group(2).lower()]
+        if number * scale > self.MAX:
+            self.fail(f"{value!r} is too large (at most {self.format(self.MAX)}).", param, ctx)
         size = int(number * scale)
         if size < 1:
             self.fail(f"{value!r} is not a positive size.", param, ctx)
@@ -220,33 +226,82 @@ def output_target(output: str | None, *, default_name: str | None = None,
     default_name : str, optional
         Path used when ``output`` is None (the html report); None means stdout.
     inputs : iterable of str
-        The PATHS being traced.
+        What the command reads (PATHS, a draft, an index): never written.
 
     Returns
     -------
     Path or None
-        The resolved file to write, or None for stdout.
+        The resolved file to write, the path as given for a device, FIFO or
+        ``/dev/stdout`` (written by opening, never replaced), or None for stdout.
 
     Raises
     ------
     InputProblem
-        When the default path lies inside an input folder (an explicit ``-o``
-        there is allowed), when the target is a folder, or when it is a file
-        given as an input.
+        When ``output`` is empty, the default path lies inside an input folder
+        (a new file there given with ``-o`` is allowed), the target is a
+        folder, an input, an existing file inside an input folder, or cannot
+        be written (permissions, a file where a folder should be).
     """
+    if output == "":
+        raise InputProblem("-o needs a file name ('-' is standard output)")
     if output == "-" or (output is None and default_name is None):
         return None
-    target = Path(output if output is not None else default_name).resolve()
-    for given in inputs:
-        root = Path(given).resolve()
+    given = output if output is not None else default_name
+    if _opened_in_place(given):
+        if not os.path.exists(given):  # nothing can be created under /dev or /proc
+            raise InputProblem(f"cannot write {given}: no such device or file")
+        return Path(given)
+    target = Path(given).resolve()
+    for name in inputs:
+        root = Path(name).resolve()
         if output is None and root.is_dir() and (target == root or root in target.parents):
-            raise InputProblem(f"the default report path {default_name} is inside the input folder {given}; "
+            raise InputProblem(f"the default report path {default_name} is inside the input folder {name}; "
                                "choose where to write it with -o FILE")
-        if root.is_file() and _same_file(target, root):
-            raise InputProblem(f"refusing to overwrite the input file {given} with the report; choose another -o")
+        if _same_file(target, root):
+            raise InputProblem(f"refusing to overwrite the input file {name} with the report; choose another -o")
+        if root.is_dir() and root in target.parents and target.exists() and _traced(target):
+            raise InputProblem(f"refusing to overwrite {given}: it is an article inside the input folder {name}; "
+                               "choose another -o")
     if target.is_dir():
-        raise InputProblem(f"cannot write to {output or default_name}: it is a folder; give a file name with -o")
+        raise InputProblem(f"cannot write to {given}: it is a folder; give a file name with -o")
+    _check_writable(target, given)
     return target
+
+
+def _traced(path: Path) -> bool:
+    """Whether the loader reads ``path`` when it walks a folder holding it (a supported suffix)."""
+    from .stages.load import HTML_SUFFIXES, RECORD_SUFFIXES, TEXT_SUFFIXES
+
+    return path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES
+
+
+def _opened_in_place(path: str) -> bool:
+    """Whether ``path`` is written by opening it: a device, FIFO or socket, or anything under /dev or /proc.
+
+    Renaming a temporary file over ``/dev/null`` (as root) would replace the
+    device by a regular file; ``/dev/stdout`` resolves to the terminal or to
+    the shell's redirection, which must be written, not replaced.
+    """
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _check_writable(target: Path, given: str) -> None:
+    """Refuse, before any work, a target whose file or folder this process cannot write."""
+    if target.exists() and not os.access(target, os.W_OK):
+        raise InputProblem(f"cannot write {given}: permission denied")
+    folder = target.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputProblem(f"cannot write {given}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputProblem(f"cannot write {given}: permission denied in {folder}")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -257,14 +312,15 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def write_output(content: str, output: str | None, *, default_name: str | None = None,
-                 inputs: tuple[str, ...] = (), terminal: bool = False) -> str | None:
+                 inputs: Iterable[str] = (), terminal: bool = False) -> str | None:
     """Write ``content`` to stdout or atomically to a file.
 
     A file is written to a hidden temporary file in the same folder, synced and
     renamed over the target, so an interrupted run leaves either the old file
     or the new one, never half a report and never the temporary file.  A new
     file gets the usual permissions (0o666 less the umask); an existing one
-    keeps its own.
+    keeps its own.  Devices, FIFOs and ``/dev/stdout`` are opened and written
+    instead (see :func:`output_target`).
 
     Parameters
     ----------
@@ -274,8 +330,8 @@ def write_output(content: str, output: str | None, *, default_name: str | None =
         The ``-o`` value: a file, ``"-"`` or None for stdout.
     default_name : str, optional
         Path used when ``output`` is None (the html report).
-    inputs : tuple of str, default=()
-        The PATHS being traced (see :func:`output_target`).
+    inputs : iterable of str, default=()
+        What the command reads (see :func:`output_target`).
     terminal : bool, default=False
         Text for a terminal: encoded in the terminal's encoding, unknown
         characters replaced.  Otherwise stdout gets UTF-8 bytes.
@@ -294,6 +350,13 @@ def write_output(content: str, output: str | None, *, default_name: str | None =
     if target is None:
         _write_stdout(content, terminal)
         return None
+    if _opened_in_place(str(target)):
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as handle:
+                handle.write(content)
+        except OSError as exc:
+            raise InputProblem(f"cannot write {target}: {_os_reason(exc)}") from exc
+        return str(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
@@ -313,6 +376,24 @@ def write_output(content: str, output: str | None, *, default_name: str | None =
             raise InputProblem(f"cannot write {target}: {_os_reason(exc)}") from exc
         raise
     return str(target)
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def cap_jobs(jobs: int) -> int:
+    """``jobs`` capped at the available cores, with a note on stderr when it is more."""
+    cores = available_cores()
+    if jobs > cores:
+        _echo_err(f"note: --jobs {jobs} is more than the {cores} available core{'s' if cores != 1 else ''}; "
+                  f"using {cores}")
+        return cores
+    return jobs
 
 
 def _write_stdout(content: str, terminal: bool) -> None:
@@ -393,6 +474,7 @@ def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_fi
         # Spark reads URIs (hdfs://, s3a://...) that only the cluster can check.
         if not os.path.exists(given) and not (engine == "spark" and "://" in given):
             raise InputProblem(f"path does not exist: {given}")
+    jobs = cap_jobs(jobs)
     default_name = None
     if fmt == "html" and output is None:
         default_name = str(Path(REPORTS_DIR) / f"{_report_name(paths)}.html")

@@ -108,14 +108,17 @@ def _check_command(handle_errors: Callable[..., Any], write_output: Callable[...
 
         DRAFT is a txt, md, html or docx file, or '-' for standard input.
         """
+        from .cli import output_target
         from .prepublish.check import check
 
+        inputs = (against,) if draft == "-" else (draft, against)
+        output_target(output, inputs=inputs)  # an unwritable or refused -o fails before the work
         result = check(draft, against, threshold=threshold, passage_words=passage_words,
                        max_sources=max_sources, max_df=max_df, max_draft_size=max_draft_size)
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
         content = result.to_json_str() if fmt == "json" else render_check_text(result)
-        write_output(content, output)
+        write_output(content, output, inputs=inputs)
         if result.flagged:
             click.get_current_context().exit(EXIT_FLAGGED)
 
@@ -163,8 +166,10 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
         from .errors import InputError
         from .prepublish.index import build_index
 
+        _refuse_input_as_index(db, paths)
         if Path(db).exists() and not force:  # say so before loading the sources
             raise InputError(f"index {db} already exists; add to it with 'trace index add', or rebuild with --force")
+        jobs = _cap_jobs(jobs)
         articles = _stamp(_load(paths, max_file_size, follow_symlinks, strict, quiet), outlet, agency)
         started = time.monotonic()
         with _Progress(not quiet) as progress:
@@ -179,11 +184,21 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
         """Add PATHS to an index: new documents are added, unchanged ones skipped, changed ones replaced."""
         from .prepublish.index import Index
 
-        with Index.open(db) as index:
+        _refuse_input_as_index(db, paths)
+        jobs = _cap_jobs(jobs)
+        with Index.open(db, verify=True) as index:
             articles = _stamp(_load(paths, max_file_size, follow_symlinks, strict, quiet), outlet, agency)
             started = time.monotonic()
-            with _Progress(not quiet) as progress:
-                result = index.add(articles, progress=progress, jobs=jobs)
+            try:
+                with _Progress(not quiet) as progress:
+                    result = index.add(articles, progress=progress, jobs=jobs)
+            except KeyboardInterrupt:
+                # Say truthfully where the index stands: Ctrl-C may land just after the commit.
+                state = index.last_add
+                told = ("the documents were added (the commit had finished)" if state == "committed"
+                        else "nothing was added; the index is as it was")
+                click.echo(f"Aborted: {told}.", err=True)
+                click.get_current_context().exit(130)
         _summary(result, db, time.monotonic() - started, quiet)
 
     @index_group.command("stats", epilog=INDEX_EPILOG)
@@ -197,7 +212,7 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
 
         from .prepublish.index import Index
 
-        with Index.open(db) as index:
+        with Index.open(db, verify=True) as index:
             stats = index.stats()
         if fmt == "json":
             write_output(json.dumps(stats.to_json(), indent=2, sort_keys=True) + "\n", None)
@@ -205,6 +220,27 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
             write_output(render_stats_text(stats), None)
 
     return index_group
+
+
+def _cap_jobs(jobs: int) -> int:
+    from .cli import cap_jobs
+
+    return cap_jobs(jobs)
+
+
+def _refuse_input_as_index(db: str, paths: tuple[str, ...]) -> None:
+    """Refuse an index path that is one of the sources or an article inside a source folder."""
+    from .cli import _traced
+    from .errors import InputError
+
+    target = Path(db).resolve()
+    if not target.exists():
+        return
+    for given in paths:
+        root = Path(given).resolve()
+        if target == root or (root.is_dir() and root in target.parents and _traced(target)):
+            raise InputError(f"refusing to use {db} as the index: it is one of the sources ({given}); "
+                             "choose another --db")
 
 
 def _load(paths: tuple[str, ...], max_file_size: int, follow_symlinks: bool, strict: bool, quiet: bool) -> list:

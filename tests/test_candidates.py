@@ -26,9 +26,12 @@ def test_candidates_are_ordered_and_scored(family_articles):
     assert all(c.a < c.b and 0.0 <= c.cosine <= 1.0 + 1e-9 for c in cands)
 
 
-def test_max_df_drops_stock_phrases(family_articles):
-    docs = prepare_documents(family_articles)
-    assert len(find_candidates(docs, max_df=2)) < len(find_candidates(docs))
+def test_max_df_drops_stock_phrases():
+    from test_copies import stock_phrase_articles
+
+    docs = prepare_documents(stock_phrase_articles(6))
+    assert find_candidates(docs, max_df=5) == []
+    assert len(find_candidates(docs)) == 15
 
 
 def test_single_document_has_no_candidates(family_articles):

@@ -163,9 +163,12 @@ def test_jobs_reaches_trace_and_defaults_to_all_cores(runner, family_dir, monkey
         return trace(paths, **kwargs)
 
     monkeypatch.setattr(provenance.cli, "trace", spy)
+    monkeypatch.setattr(provenance.cli, "available_cores", lambda: 4)
     assert runner.invoke(cli, [str(family_dir), "--jobs", "3", "-q"]).exit_code == 0
     assert runner.invoke(cli, [str(family_dir), "-q"]).exit_code == 0
-    assert seen == [3, os.cpu_count() or 1]
+    capped = runner.invoke(cli, [str(family_dir), "--jobs", "9", "-q"])  # more than the cores: capped, with a note
+    assert capped.exit_code == 0 and "note: --jobs 9 is more than the 4 available cores; using 4" in capped.stderr
+    assert seen[0] == 3 and seen[1] == min(4, os.cpu_count() or 1) and seen[2] == 4
 
 
 # --------------------------------------------------------------------------- input errors and exit codes

@@ -38,6 +38,7 @@ from ..errors import ConfigError, InputError
 from ..model import Article, Document
 from ..stages.align import Aligner
 from ..stages.boilerplate import BoilerplateRemover
+from ..stages.candidates import COPIED_SHARE_MIN
 from ..stages.credit import agencies_named, credit_of, credit_places
 from ..stages.direction import DirectionModel, assess_pair, classify_relation, quoted_mask
 from ..stages.load import load_articles, load_draft
@@ -242,6 +243,14 @@ class MemoryIndex:
         """Prepared documents for ``keys``, in that order."""
         return [self.documents_[k] for k in keys]
 
+    def frequent_share(self, shingles: np.ndarray, *, max_df: int) -> float:
+        """Same contract as :meth:`Index.frequent_share <provenance.prepublish.index.Index.frequent_share>`."""
+        query = np.unique(np.asarray(shingles, dtype=np.int64))
+        if not len(query):
+            return 0.0
+        df = np.searchsorted(self._shingles, query, side="right") - np.searchsorted(self._shingles, query)
+        return float(np.count_nonzero(df > max_df)) / len(query)
+
     def find(self, shingles: np.ndarray, *, max_df: int, min_shared: int,
              limit: int) -> list[tuple[Document, int]]:
         """Same contract as :meth:`Index.find <provenance.prepublish.index.Index.find>`."""
@@ -311,7 +320,8 @@ def check(
     """
     _check_params(threshold=threshold, passage_words=passage_words, max_sources=max_sources,
                   min_shared=min_shared, max_df=max_df, max_draft_size=max_draft_size)
-    article = draft if isinstance(draft, Article) else load_draft(draft, max_file_size=max_draft_size)
+    article = draft if isinstance(draft, Article) else load_draft(draft, max_file_size=max_draft_size,
+                                                                  limit_option="--max-draft-size")
     (doc,) = prepare_articles([article], boilerplate)
     if doc.words == 0:
         raise InputError(f"cannot use {article.id}: the draft has no words to check")
@@ -319,7 +329,10 @@ def check(
     index, opened = _open_against(against, warnings)
     try:
         query = document_shingles(doc, index.shingle_size, index.sample)
+        if _widely_copied(index, query, max_df):
+            max_df = _ALL_SOURCES  # the draft is a story held by hundreds of sources, not stock phrases
         found = index.find(query, max_df=max_df, min_shared=min_shared, limit=max_sources)
+        found = _without_the_draft(found, draft, warnings)
     finally:
         if opened:
             index.close()
@@ -354,6 +367,37 @@ def check(
                        warnings=warnings)
 
 
+# Files with these suffixes are index files: never read as a corpus of one article.
+_INDEX_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+# A document frequency no index reaches.
+_ALL_SOURCES = 2**62
+
+
+def _widely_copied(index: Any, query: np.ndarray, max_df: int) -> bool:
+    """Whether most of the draft's shingles are held by more than ``max_df`` sources (the pruning rule of
+    :mod:`provenance.stages.candidates`: a passage making up most of a document is never a stock phrase)."""
+    share = getattr(index, "frequent_share", None)
+    return share is not None and share(query, max_df=max_df) >= COPIED_SHARE_MIN
+
+
+def _without_the_draft(found: list[tuple[Document, int]], draft: Any,
+                       warnings: list[str]) -> list[tuple[Document, int]]:
+    """Leave out the draft's own file when the corpus holds it (a draft saved inside the wire folder)."""
+    if not isinstance(draft, str | os.PathLike) or os.fspath(draft) == "-":
+        return found
+    kept = []
+    for source, shared in found:
+        try:
+            same = bool(source.article.path) and os.path.samefile(source.article.path, draft)
+        except OSError:
+            same = False
+        if same:
+            warnings.append(f"left out {source.id}: it is the draft itself (the same file)")
+        else:
+            kept.append((source, shared))
+    return kept
+
+
 def _check_params(**values: Any) -> None:
     for name, value in values.items():
         expected, valid = _PARAMETER_CONSTRAINTS[name]
@@ -367,8 +411,8 @@ def _open_against(against: Any, warnings: list[str]) -> tuple[SourceIndex, bool]
         return against, False
     if isinstance(against, str | os.PathLike):
         path = os.fspath(against)
-        if os.path.isfile(path) and _is_sqlite(path):
-            return Index.open(path), True
+        if os.path.isfile(path) and (_is_sqlite(path) or path.lower().endswith(_INDEX_SUFFIXES)):
+            return Index.open(path), True  # a .sqlite/.db that is not an index is an error, never a corpus
         loaded = load_articles(path)
         warnings.extend(loaded.warnings)
         return MemoryIndex(loaded.articles), False

@@ -102,6 +102,10 @@ GROUP BY p.doc HAVING shared >= ?3
 ORDER BY shared DESC, p.doc
 LIMIT ?4
 """
+_FREQUENT_SQL = """
+SELECT count(*) FROM json_each(?1) AS draft
+WHERE (SELECT count(*) FROM (SELECT 1 FROM postings AS p WHERE p.shingle = draft.value LIMIT ?2 + 1)) > ?2
+"""
 _DOCUMENTS_SQL = (
     "SELECT doc, id, title, outlet, published, url, path, text, prepared FROM documents "
     "WHERE doc IN (SELECT value FROM json_each(?))"
@@ -273,6 +277,8 @@ class Index:
         self.shingle_size = int(meta["shingle_size"])
         # Documents prepared by another version of the stages are prepared again when read.
         self._reuse_prepared = meta.get("prepared_by") == __version__
+        #: What the last :meth:`add` left: "committed", "rolled back", or None before any.
+        self.last_add: str | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -322,14 +328,27 @@ class Index:
         return cls(con, path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, timeout: float = BUSY_TIMEOUT_DEFAULT) -> Index:
+    def open(cls, path: str | os.PathLike[str], *, timeout: float = BUSY_TIMEOUT_DEFAULT,
+             verify: bool = False) -> Index:
         """Open an existing index.
+
+        Parameters
+        ----------
+        path : path-like
+            The index file.
+        timeout : float, default=30.0
+            Seconds to wait for another writer.
+        verify : bool, default=False
+            Run SQLite's ``PRAGMA quick_check`` (reads every page; seconds on a
+            large index): done before writing (``trace index add``) and by
+            ``trace index stats``, so a damaged file is never written to.
 
         Raises
         ------
         InputError
-            The file does not exist, is not an SQLite index, or has a schema
-            version this provenance does not know (newer or unknown).
+            The file does not exist, is not an SQLite index, has a schema
+            version this provenance does not know (newer or unknown), or (with
+            ``verify``) is damaged.
         """
         path = os.fspath(path)
         if not os.path.exists(path):
@@ -355,9 +374,13 @@ class Index:
             con.close()
             raise InputError(_version_message(path, version))
         try:
+            if verify:
+                _quick_check(con, path)
             return cls(con, path)
-        except (KeyError, ValueError, sqlite3.Error) as exc:
+        except (KeyError, ValueError, sqlite3.Error, InputError) as exc:
             con.close()
+            if isinstance(exc, InputError):
+                raise
             raise InputError(f"index {path} is damaged: its settings are unreadable ({exc})") from None
 
     def close(self) -> None:
@@ -408,16 +431,26 @@ class Index:
             self._con.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise InputError(f"index {self.path} is busy (another process is adding to it): {exc}") from None
+        self.last_add = "rolled back"
         try:
             result = self._add(articles, report, jobs)
-            self._con.execute("COMMIT")
+            self._commit()
         except BaseException as exc:
+            # Ctrl-C can land after COMMIT returned (the signal is handled when SQLite gives control
+            # back): then the documents are in and ``last_add`` says so.
+            committed = not self._con.in_transaction and self.last_add == "committing"
             if self._con.in_transaction:
                 self._con.execute("ROLLBACK")
+            self.last_add = "committed" if committed and not isinstance(exc, sqlite3.Error) else "rolled back"
             if isinstance(exc, sqlite3.Error):
                 raise InputError(f"cannot add to index {self.path}: {exc}") from None
             raise
+        self.last_add = "committed"
         return result
+
+    def _commit(self) -> None:
+        self.last_add = "committing"
+        self._con.execute("COMMIT")
 
     def _add(self, articles: Sequence[Article], report: Progress, jobs: int) -> AddResult:
         con = self._con
@@ -524,6 +557,30 @@ class Index:
         except sqlite3.Error as exc:
             raise InputError(f"cannot read index {self.path}: {exc}") from None
 
+    def frequent_share(self, shingles: np.ndarray, *, max_df: int) -> float:
+        """Share of ``shingles`` (already sampled) held by more than ``max_df`` documents.
+
+        Parameters
+        ----------
+        shingles : ndarray of int64
+            The draft's sampled shingles.
+        max_df : int
+            The stock-phrase bound of :meth:`lookup`.
+
+        Returns
+        -------
+        float
+            0 to 1; 0 for no shingles.
+        """
+        query = np.unique(np.asarray(shingles, dtype=np.int64))
+        if not len(query):
+            return 0.0
+        try:
+            (frequent,) = self._con.execute(_FREQUENT_SQL, (json.dumps(query.tolist()), max_df)).fetchone()
+        except sqlite3.Error as exc:
+            raise InputError(f"cannot read index {self.path}: {exc}") from None
+        return frequent / len(query)
+
     def documents(self, keys: Sequence[int]) -> list[Document]:
         """Prepared documents for ``keys`` (from :meth:`lookup`), in that order; unknown keys are left out."""
         return self._prepare(self._rows(keys))
@@ -584,6 +641,17 @@ class Index:
                           size_bytes=size, schema_version=int(meta["schema_version"]), created=meta["created"],
                           updated=meta["updated"], sample=int(meta["sample"]),
                           shingle_size=int(meta["shingle_size"]), prepared_by=meta.get("prepared_by", "?"))
+
+
+def _quick_check(con: sqlite3.Connection, path: str) -> None:
+    """Raise InputError naming the first problem SQLite's ``quick_check`` finds."""
+    try:
+        rows = con.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.Error as exc:
+        rows = [(str(exc),)]
+    if rows != [("ok",)]:
+        problem = " ".join(str(rows[0][0] if rows else "no answer").split())[:200]
+        raise InputError(f"index {path} is damaged ({problem}); rebuild it with 'trace index build --force'")
 
 
 def _connect(path: str, timeout: float) -> sqlite3.Connection:
@@ -668,11 +736,14 @@ def build_index(
     if not target.parent.is_dir():
         raise InputError(f"cannot create index {path}: folder {target.parent} does not exist")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.building")
+    removed = _remove_stale_builds(target)
     for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         stale.unlink(missing_ok=True)
     try:
         with Index.create(tmp, sample=sample) as index:
             result = index.add(articles, progress=progress, jobs=jobs)
+            result.warnings[:0] = [f"removed {name}, left by an interrupted build (process {pid})"
+                                   for name, pid in removed]
             index._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if force:
             for old in (target, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -682,3 +753,38 @@ def build_index(
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
     return result
+
+
+def _remove_stale_builds(target: Path) -> list[tuple[str, int]]:
+    """Delete ``.NAME.PID.building`` files (and their -wal/-shm) whose process is gone: (name, pid) of each.
+
+    A build killed with ``kill -9`` cannot clean up after itself; the next
+    build of the same index does, leaving alone the files of a build still running.
+    """
+    removed = []
+    prefix = f".{target.name}."
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    for name in sorted(names):
+        pid_text = name[len(prefix):-len(".building")]
+        if not (name.startswith(prefix) and name.endswith(".building") and pid_text.isdigit()):
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or _alive(pid):
+            continue
+        for leftover in (name, f"{name}-wal", f"{name}-shm"):
+            (target.parent / leftover).unlink(missing_ok=True)
+        removed.append((name, pid))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process (or a number no process has): leave its files alone
+    return True

@@ -7,6 +7,15 @@ passage must be long and dense enough to count as copied text, so stray
 common words ("the", "of") shared by unrelated texts never make a passage.
 One-for-one word replacements inside passages are kept as substitutions:
 they are how spinning, house-style edits and OCR errors show.
+
+The work of one pair is bounded: the exact LCS needs memory that grows with
+the product of the two lengths, so longer pairs (over ``ALIGN_CELLS_MAX``
+word pairs, e.g. two 10,000-word texts) are aligned between anchors instead:
+word 4-grams found once in each text, kept in the order both texts agree on,
+with the exact LCS between consecutive anchors and, where no anchor helps
+(one sentence repeated thousands of times), along the diagonal in pieces of
+``ALIGN_PIECE_WORDS`` words.  An alignment that still runs out of memory
+falls back to anchors only, so one pair never stops a trace.
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ from ..errors import ConfigError
 from ..model import Alignment, Document, Passage, Substitution
 from .shingles import word_codes
 
-__all__ = ["Aligner", "edit_sites", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT"]
+__all__ = ["Aligner", "edit_sites", "exact_alignment", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT",
+           "ALIGN_CELLS_MAX", "ALIGN_PIECE_WORDS"]
 
 #: A passage must hold at least this many matched words.
 MIN_PASSAGE_WORDS_DEFAULT = 8
@@ -31,6 +41,12 @@ MAX_GAP_DEFAULT = 6
 MIN_DENSITY_DEFAULT = 0.5
 # Replacement regions up to this size are read as word substitutions.
 _MAX_SUBSTITUTION_RUN = 3
+#: Pairs of texts longer than this product of lengths (in content words) are aligned between
+#: anchors: the exact LCS's bit matrix takes about cells / 8 bytes (12.5 MB here).
+ALIGN_CELLS_MAX = 100_000_000
+#: Stretches with no anchor are aligned along the diagonal in pieces of this many words.
+ALIGN_PIECE_WORDS = 2_000
+_ANCHOR_WORDS = 4
 
 
 class Aligner:
@@ -86,6 +102,15 @@ class Aligner:
             (-1 where unmatched); passages and substitutions use content-token
             positions too.
         """
+        try:
+            return self._align(doc_a, doc_b, a, b)
+        except MemoryError:
+            # One pair must never stop a trace: it is left unaligned (no shared passage, no link).
+            return Alignment(a=a, b=b, a_match=np.full(doc_a.words, -1, dtype=np.int32),
+                             b_match=np.full(doc_b.words, -1, dtype=np.int32), passages=(), substitutions=(),
+                             shared_words=0)
+
+    def _align(self, doc_a: Document, doc_b: Document, a: int, b: int) -> Alignment:
         seq_a, seq_b = codes_a, codes_b = _codes(doc_a), _codes(doc_b)
         if seq_a is None or seq_b is None:
             seq_a, seq_b = _local_codes(content_hashes(doc_a), content_hashes(doc_b))
@@ -236,7 +261,10 @@ def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[list[tuple[int, int, int]], lis
     same length, at most ``_MAX_SUBSTITUTION_RUN`` words, their words are
     read as substituted one for one ((a, b) positions, in text order).
     """
-    blocks = [(m.a, m.b, m.size) for m in Indel.editops(seq_a, seq_b).as_matching_blocks() if m.size]
+    if exact_alignment(len(seq_a), len(seq_b)):
+        blocks = _exact_blocks(seq_a, seq_b)
+    else:
+        blocks = _anchored_blocks(seq_a, seq_b)
     subs: list[tuple[int, int]] = []
     lo_a = lo_b = 0
     for a, b, size in (*blocks, (len(seq_a), len(seq_b), 0)):
@@ -245,6 +273,124 @@ def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[list[tuple[int, int, int]], lis
             subs.extend((lo_a + k, lo_b + k) for k in range(run))
         lo_a, lo_b = a + size, b + size
     return blocks, subs
+
+
+def exact_alignment(len_a: int, len_b: int) -> bool:
+    """Whether two texts of these lengths (content words) get the exact LCS, within ``ALIGN_CELLS_MAX``."""
+    return len_a * len_b <= ALIGN_CELLS_MAX
+
+
+def _exact_blocks(seq_a: str, seq_b: str) -> list[tuple[int, int, int]]:
+    try:
+        return [(m.a, m.b, m.size) for m in Indel.editops(seq_a, seq_b).as_matching_blocks() if m.size]
+    except MemoryError:
+        # Not enough memory even within the budget: the anchors alone still find the long copied runs.
+        return _merge(_anchor_words(_anchors(_codes_of(seq_a), _codes_of(seq_b))), [])
+
+
+def _anchor_words(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Every word of each anchoring 4-gram, up to where the next anchor starts in either text."""
+    words = []
+    for k, (a, b) in enumerate(anchors):
+        next_a, next_b = anchors[k + 1] if k + 1 < len(anchors) else (a + _ANCHOR_WORDS, b + _ANCHOR_WORDS)
+        words.extend((a + i, b + i) for i in range(min(_ANCHOR_WORDS, next_a - a, next_b - b)))
+    return words
+
+
+def _codes_of(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _anchored_blocks(seq_a: str, seq_b: str) -> list[tuple[int, int, int]]:
+    """Matching blocks of a long pair, with bounded memory: exact LCS between anchors, pieces elsewhere."""
+    anchors = _anchors(_codes_of(seq_a), _codes_of(seq_b))
+    found: list[tuple[int, int, int]] = []
+    lo_a = lo_b = 0
+    for a, b in (*anchors, (len(seq_a), len(seq_b))):
+        found.extend(_between(seq_a, seq_b, lo_a, a, lo_b, b))
+        lo_a, lo_b = a + 1, b + 1
+    return _merge(anchors, found)
+
+
+def _between(seq_a: str, seq_b: str, lo_a: int, hi_a: int, lo_b: int, hi_b: int) -> list[tuple[int, int, int]]:
+    """Blocks of ``seq_a[lo_a:hi_a]`` against ``seq_b[lo_b:hi_b]``: exact when small, else in diagonal pieces."""
+    len_a, len_b = hi_a - lo_a, hi_b - lo_b
+    if len_a <= 0 or len_b <= 0:
+        return []
+    pieces = -(-max(len_a, len_b) // ALIGN_PIECE_WORDS)
+    if pieces == 1 or exact_alignment(len_a, len_b):
+        return [(a + lo_a, b + lo_b, n) for a, b, n in _exact_blocks(seq_a[lo_a:hi_a], seq_b[lo_b:hi_b])]
+    cut_a = [lo_a + len_a * k // pieces for k in range(pieces + 1)]
+    cut_b = [lo_b + len_b * k // pieces for k in range(pieces + 1)]
+    out: list[tuple[int, int, int]] = []
+    for k in range(pieces):
+        out.extend(_between(seq_a, seq_b, cut_a[k], cut_a[k + 1], cut_b[k], cut_b[k + 1]))
+    return out
+
+
+def _anchors(codes_a: np.ndarray, codes_b: np.ndarray) -> list[tuple[int, int]]:
+    """(a, b) starts of word 4-grams found once in each text, the longest chain increasing in both."""
+    keys_a, keys_b = _gram_keys(codes_a), _gram_keys(codes_b)
+    if not len(keys_a) or not len(keys_b):
+        return []
+    unique_a, first_a, count_a = np.unique(keys_a, return_index=True, return_counts=True)
+    unique_b, first_b, count_b = np.unique(keys_b, return_index=True, return_counts=True)
+    once_a, once_b = count_a == 1, count_b == 1
+    common, in_a, in_b = np.intersect1d(unique_a[once_a], unique_b[once_b], return_indices=True)
+    if not len(common):
+        return []
+    pos_a, pos_b = first_a[once_a][in_a], first_b[once_b][in_b]
+    same = np.ones(len(pos_a), dtype=bool)
+    for k in range(_ANCHOR_WORDS):  # keys mix the 4th word in: make sure all four are the same
+        same &= codes_a[pos_a + k] == codes_b[pos_b + k]
+    pos_a, pos_b = pos_a[same], pos_b[same]
+    order = np.argsort(pos_a)
+    return _increasing_chain(pos_a[order].tolist(), pos_b[order].tolist())
+
+
+def _gram_keys(codes: np.ndarray) -> np.ndarray:
+    """One uint64 key per word 4-gram (codes are below 2**21, so 3 fit exactly; the 4th is mixed in)."""
+    n = len(codes) - _ANCHOR_WORDS + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    c = codes.astype(np.uint64)
+    key = (c[:n] << np.uint64(42)) | (c[1 : n + 1] << np.uint64(21)) | c[2 : n + 2]
+    return key * np.uint64(0x9E3779B97F4A7C15) ^ c[3 : n + 3]
+
+
+def _increasing_chain(pos_a: list[int], pos_b: list[int]) -> list[tuple[int, int]]:
+    """Longest chain of anchors increasing in both texts (patience sorting, ``pos_a`` ascending)."""
+    import bisect
+
+    tails: list[int] = []  # b of the last anchor of the best chain of each length
+    tail_index: list[int] = []
+    previous = [-1] * len(pos_b)
+    for k, b in enumerate(pos_b):
+        at = bisect.bisect_left(tails, b)
+        if at == len(tails):
+            tails.append(b)
+            tail_index.append(k)
+        else:
+            tails[at], tail_index[at] = b, k
+        previous[k] = tail_index[at - 1] if at else -1
+    chain = []
+    k = tail_index[-1] if tail_index else -1
+    while k >= 0:
+        chain.append((pos_a[k], pos_b[k]))
+        k = previous[k]
+    return chain[::-1]
+
+
+def _merge(anchors: list[tuple[int, int]], blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Anchor words and blocks, sorted, with touching blocks joined (the shape of LCS matching blocks)."""
+    items = sorted([(a, b, 1) for a, b in anchors] + blocks)
+    merged: list[tuple[int, int, int]] = []
+    for a, b, n in items:
+        if merged and merged[-1][0] + merged[-1][2] == a and merged[-1][1] + merged[-1][2] == b:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
+        else:
+            merged.append((a, b, n))
+    return merged
 
 
 _EDGE_SITE_WORDS = 8

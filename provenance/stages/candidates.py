@@ -4,6 +4,13 @@ Pairs come from shared word 4-gram shingles (content words only), found with
 a sparse document x shingle matrix: shingles seen in one document cannot pair
 anything and are dropped first, and shingles in more than ``max_df``
 documents (stock phrases) are dropped too, following passim's maxDF idea.
+A story run by hundreds of outlets is not a stock phrase, so before that
+pruning exact duplicates (the same content words) collapse to one
+representative, and a frequent shingle is still kept when most of the
+documents holding it are mostly made of frequent shingles: stock phrases are
+a small part of unrelated documents, a widely copied text is most of each
+copy.  Duplicates are paired back with their representative (and with each
+other and with the representative's partners when the group is small).
 The product of that matrix with its transpose counts shared shingles for
 every pair at once, in time that grows with the number of real pairs, not
 with the square of the corpus.  Each pair also gets its TF-IDF cosine
@@ -39,6 +46,9 @@ MIN_SHARED_DEFAULT = 8
 MAX_DF_DEFAULT = 200
 #: Most candidates kept per document (the best by shared shingles, then cosine).
 MAX_CANDIDATES_DEFAULT = 50
+#: A frequent shingle (in more than ``max_df`` distinct documents) is kept when more than half
+#: of the documents holding it have at least this share of their shingles frequent too.
+COPIED_SHARE_MIN = 0.5
 
 
 def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAULT, max_df: int | None = None):
@@ -183,12 +193,16 @@ def find_candidates(
             )
     if len(documents) < 2:
         return []
-    import scipy.sparse as sp  # heavy: imported only when a corpus is traced
-
-    matrix = shingle_matrix(documents, shingle_size, max_df)
-    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
-    keep = shared.data >= min_shared
-    a, b, counts = shared.row[keep], shared.col[keep], shared.data[keep]
+    groups = _duplicate_groups(documents)
+    reps = [group[0] for group in groups]
+    matrix = _representative_matrix([documents[r] for r in reps], [len(g) for g in groups], shingle_size, max_df)
+    product = (matrix @ matrix.T).tocoo()
+    within = np.zeros(len(groups), dtype=np.int64)
+    diagonal = product.row == product.col
+    within[product.row[diagonal]] = product.data[diagonal]
+    upper = (product.row < product.col) & (product.data >= min_shared)
+    a, b, counts = _expand(groups, product.row[upper], product.col[upper], product.data[upper], within,
+                           min_shared, max_candidates)
     if len(a) == 0:
         return []
     tfidf = _tfidf(documents)
@@ -197,6 +211,89 @@ def find_candidates(
     pairs = sorted(zip(a[chosen].tolist(), b[chosen].tolist(), counts[chosen].tolist(),
                        cosine[chosen].tolist(), strict=True))
     return [Candidate(a=i, b=j, shared_shingles=int(n), cosine=float(c)) for i, j, n, c in pairs]
+
+
+def _duplicate_groups(documents: Sequence[Document]) -> list[list[int]]:
+    """Indices of documents with the same content words, grouped; each group sorted, groups by first index."""
+    first: dict[bytes, int] = {}
+    groups: list[list[int]] = []
+    for i, doc in enumerate(documents):
+        key = content_hashes(doc).tobytes()
+        if key in first:
+            groups[first[key]].append(i)
+        else:
+            first[key] = len(groups)
+            groups.append([i])
+    return groups
+
+
+def _representative_matrix(docs: Sequence[Document], copies: Sequence[int], size: int, max_df: int):
+    """Binary representative x shingle matrix of the shingles worth pairing on.
+
+    A shingle is kept when the documents holding it (duplicates counted) are
+    at least two, and the representatives holding it at most ``max_df`` or
+    mostly copies of one text (see :data:`COPIED_SHARE_MIN`).  A kept shingle
+    held by one representative only still counts for the pairs inside its
+    duplicate group (the diagonal of the product).
+    """
+    import scipy.sparse as sp
+
+    parts = [np.unique(shingle_hashes(content_hashes(doc), size)) for doc in docs]
+    if not parts:
+        return sp.csr_matrix((0, 0), dtype=np.int32)
+    row = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
+    col = np.concatenate(parts)
+    _, inverse, distinct = np.unique(col, return_inverse=True, return_counts=True)
+    total = np.bincount(inverse, weights=np.asarray(copies, dtype=np.float64)[row], minlength=len(distinct))
+    frequent = distinct > max_df
+    if frequent.any():
+        # Share of each representative's shingles that are frequent: near 1 for a copy of a widely run story.
+        share = np.bincount(row, weights=frequent[inverse], minlength=len(parts)) / np.maximum(
+            1, np.array([len(p) for p in parts]))
+        mostly_copied = np.bincount(inverse, weights=share[row] >= COPIED_SHARE_MIN, minlength=len(distinct))
+        frequent &= mostly_copied * 2 <= distinct
+    wanted = (total >= 2) & ~frequent
+    keep = wanted[inverse]
+    # A kept shingle's column is the number of kept shingles before it.
+    compact = (np.cumsum(wanted) - 1)[inverse[keep]]
+    data = np.ones(int(keep.sum()), dtype=np.int32)
+    return sp.csr_matrix((data, (row[keep], compact)), shape=(len(parts), int(np.count_nonzero(wanted))))
+
+
+def _expand(groups: Sequence[list[int]], ra: np.ndarray, rb: np.ndarray, shared: np.ndarray, within: np.ndarray,
+            min_shared: int, max_candidates: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of documents from pairs of representatives, as (a, b, shared shingles) with ``a < b``.
+
+    A group of up to ``max_candidates`` duplicates is expanded in full (every
+    member pairs with every member and with every partner's members), which is
+    what comparing each document on its own gives.  A larger group shows
+    only its representative to other groups, and its members pair with the
+    representative: hundreds of copies of one story cost linear work, not quadratic.
+    """
+    faces = [group if len(group) <= max_candidates else group[:1] for group in groups]
+    out_a: list[int] = []
+    out_b: list[int] = []
+    out_n: list[int] = []
+    for g1, g2, n in zip(ra.tolist(), rb.tolist(), shared.tolist(), strict=True):
+        for i in faces[g1]:
+            out_a.extend([i] * len(faces[g2]))
+            out_b.extend(faces[g2])
+            out_n.extend([n] * len(faces[g2]))
+    for g, group in enumerate(groups):
+        n = int(within[g])
+        if len(group) < 2 or n < min_shared:
+            continue
+        if len(group) <= max_candidates:
+            inner = [(i, j) for k, i in enumerate(group) for j in group[k + 1:]]
+        else:
+            inner = [(group[0], j) for j in group[1:]]
+        out_a.extend(i for i, _ in inner)
+        out_b.extend(j for _, j in inner)
+        out_n.extend([n] * len(inner))
+    a, b = np.array(out_a, dtype=np.int64), np.array(out_b, dtype=np.int64)
+    a, b = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((b, a))  # row-major, the order of the sparse product's upper triangle
+    return a[order], b[order], np.array(out_n, dtype=np.int64)[order]
 
 
 def _top_per_document(a: np.ndarray, b: np.ndarray, counts: np.ndarray, cosine: np.ndarray,

@@ -62,6 +62,9 @@ _OWN_CHANGES = 0.004
 _CUT_WORDS = 5
 # Past the ends of what a copy takes, only a passage this long is a cut (as in the collation).
 _EDGE_CUT_WORDS = 20
+# Groups larger than this test only their longest members as the source, against this many witnesses.
+_SOURCE_WITNESSES = 12
+_SOURCE_CANDIDATES = 3
 # Boilerplate that names who published a story: it travels from a source to its copies.
 _BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
@@ -227,12 +230,26 @@ class _FamilyTree:
             # Own changes show only where two copies agree against a text: two members cannot tell.
             if len(group) < 3:
                 continue
-            sources = [m for m in group if self._can_be_source(m, group)]
+            # In a large group the source is among its longest texts, and its test needs no more
+            # witnesses than a handful (each test weighs every pair of them).
+            candidates = sorted(group, key=lambda m: -len(self.documents[m].content))[:_SOURCE_CANDIDATES]
+            witnesses = candidates + [m for m in self._nearest(candidates[0], group) if m not in candidates]
+            witnesses = witnesses[:_SOURCE_WITNESSES] if len(group) > _SOURCE_WITNESSES else group
+            sources = [m for m in (candidates if len(group) > _SOURCE_WITNESSES else group)
+                       if self._can_be_source(m, witnesses)]
             if sources:
                 source = max(sources, key=lambda m: (self._explained(m, group), self.origin[m]))
                 parent.update((m, source) for m in group if m != source)
                 self._held_by_member.update(m for m in group if m != source)
         return parent
+
+    def _nearest(self, member: int, among: Sequence[int]) -> list[int]:
+        """The others of ``among``, most words shared with ``member`` first (ties in family order)."""
+        def shared(w: int) -> int:
+            pair = self.pairs.get((min(member, w), max(member, w)))
+            return pair[0].shared_words if pair else -1
+
+        return sorted((w for w in among if w != member), key=lambda w: -shared(w))
 
     def _explained(self, m: int, group: list[int]) -> int:
         """Words of the other members found in ``m``: the likelier source leaves its copies fewer additions."""
@@ -510,7 +527,7 @@ class _FamilyTree:
         # The unseen source's share carries its prior, as it did when the tree was chosen.
         confidence = self.model.calibrate(_share(self.model.latent_logit, rivals))
         siblings = [s for s in group if s != child]
-        others = [w for w in self.members if w != child]
+        others = [w for w in self._nearest(child, self.members) if w != child][:_SOURCE_WITNESSES]
         uniques = [self.collation.unique(child, y, z) for i, y in enumerate(others) for z in others[i + 1:]]
         uniques = [u for u in uniques if u is not None]
         own_total = min((u.total for u in uniques), default=0.0)

@@ -23,7 +23,7 @@ from charset_normalizer import from_bytes
 
 from ..errors import ConfigError, InputError
 from ..model import Article
-from .load_formats import extract_html, parse_records, plain_title, read_docx
+from .load_formats import _size, extract_html, parse_records, plain_title, read_docx
 
 __all__ = [
     "MAX_FILE_SIZE_DEFAULT",
@@ -189,12 +189,14 @@ def load_articles(
     if not loader.articles:
         plural = "file" if loader.skipped == 1 else "files"
         where = ", ".join(_display(root) for root in roots)
-        raise InputError(f"no usable document in {where} ({loader.skipped} {plural} skipped)")
+        why = f": {loader.warnings[0]}" if len(loader.warnings) == 1 else ""
+        raise InputError(f"no usable document in {where} ({loader.skipped} {plural} skipped{why})")
     articles = sorted(loader.articles.values(), key=lambda article: article.id)
     return LoadResult(articles=articles, warnings=loader.warnings)
 
 
-def load_draft(source: str, *, max_file_size: int = MAX_FILE_SIZE_DEFAULT) -> Article:
+def load_draft(source: str, *, max_file_size: int = MAX_FILE_SIZE_DEFAULT,
+               limit_option: str = "--max-file-size") -> Article:
     """Load one draft article from a file (.txt, .md, .html, .docx, ...) or stdin.
 
     Parameters
@@ -203,7 +205,10 @@ def load_draft(source: str, *, max_file_size: int = MAX_FILE_SIZE_DEFAULT) -> Ar
         A file path, or ``"-"`` to read bytes from standard input (HTML and
         .docx content are recognised there by their first bytes).
     max_file_size : int, default=MAX_FILE_SIZE_DEFAULT
-        Larger input is refused.
+        Larger input is refused (a .docx also when a part inflates past
+        :data:`~provenance.stages.load_formats.DOCX_PART_MAX`).
+    limit_option : str, default="--max-file-size"
+        The option named when the draft is too large.
 
     Returns
     -------
@@ -222,7 +227,7 @@ def load_draft(source: str, *, max_file_size: int = MAX_FILE_SIZE_DEFAULT) -> Ar
     _check_params(owner, source=source, max_file_size=max_file_size)
     source = os.fspath(source)
     if source == "-":
-        name, suffix, data = _STDIN_NAME, "", _read_stdin(max_file_size)
+        name, suffix, data = _STDIN_NAME, "", _read_stdin(max_file_size, limit_option)
     else:
         name, suffix = _display(source), Path(source).suffix.lower()
         if not os.path.exists(source):
@@ -230,7 +235,7 @@ def load_draft(source: str, *, max_file_size: int = MAX_FILE_SIZE_DEFAULT) -> Ar
         if os.path.isdir(source):
             raise InputError(f"{name} is a folder; a draft must be one file")
         try:
-            data, _ = _read_file(source, max_file_size)
+            data, _ = _read_file(source, max_file_size, limit_option)
         except _Skip as skip:
             raise InputError(f"cannot use {name}: {skip.reason}") from None
     article_id = name if source == "-" else _display(os.path.basename(source))
@@ -376,7 +381,7 @@ class _Loader:
             # A records file holds many articles: the size cap is for one article.
             limit = RECORD_FILE_LIMIT if suffix in RECORD_SUFFIXES else self.max_file_size
             data, key = _read_file(path, limit)
-            if key is not None and key in self.files_seen:
+            if key in self.files_seen:
                 raise _Skip(f"same file as {self.files_seen[key]}")
             if suffix in RECORD_SUFFIXES:
                 added = self._load_records(data, name, article_id, suffix, in_folder)
@@ -389,8 +394,7 @@ class _Loader:
                 skip.reason += f" (unsupported type {suffix})"
             self.skip(f"skipped {name}: {skip.reason}")
             return
-        if key is not None:
-            self.files_seen[key] = name
+        self.files_seen[key] = name
         if not added:
             self.skipped += 1
 
@@ -398,7 +402,7 @@ class _Loader:
         self, data: bytes, name: str, file_id: str, suffix: str, in_folder: bool
     ) -> bool:
         text = _newlines(_decode_text(data, name))
-        records, problems = parse_records(text, _RECORD_KINDS[suffix], name)
+        records, problems = parse_records(text, _RECORD_KINDS[suffix], name, max_text=self.max_file_size)
         if not records and not problems:
             raise _Skip("no records")
         shown = 0
@@ -513,32 +517,52 @@ def _article(text: str, article_id: str, path: str, kind: str) -> Article:
     )
 
 
-def _read_file(path: str, limit: int) -> tuple[bytes, tuple[int, int] | None]:
-    """Read at most ``limit`` bytes; return the data and the file's (device, inode)."""
+def _read_file(path: str, limit: int, option: str = "--max-file-size") -> tuple[bytes, tuple[int, int]]:
+    """Read a regular file of at most ``limit`` bytes; return the data and the file's (device, inode).
+
+    FIFOs, devices and sockets are refused before opening (opening a FIFO
+    waits for a writer forever), and the read never asks for more than the
+    file's size, so a huge ``limit`` allocates nothing.
+    """
     try:
-        with open(path, "rb") as handle:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise _Skip("not a regular file (a FIFO, device or socket)")
+        with open(path, "rb", buffering=0) as handle:
             info = os.fstat(handle.fileno())
-            regular = stat.S_ISREG(info.st_mode)
-            if regular and info.st_size > limit:
-                raise _Skip(_over_limit(info.st_size, limit))
-            data = handle.read(limit + 1)
+            if not stat.S_ISREG(info.st_mode):  # replaced between the two looks
+                raise _Skip("not a regular file (a FIFO, device or socket)")
+            if info.st_size > limit:
+                raise _Skip(_over_limit(info.st_size, limit, option))
+            data = _read_at_most(handle, min(info.st_size, limit) + 1)
     except OSError as exc:
         raise _Skip(f"cannot read ({_os_reason(exc)})") from None
     if len(data) > limit:
-        raise _Skip(_over_limit(None, limit))
-    return data, ((info.st_dev, info.st_ino) if regular else None)
+        raise _Skip(_over_limit(None, limit, option))
+    return data, (info.st_dev, info.st_ino)
 
 
-def _read_stdin(limit: int) -> bytes:
+def _read_at_most(handle: Any, count: int) -> bytes:
+    """Up to ``count`` bytes (a file may grow while it is read), in pieces of at most 16 MiB."""
+    parts, left = [], count
+    while left > 0:
+        part = handle.read(min(left, 16 * 1024**2))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _read_stdin(limit: int, option: str) -> bytes:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise InputError(f"cannot read {_STDIN_NAME}: standard input is not available")
     try:
-        data = stream.read(limit + 1)
+        data = _read_at_most(stream, limit + 1)
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read {_STDIN_NAME}: {exc}") from None
     if len(data) > limit:
-        raise InputError(f"cannot use {_STDIN_NAME}: {_over_limit(None, limit)}")
+        raise InputError(f"cannot use {_STDIN_NAME}: {_over_limit(None, limit, option)}")
     return data
 
 
@@ -631,18 +655,11 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _over_limit(size: int | None, limit: int) -> str:
-    limit_text = f"{_size(limit)} limit (--max-file-size)"
+def _over_limit(size: int | None, limit: int, option: str = "--max-file-size") -> str:
+    limit_text = f"{_size(limit)} limit ({option})"
     if size is None:
         return f"more than the {limit_text}"
     return f"{_size(size)} is over the {limit_text}"
-
-
-def _size(count: int) -> str:
-    for unit, scale in (("MB", 1024**2), ("KB", 1024)):
-        if count >= scale:
-            return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{count} bytes"
 
 
 def _os_reason(exc: OSError) -> str:

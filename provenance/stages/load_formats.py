@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -27,6 +28,12 @@ __all__ = [
     "TITLE_MAX_WORDS",
     "TITLE_MAX_CHARS",
     "HTML_DEPTH_MAX",
+    "ID_MAX_CHARS",
+    "FIELD_MAX_CHARS",
+    "CSV_RECORD_LINES_MAX",
+    "DOCX_PART_MAX",
+    "DOCX_TOTAL_MAX",
+    "DOCX_PARTS_MAX",
     "Record",
     "HtmlPage",
     "parse_date",
@@ -48,6 +55,18 @@ TITLE_MAX_CHARS = 200
 #: Deeper nesting of block containers is flattened before parsing (the HTML
 #: tree builder is quadratic in that depth; real pages stay far below it).
 HTML_DEPTH_MAX = 1000
+#: A record whose id is longer than this (in characters) is skipped: an id is a key, never cut.
+ID_MAX_CHARS = 500
+#: A record's title, outlet or url longer than this is cut (with a trailing ellipsis).
+FIELD_MAX_CHARS = 1000
+#: A CSV record spanning more lines than this is read as an unterminated quote.
+CSV_RECORD_LINES_MAX = 5000
+#: A .docx part (document.xml...) inflating past this many bytes is refused ...
+DOCX_PART_MAX = 16 * 1024**2
+#: ... and so is a .docx whose parts inflate past this in all (python-docx holds every part) ...
+DOCX_TOTAL_MAX = 64 * 1024**2
+#: ... or that has more parts than this.
+DOCX_PARTS_MAX = 2000
 
 _ID_KEYS = ("id",)
 _TEXT_KEYS = ("text", "body", "content")
@@ -252,7 +271,8 @@ class Record:
     url: str | None = None
 
 
-def parse_records(text: str, kind: str, name: str) -> tuple[list[Record], list[str]]:
+def parse_records(text: str, kind: str, name: str,
+                  max_text: int | None = None) -> tuple[list[Record], list[str]]:
     """Parse a decoded record file.
 
     Parameters
@@ -263,6 +283,11 @@ def parse_records(text: str, kind: str, name: str) -> tuple[list[Record], list[s
         Format, from the file suffix.
     name : str
         File name used in warnings.
+    max_text : int, optional
+        A record whose text is longer than this many bytes (UTF-8) is skipped
+        with a warning (the per-article ``--max-file-size``).  Ids longer than
+        :data:`ID_MAX_CHARS` skip the record too; titles, outlets and urls
+        longer than :data:`FIELD_MAX_CHARS` are cut, with a warning.
 
     Returns
     -------
@@ -284,7 +309,7 @@ def parse_records(text: str, kind: str, name: str) -> tuple[list[Record], list[s
         if isinstance(obj, str):
             warnings.append(obj)
             continue
-        record = _record(obj, number, where)
+        record = _record(obj, number, where, max_text, warnings)
         if isinstance(record, str):
             warnings.append(record)
         else:
@@ -371,51 +396,87 @@ def _json_error(exc: Exception, with_line: bool = True) -> str:
 def _csv_items(text: str, name: str) -> Iterator[_Item]:
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(old_limit, min(len(text) + 1, 2**31 - 1)))
     try:
-        yield from _csv_rows(reader, name)
+        yield from _csv_rows(text.split("\n"), delimiter, name)
     finally:
         csv.field_size_limit(old_limit)
 
 
-def _csv_rows(reader: Any, name: str) -> Iterator[_Item]:
+def _csv_rows(lines: list[str], delimiter: str, name: str) -> Iterator[_Item]:
+    """Rows of a CSV file as items; after a record swallowed by an unterminated quote, reading starts again."""
     header: list[str] | None = None
-    previous = 0
-    while True:
-        start = previous + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            where = f"{name}:{start}"
-            if reader.line_num == previous:
-                yield start, where, f"skipped {where} and the rest: malformed CSV ({exc})"
+    offset = 0  # lines before the current reader's first line
+    while offset is not None:
+        reader = csv.reader((line + "\n" for line in itertools.islice(lines, offset, None)), delimiter=delimiter)
+        restart, previous = None, 0
+        while True:
+            start = offset + previous + 1
+            try:
+                row = next(reader)
+            except StopIteration:
                 break
+            except csv.Error as exc:
+                where = f"{name}:{start}"
+                if reader.line_num == previous:
+                    yield start, where, f"skipped {where} and the rest: malformed CSV ({exc})"
+                    break
+                previous = reader.line_num
+                yield start, where, f"skipped {where}: malformed CSV ({exc})"
+                continue
             previous = reader.line_num
-            yield start, where, f"skipped {where}: malformed CSV ({exc})"
-            continue
-        previous = reader.line_num
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        if header is None:
-            header = [cell.strip().lower() for cell in row]
-            if not any(key in header for key in _TEXT_KEYS):
-                expected = ", ".join(_TEXT_KEYS)
-                yield None, name, f"skipped {name}: no text column (expected one of {expected})"
-                return
-            continue
-        where = f"{name}:{start}"
-        if len(row) != len(header):
-            problem = f"expected {len(header)} fields, found {len(row)}"
-            yield start, where, f"skipped {where}: malformed CSV row ({problem})"
-            continue
-        yield start, where, dict(zip(header, row, strict=True))
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip().lower() for cell in row]
+                if not any(key in header for key in _TEXT_KEYS):
+                    expected = ", ".join(_TEXT_KEYS)
+                    yield None, name, f"skipped {name}: no text column (expected one of {expected})"
+                    return
+                continue
+            where = f"{name}:{start}"
+            swallowed = _swallowed(len(header), delimiter, lines[start - 1 : offset + previous])
+            if swallowed:
+                yield start, where, (f"skipped {where}: {swallowed} (an unterminated quote?); "
+                                     f"reading on from line {start + 1}")
+                restart = start
+                break
+            if len(row) != len(header):
+                problem = f"expected {len(header)} fields, found {len(row)}"
+                yield start, where, f"skipped {where}: malformed CSV row ({problem})"
+                continue
+            yield start, where, dict(zip(header, row, strict=True))
+        offset = restart
 
 
-def _record(obj: Mapping[str, Any], number: int | None, where: str) -> Record | str:
+def _swallowed(fields: int, delimiter: str, raw: list[str]) -> str | None:
+    """Why a CSV record (``raw``: its lines) looks like it swallowed the records after it, or None.
+
+    An unterminated quote runs its field on into the following lines until a
+    stray quote or the end of the file: read strictly, such a record is
+    malformed, and the lines it took, read alone, have as many fields as the
+    header.  A malformed record whose later lines mostly look like records,
+    or spanning more than :data:`CSV_RECORD_LINES_MAX` lines, is one.
+    """
+    if len(raw) < 2:
+        return None
+    later = [line for line in raw[1:] if line.strip()]
+    like = sum(1 for line in later if len(next(csv.reader([line], delimiter=delimiter), [])) == fields)
+    long = len(raw) > CSV_RECORD_LINES_MAX
+    if not long and (like < 1 or 2 * like < len(later)):
+        return None
+    try:
+        list(csv.reader(io.StringIO("\n".join(raw) + "\n", newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        if long:
+            return f"a malformed record runs over {len(raw)} lines"
+        return f"a quoted field runs over {like} line{'s' if like != 1 else ''} that look like records"
+    return None
+
+
+def _record(obj: Mapping[str, Any], number: int | None, where: str, max_text: int | None,
+            warnings: list[str]) -> Record | str:
     fields = {key.lower(): value for key, value in obj.items() if isinstance(key, str)}
     text = _first(fields, _TEXT_KEYS)
     if isinstance(text, list) and all(isinstance(part, str) for part in text):
@@ -426,23 +487,51 @@ def _record(obj: Mapping[str, Any], number: int | None, where: str) -> Record | 
         return f"skipped {where}: text is not a string"
     if not text.strip():
         return f"skipped {where}: empty text"
+    if max_text is not None and _utf8_length_over(text, max_text):
+        return f"skipped {where}: its text is over the {_size(max_text)} limit per article (--max-file-size)"
+    record_id = _scalar(_first(fields, _ID_KEYS))
+    if record_id is not None and len(record_id) > ID_MAX_CHARS:
+        return f"skipped {where}: its id is {len(record_id)} characters long (at most {ID_MAX_CHARS})"
     published = None
     for key in _DATE_KEYS:
         published = parse_date(fields.get(key))
         if published is not None:
             break
+    values = {}
+    for field_name, keys, nested in (("title", _TITLE_KEYS, None), ("outlet", _OUTLET_KEYS, "name"),
+                                     ("url", _URL_KEYS, None)):
+        value = _scalar(_first(fields, keys), nested=nested)
+        if value is not None and len(value) > FIELD_MAX_CHARS:
+            warnings.append(f"cut the {field_name} of {where} to {FIELD_MAX_CHARS} characters "
+                            f"(it had {len(value)})")
+            value = value[: FIELD_MAX_CHARS - 1] + "\u2026"
+        values[field_name] = value
     text = _clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Scraped records often have no title field: take the headline line, else the first sentence.
+    values["title"] = values["title"] or _record_title(text)
     return Record(
         number=number,
         where=where,
-        id=_scalar(_first(fields, _ID_KEYS)),
+        id=record_id,
         text=text,
-        # Scraped records often have no title field: take the headline line, else the first sentence.
-        title=_scalar(_first(fields, _TITLE_KEYS)) or _record_title(text),
         published=published,
-        outlet=_scalar(_first(fields, _OUTLET_KEYS), nested="name"),
-        url=_scalar(_first(fields, _URL_KEYS)),
+        **values,
     )
+
+
+def _utf8_length_over(text: str, limit: int) -> bool:
+    """Whether ``text`` takes more than ``limit`` bytes in UTF-8 (encoded only when it might)."""
+    if len(text) > limit:
+        return True
+    return len(text) * 4 > limit and len(text.encode("utf-8", "surrogatepass")) > limit
+
+
+def _size(count: int) -> str:
+    """``count`` bytes for people: ``20 MB``, ``1.5 KB``, ``300 bytes`` (shared with the loader's messages)."""
+    for unit, scale in (("MB", 1024**2), ("KB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
 
 
 def _first(fields: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
@@ -666,6 +755,7 @@ def read_docx(data: bytes, name: str) -> tuple[str, str | None]:
     from docx import Document  # imported here: only drafts need python-docx
     from docx.table import Table
 
+    _check_docx_sizes(data, name)
     try:
         document = Document(io.BytesIO(data))
         blocks: list[str] = []
@@ -680,6 +770,31 @@ def read_docx(data: bytes, name: str) -> tuple[str, str | None]:
         raise InputError(f"cannot read {name} as .docx: {detail}") from exc
     text = "\n\n".join(blocks)
     return text, title or plain_title(text)
+
+
+def _check_docx_sizes(data: bytes, name: str) -> None:
+    """Refuse a .docx whose parts would inflate past :data:`DOCX_PART_MAX` (a zip bomb) before unpacking any.
+
+    The sizes are the ones the zip directory declares; :mod:`zipfile` never
+    inflates a part past its declared size, so they bound what python-docx reads.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise InputError(f"cannot read {name} as .docx: {' '.join(str(exc).split()) or type(exc).__name__}") from None
+    if len(parts) > DOCX_PARTS_MAX:
+        raise InputError(f"cannot use {name}: a .docx of {len(parts)} parts (at most {DOCX_PARTS_MAX})")
+    for part in parts:
+        if part.file_size > DOCX_PART_MAX:
+            raise InputError(f"cannot use {name}: its part {part.filename} inflates to {_size(part.file_size)}, "
+                             f"over the {_size(DOCX_PART_MAX)} limit per .docx part")
+    total = sum(part.file_size for part in parts)
+    if total > DOCX_TOTAL_MAX:
+        raise InputError(f"cannot use {name}: its parts inflate to {_size(total)}, over the "
+                         f"{_size(DOCX_TOTAL_MAX)} limit per .docx")
 
 
 def _table_rows(table: Any) -> list[str]:
