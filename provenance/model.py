@@ -37,6 +37,9 @@ __all__ = [
     "Link",
     "SharedPassage",
     "Edge",
+    "Agency",
+    "SourcePassage",
+    "CopyChange",
     "Latent",
     "Family",
     "Lineage",
@@ -44,7 +47,8 @@ __all__ = [
     "RELATIONS",
 ]
 
-JSON_VERSION = 1
+#: Version 2 added ``latent[].text``, ``passages``, ``changes``, ``agency`` and ``families[].agency``.
+JSON_VERSION = 2
 
 #: Relations an edge can carry, from closest copy to loosest reuse.
 RELATIONS = ("reprint", "trimmed", "edited", "spun", "partial")
@@ -238,18 +242,79 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class Agency:
+    """The probable agency of a story, from its copies' credit lines, bylines and datelines.
+
+    ``name`` is None when nothing names one ("agency unknown"); ``credited``
+    of ``documents`` documents credit it; ``evidence`` quotes them ("id: line").
+    """
+
+    name: str | None
+    credited: int = 0
+    documents: int = 0
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """"probably AP (credited by 5 of 7 copies)", or "agency unknown"."""
+        if self.name is None:
+            return "agency unknown"
+        return f"probably {self.name} (credited by {self.credited} of {self.documents} copies)"
+
+
+@dataclass(frozen=True)
+class SourcePassage:
+    """A passage of a reconstructed source: ``text[start:end]`` and the copies that carry it."""
+
+    start: int
+    end: int
+    support: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CopyChange:
+    """One change a copy made to its (reconstructed) source.
+
+    ``kind`` is ``cut`` (source text the copy lacks), ``added`` (copy text
+    the source lacks) or ``reworded`` (both at one place).  ``source_*`` are
+    offsets into the reconstructed text (equal for ``added``), ``copy_*``
+    into the copy's original text (equal for ``cut``).
+    """
+
+    child: str
+    kind: str
+    source_start: int
+    source_end: int
+    copy_start: int
+    copy_end: int
+
+
+@dataclass(frozen=True)
 class Latent:
-    """An unseen common source of several documents (id starts with ``~``)."""
+    """An unseen common source of several documents (id starts with ``~``).
+
+    ``text`` is its reconstruction (each place read as the majority of the
+    copies that cover it; "[not carried by any copy]" where none does),
+    ``passages`` its runs with the copies carrying each, ``changes`` what
+    each copy changed against it, ``agency`` whose story it probably was.
+    """
 
     id: str
     children: tuple[str, ...]
+    text: str = ""
+    passages: tuple[SourcePassage, ...] = ()
+    changes: tuple[CopyChange, ...] = ()
+    agency: Agency | None = None
 
 
 @dataclass(frozen=True)
 class Family:
+    """A connected group of linked documents; ``agency`` is its root's probable agency, when known."""
+
     id: str
     root: str
     members: tuple[str, ...]
+    agency: Agency | None = None
 
 
 @dataclass
@@ -290,10 +355,11 @@ class Lineage:
         return {
             "version": JSON_VERSION,
             "documents": [_document_json(d) for d in self.documents],
-            "latent": [{"id": lat.id, "children": list(lat.children)} for lat in self.latent],
+            "latent": [_latent_json(lat, self) for lat in self.latent],
             "edges": [_edge_json(e) for e in self.edges],
             "families": [
-                {"id": f.id, "root": f.root, "members": list(f.members)} for f in self.families
+                {"id": f.id, "root": f.root, "members": list(f.members), "agency": _agency_json(f.agency)}
+                for f in self.families
             ],
             "options": self.options,
         }
@@ -319,6 +385,46 @@ def _document_json(doc: Document) -> dict[str, Any]:
             {"start": s.start, "end": s.end, "text": s.text, "kind": s.kind} for s in doc.boilerplate
         ],
     }
+
+
+def _agency_json(agency: Agency | None) -> dict[str, Any] | None:
+    if agency is None:
+        return None
+    return {"name": agency.name, "credited": agency.credited, "documents": agency.documents,
+            "share": round(agency.credited / agency.documents, 4) if agency.documents else 0.0,
+            "label": agency.label, "evidence": list(agency.evidence)}
+
+
+def _latent_json(lat: Latent, lineage: Lineage) -> dict[str, Any]:
+    text = lat.text
+
+    def copy_text(change: CopyChange) -> str:
+        return lineage.document(change.child).article.text[change.copy_start:change.copy_end]
+
+    return {
+        "id": lat.id,
+        "children": list(lat.children),
+        "text": text,
+        "passages": [
+            {"start": p.start, "end": p.end, "text": text[p.start:p.end], "support": list(p.support),
+             "variants": [{"child": c.child, "kind": c.kind, "source": text[c.source_start:c.source_end],
+                           "copy": copy_text(c)}
+                          for c in lat.changes if c.child in p.support and _inside(c, p)]}
+            for p in lat.passages
+        ],
+        "changes": [
+            {"child": c.child, "kind": c.kind, "source_start": c.source_start, "source_end": c.source_end,
+             "copy_start": c.copy_start, "copy_end": c.copy_end}
+            for c in lat.changes
+        ],
+        "agency": _agency_json(lat.agency),
+    }
+
+
+def _inside(change: CopyChange, passage: SourcePassage) -> bool:
+    """Whether a change falls in a passage (an insertion at its end counts)."""
+    return passage.start <= change.source_start and change.source_end <= passage.end and (
+        change.source_start < passage.end or change.kind == "added")
 
 
 def _edge_json(edge: Edge) -> dict[str, Any]:
