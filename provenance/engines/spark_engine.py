@@ -47,8 +47,8 @@ from ..stages.align import Aligner, content_hashes
 from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import _top_per_document
 from ..stages.lineage import build_lineage
-from ..stages.reconstruct import describe_sources
 from ..stages.normalise import fold_text, tokenize
+from ..stages.reconstruct import describe_sources
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 from .parallel import assess_pairs
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles

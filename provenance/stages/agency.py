@@ -2,12 +2,15 @@
 
 Copies of a wire story say whose it was in their credit lines, bylines and
 datelines ("NEW YORK (AP) —", "Credit | AA", "By The Associated Press",
-"Source: ..."). Each copy names one or more credited parties, its own outlet
-among them sometimes; the story's agency is the name most of its copies
-share. Known agencies are read by :func:`~provenance.stages.boilerplate.find_credits`;
-other names only from explicit credit lines ("Source: X", "Story supplied by
-X") and only when at least two copies give them, since one outlet naming
-itself is common and an agency named by several outlets is not.
+"Source: ..."). The story's agency is the name most of its copies credit.
+Known agencies are read by :func:`~provenance.stages.boilerplate.find_credits`
+wherever they stand; other names only from explicit credit lines: supplier
+lines ("Source: X", "Story supplied by X") and contributor lines ("Additional
+reporting by X", "X contributed to this report"), and copyright lines
+("Copyright 2024 X.") whose name the page shows nowhere else (an outlet
+brands its own pages). Contributor lines name people as often as agencies
+and copyright lines owners, so on a tie a supplier's name wins; a name given
+as a document's own outlet or as a byline is never an agency.
 """
 
 from __future__ import annotations
@@ -21,22 +24,22 @@ from .boilerplate import find_credits
 
 __all__ = ["infer_agency", "credited_names"]
 
-#: A name known only from credit lines must be given by this many documents.
-MIN_GENERIC_CREDITS = 2
 # Credits stand in the head and tail of a story (dateline, byline, credit lines).
 _WINDOW = 1500
 _EVIDENCE_CHARS = 90
 _NAME = r"(?P<x>[A-Z][\w&.'’-]*(?:[ \t]+(?:of[ \t]+|the[ \t]+)?[A-Z][\w&.'’-]*){0,4})"
-# Explicit credit lines naming a supplier (not "Reporting by", which names people).
-_GENERIC = [re.compile(pattern, re.MULTILINE) for pattern in (
+_END = r"[ \t]*\.?[ \t]*$"
+_SUPPLIER = re.compile(
     r"^[ \t]*(?i:(?:credit|source|via|courtesy(?:[ \t]+of)?|distributed[ \t]+by)[ \t]*[|:–—-][ \t]*"
-    r"|(?:additional[ \t]+reporting|story[ \t]+supplied|supplied|provided)[ \t]+by[ \t]+(?:the[ \t]+)?)"
-    + _NAME + r"[ \t]*\.?[ \t]*$",
-    r"^[ \t]*" + _NAME + r"[ \t]+(?i:contributed[ \t]+to[ \t]+this[ \t]+report)\.?[ \t]*$",
-)]
+    r"|(?:story[ \t]+)?(?:supplied|provided)[ \t]+by[ \t]+(?:the[ \t]+)?)" + _NAME + _END)
+_COPYRIGHT = re.compile(r"^[ \t]*(?:©|\(c\)|(?i:copyright))[ \t]*(?:\d{4}[ \t]*)?(?i:the[ \t]+)?" + _NAME + _END)
+_CONTRIBUTOR = [
+    re.compile(r"^[ \t]*(?i:additional[ \t]+reporting[ \t]+by[ \t]+(?:the[ \t]+)?)" + _NAME + _END),
+    re.compile(r"^[ \t]*" + _NAME + r"[ \t]+(?i:contributed[ \t]+to[ \t]+this[ \t]+report)" + _END),
+]
 
 
-def credited_names(doc: Document) -> dict[str, str]:
+def credited_names(doc: Document) -> dict[str, tuple[str, int]]:
     """Names a document credits for its text, each with the line that says so.
 
     Parameters
@@ -47,29 +50,34 @@ def credited_names(doc: Document) -> dict[str, str]:
     Returns
     -------
     dict
-        Name -> the (shortened) line crediting it; known agencies under
-        their canonical name ("AP", "Reuters"), other names as written.
+        Name -> (the shortened line crediting it, its strength: 0 an agency
+        or supplier credit, 1 a contributor line, 2 a copyright line); known agencies under their canonical name ("AP",
+        "Reuters"), other names as written.
     """
     text = doc.article.text
     if len(text) > 2 * _WINDOW:
         text = text[:_WINDOW] + "\n" + text[-_WINDOW:]
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, int]] = {}
     known = set(doc.credits)
     for line in text.splitlines():
         if not line.strip():
             continue
         for name in find_credits(line)[0] if known else ():
-            found.setdefault(name, _quote(line))
-        for match in (m for regex in _GENERIC if (m := regex.match(line))):
+            found.setdefault(name, (_quote(line), True))
+        for regex, strength in ((_SUPPLIER, 0), *((r, 1) for r in _CONTRIBUTOR), (_COPYRIGHT, 2)):
+            match = regex.match(line)
+            if not match:
+                continue
             name = match.group("x").strip(" .")
-            if name not in found:
-                canonical = find_credits(f"Credit | {name}")[0]
-                found.setdefault(canonical[0] if canonical else name, _quote(line))
+            canonical = find_credits(f"Credit | {name}")[0]
+            if strength == 2 and not canonical and _branded(doc.article.text, name):
+                continue
+            found.setdefault(canonical[0] if canonical else name, (_quote(line), 0 if canonical else strength))
     # A dateline credit spread over lines, or one find_credits saw in the whole text only.
     for name in known - set(found):
-        found[name] = f"credits {name}"
-    outlet = (doc.article.outlet or "").casefold()
-    return {name: line for name, line in found.items() if not outlet or name.casefold() != outlet}
+        found[name] = (f"credits {name}", 0)
+    own = {(doc.article.outlet or "").casefold(), *(b.casefold() for b in doc.bylines)}
+    return {name: value for name, value in found.items() if name.casefold() not in own}
 
 
 def infer_agency(documents: Sequence[Document], *, own: Document | None = None) -> Agency | None:
@@ -97,15 +105,24 @@ def infer_agency(documents: Sequence[Document], *, own: Document | None = None) 
     if allowed is not None and not allowed:
         return None
     counts = Counter(name for found in names.values() for name in found)
-    known = {name for doc in documents for name in doc.credits}
-    eligible = [name for name, n in counts.items()
-                if (allowed is None or name in allowed) and (name in known or n >= MIN_GENERIC_CREDITS)]
+    strength = {}
+    for found in names.values():
+        for name, (_, level) in found.items():
+            strength[name] = min(level, strength.get(name, level))
+    eligible = [name for name in counts if allowed is None or name in allowed]
     total = len(names)
     if not eligible:
         return Agency(None, 0, total) if own is None else None
-    best = min(eligible, key=lambda name: (-counts[name], name not in known, name))
-    evidence = tuple(f"{doc_id}: {found[best]}" for doc_id, found in sorted(names.items()) if best in found)
+    known = {name for doc in documents for name in doc.credits}
+    best = min(eligible, key=lambda name: (-counts[name], strength[name], name not in known, name))
+    evidence = tuple(f"{doc_id}: {found[best][0]}" for doc_id, found in sorted(names.items()) if best in found)
     return Agency(best, counts[best], total, evidence)
+
+
+def _branded(text: str, name: str) -> bool:
+    """Whether the page shows the name (its first word) elsewhere than the copyright line: the owner's brand."""
+    words = [w for w in name.split() if w.casefold() != "the"]
+    return bool(words) and text.count(words[0]) > 1
 
 
 def _quote(line: str) -> str:
