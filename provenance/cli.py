@@ -23,7 +23,7 @@ import click
 from . import __version__
 from .cli_engine import add_engine_options, run_trace
 from .errors import ProvenanceError
-from .render import FORMATS, render, terminal_safe
+from .render import FORMATS, render, render_text, terminal_safe
 from .stages.candidates import MAX_DF_DEFAULT, MIN_SHARED_DEFAULT
 from .stages.direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
 from .stages.load import MAX_FILE_SIZE_DEFAULT
@@ -354,13 +354,15 @@ def cli(debug: bool) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
               show_default="all cores", help="Worker processes for the alignment.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings summary.")
+@click.option("--show-sources", is_flag=True,
+              help="Text format: print each unseen source's reconstructed text with the copies carrying it.")
 @add_engine_options
 @click.version_option(__version__, prog_name="trace")
 @handle_errors
 def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_file_size: int,
                     follow_symlinks: bool, strict: bool, min_shared: int, max_df: int,
                     min_link_words: int, min_link_share: float, jobs: int, quiet: bool,
-                    engine: str, master: str, partitions: int | None) -> None:
+                    show_sources: bool, engine: str, master: str, partitions: int | None) -> None:
     """Lineage report for PATHS (folders searched recursively; txt, md, html, json, jsonl, csv).
 
     Unreadable, binary, empty, oversized and linked files are skipped with one
@@ -388,7 +390,8 @@ def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_fi
         count = len(result.warnings)
         _echo_err(f"{count} warning{'s' if count != 1 else ''}; traced {len(result.documents)} documents "
                   "(--strict makes warnings errors)")
-    written = write_output(render(result, fmt), output, default_name=default_name, inputs=paths,
+    text = render_text(result, show_sources=True) if show_sources and fmt == "text" else render(result, fmt)
+    written = write_output(text, output, default_name=default_name, inputs=paths,
                            terminal=fmt == "text")
     if written and default_name is not None:
         click.echo(written)
