@@ -7,10 +7,12 @@ Known agencies are read by :func:`~provenance.stages.boilerplate.find_credits`
 wherever they stand; other names only from explicit credit lines: supplier
 lines ("Source: X", "Story supplied by X") and contributor lines ("Additional
 reporting by X", "X contributed to this report"), and copyright lines
-("Copyright 2024 X.") whose name the page shows nowhere else (an outlet
-brands its own pages). Contributor lines name people as often as agencies
-and copyright lines owners, so on a tie a supplier's name wins; a name given
-as a document's own outlet or as a byline is never an agency.
+("Copyright 2024 X."). A copyright line names the page's owner as often as
+an agency: it counts only when no distinctive word of the name shows
+elsewhere on the page (an outlet brands its own pages). Contributor and
+copyright lines name people and owners as often as agencies, so on a tie a
+supplier's name wins; a name given as a document's own outlet or as a byline
+is never an agency.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ _END = r"[ \t]*\.?[ \t]*$"
 _SUPPLIER = re.compile(
     r"^[ \t]*(?i:(?:credit|source|via|courtesy(?:[ \t]+of)?|distributed[ \t]+by)[ \t]*[|:–—-][ \t]*"
     r"|(?:story[ \t]+)?(?:supplied|provided)[ \t]+by[ \t]+(?:the[ \t]+)?)" + _NAME + _END)
+# Words of company names that say nothing about whose page it is.
+_GENERIC_WORDS = frozenset({"the", "and", "media", "group", "ltd", "limited", "inc", "llc", "plc", "co", "corp",
+                            "company", "news", "network", "press", "publishing", "holdings", "times", "daily"})
 _COPYRIGHT = re.compile(r"^[ \t]*(?:©|\(c\)|(?i:copyright))[ \t]*(?:\d{4}[ \t]*)?(?i:the[ \t]+)?" + _NAME + _END)
 _CONTRIBUTOR = [
     re.compile(r"^[ \t]*(?i:additional[ \t]+reporting[ \t]+by[ \t]+(?:the[ \t]+)?)" + _NAME + _END),
@@ -71,7 +76,7 @@ def credited_names(doc: Document) -> dict[str, tuple[str, int]]:
             name = match.group("x").strip(" .")
             canonical = find_credits(f"Credit | {name}")[0]
             if strength == 2 and not canonical and _branded(doc.article.text, name):
-                continue
+                continue  # the page's owner
             found.setdefault(canonical[0] if canonical else name, (_quote(line), 0 if canonical else strength))
     # A dateline credit spread over lines, or one find_credits saw in the whole text only.
     for name in known - set(found):
@@ -120,9 +125,9 @@ def infer_agency(documents: Sequence[Document], *, own: Document | None = None) 
 
 
 def _branded(text: str, name: str) -> bool:
-    """Whether the page shows the name (its first word) elsewhere than the copyright line: the owner's brand."""
-    words = [w for w in name.split() if w.casefold() != "the"]
-    return bool(words) and text.count(words[0]) > 1
+    """Whether the page shows a distinctive word of the name elsewhere than the copyright line: its owner's brand."""
+    words = [w.strip(".,") for w in name.split()]
+    return any(text.count(w) > 1 for w in words if len(w) >= 3 and w.casefold() not in _GENERIC_WORDS)
 
 
 def _quote(line: str) -> str:
