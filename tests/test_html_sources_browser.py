@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import pytest
+import test_html_browser as base
 from conftest_browser import HOSTILE, WIRE, make_doc
-from test_html_browser import browser, open_report, page  # noqa: F401 (fixtures)
 
 import provenance
 from provenance.model import Agency, CopyChange, Edge, Family, Latent, Lineage, SourcePassage
 from provenance.render.html import render_html
 
 pytestmark = pytest.mark.browser
+# The report tests' Chromium (Debian's, no download) and a fresh page per test.
+browser, page, open_report = base.browser, base.page, base.open_report
+
+
+@pytest.fixture
+def tab(request):
+    return request.getfixturevalue("page")
 
 
 @pytest.fixture(scope="module")
@@ -20,19 +27,19 @@ def seeds_lineage():
     return provenance.trace(SEEDS)
 
 
-def _source_card(page, lineage):
+def _source_card(tab, lineage):
     (lat,) = lineage.latent
-    href = page.locator('svg a.node.latent').get_attribute("href")
-    page.locator('svg a.node.latent').click()
-    page.wait_for_function("h => location.hash === h", arg=href)
-    card = page.locator(href)
+    href = tab.locator('svg a.node.latent').get_attribute("href")
+    tab.locator('svg a.node.latent').click()
+    tab.wait_for_function("h => location.hash === h", arg=href)
+    card = tab.locator(href)
     card.scroll_into_view_if_needed()
     return lat, card
 
 
-def test_unseen_source_card_shows_the_reconstruction_and_a_copy_side_by_side(page, tmp_path, seeds_lineage):
-    seen = open_report(page, render_html(seeds_lineage), tmp_path / "seeds.html")
-    lat, card = _source_card(page, seeds_lineage)
+def test_unseen_source_card_shows_the_reconstruction_and_a_copy_side_by_side(tab, tmp_path, seeds_lineage):
+    seen = open_report(tab, render_html(seeds_lineage), tmp_path / "seeds.html")
+    lat, card = _source_card(tab, seeds_lineage)
     assert "agency unknown" in card.locator("h3").inner_text()
     text = card.locator(".reconstruction .text")
     assert text.is_visible()
@@ -49,7 +56,7 @@ def test_unseen_source_card_shows_the_reconstruction_and_a_copy_side_by_side(pag
     assert sbs.locator("del").count() > 0 and sbs.locator("ins").count() > 0
     assert sbs.locator("del").first.is_visible() and sbs.locator("ins").first.is_visible()
     # The tree box names the agency verdict.
-    assert "agency unknown" in page.locator("svg a.node.latent text.t2").text_content()
+    assert "agency unknown" in tab.locator("svg a.node.latent text.t2").text_content()
     assert seen["errors"] == [] and seen["dialogs"] == []
     assert seen["requests"] == [(tmp_path / "seeds.html").as_uri()]
 
@@ -71,10 +78,10 @@ def _hostile(payload: str) -> Lineage:
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
-def test_hostile_text_in_a_source_card_stays_text(page, tmp_path, payload):
-    seen = open_report(page, render_html(_hostile(payload)), tmp_path / "hostile.html")
-    page.click("#expand-all")
-    card = page.locator("aside.source-card")
+def test_hostile_text_in_a_source_card_stays_text(tab, tmp_path, payload):
+    seen = open_report(tab, render_html(_hostile(payload)), tmp_path / "hostile.html")
+    tab.click("#expand-all")
+    card = tab.locator("aside.source-card")
     card.scroll_into_view_if_needed()
     for summary in card.locator("summary").all():
         summary.click()
@@ -82,5 +89,5 @@ def test_hostile_text_in_a_source_card_stays_text(page, tmp_path, payload):
     assert card.locator("ins").count() >= 1 and card.locator("del").count() >= 1
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["popups"] == []
     assert seen["requests"] == [(tmp_path / "hostile.html").as_uri()]
-    assert page.evaluate("document.scripts.length") == 1
-    assert page.evaluate("document.querySelectorAll('img, iframe, link, object, embed').length") == 0
+    assert tab.evaluate("document.scripts.length") == 1
+    assert tab.evaluate("document.querySelectorAll('img, iframe, link, object, embed').length") == 0
