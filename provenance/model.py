@@ -253,13 +253,15 @@ class Agency:
     credited: int = 0
     documents: int = 0
     evidence: tuple[str, ...] = ()
+    #: What the documents are: "copies" of an unseen source, or a family's "documents".
+    noun: str = "copies"
 
     @property
     def label(self) -> str:
         """"probably AP (credited by 5 of 7 copies)", or "agency unknown"."""
         if self.name is None:
             return "agency unknown"
-        return f"probably {self.name} (credited by {self.credited} of {self.documents} copies)"
+        return f"probably {self.name} (credited by {self.credited} of {self.documents} {self.noun})"
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,8 @@ def credited_names(doc: Document) -> dict[str, tuple[str, int]]:
             if not match:
                 continue
             name = match.group("x").strip(" .")
+            if strength == 1 and ("'s " in name or "’s " in name):
+                continue  # "CNET's Joan Smith": a person at an outlet
             canonical = find_credits(f"Credit | {name}")[0]
             if strength == 2 and not canonical and _branded(doc.article.text, name):
                 continue  # the page's owner
@@ -106,7 +108,8 @@ def infer_agency(documents: Sequence[Document], *, own: Document | None = None) 
     names = {doc.id: credited_names(doc) for doc in documents}
     if own is not None and own.id not in names:
         names[own.id] = credited_names(own)
-    allowed = set(names[own.id]) if own is not None else None
+    # A document root's agency is one its own dateline or credit line names (not a contributor).
+    allowed = {n for n, (_, level) in names[own.id].items() if level == 0} if own is not None else None
     if allowed is not None and not allowed:
         return None
     counts = Counter(name for found in names.values() for name in found)
@@ -121,7 +124,7 @@ def infer_agency(documents: Sequence[Document], *, own: Document | None = None) 
     known = {name for doc in documents for name in doc.credits}
     best = min(eligible, key=lambda name: (-counts[name], strength[name], name not in known, name))
     evidence = tuple(f"{doc_id}: {found[best][0]}" for doc_id, found in sorted(names.items()) if best in found)
-    return Agency(best, counts[best], total, evidence)
+    return Agency(best, counts[best], total, evidence, "copies" if own is None else "documents")
 
 
 def _branded(text: str, name: str) -> bool:

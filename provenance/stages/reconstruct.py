@@ -42,6 +42,8 @@ GAP_MARK = "[not carried by any copy]"
 #: a copy dropping or changing a few words still carries the passage.
 MIN_PASSAGE_WORDS = 8
 _SPACE = re.compile(r"\s+")
+# A place where the copies disagree is read back only when its reading is this short (a word change, not a paragraph).
+_MAX_VARIANT_WORDS = 6
 # Separators longer than this are page text between content words, not punctuation.
 _MAX_SEPARATOR = 12
 
@@ -233,32 +235,37 @@ class _Collation:
 
     def vote(self) -> list[bool]:
         """Whether each column (in text order) is read into the source."""
-        n = len(self.sequence)
         status = []
         for k, col in enumerate(self.sequence):
             present = len(self.columns[col])
             against = len(self._covering(k)) - present
             status.append((present > against) - (present < against))
         keep = [s > 0 for s in status]
-        k = 0
-        while k < n:
-            if status[k] != 0:
-                k += 1
-                continue
-            end = k
-            while end < n and status[end] == 0:
-                end += 1
-            for j in self._tie_winner(k, end):
-                keep[j] = True
-            k = end
+        for lo, hi in _stretches([s == 0 for s in status]):
+            children = set().union(*(self._covering(k) for k in range(lo, hi)))
+            for k in self._plurality(lo, hi, children, with_empty=True):
+                keep[k] = True
+        # A place where the copies all read differently ("reversed" / "reverses" / "reversed its"):
+        # no column has a majority, yet most copies carry some reading, so the source had one.
+        for lo, hi in _stretches([not flag for flag in keep]):
+            across = [c for c in self.order if self.span[c][0] < lo and self.span[c][1] >= hi]
+            carried = {c: sum(c in self.columns[self.sequence[k]] for k in range(lo, hi)) for c in across}
+            carrying = [c for c in across if carried[c]]
+            # Only word changes: where a copy has a longer passage of its own, the copies diverge there.
+            if carrying and 2 * len(carrying) > len(across) and max(carried.values()) <= _MAX_VARIANT_WORDS:
+                for k in self._plurality(lo, hi, set(carrying), with_empty=False):
+                    keep[k] = True
         return keep
 
-    def _tie_winner(self, lo: int, hi: int) -> list[int]:
-        """Columns of the winning reading of a tied stretch: the longer, then the most central child's."""
+    def _plurality(self, lo: int, hi: int, children: set[int], *, with_empty: bool) -> list[int]:
+        """Columns of the reading most of ``children`` give in [lo, hi): then the longer, then the most central."""
         readings: dict[tuple[int, ...], list[int]] = {}
-        for child in set().union(*(self._covering(k) for k in range(lo, hi))):
+        for child in children:
             reading = tuple(k for k in range(lo, hi) if child in self.columns[self.sequence[k]])
-            readings.setdefault(reading, []).append(child)
+            if reading or with_empty:
+                readings.setdefault(reading, []).append(child)
+        if not readings:
+            return []
         best = min(readings, key=lambda r: (-len(readings[r]), -len(r), min(self.rank[c] for c in readings[r])))
         return list(best)
 
@@ -325,13 +332,26 @@ class _Collation:
             return ()
         ids = {c: self.documents[c].id for c in self.order}
         carried = {c: _smooth([c in self.columns[self.sequence[k]] for k in kept]) for c in self.order}
-        out: list[SourcePassage] = []
+        runs: list[list[int]] = []  # [first, end) of kept columns, one support each
         start = 0
         for n in range(1, len(kept) + 1):
             if n == len(kept) or n - 1 in gap_after or any(carried[c][n] != carried[c][n - 1] for c in self.order):
-                support = tuple(sorted(ids[c] for c in self.order if carried[c][start]))
-                out.append(SourcePassage(spans[start][0], spans[n - 1][1], support))
+                runs.append([start, n])
                 start = n
+        # Where several copies' runs end near each other, a few words fall between: they join
+        # the longer neighbour in the same stretch (no gap between), whose copies carry most of them.
+        merged: list[list[int]] = []
+        for run in runs:
+            if merged and merged[-1][1] - 1 not in gap_after and (
+                    run[1] - run[0] < MIN_PASSAGE_WORDS or merged[-1][1] - merged[-1][0] < MIN_PASSAGE_WORDS):
+                keep_support = run if run[1] - run[0] > merged[-1][1] - merged[-1][0] else merged[-1]
+                merged[-1] = [merged[-1][0], run[1], keep_support[0]]
+            else:
+                merged.append([run[0], run[1], run[0]])
+        out = []
+        for first, end, at in merged:
+            support = tuple(sorted(ids[c] for c in self.order if carried[c][at]))
+            out.append(SourcePassage(spans[first][0], spans[end - 1][1], support))
         return tuple(out)
 
     def _changes(self, keep: list[bool], kept: list[int],
@@ -390,6 +410,11 @@ def _smooth(flags: list[bool]) -> list[bool]:
             if flag == value and hi - lo < MIN_PASSAGE_WORDS and hi - lo < len(out):
                 out[lo:hi] = [not value] * (hi - lo)
     return out
+
+
+def _stretches(flags: list[bool]) -> list[tuple[int, int]]:
+    """[lo, hi) of each run of True."""
+    return [(lo, hi) for lo, hi, flag in _runs(flags) if flag]
 
 
 def _runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
