@@ -68,7 +68,7 @@ def credited_names(doc: Document) -> dict[str, tuple[str, int]]:
         if not line.strip():
             continue
         for name in find_credits(line)[0] if known else ():
-            found.setdefault(name, (_quote(line), True))
+            found.setdefault(name, (_quote(line), 0))
         for regex, strength in ((_SUPPLIER, 0), *((r, 1) for r in _CONTRIBUTOR), (_COPYRIGHT, 2)):
             match = regex.match(line)
             if not match:

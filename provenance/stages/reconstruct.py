@@ -209,8 +209,11 @@ class _Collation:
         wanted_list = wanted.tolist()
         pos_list = position.tolist()
         kept = _increasing([pos_list[c] if c >= 0 else -1 for c in wanted_list])
+        # A child aligned with none merged so far goes after them (a gap mark will show the break).
         sequence: list[int] = []
-        done = 0
+        done = 0 if kept else len(self.sequence)
+        if not kept:
+            sequence.extend(self.sequence)
         mine = np.empty(n, dtype=np.int64)
         for t in range(n):
             if t in kept:
