@@ -120,11 +120,13 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _table(by: dict[str, dict[str, Any]]) -> str:
-    lines = ["| corpus | unseen sources | word precision | word recall | word F1 | agency right |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| corpus | unseen sources | word precision | word recall | word F1 | agency right (copies credit it) "
+             "| agency unknown (no copy credits one) |",
+             "|---|---|---|---|---|---|---|"]
     for name, s in by.items():
         lines.append(f"| {name} | {s['sources']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
-                     f"{s['agency_right']}/{s['credited']} ({s['agency_accuracy']:.3f}) |")
+                     f"{s['agency_right']}/{s['credited']} ({s['agency_accuracy']:.3f}) | "
+                     f"{s['uncredited_said_unknown']}/{s['uncredited']} |")
     return "\n".join(lines)
 
 

@@ -132,7 +132,7 @@ def reconstruct(documents: Sequence[Document], pairs: Pairs, children: Sequence[
 
 
 class _Collation:
-    """The children's words merged into ordered columns (column -> {child: content token})."""
+    """The children's words merged into ordered columns (one column per word of the source or of a copy)."""
 
     def __init__(self, documents: Sequence[Document], pairs: Pairs, children: list[int]) -> None:
         self.documents = documents
@@ -140,16 +140,27 @@ class _Collation:
         self._aligned: dict[tuple[int, int], Alignment] = {}
         self.order = self._merge_order(children)
         self.rank = {c: r for r, c in enumerate(self.order)}
-        self.columns: list[dict[int, int]] = []  # column id -> {child: token}
+        self.n_columns = 0
         self.sequence: list[int] = []  # column ids in text order
         self.column_of: dict[int, np.ndarray] = {}
         for child in self.order:
             self._add(child)
-        self.position = {col: k for k, col in enumerate(self.sequence)}
-        self.span = {}
-        for child in self.order:
-            cols = [self.position[c] for c in self.column_of[child].tolist()]
-            self.span[child] = (min(cols), max(cols)) if cols else (0, -1)
+        # From here on, rows are the children in merge order and columns the positions in text order:
+        # ``token[r, k]`` is child r's content token at position k (-1: it has none there).
+        position = np.empty(self.n_columns, dtype=np.int64)
+        position[self.sequence] = np.arange(len(self.sequence))
+        n = len(self.sequence)
+        self.token = np.full((len(self.order), n), -1, dtype=np.int64)
+        for r, child in enumerate(self.order):
+            self.token[r, position[self.column_of[child]]] = np.arange(len(self.column_of[child]))
+        self.present = self.token >= 0
+        anywhere = self.present.any(axis=1)
+        self.first = np.where(anywhere, self.present.argmax(axis=1), n)
+        self.last = np.where(anywhere, n - 1 - self.present[:, ::-1].argmax(axis=1), -1)
+        k = np.arange(n)
+        self.cover = (k >= self.first[:, None]) & (k <= self.last[:, None])
+        doc_of = [self.documents[c] for c in self.order]
+        self.offsets = [(d.tokens.starts[d.content].tolist(), d.tokens.ends[d.content].tolist()) for d in doc_of]
 
     # -- merging
 
@@ -183,7 +194,7 @@ class _Collation:
 
     def _add(self, child: int) -> None:
         n = self.documents[child].words
-        position = np.full(len(self.columns), -1, dtype=np.int64)
+        position = np.full(self.n_columns, -1, dtype=np.int64)
         position[self.sequence] = np.arange(len(self.sequence))
         # Children aligned with this one in the trace; in a family too large to
         # align every pair, the first merged child is aligned here if none is.
@@ -206,121 +217,112 @@ class _Collation:
             first = np.ones(keys.shape[1], dtype=bool)
             first[1:] = keys[0, 1:] != keys[0, :-1]
             wanted[keys[0, first]] = keys[1, first]
-        wanted_list = wanted.tolist()
-        pos_list = position.tolist()
-        kept = _increasing([pos_list[c] if c >= 0 else -1 for c in wanted_list])
-        # A child aligned with none merged so far goes after them (a gap mark will show the break).
-        sequence: list[int] = []
-        done = 0 if kept else len(self.sequence)
-        if not kept:
-            sequence.extend(self.sequence)
-        mine = np.empty(n, dtype=np.int64)
-        for t in range(n):
-            if t in kept:
-                col = wanted_list[t]
-                q = pos_list[col]
-                sequence.extend(self.sequence[done:q + 1])
-                done = q + 1
-            else:
-                col = len(self.columns)
-                self.columns.append({})
-                sequence.append(col)
-            self.columns[col][child] = t
-            mine[t] = col
-        sequence.extend(self.sequence[done:])
-        self.sequence = sequence
+        wanted_pos = np.full(n, -1, dtype=np.int64)
+        wanted_pos[wanted >= 0] = position[wanted[wanted >= 0]]
+        kept = np.zeros(n, dtype=bool)
+        kept[sorted(_increasing(wanted_pos.tolist()))] = True
+        # Each unmatched word gets a new column, placed right after the column of the
+        # child's previous matched word (before the first one's, after every column
+        # when the child matched none: a gap mark will show the break).
+        mine = np.where(kept, wanted, -1)
+        new = np.flatnonzero(~kept)
+        mine[new] = self.n_columns + np.arange(len(new))
+        self.n_columns += len(new)
+        last_pos = np.maximum.accumulate(np.where(kept, wanted_pos, -1)) if n else wanted_pos
+        slot = np.where(last_pos >= 0, last_pos + 0.5, -0.5) if kept.any() else np.full(n, len(self.sequence) + 0.5)
+        old_keys = np.arange(len(self.sequence), dtype=float)
+        keys = np.concatenate([old_keys, slot[new]])
+        ties = np.concatenate([np.zeros(len(self.sequence)), new.astype(float)])
+        merged = np.concatenate([np.asarray(self.sequence, dtype=np.int64), mine[new]])
+        self.sequence = merged[np.lexsort((ties, keys))].tolist()
         self.column_of[child] = mine
 
     # -- voting
 
-    def _covering(self, k: int) -> list[int]:
-        return [c for c in self.order if self.span[c][0] <= k <= self.span[c][1]]
-
-    def vote(self) -> list[bool]:
-        """Whether each column (in text order) is read into the source."""
-        status = []
-        for k, col in enumerate(self.sequence):
-            present = len(self.columns[col])
-            against = len(self._covering(k)) - present
-            status.append((present > against) - (present < against))
-        keep = [s > 0 for s in status]
-        for lo, hi in _stretches([s == 0 for s in status]):
-            children = set().union(*(self._covering(k) for k in range(lo, hi)))
-            for k in self._plurality(lo, hi, children, with_empty=True):
-                keep[k] = True
+    def vote(self) -> np.ndarray:
+        """Whether each position (in text order) is read into the source."""
+        present = self.present.sum(axis=0)
+        against = self.cover.sum(axis=0) - present
+        status = np.sign(present - against)
+        keep = status > 0
+        for lo, hi in _stretches((status == 0).tolist()):
+            rows = np.flatnonzero(self.cover[:, lo:hi].any(axis=1))
+            keep[self._plurality(lo, hi, rows, with_empty=True)] = True
         # A place where the copies all read differently ("reversed" / "reverses" / "reversed its"):
         # no column has a majority, yet most copies carry some reading, so the source had one.
-        for lo, hi in _stretches([not flag for flag in keep]):
-            across = [c for c in self.order if self.span[c][0] < lo and self.span[c][1] >= hi]
-            carried = {c: sum(c in self.columns[self.sequence[k]] for k in range(lo, hi)) for c in across}
-            carrying = [c for c in across if carried[c]]
+        for lo, hi in _stretches((~keep).tolist()):
+            across = np.flatnonzero((self.first < lo) & (self.last >= hi))
+            carried = self.present[across, lo:hi].sum(axis=1)
+            carrying = across[carried > 0]
             # Only word changes: where a copy has a longer passage of its own, the copies diverge there.
-            if carrying and 2 * len(carrying) > len(across) and max(carried.values()) <= _MAX_VARIANT_WORDS:
-                for k in self._plurality(lo, hi, set(carrying), with_empty=False):
-                    keep[k] = True
+            if len(carrying) and 2 * len(carrying) > len(across) and carried.max() <= _MAX_VARIANT_WORDS:
+                keep[self._plurality(lo, hi, carrying, with_empty=False)] = True
         return keep
 
-    def _plurality(self, lo: int, hi: int, children: set[int], *, with_empty: bool) -> list[int]:
-        """Columns of the reading most of ``children`` give in [lo, hi): then the longer, then the most central."""
+    def _plurality(self, lo: int, hi: int, rows: np.ndarray, *, with_empty: bool) -> list[int]:
+        """Positions of the reading most of ``rows`` give in [lo, hi): then the longer, then the most central."""
         readings: dict[tuple[int, ...], list[int]] = {}
-        for child in children:
-            reading = tuple(k for k in range(lo, hi) if child in self.columns[self.sequence[k]])
+        for r in rows.tolist():
+            reading = tuple((lo + np.flatnonzero(self.present[r, lo:hi])).tolist())
             if reading or with_empty:
-                readings.setdefault(reading, []).append(child)
+                readings.setdefault(reading, []).append(r)
         if not readings:
             return []
-        best = min(readings, key=lambda r: (-len(readings[r]), -len(r), min(self.rank[c] for c in readings[r])))
-        return list(best)
+        return list(min(readings, key=lambda x: (-len(readings[x]), -len(x), min(readings[x]))))
 
     # -- writing
 
-    def write(self, keep: list[bool]) -> Reconstruction:
-        kept = [k for k, flag in enumerate(keep) if flag]
+    def write(self, keep: np.ndarray) -> Reconstruction:
+        kept = np.flatnonzero(keep)
+        # A join between two kept positions is carried when some child has words on both sides of it.
+        reach = np.full(len(keep) + 1, -1, dtype=np.int64)
+        np.maximum.at(reach, self.first, self.last)
+        reach = np.maximum.accumulate(reach)[:-1]
+        central = self.present.argmax(axis=0)  # the most central child at each position
+        # Plain lists: this loop runs once per word, where numpy scalars cost more than they save.
+        token_at, central_at, reach_at, positions = self.token.tolist(), central.tolist(), reach.tolist(), kept.tolist()
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
         gap_after: set[int] = set()
-        length, previous = 0, None  # previous: (child, token)
-        for n, k in enumerate(kept):
-            col = self.columns[self.sequence[k]]
-            if n and not any(s[0] <= kept[n - 1] and s[1] >= k for s in self.span.values()):
+        length, row = 0, -1
+        for n, k in enumerate(positions):
+            if n and reach_at[positions[n - 1]] < k:
                 parts.append(f"\n\n{GAP_MARK}\n\n")
                 length += len(parts[-1])
                 gap_after.add(n - 1)
-                previous = None
-            child = previous[0] if previous and previous[0] in col else min(col, key=self.rank.__getitem__)
-            token = col[child]
-            doc = self.documents[child]
+                row = -1
+            if row < 0 or token_at[row][k] < 0:
+                row = central_at[k]  # stay with one child while it carries the text: its punctuation reads on
+            token = token_at[row][k]
+            doc, (starts, ends) = self.documents[self.order[row]], self.offsets[row]
             if n and not parts[-1].endswith("\n"):
-                sep = self._separator(doc, token)
+                sep = self._separator(doc.article.text, starts, ends, token)
                 parts.append(sep)
                 length += len(sep)
-            word = doc.article.text[int(doc.tokens.starts[doc.content[token]]):int(doc.tokens.ends[doc.content[token]])]
+            word = doc.article.text[starts[token]:ends[token]]
             spans.append((length, length + len(word)))
             parts.append(word)
             length += len(word)
-            previous = (child, token)
-        text = "".join(parts) + self._tail_punctuation(kept)
+        text = "".join(parts) + self._tail_punctuation(kept, central)
         return Reconstruction(text, self._passages(kept, spans, gap_after), self._changes(keep, kept, spans))
 
-    def _tail_punctuation(self, kept: list[int]) -> str:
+    def _tail_punctuation(self, kept: np.ndarray, central: np.ndarray) -> str:
         """The closing punctuation after the last word, as the child carrying it wrote it."""
-        if not kept:
+        if not len(kept):
             return ""
-        col = self.columns[self.sequence[kept[-1]]]
-        child = min(col, key=self.rank.__getitem__)
-        doc, token = self.documents[child], col[child]
-        end = int(doc.tokens.ends[doc.content[token]])
-        after = doc.article.text[end:end + _MAX_SEPARATOR].split("\n")[0]
+        row = int(central[kept[-1]])
+        text, end = self.documents[self.order[row]].article.text, self.offsets[row][1][self.token[row, kept[-1]]]
+        after = text[end:end + _MAX_SEPARATOR].split("\n")[0]
         return "".join(ch for ch in after.strip() if not ch.isalnum())[:3]
 
     @staticmethod
-    def _separator(doc: Document, token: int) -> str:
+    def _separator(text: str, starts: list[int], ends: list[int], token: int) -> str:
         """What stands between the previous word and this one, from the text of the child giving this one."""
         if token == 0:
             return " "
-        before = int(doc.tokens.ends[doc.content[token - 1]])
-        here = int(doc.tokens.starts[doc.content[token]])
-        between = doc.article.text[before:here]
+        between = text[ends[token - 1]:starts[token]]
+        if between == " ":
+            return between
         if len(between) > _MAX_SEPARATOR or any(ch.isalnum() for ch in between):
             # Page text between two paragraphs: keep the punctuation closing the first.
             head = between.split("\n")[0].strip()
@@ -329,18 +331,19 @@ class _Collation:
         # Punctuation stays as written ("-" in "well-known" joined), runs of space fold to one.
         return _SPACE.sub(lambda m: "\n\n" if "\n" in m.group() else " ", between)
 
-    def _passages(self, kept: list[int], spans: list[tuple[int, int]],
+    def _passages(self, kept: np.ndarray, spans: list[tuple[int, int]],
                   gap_after: set[int]) -> tuple[SourcePassage, ...]:
-        if not kept:
+        if not len(kept):
             return ()
-        ids = {c: self.documents[c].id for c in self.order}
-        carried = {c: _smooth([c in self.columns[self.sequence[k]] for k in kept]) for c in self.order}
-        runs: list[list[int]] = []  # [first, end) of kept columns, one support each
+        ids = [self.documents[c].id for c in self.order]
+        carried = np.array([_smooth(row) for row in self.present[:, kept].tolist()], dtype=bool)
+        breaks = set((np.flatnonzero((carried[:, 1:] != carried[:, :-1]).any(axis=0)) + 1).tolist())
+        breaks |= {n + 1 for n in gap_after}
+        runs: list[list[int]] = []  # [first, end) of kept positions, one support each
         start = 0
-        for n in range(1, len(kept) + 1):
-            if n == len(kept) or n - 1 in gap_after or any(carried[c][n] != carried[c][n - 1] for c in self.order):
-                runs.append([start, n])
-                start = n
+        for n in sorted(breaks | {len(kept)}):
+            runs.append([start, n])
+            start = n
         # Where several copies' runs end near each other, a few words fall between: they join
         # the longer neighbour in the same stretch (no gap between), whose copies carry most of them.
         merged: list[list[int]] = []
@@ -353,55 +356,36 @@ class _Collation:
                 merged.append([run[0], run[1], run[0]])
         out = []
         for first, end, at in merged:
-            support = tuple(sorted(ids[c] for c in self.order if carried[c][at]))
+            support = tuple(sorted(ids[r] for r in np.flatnonzero(carried[:, at]).tolist()))
             out.append(SourcePassage(spans[first][0], spans[end - 1][1], support))
         return tuple(out)
 
-    def _changes(self, keep: list[bool], kept: list[int],
+    def _changes(self, keep: np.ndarray, kept: np.ndarray,
                  spans: list[tuple[int, int]]) -> tuple[CopyChange, ...]:
         """Each child's runs of cut, added and reworded text against the reconstruction."""
-        where = {k: n for n, k in enumerate(kept)}
         out: list[CopyChange] = []
-        for child in sorted(self.order, key=lambda c: self.documents[c].id):
-            doc = self.documents[child]
-            run: list[int] = []
-            for k in range(len(self.sequence)):
-                present = child in self.columns[self.sequence[k]]
-                if keep[k] and present:
-                    if run:
-                        out.append(self._change(doc, child, run, keep, where, spans))
-                        run = []
-                elif keep[k] or present:
-                    run.append(k)
-            if run:
-                out.append(self._change(doc, child, run, keep, where, spans))
+        for r in sorted(range(len(self.order)), key=lambda r: self.documents[self.order[r]].id):
+            doc, (starts, ends) = self.documents[self.order[r]], self.offsets[r]
+            present = self.present[r]
+            changed = (keep | present) & ~(keep & present)
+            mine = np.flatnonzero(present)
+            for lo, hi in _stretches(changed.tolist()):
+                cut = np.flatnonzero(keep[lo:hi]) + lo
+                added = self.token[r, lo:hi][~keep[lo:hi]]
+                if len(cut):
+                    where = np.searchsorted(kept, cut)
+                    s_lo, s_hi = spans[where[0]][0], spans[where[-1]][1]
+                else:
+                    before = int(np.searchsorted(kept, lo))
+                    s_lo = s_hi = spans[before - 1][1] if before else 0
+                if len(added):
+                    c_lo, c_hi = starts[int(added.min())], ends[int(added.max())]
+                else:
+                    nxt = np.searchsorted(mine, hi)
+                    c_lo = c_hi = starts[self.token[r, mine[nxt]]] if nxt < len(mine) else len(doc.article.text)
+                kind = "reworded" if len(cut) and len(added) else "cut" if len(cut) else "added"
+                out.append(CopyChange(doc.id, kind, int(s_lo), int(s_hi), int(c_lo), int(c_hi)))
         return tuple(out)
-
-    def _change(self, doc: Document, child: int, run: list[int], keep: list[bool], where: dict[int, int],
-                spans: list[tuple[int, int]]) -> CopyChange:
-        cut = [where[k] for k in run if keep[k]]
-        added = [self.columns[self.sequence[k]][child] for k in run if not keep[k]]
-        if cut:
-            s_lo, s_hi = spans[cut[0]][0], spans[cut[-1]][1]
-        else:
-            before = bisect.bisect_left(sorted(where), run[0])
-            point = spans[before - 1][1] if before else 0
-            s_lo = s_hi = point
-        if added:
-            c_lo = int(doc.tokens.starts[doc.content[min(added)]])
-            c_hi = int(doc.tokens.ends[doc.content[max(added)]])
-        else:
-            nxt = self._next_token(child, run[-1])
-            c_lo = c_hi = int(doc.tokens.starts[doc.content[nxt]]) if nxt is not None else len(doc.article.text)
-        kind = "reworded" if cut and added else "cut" if cut else "added"
-        return CopyChange(doc.id, kind, s_lo, s_hi, c_lo, c_hi)
-
-    def _next_token(self, child: int, k: int) -> int | None:
-        for j in range(k + 1, len(self.sequence)):
-            token = self.columns[self.sequence[j]].get(child)
-            if token is not None:
-                return token
-        return None
 
 
 def _smooth(flags: list[bool]) -> list[bool]:
@@ -421,12 +405,14 @@ def _stretches(flags: list[bool]) -> list[tuple[int, int]]:
 
 
 def _runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
-    runs, start = [], 0
-    for n in range(1, len(flags) + 1):
-        if n == len(flags) or flags[n] != flags[start]:
-            runs.append((start, n, flags[start]))
-            start = n
-    return runs
+    """(lo, hi, value) of each run of equal flags."""
+    if not flags:
+        return []
+    values = np.asarray(flags, dtype=bool)
+    cuts = np.flatnonzero(values[1:] != values[:-1]) + 1
+    starts = [0, *cuts.tolist()]
+    ends = [*cuts.tolist(), len(flags)]
+    return [(lo, hi, bool(values[lo])) for lo, hi in zip(starts, ends, strict=True)]
 
 
 def _increasing(values: list[int]) -> set[int]:
