@@ -210,7 +210,9 @@ class _Collation:
         wanted = np.full(n, -1, dtype=np.int64)
         if ts:
             t_all, c_all = np.concatenate(ts), np.concatenate(cols)
-            keys, counts = np.unique(np.stack([t_all, c_all]), axis=1, return_counts=True)
+            width = max(1, self.n_columns)
+            codes, counts = np.unique(t_all * width + c_all, return_counts=True)
+            keys = np.stack([codes // width, codes % width])
             # Per token, the column most of its aligned words sit in (the earliest on a tie).
             order = np.lexsort((position[keys[1]], -counts, keys[0]))
             keys = keys[:, order]
@@ -281,6 +283,7 @@ class _Collation:
         central = self.present.argmax(axis=0)  # the most central child at each position
         # Plain lists: this loop runs once per word, where numpy scalars cost more than they save.
         token_at, central_at, reach_at, positions = self.token.tolist(), central.tolist(), reach.tolist(), kept.tolist()
+        texts = [self.documents[c].article.text for c in self.order]
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
         gap_after: set[int] = set()
@@ -294,12 +297,12 @@ class _Collation:
             if row < 0 or token_at[row][k] < 0:
                 row = central_at[k]  # stay with one child while it carries the text: its punctuation reads on
             token = token_at[row][k]
-            doc, (starts, ends) = self.documents[self.order[row]], self.offsets[row]
+            text, (starts, ends) = texts[row], self.offsets[row]
             if n and not parts[-1].endswith("\n"):
-                sep = self._separator(doc.article.text, starts, ends, token)
+                sep = self._separator(text, starts, ends, token)
                 parts.append(sep)
                 length += len(sep)
-            word = doc.article.text[starts[token]:ends[token]]
+            word = text[starts[token]:ends[token]]
             spans.append((length, length + len(word)))
             parts.append(word)
             length += len(word)
