@@ -16,7 +16,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from .errors import ConfigError, InputError, ProvenanceError  # noqa: E402
 from .model import (  # noqa: E402
+    Agency,
     Article,
+    CopyChange,
     Document,
     Edge,
     Evidence,
@@ -24,6 +26,7 @@ from .model import (  # noqa: E402
     Latent,
     Lineage,
     SharedPassage,
+    SourcePassage,
 )
 from .stages.load import load_articles  # noqa: E402
 
@@ -56,6 +59,9 @@ __all__ = [
     "Latent",
     "Lineage",
     "SharedPassage",
+    "SourcePassage",
+    "CopyChange",
+    "Agency",
     "render",
     "render_text",
     "render_json",
