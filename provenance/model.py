@@ -10,6 +10,7 @@ replaced without touching the others::
     align -> Alignment
     direction -> Link
     lineage -> Lineage (the JSON contract, see docs/json.md)
+    reconstruct -> Latent with its text, passages, changes and Agency
 
 Offsets are always character offsets into ``Article.text`` (the decoded
 original), so reports can show the original text.

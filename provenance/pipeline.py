@@ -171,7 +171,7 @@ def trace_articles(
     report = progress or (lambda stage, done, total: None)
     edges, latent, families = build_lineage_by_family(documents, pairs, model=edge_model, jobs=opts.jobs,
                                                       progress=report)
-    latent, families = describe_sources(documents, pairs, edges, latent, families)
+    latent, families = describe_sources(documents, pairs, latent, families)
     return Lineage(
         documents=sorted(documents, key=lambda d: d.id),
         edges=edges,

@@ -339,7 +339,7 @@ def _finish_family(item: tuple[int, tuple[Iterable[tuple[int, Document]], Iterab
     quiet = dataclasses.replace(opts, jobs=1)
     _complete_families(docs, assessed, aligner, None, quiet, lambda stage, done, total: None)
     edges, latent, families = build_lineage(docs, assessed)
-    latent, families = describe_sources(docs, assessed, edges, latent, families)
+    latent, families = describe_sources(docs, assessed, latent, families)
     key = {doc.id: doc.fingerprint + doc.id for doc in docs}
     out = []
     for family in families:

@@ -79,8 +79,8 @@ def match_unseen(draft: Document, sources: Sequence[Document], credit_text: str,
     index_pairs = [(i, j) for i in range(len(docs)) for j in range(i + 1, len(docs))]
     pairs = assess_pairs(docs, index_pairs, aligner=aligner or Aligner(), direction_model=None,
                          min_link_words=MIN_LINK_WORDS_DEFAULT, min_link_share=MIN_LINK_SHARE_DEFAULT)
-    edges, latent, families = build_lineage(docs, pairs)
-    latent, _ = describe_sources(docs, pairs, edges, latent, families)
+    _, latent, families = build_lineage(docs, pairs)
+    latent, _ = describe_sources(docs, pairs, latent, families)
     if not latent:
         return None
     best = max(latent, key=lambda lat: (len(lat.children), lat.id))

@@ -1,4 +1,4 @@
-"""Stage 8b, agency: the documents of a story -> its probable agency (:class:`~provenance.model.Agency`).
+"""Stage 7b, agency: the documents of a story -> its probable agency (:class:`~provenance.model.Agency`).
 
 Copies of a wire story say whose it was in their credit lines, bylines and
 datelines ("NEW YORK (AP) —", "Credit | AA", "By The Associated Press",

@@ -1,4 +1,4 @@
-"""Stage 8, unseen sources: a Lineage's latent sources -> their reconstructed text and agency.
+"""Stage 7b, unseen sources: a Lineage's latent sources -> their reconstructed text and agency.
 
 Runs after lineage, on its latent sources (ids and children), the documents
 and the aligned pairs.  Each unseen source is rebuilt the way a textual
@@ -31,10 +31,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..model import Alignment, CopyChange, Document, Edge, Family, Latent, SourcePassage
+from ..model import Alignment, CopyChange, Document, Family, Latent, SourcePassage
 from .agency import infer_agency
 
-__all__ = ["describe_sources", "reconstruct", "GAP_MARK"]
+__all__ = ["describe_sources", "reconstruct", "Reconstruction", "GAP_MARK"]
 
 #: Written where the copies leave a stretch of the source uncovered.
 GAP_MARK = "[not carried by any copy]"
@@ -50,8 +50,8 @@ _MAX_SEPARATOR = 12
 Pairs = Mapping[tuple[int, int], tuple[object, Alignment]]
 
 
-def describe_sources(documents: Sequence[Document], pairs: Pairs, edges: Sequence[Edge],
-                     latent: Sequence[Latent], families: Sequence[Family]) -> tuple[list[Latent], list[Family]]:
+def describe_sources(documents: Sequence[Document], pairs: Pairs, latent: Sequence[Latent],
+                     families: Sequence[Family]) -> tuple[list[Latent], list[Family]]:
     """Reconstruct every unseen source and name the probable agency of each family's root.
 
     Parameters
@@ -60,9 +60,6 @@ def describe_sources(documents: Sequence[Document], pairs: Pairs, edges: Sequenc
         The corpus, indexed as in ``pairs``.
     pairs : dict (i, j) -> (PairEvidence, Alignment)
         The aligned pairs (``i < j``) the lineage was built from.
-    edges : sequence of Edge
-        The lineage's edges (unused today; part of the stage's input so a
-        later rule can weigh children by their own edges).
     latent : sequence of Latent
         The unseen sources, with their children.
     families : sequence of Family
@@ -76,7 +73,6 @@ def describe_sources(documents: Sequence[Document], pairs: Pairs, edges: Sequenc
         The same families with ``agency`` (the unseen source's for a latent
         root; the root document's own when it credits one; else None).
     """
-    del edges
     index = {doc.id: k for k, doc in enumerate(documents)}
     out_latent = []
     for lat in latent:
