@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import SEEDS, WIRE, spin
 
@@ -116,3 +118,28 @@ def test_a_document_root_takes_only_its_own_credit():
     assert infer_agency([root, copy], own=root) is None
     agency = infer_agency([copy, root], own=copy)
     assert agency.name == "Reuters" and agency.label.endswith("of 2 documents)")
+
+
+def test_show_sources_prints_each_reconstruction_with_its_support(tmp_path):
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    for name in ("a", "b", "c"):
+        text = WIRE.replace("storm", "gale") if name == "a" else WIRE
+        (tmp_path / f"{name}.txt").write_text(f"LONDON (Reuters) - {text}\x1b[2J" if name != "c" else spin(text),
+                                              encoding="utf-8")
+    plain = CliRunner().invoke(cli, [str(tmp_path), "-q", "-j", "1"])
+    shown = CliRunner().invoke(cli, [str(tmp_path), "--show-sources", "-q", "-j", "1"])
+    data = json.loads(CliRunner().invoke(cli, [str(tmp_path), "-f", "json", "-q", "-j", "1"]).stdout)
+    assert plain.exit_code == shown.exit_code == 0
+    assert "Unseen sources" not in plain.stdout and "Unseen sources" in shown.stdout
+    assert shown.stdout.startswith(plain.stdout.rstrip("\n"))
+    (lat,) = data["latent"]
+    n, children = len(lat["children"]), ", ".join(lat["children"])
+    assert f"reconstructed from {n} copies; probably Reuters (credited by" in shown.stdout
+    assert f"passage 1: carried by {n} of {n} ({children})" in shown.stdout
+    assert "(3 documents; probably Reuters (credited by" in plain.stdout
+    assert "\x1b" not in shown.stdout
+    # The spinner's rarer synonyms lose to the words the other copies agree on.
+    assert "they had closed the northern shipping lane" in " ".join(shown.stdout.split())

@@ -67,7 +67,7 @@ def _tree_lines(lineage: Lineage, node: str, children: dict[str, list[Edge]], pr
     return lines
 
 
-def _sources_lines(lineage: Lineage, lat: Latent) -> list[str]:
+def _sources_lines(lat: Latent) -> list[str]:
     """One reconstructed unseen source: its agency and evidence, then each passage with its support."""
     n = len(lat.children)
     agency = lat.agency.label if lat.agency else "agency unknown"
@@ -148,6 +148,6 @@ def render_text(lineage: Lineage, *, show_sources: bool = False) -> str:
     if show_sources and lineage.latent:
         out.append("Unseen sources (each place read as most of the copies covering it):")
         for lat in lineage.latent:
-            out.extend(_sources_lines(lineage, lat))
+            out.extend(_sources_lines(lat))
             out.append("")
     return "\n".join(out)

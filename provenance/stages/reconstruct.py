@@ -33,6 +33,7 @@ import numpy as np
 
 from ..model import Alignment, CopyChange, Document, Family, Latent, SourcePassage
 from .agency import infer_agency
+from .direction import _zipf
 
 __all__ = ["describe_sources", "reconstruct", "Reconstruction", "GAP_MARK"]
 
@@ -258,7 +259,13 @@ class _Collation:
         return keep
 
     def _plurality(self, lo: int, hi: int, rows: np.ndarray, *, with_empty: bool) -> list[int]:
-        """Positions of the reading most of ``rows`` give in [lo, hi): then the longer, then the most central."""
+        """Positions of the reading most of ``rows`` give in [lo, hi).
+
+        On a tie a reading beats no reading (copies cut more than they add),
+        then the commoner wording wins (a spinner's synonyms are rarer than the
+        words it replaced; so are most editors'), then the longer, then the
+        most central child's.
+        """
         readings: dict[tuple[int, ...], list[int]] = {}
         for r in rows.tolist():
             reading = tuple((lo + np.flatnonzero(self.present[r, lo:hi])).tolist())
@@ -266,7 +273,17 @@ class _Collation:
                 readings.setdefault(reading, []).append(r)
         if not readings:
             return []
-        return list(min(readings, key=lambda x: (-len(readings[x]), -len(x), min(readings[x]))))
+        top = max(len(children) for children in readings.values())
+        tied = [x for x in readings if len(readings[x]) == top]
+        return list(min(tied, key=lambda x: (not x, -self._commonness(x, readings[x][0]), -len(x),
+                                             min(readings[x]))))
+
+    def _commonness(self, reading: tuple[int, ...], row: int) -> float:
+        """Mean word frequency (Zipf scale) of a reading, in the words of the child ``row``."""
+        if not reading:
+            return 0.0
+        words = self.documents[self.order[row]].content_words
+        return sum(_zipf(words[self.token[row, k]]) for k in reading) / len(reading)
 
     # -- writing
 
