@@ -11,8 +11,11 @@ critic collates witnesses:
 2. each column is read as the majority of the children that cover it (a
    child covers the stretch from its first to its last merged word, so a cut
    head or tail does not vote against the text it lacks); at a tie the
-   children's readings of the tied stretch are compared and the longer
-   (copies cut more than they add), then the most central child's, wins;
+   children's readings of the tied stretch are compared: a reading beats
+   none (copies cut more than they add), then the commoner wording wins (a
+   spinner's synonyms are rarer), then the longer, then the most central
+   child's; where every copy reads a short place differently, so that no
+   column has a majority, the plurality reading is kept;
 3. the kept columns are written out with the original text of one child
    (the same as long as it carries them, so punctuation and paragraphs read
    naturally), "[not carried by any copy]" where no child spans the join;
@@ -113,7 +116,9 @@ def reconstruct(documents: Sequence[Document], pairs: Pairs, children: Sequence[
     documents : sequence of Document
         The corpus, indexed as in ``pairs``.
     pairs : dict (i, j) -> (PairEvidence, Alignment)
-        Aligned pairs; a missing pair of children is aligned here.
+        Aligned pairs; a child aligned with none of the children merged
+        before it (a family too large to align every pair) is aligned here
+        with the first.
     children : sequence of int
         Indices of the copies.
 
