@@ -105,13 +105,16 @@ def infer_agency(documents: Sequence[Document], *, own: Document | None = None) 
         tie), with the lines that credit it; ``Agency(None)`` when no document
         credits anyone; None when ``own`` is given and credits no one.
     """
-    names = {doc.id: credited_names(doc) for doc in documents}
-    if own is not None and own.id not in names:
+    # A document root's agency is one its own dateline or credit line names (not a contributor):
+    # read the root first, most roots name none and their members need no reading.
+    allowed = None
+    names: dict[str, dict[str, tuple[str, int]]] = {}
+    if own is not None:
         names[own.id] = credited_names(own)
-    # A document root's agency is one its own dateline or credit line names (not a contributor).
-    allowed = {n for n, (_, level) in names[own.id].items() if level == 0} if own is not None else None
-    if allowed is not None and not allowed:
-        return None
+        allowed = {n for n, (_, level) in names[own.id].items() if level == 0}
+        if not allowed:
+            return None
+    names.update((doc.id, names.get(doc.id) or credited_names(doc)) for doc in documents)
     counts = Counter(name for found in names.values() for name in found)
     strength = {}
     for found in names.values():
