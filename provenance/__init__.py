@@ -34,7 +34,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from .errors import ConfigError, InputError, ProvenanceError  # noqa: E402
 from .model import (  # noqa: E402
+    Agency,
     Article,
+    CopyChange,
     Document,
     Edge,
     Evidence,
@@ -42,6 +44,7 @@ from .model import (  # noqa: E402
     Latent,
     Lineage,
     SharedPassage,
+    SourcePassage,
 )
 from .stages.load import load_articles  # noqa: E402
 
@@ -74,6 +77,9 @@ __all__ = [
     "Latent",
     "Lineage",
     "SharedPassage",
+    "SourcePassage",
+    "CopyChange",
+    "Agency",
     "render",
     "render_text",
     "render_json",

@@ -25,7 +25,7 @@ import click
 from . import __version__
 from .cli_engine import add_engine_options, run_trace
 from .errors import ProvenanceError
-from .render import FORMATS, TABLES, render, terminal_safe
+from .render import FORMATS, TABLES, render, render_text, terminal_safe
 from .stages.candidates import MAX_DF_DEFAULT, MIN_SHARED_DEFAULT
 from .stages.direction import MIN_LINK_SHARE_DEFAULT, MIN_LINK_WORDS_DEFAULT
 from .stages.load import MAX_FILE_SIZE_DEFAULT
@@ -457,13 +457,15 @@ def cli(debug: bool) -> None:
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files whose path inside the folder matches GLOB (e.g. 'README*', '*/drafts/*'); repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings summary, no Spark log.")
+@click.option("--show-sources", is_flag=True,
+              help="Text format: print each unseen source's reconstructed text with the copies carrying it.")
 @add_engine_options
 @click.version_option(__version__, prog_name="trace")
 @handle_errors
 def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_file_size: int,
                     follow_symlinks: bool, strict: bool, min_shared: int, max_df: int,
                     min_link_words: int, min_link_share: float, jobs: int, min_confidence: float,
-                    family: str | None, what: str, exclude: tuple[str, ...], quiet: bool,
+                    family: str | None, what: str, exclude: tuple[str, ...], quiet: bool, show_sources: bool,
                     engine: str, master: str, partitions: int | None) -> None:
     """Lineage report for PATHS (folders searched recursively; txt, md, html, json, jsonl, csv).
 
@@ -502,7 +504,9 @@ def lineage_command(paths: tuple[str, ...], fmt: str, output: str | None, max_fi
         count = len(result.warnings)
         _echo_err(f"{count} warning{'s' if count != 1 else ''}; traced {len(result.documents)} documents "
                   "(--strict makes warnings errors)")
-    written = write_output(render(result, fmt, what=what), output, default_name=default_name, inputs=paths,
+    text = (render_text(result, show_sources=True) if show_sources and fmt == "text"
+            else render(result, fmt, what=what))
+    written = write_output(text, output, default_name=default_name, inputs=paths,
                            terminal=fmt == "text")
     if written and default_name is not None:
         click.echo(written)

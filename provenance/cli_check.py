@@ -310,6 +310,12 @@ def render_check_text(result: CheckResult) -> str:
         f"  (copy from {result.threshold:.0%} of the draft's words, or one shared passage of "
         f"{result.passage_words} words)",
     ]
+    if result.unseen is not None:
+        unseen = result.unseen
+        lines.append(f"  {terminal_safe(unseen.summary)}; "
+                     + (f"credited: {terminal_safe(unseen.credit)}" if unseen.credit else
+                        f"the draft does not credit {terminal_safe(unseen.agency.name or 'its agency')}"))
+        lines.extend(f"    evidence: {terminal_safe(e, 100)}" for e in unseen.agency.evidence)
     if not result.sources:
         return "\n".join(lines) + "\n"
     rows = [[terminal_safe(s.id, 40), terminal_safe(s.outlet, 20) or "-", s.relation, f"{s.share:.0%}",

@@ -10,6 +10,7 @@ replaced without touching the others::
     align -> Alignment
     direction -> Link
     lineage -> Lineage (the JSON contract, see docs/json.md)
+    reconstruct -> Latent with its text, passages, changes and Agency
 
 Offsets are always character offsets into ``Article.text`` (the decoded
 original), so reports can show the original text.
@@ -37,6 +38,9 @@ __all__ = [
     "Link",
     "SharedPassage",
     "Edge",
+    "Agency",
+    "SourcePassage",
+    "CopyChange",
     "Latent",
     "Family",
     "Lineage",
@@ -47,13 +51,14 @@ __all__ = [
     "TABLE_COLUMNS",
 ]
 
-#: Raised when a field of the JSON contract is removed or renamed.
-JSON_VERSION = 1
-#: Raised when fields are added (1: ``edges[].credited``).
+#: Raised when a field of the JSON contract is removed or renamed (2: reconstructed unseen sources).
+JSON_VERSION = 2
+#: Raised when fields are added within a version (1: ``edges[].credited``).
 JSON_MINOR_VERSION = 1
 #: Values of :meth:`Lineage.credited`: the child names its parent's outlet or agency, or not, or
 #: the parent's outlet and agency are unknown.
 CREDITED = ("yes", "no", "unknown")
+
 
 #: Relations an edge can carry, from closest copy to loosest reuse.
 RELATIONS = ("reprint", "trimmed", "edited", "spun", "partial")
@@ -306,6 +311,56 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class Agency:
+    """The probable agency of a story, from its copies' credit lines, bylines and datelines.
+
+    ``name`` is None when nothing names one ("agency unknown"); ``credited``
+    of ``documents`` documents credit it; ``evidence`` quotes them ("id: line").
+    """
+
+    name: str | None
+    credited: int = 0
+    documents: int = 0
+    evidence: tuple[str, ...] = ()
+    #: What the documents are: "copies" of an unseen source, or a family's "documents".
+    noun: str = "copies"
+
+    @property
+    def label(self) -> str:
+        """"probably AP (credited by 5 of 7 copies)", or "agency unknown"."""
+        if self.name is None:
+            return "agency unknown"
+        return f"probably {self.name} (credited by {self.credited} of {self.documents} {self.noun})"
+
+
+@dataclass(frozen=True)
+class SourcePassage:
+    """A passage of a reconstructed source: ``text[start:end]`` and the copies that carry it."""
+
+    start: int
+    end: int
+    support: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CopyChange:
+    """One change a copy made to its (reconstructed) source.
+
+    ``kind`` is ``cut`` (source text the copy lacks), ``added`` (copy text
+    the source lacks) or ``reworded`` (both at one place).  ``source_*`` are
+    offsets into the reconstructed text (equal for ``added``), ``copy_*``
+    into the copy's original text (equal for ``cut``).
+    """
+
+    child: str
+    kind: str
+    source_start: int
+    source_end: int
+    copy_start: int
+    copy_end: int
+
+
+@dataclass(frozen=True)
 class Latent:
     """An unseen common source of several documents.
 
@@ -315,10 +370,23 @@ class Latent:
         Starts with ``~`` (``~source-1``).
     children : tuple of str
         Ids of the documents copied from it.
+    text : str
+        Its reconstruction: each place read as the majority of the copies
+        that cover it, "[not carried by any copy]" where none does.
+    passages : tuple of SourcePassage
+        Its runs, with the copies carrying each.
+    changes : tuple of CopyChange
+        What each copy changed against it.
+    agency : Agency or None
+        Whose story it probably was.
     """
 
     id: str
     children: tuple[str, ...]
+    text: str = ""
+    passages: tuple[SourcePassage, ...] = ()
+    changes: tuple[CopyChange, ...] = ()
+    agency: Agency | None = None
 
     @property
     def title(self) -> None:
@@ -338,11 +406,14 @@ class Family:
         The top document or unseen source.
     members : tuple of str
         Document ids (unseen sources excluded).
+    agency : Agency or None
+        The root's probable agency, when known.
     """
 
     id: str
     root: str
     members: tuple[str, ...]
+    agency: Agency | None = None
 
 
 @dataclass
@@ -409,12 +480,12 @@ class Lineage:
     def names_of(self, node: str) -> tuple[str, ...]:
         """Names a document goes by for crediting: its outlet and the agencies it is credited to.
 
-        An unseen source has none yet (its probable agency is not estimated), so
-        links from it are credited ``"unknown"``.
+        An unseen source goes by its probable agency, when its copies name one;
+        otherwise links from it are credited ``"unknown"``.
         """
         found = self.document(node)
         if isinstance(found, Latent):
-            return ()
+            return (found.agency.name,) if found.agency is not None and found.agency.name else ()
         return tuple(dict.fromkeys(x for x in (found.outlet, found.article.agency, *found.credits) if x))
 
     def credited(self, edge: Edge) -> str:
@@ -425,7 +496,8 @@ class Lineage:
         from .stages.credit import credit_status
 
         child = self.document(edge.child)
-        assert isinstance(child, Document)
+        if not isinstance(child, Document):  # one story reusing part of another: no page to credit on
+            return "unknown"
         names = self.names_of(edge.parent)
         cache: dict[tuple[Document, tuple[str, ...]], str] = self.__dict__.setdefault("_credited", {})
         key = (child, names)  # every renderer asks for every edge, some more than once
@@ -543,10 +615,11 @@ class Lineage:
             "version": JSON_VERSION,
             "minor_version": JSON_MINOR_VERSION,
             "documents": [_document_json(d) for d in self.documents],
-            "latent": [{"id": lat.id, "children": list(lat.children)} for lat in self.latent],
+            "latent": [_latent_json(lat, self) for lat in self.latent],
             "edges": [_edge_json(e, self.credited(e)) for e in self.edges],
             "families": [
-                {"id": f.id, "root": f.root, "members": list(f.members)} for f in self.families
+                {"id": f.id, "root": f.root, "members": list(f.members), "agency": _agency_json(f.agency)}
+                for f in self.families
             ],
             "options": self.options,
         }
@@ -653,6 +726,46 @@ def _document_json(doc: Document) -> dict[str, Any]:
             {"start": s.start, "end": s.end, "text": s.text, "kind": s.kind} for s in doc.boilerplate
         ],
     }
+
+
+def _agency_json(agency: Agency | None) -> dict[str, Any] | None:
+    if agency is None:
+        return None
+    return {"name": agency.name, "credited": agency.credited, "documents": agency.documents,
+            "share": round(agency.credited / agency.documents, 4) if agency.documents else 0.0,
+            "label": agency.label, "evidence": list(agency.evidence)}
+
+
+def _latent_json(lat: Latent, lineage: Lineage) -> dict[str, Any]:
+    text = lat.text
+
+    def copy_text(change: CopyChange) -> str:
+        return lineage.document(change.child).article.text[change.copy_start:change.copy_end]
+
+    return {
+        "id": lat.id,
+        "children": list(lat.children),
+        "text": text,
+        "passages": [
+            {"start": p.start, "end": p.end, "text": text[p.start:p.end], "support": list(p.support),
+             "variants": [{"child": c.child, "kind": c.kind, "source": text[c.source_start:c.source_end],
+                           "copy": copy_text(c)}
+                          for c in lat.changes if c.child in p.support and _inside(c, p)]}
+            for p in lat.passages
+        ],
+        "changes": [
+            {"child": c.child, "kind": c.kind, "source_start": c.source_start, "source_end": c.source_end,
+             "copy_start": c.copy_start, "copy_end": c.copy_end}
+            for c in lat.changes
+        ],
+        "agency": _agency_json(lat.agency),
+    }
+
+
+def _inside(change: CopyChange, passage: SourcePassage) -> bool:
+    """Whether a change falls in a passage (an insertion at its end counts)."""
+    return passage.start <= change.source_start and change.source_end <= passage.end and (
+        change.source_start < passage.end or change.kind == "added")
 
 
 def _edge_json(edge: Edge, credited: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from .stages.direction import (
 from .stages.edge_model import EdgeModel
 from .stages.load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .stages.normalise import tokenize
+from .stages.reconstruct import describe_sources
 
 __all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "TraceOptions"]
 
@@ -170,6 +171,7 @@ def trace_articles(
     report = progress or (lambda stage, done, total: None)
     edges, latent, families = build_lineage_by_family(documents, pairs, model=edge_model, jobs=opts.jobs,
                                                       progress=report)
+    latent, families = describe_sources(documents, pairs, latent, families)
     return Lineage(
         documents=sorted(documents, key=lambda d: d.id),
         edges=edges,

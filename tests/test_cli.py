@@ -93,7 +93,7 @@ def test_a_path_routes_to_lineage(runner, family_dir):
     options_first = runner.invoke(cli, ["-f", "json", "-j", "1", str(family_dir)])
     assert direct.exit_code == named.exit_code == options_first.exit_code == 0
     assert direct.stdout == named.stdout == options_first.stdout
-    assert json.loads(direct.stdout)["version"] == 1
+    assert json.loads(direct.stdout)["version"] == 2
 
 
 def test_no_arguments_shows_usage(runner):

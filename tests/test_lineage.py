@@ -72,7 +72,7 @@ def test_chain_is_not_collapsed_into_a_star():
 
 def test_confidence_in_range_and_json_contract(family_articles):
     data = trace_articles(family_articles).to_json()
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert {d["id"] for d in data["documents"]} == {a.id for a in family_articles}
     for edge in data["edges"]:
         assert 0.0 <= edge["confidence"] <= 1.0

@@ -48,6 +48,7 @@ from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import _top_per_document
 from ..stages.lineage import build_lineage
 from ..stages.normalise import fold_text, tokenize
+from ..stages.reconstruct import describe_sources
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 from .parallel import assess_pairs
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
@@ -338,6 +339,7 @@ def _finish_family(item: tuple[int, tuple[Iterable[tuple[int, Document]], Iterab
     quiet = dataclasses.replace(opts, jobs=1)
     _complete_families(docs, assessed, aligner, None, quiet, lambda stage, done, total: None)
     edges, latent, families = build_lineage(docs, assessed)
+    latent, families = describe_sources(docs, assessed, latent, families)
     key = {doc.id: doc.fingerprint + doc.id for doc in docs}
     out = []
     for family in families:
@@ -349,6 +351,7 @@ def _finish_family(item: tuple[int, tuple[Iterable[tuple[int, Document]], Iterab
             "first": min(key[m] for m in family.members),
             "root": family.root,
             "members": family.members,
+            "agency": family.agency,
             "latent": own_latent,
             "edges": [e for e in edges if e.child in members_set or e.parent in latent_ids],
         })
@@ -367,7 +370,7 @@ def _number_families(finished: list[dict[str, Any]]) -> tuple[list[Edge], list[L
             latent.append(dataclasses.replace(lat, id=renamed[lat.id]))
         edges.extend(dataclasses.replace(e, parent=renamed.get(e.parent, e.parent)) for e in fam["edges"])
         families.append(Family(id=f"family-{len(families) + 1}", root=renamed.get(fam["root"], fam["root"]),
-                               members=tuple(fam["members"])))
+                               members=tuple(fam["members"]), agency=fam.get("agency")))
     edges.sort(key=lambda e: (e.parent, e.child))
     return edges, latent, families
 

@@ -44,6 +44,7 @@ from ..stages.direction import DirectionModel, assess_pair, classify_relation, q
 from ..stages.load import load_articles, load_draft
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT
 from .index import Index, document_shingles, prepare_articles
+from .unseen import UnseenMatch, credit_reprints, match_unseen
 
 __all__ = [
     "check",
@@ -154,6 +155,8 @@ class CheckResult:
     threshold: float
     passage_words: int
     warnings: list[str] = field(default_factory=list)
+    #: The unseen source the matched reprints share, when the draft copies one.
+    unseen: UnseenMatch | None = None
 
     @property
     def flagged(self) -> bool:
@@ -174,6 +177,7 @@ class CheckResult:
             "passage_words": self.passage_words,
             "sources": [s.to_json() for s in self.sources],
             "warnings": list(self.warnings),
+            "unseen_source": self.unseen.to_json() if self.unseen else None,
         }
 
     def to_json_str(self) -> str:
@@ -352,6 +356,10 @@ def check(
             masks.append(compared[1])
     order = sorted(range(len(matches)), key=lambda i: (-matches[i].share, matches[i].id))
     matches, masks = [matches[i] for i in order], [masks[i] for i in order]
+    # Several reprints of one story the index lacks: the draft copies their unseen source.
+    linked = {m.id for m in matches if m.linked}
+    unseen = match_unseen(doc, [s for s, _ in found if s.id in linked], credit_text, aligner)
+    matches = credit_reprints(matches, unseen)
     reused = _union_share(masks, doc.words)
     uncredited = _union_share([m for s, m in zip(matches, masks, strict=True) if not s.credited], doc.words)
     long_all = any(s.longest_passage >= passage_words for s in matches)
@@ -364,7 +372,7 @@ def check(
         verdict = "original"
     return CheckResult(draft=doc, verdict=verdict, reused_share=reused, uncredited_share=uncredited,
                        sources=matches, threshold=float(threshold), passage_words=passage_words,
-                       warnings=warnings)
+                       warnings=warnings, unseen=unseen)
 
 
 # Files with these suffixes are index files: never read as a corpus of one article.

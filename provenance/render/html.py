@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import jinja2
 import markupsafe
 
-from provenance.model import RELATIONS, Document, Edge, Evidence, Lineage
+from provenance.model import RELATIONS, Document, Edge, Evidence, Latent, Lineage
 from provenance.render.words import (
     AGENCY_NAMES,
     WEAK_CONFIDENCE,
@@ -127,6 +127,8 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     if not isinstance(lineage, Lineage):
         raise TypeError(f"render_html expects a Lineage, got {type(lineage).__name__} instead.")
     ctx = _Ctx({d.id: d for d in lineage.documents}, lineage)
+    ctx.latent = {lat.id: lat for lat in lineage.latent}
+    ctx.agency = {f.root: f.agency.label for f in lineage.families if f.agency}
     for edge in lineage.edges:
         ctx.parent_edge.setdefault(edge.child, edge)
         ctx.kids.setdefault(edge.parent, []).append(edge)
@@ -233,6 +235,8 @@ class _Ctx:
     parent_edge: dict[str, Edge] = field(default_factory=dict)
     kids: dict[str, list[Edge]] = field(default_factory=dict)
     diffs: dict[tuple[str, str], list] = field(default_factory=dict)  # word diffs, reused
+    latent: dict[str, Latent] = field(default_factory=dict)  # reconstructed unseen sources
+    agency: dict[str, str] = field(default_factory=dict)  # family root -> probable agency
 
     def published(self, doc_id: str) -> str:
         doc = self.docs.get(doc_id)
@@ -267,9 +271,16 @@ class _Ctx:
             "size": sum(n in self.docs for n in nodes),
             "tree": tree,
             "panels": [self.panel(n, level) for n in tree["order"] if n in self.docs],
-            "latent": [(self.ref(n), self.refs(n)) for n in nodes if n not in self.docs],
+            "latent": [self.source_card(n, level) for n in nodes if n not in self.docs],
+            "agency": self.agency.get(roots[0].id if roots else nodes[0], ""),
             "timeline": _timeline([self.docs[n] for n in nodes if n in self.docs], self.ref),
         }
+
+    def source_card(self, lat_id: str, level: str) -> Any:
+        from .html_sources import source_card
+
+        return source_card(self.ref(lat_id), self.latent.get(lat_id), self.refs(lat_id), self.docs,
+                           with_copies=level != "none")
 
     def tree(self, nodes: list[str], parent: dict[str, str]) -> dict[str, Any]:
         children: dict[str, list[str]] = {n: [] for n in nodes}
@@ -283,6 +294,9 @@ class _Ctx:
         for n, (x, y) in xy.items():
             doc, ref, root = self.docs.get(n), self.ref(n), parent.get(n) not in xy
             sub, credit = "not in the folder", ""
+            if n in self.latent:
+                agency = self.latent[n].agency
+                sub = f"probably {agency.name}" if agency and agency.name else "agency unknown"
             if doc is not None:
                 sub = doc.article.outlet or next(iter(doc.credits), f"{doc.words} words")
             if n in self.parent_edge and parent.get(n) in xy:

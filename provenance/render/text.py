@@ -7,11 +7,12 @@ are removed before anything reaches the screen.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 
 from tabulate import tabulate
 
-from ..model import RELATIONS, Edge, Lineage
+from ..model import RELATIONS, Edge, Latent, Lineage
 from .words import credited_phrase, evidence_sentence, headline, main_evidence
 
 __all__ = ["render_text", "terminal_safe"]
@@ -79,8 +80,47 @@ def _roots(lineage: Lineage, family, children: dict[str, list[Edge]]) -> list[st
     return [family.root, *dict.fromkeys(others)]
 
 
-def render_text(lineage: Lineage) -> str:
-    """Human-readable report: summary, one tree per family, the edges, the unlinked documents."""
+def _sources_lines(lat: Latent) -> list[str]:
+    """One reconstructed unseen source: its agency and evidence, then each passage with its support."""
+    n = len(lat.children)
+    agency = lat.agency.label if lat.agency else "agency unknown"
+    out = [f"{terminal_safe(lat.id)}  reconstructed from {_count(n, 'copy', 'copies')}; {terminal_safe(agency)}"]
+    for line in lat.agency.evidence if lat.agency else ():
+        out.append(f"  evidence: {terminal_safe(line, 100)}")
+    changes = Counter(c.child for c in lat.changes)
+    out.append("  copies: " + "; ".join(f"{terminal_safe(c, 40)} ({_count(changes.get(c, 0), 'change')})"
+                                        for c in lat.children))
+    cursor = 0
+    for k, passage in enumerate(lat.passages, 1):
+        if lat.text[cursor:passage.start].strip():
+            out.extend(_wrapped(lat.text[cursor:passage.start], "    "))
+        support = ", ".join(terminal_safe(c, 40) for c in passage.support)
+        out.append(f"  passage {k}: carried by {len(passage.support)} of {n} ({support})")
+        out.extend(_wrapped(lat.text[passage.start:passage.end], "    "))
+        cursor = passage.end
+    return out
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    lines = []
+    for paragraph in text.split("\n\n"):
+        clean = terminal_safe(paragraph)
+        if clean:
+            lines.extend(textwrap.wrap(clean, 100, initial_indent=indent, subsequent_indent=indent))
+    return lines
+
+
+def render_text(lineage: Lineage, *, show_sources: bool = False) -> str:
+    """Human-readable report: summary, one tree per family, the edges, the unlinked documents.
+
+    Parameters
+    ----------
+    lineage : Lineage
+        The trace.
+    show_sources : bool, default=False
+        Also print each unseen source's reconstructed text, passage by
+        passage with the copies carrying it, and its probable agency.
+    """
     children: dict[str, list[Edge]] = {}
     for edge in lineage.edges:
         children.setdefault(edge.parent, []).append(edge)
@@ -94,7 +134,8 @@ def render_text(lineage: Lineage) -> str:
         "",
     ]
     for family in lineage.families:
-        out.append(f"{terminal_safe(family.id)} ({len(family.members)} documents)")
+        agency = f"; {terminal_safe(family.agency.label)}" if family.agency else ""
+        out.append(f"{terminal_safe(family.id)} ({len(family.members)} documents{agency})")
         for root in _roots(lineage, family, children):
             out.append(_label(lineage, root))
             out.extend(_tree_lines(lineage, root, children))
@@ -119,4 +160,9 @@ def render_text(lineage: Lineage) -> str:
         out.append(tabulate(rows, headers=["id", "title", "words", "credits"], disable_numparse=True,
                             colalign=("left", "left", "right", "left")))
         out.append("")
+    if show_sources and lineage.latent:
+        out.append("Unseen sources (each place read as most of the copies covering it):")
+        for lat in lineage.latent:
+            out.extend(_sources_lines(lat))
+            out.append("")
     return "\n".join(out)
