@@ -9,6 +9,7 @@ from conftest_browser import HOSTILE, WIRE, make_doc
 import provenance
 from provenance.model import Agency, CopyChange, Edge, Family, Latent, Lineage, SourcePassage
 from provenance.render.html import render_html
+from provenance.render.words import headline
 
 pytestmark = pytest.mark.browser
 # The report tests' Chromium (Debian's, no download) and a fresh page per test.
@@ -49,7 +50,8 @@ def test_unseen_source_card_shows_the_reconstruction_and_a_copy_side_by_side(tab
     assert card.locator(".reconstruction .support").count() == len(lat.passages)
     # The spun copy has many changes of its own: they are marked on both sides once opened.
     spun = next(e.child for e in seeds_lineage.edges if e.parent == lat.id and e.relation == "spun")
-    label = seeds_lineage.document(spun).article.title or spun
+    # Copies are named by their headline (the title, else the first sentence), as everywhere in the report.
+    label = headline(seeds_lineage.document(spun))[:30]
     sbs = card.locator("details.source-copy", has_text=label)
     sbs.locator("summary").click()
     assert sbs.locator(".cols").is_visible()
