@@ -53,7 +53,7 @@ def add_page_routes(app: FastAPI) -> None:
                 raise ProvenanceError("paste the text of a draft first")
             draft = DraftIn(text=text, title=title or None)
             result = await run_in_threadpool(run_check, app.state.store, draft)
-            sources = await run_in_threadpool(_sources, app.state.store.reader(), result)
+            sources = await run_in_threadpool(_sources, app.state.store, result)
         except HTTPException as exc:
             status, error = exc.status_code, str(exc.detail)
         except ProvenanceError as exc:
@@ -94,9 +94,12 @@ def _field(form: dict[str, list[str]], name: str) -> str:
     return values[0] if values else ""
 
 
-def _sources(index: Any, result: CheckResult) -> list[dict[str, Any]]:
-    """Each source match with the source and the draft cut into the report's side-by-side segments."""
-    docs = {d.id: d for d in index.documents_by_id([s.id for s in result.sources])}
+def _sources(store: Any, result: CheckResult) -> list[dict[str, Any]]:
+    """Each source match with the source and the draft cut into the report's side-by-side segments.
+
+    Runs in a worker thread: ``store.reader()`` is that thread's own connection.
+    """
+    docs = {d.id: d for d in store.reader().documents_by_id([s.id for s in result.sources])}
     out = []
     for match in result.sources:
         source = docs.get(match.id)

@@ -35,7 +35,7 @@ _FIELD_MAX = 4000
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class DraftIn(_Strict):
