@@ -28,6 +28,8 @@ pytest.importorskip("fastapi", reason="trace serve needs the serve extra (pip in
 pytest.importorskip("uvicorn", reason="trace serve needs the serve extra (pip install -e '.[serve]')")
 httpx = pytest.importorskip("httpx", reason="the serve tests talk HTTP with httpx (test extra)")
 
+from test_html_browser import browser  # noqa: E402, F401 - the Chromium fixture, shared
+
 from provenance.cli import cli  # noqa: E402
 from provenance.prepublish.index import Index  # noqa: E402
 
@@ -482,3 +484,32 @@ def test_checks_answer_while_two_workers_add(tmp_path: Path, seed_db: Path, toke
     assert statuses == [200] * 18 and set(verdicts) == {"uncredited-copy"}
     assert acked["a"] and acked["b"] and missing == []
     assert _stats(db)["documents"] == before + len(every)
+
+
+# ----------------------------------------------------------------------------- the editors' page in Chromium
+
+
+@pytest.mark.browser
+def test_an_editor_pastes_a_draft_and_sees_verdict_and_highlights(browser, server: str) -> None:  # noqa: F811
+    page = browser.new_page()
+    requested: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(f"{server}/")
+        page.fill("#draft", f"{HOSTILE}\n" + _paragraphs(NATO, 5))
+        page.fill("#title", "Summit draft")
+        page.click("#check")
+        page.wait_for_selector("#verdict")
+        assert page.get_attribute("#verdict", "data-verdict") == "uncredited-copy"
+        assert "Uncredited copy" in page.inner_text("#verdict h2")
+        assert NATO in page.inner_text("table.sources")
+        highlighted = page.locator(".cols mark")
+        assert highlighted.count() >= 2  # the shared passage, in the source and in the draft
+        assert "NATO" in " ".join(highlighted.all_inner_texts())
+        assert page.locator("#draft").input_value().startswith(HOSTILE)  # the draft is kept, as text
+        assert dialogs == []
+        assert all(url.startswith(server) for url in requested), requested
+    finally:
+        page.close()
