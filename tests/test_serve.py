@@ -32,6 +32,7 @@ from test_html_browser import browser  # noqa: E402, F401 - the Chromium fixture
 
 from provenance.cli import cli  # noqa: E402
 from provenance.prepublish.index import Index  # noqa: E402
+from provenance.prepublish.serve_schema import CheckOut  # noqa: E402
 
 TOKEN = "s3cret-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -173,6 +174,7 @@ def test_check_answers_as_trace_check_json(name: str, client: httpx.Client, seed
     response = client.post("/v1/check", json=body)
     assert response.status_code == 200, response.text
     assert _without_path(response.json()) == _without_path(_cli_check(draft, seed_db, *options))
+    CheckOut.model_validate(response.json())  # the answer is what /openapi.json says (sources included)
 
 
 def test_check_verdicts_differ_between_the_drafts(client: httpx.Client) -> None:

@@ -112,7 +112,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
     """
     from .serve_page import add_page_routes
 
-    app = FastAPI(title="provenance trace serve", version=__version__,
+    # No /docs or /redoc: their pages load scripts from a CDN; the schema is at /openapi.json.
+    app = FastAPI(title="provenance trace serve", version=__version__, docs_url=None, redoc_url=None,
                   summary="Pre-publish wire-copy check and source index (see docs/check.md).")
     app.state.settings = settings
     app.state.store = store = _Store(settings.db)

@@ -2,7 +2,8 @@
 
 Requests are validated against these models before any work.  Responses are
 built by the library (:meth:`CheckResult.to_json`, :meth:`Lineage.to_json`) and
-sent as they are; the response models only document them, so the service and
+sent as they are; the response models only document them (a source is the
+library's own :class:`SourceMatch` dataclass), so the service and
 ``trace check --format json`` cannot drift apart.
 """
 
@@ -12,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .check import MAX_SOURCES_DEFAULT, PASSAGE_WORDS_DEFAULT, THRESHOLD_DEFAULT
+from .check import MAX_SOURCES_DEFAULT, PASSAGE_WORDS_DEFAULT, THRESHOLD_DEFAULT, SourceMatch
 
 __all__ = [
     "DraftIn",
@@ -79,35 +80,6 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class PassageOut(_Open):
-    draft_start: int
-    draft_end: int
-    source_start: int
-    source_end: int
-    words: int
-    draft_text: str
-    source_text: str
-
-
-class SourceOut(_Open):
-    id: str
-    title: str | None
-    outlet: str | None
-    published: str | None
-    url: str | None
-    share: float
-    source_share: float
-    shared_words: int
-    shared_shingles: int
-    relation: str
-    linked: bool
-    credited: bool
-    credit: str | None
-    flagged: bool
-    longest_passage: int
-    passages: list[PassageOut]
-
-
 class DraftOut(_Open):
     id: str
     path: str | None
@@ -127,7 +99,7 @@ class CheckOut(_Open):
     uncredited_share: float
     threshold: float
     passage_words: int
-    sources: list[SourceOut]
+    sources: list[SourceMatch] = Field(description="SourceMatch.to_json() of each source (shares rounded).")
     warnings: list[str]
 
 
