@@ -82,7 +82,8 @@ def register(cli: click.Group, *, handle_errors: Callable[..., Any]) -> None:
         settings.validate()
         _check_port(host, port)
         click.echo(f"trace serve: http://{_url_host(host)}:{port}/ (index {db}; Ctrl-C stops)", err=True)
-        run(settings, port=port, workers=workers, access_log=access_log, log_level="warning")
+        run(settings, port=port, workers=workers, access_log=access_log,
+            log_level="info" if access_log else "warning")
 
 
 def _check_port(host: str, port: int) -> None:
