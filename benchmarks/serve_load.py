@@ -13,8 +13,10 @@ One ``trace serve`` process (``--workers`` uvicorn workers) listens on a free 12
 ``--clients`` threads each keep one HTTP connection and post drafts to ``/v1/check`` back to
 back for ``--seconds`` (closed loop: latency includes queueing).  Phase 1 is checks alone;
 phase 2 adds a writer posting one new article to ``/v1/articles`` every 1/``--write-rate``
-seconds.  Reported per phase: requests, throughput, p50/p95/p99/max latency, errors (any
-non-200 answer or broken connection), verdicts as expected for the draft kind; for the
+seconds.  Before the server starts, the library call (``check()`` on an open index, no HTTP)
+is timed on the same drafts for comparison.  Reported per phase: requests, throughput,
+p50/p95/p99/max latency, errors (any non-200 answer or broken connection), verdicts as
+expected for the draft kind; for the
 writer, adds answered and their latency.  Every request goes to 127.0.0.1 and every loop
 stops at its deadline.
 
@@ -43,7 +45,15 @@ from tabulate import tabulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.check_speed import EXPECTED, KINDS, _edit, _vocabulary, make_corpus, make_drafts  # noqa: E402
+from benchmarks.check_speed import (  # noqa: E402
+    EXPECTED,
+    KINDS,
+    _edit,
+    _vocabulary,
+    make_corpus,
+    make_drafts,
+    time_checks,
+)
 from benchmarks.common import exit_if_no_corpora  # noqa: E402
 
 DOCS_DEFAULT = 100_000
@@ -221,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         token_file.write_text(token + "\n", encoding="utf-8")
         bodies = [(kind, json.dumps({"text": path.read_text(encoding="utf-8"), "id": path.name}).encode())
                   for kind, path in drafts]
+        print("timing the library call on the same drafts (no HTTP) ...", file=sys.stderr)
+        library = time_checks(db, drafts)["all"]
         process, port = start_server(work, token_file, args.workers)
         try:
             run_phase(port, bodies, min(args.clients, 4), 3.0, None)  # warm every worker's caches
@@ -233,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
             process.terminate()
             process.wait(timeout=60)
     result = {"docs": args.docs, "clients": args.clients, "seconds": args.seconds, "workers": args.workers,
-              "write_rate": args.write_rate, "cpus": os.cpu_count(), "checks_alone": alone,
+              "write_rate": args.write_rate, "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+              "library_check": library, "checks_alone": alone,
               "checks_with_writer": busy}
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
@@ -246,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.workers} workers, {os.cpu_count()} CPUs")
     print(tabulate(rows, headers=["phase", "checks", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
                                   "verdicts as expected"], disable_numparse=True))
+    print(f"library check() in one process, no HTTP: median {library['median_ms']:.1f} ms, "
+          f"p95 {library['p95_ms']:.1f} ms; load average at the end {os.getloadavg()[0]:.1f}")
     w = busy["writes"]
     print(f"writer: {w['answered_200']}/{w['sent']} adds answered 200 ({w['rate_per_s']}/s), "
           f"p50 {w['p50_ms']} ms, p95 {w['p95_ms']} ms")
