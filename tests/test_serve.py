@@ -252,24 +252,33 @@ def test_a_server_without_token_takes_no_writes_and_a_smaller_cap(seed_db: Path,
         _assert_error(httpx.post(f"{url}/v1/check", json={"text": "word " * 700}), 413)
 
 
-def test_off_loopback_every_request_needs_the_token(seed_db: Path) -> None:
+@contextmanager
+def in_process(app: object) -> Iterator[str]:
+    """An app served by uvicorn in a thread of this process on a free loopback port: its base URL."""
     import uvicorn
 
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(300):
+            if server.started:
+                break
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def test_off_loopback_every_request_needs_the_token(seed_db: Path) -> None:
     from provenance.prepublish.serve import create_app
     from provenance.prepublish.serve_settings import ServeSettings
 
     # The policy of a server bound elsewhere, served on 127.0.0.1 (nothing may listen off loopback here).
     app = create_app(ServeSettings(db=str(seed_db), host="192.0.2.10", token=TOKEN))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            if server.started:
-                break
-            time.sleep(0.1)
+    with in_process(app) as url:
         for method, path, body in (("GET", "/v1/health", None), ("POST", "/v1/check", {"text": INDEPENDENT}),
                                    ("GET", f"/v1/articles/{NATO}", None)):
             _assert_error(httpx.request(method, url + path, json=body), 401)
@@ -277,9 +286,19 @@ def test_off_loopback_every_request_needs_the_token(seed_db: Path) -> None:
         page = httpx.post(url + "/", data={"text": INDEPENDENT})
         assert page.status_code == 401 and 'name="token"' in page.text
         assert httpx.post(url + "/", data={"text": INDEPENDENT, "token": TOKEN}).status_code == 200
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+
+
+def test_an_internal_error_is_a_json_500_without_traceback(seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provenance.prepublish import serve as serve_module
+    from provenance.prepublish.serve_settings import ServeSettings
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug with a secret path /etc/x in its message")
+
+    monkeypatch.setattr(serve_module, "run_check", broken)
+    with in_process(serve_module.create_app(ServeSettings(db=str(seed_db)))) as url:
+        body = _assert_error(httpx.post(f"{url}/v1/check", json={"text": INDEPENDENT}), 500)
+    assert body["message"] == "internal error (RuntimeError); see the server log"
 
 
 def test_bodies_over_the_cap_get_413(client: httpx.Client, server: str) -> None:
