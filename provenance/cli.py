@@ -550,6 +550,9 @@ def _register_optional_commands() -> None:
     except ImportError:
         return
     register(cli, handle_errors=handle_errors, write_output=write_output)
+    from .cli_serve import register as register_serve  # imports FastAPI only when 'serve' runs
+
+    register_serve(cli, handle_errors=handle_errors)
 
 
 _register_optional_commands()

@@ -629,6 +629,22 @@ class Index:
             out[position] = doc
         return out
 
+    def documents_by_id(self, ids: Sequence[str]) -> list[Document]:
+        """Prepared documents with these ids, in that order; unknown ids are left out (``trace serve``)."""
+        try:
+            keys = dict(self._con.execute("SELECT id, doc FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                                          (json.dumps(list(ids)),)))
+        except sqlite3.Error as exc:
+            raise InputError(f"cannot read index {self.path}: {exc}") from None
+        return self.documents([keys[i] for i in ids if i in keys])
+
+    def sync_commits(self) -> None:
+        """Make every later commit of this connection wait for the disk (``PRAGMA synchronous=FULL``).
+
+        WAL commits already survive a killed process; this makes an answered add survive power loss too.
+        """
+        self._con.execute("PRAGMA synchronous=FULL")
+
     def ids(self) -> list[str]:
         """Ids of every indexed document, sorted."""
         return [row[0] for row in self._con.execute("SELECT id FROM documents ORDER BY id")]

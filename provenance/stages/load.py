@@ -15,7 +15,7 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "LoadResult",
     "load_articles",
     "load_draft",
+    "draft_from_text",
     "decode_bytes",
 ]
 
@@ -250,6 +251,38 @@ def load_draft(source: str, *, max_file_size: int = MAX_FILE_SIZE_DEFAULT,
         raise InputError(f"cannot use {name}: {skip.reason}") from None
     is_html = suffix in HTML_SUFFIXES or (source == "-" and _HTML_START_RE.match(text[:_SAMPLE]))
     return _article(text, article_id, _display(source), "html" if is_html else suffix)
+
+
+def draft_from_text(text: str, article_id: str, *, html: bool | None = None) -> Article:
+    """Make a draft Article from text already in memory (``trace serve``), as :func:`load_draft` would.
+
+    Parameters
+    ----------
+    text : str
+        Plain text, or an HTML page.
+    article_id : str
+        The draft's id.
+    html : bool, optional
+        Read ``text`` as HTML; by default when it starts like an HTML page
+        (the rule :func:`load_draft` applies to standard input).
+
+    Returns
+    -------
+    Article
+        With ``path`` None; the title, date, outlet and address of an HTML page.
+
+    Raises
+    ------
+    InputError
+        When an HTML page has no text.
+    """
+    if html is None:
+        html = bool(_HTML_START_RE.match(text[:_SAMPLE]))
+    try:
+        article = _article(text, article_id, "", "html" if html else ".txt")
+    except _Skip as skip:
+        raise InputError(f"cannot use {article_id}: {skip.reason}") from None
+    return replace(article, path=None)
 
 
 def decode_bytes(data: bytes, *, name: str) -> str:
