@@ -1,7 +1,17 @@
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.stages.normalise import fold_text, fold_word, gap_signature, tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
 
 
 def test_tokens_keep_original_offsets():
@@ -47,3 +57,47 @@ def test_tokenize_never_fails_and_offsets_are_in_range(text):
     assert len(toks.words) == len(toks.starts) == len(toks.ends)
     for s, e in zip(toks.starts, toks.ends, strict=True):
         assert 0 <= s < e <= len(text)
+
+
+# Alternating marks of two combining classes: NFKC reorders each run by
+# insertion, quadratic in its length unless runs are bounded (issue 17).
+_MARKS = "\u0301\u0316"
+
+
+@pytest.mark.parametrize("run", [1, 15])
+def test_ordinary_combining_marks_fold_as_plain_nfkc(run):
+    text = "The a" + _MARKS * run + " end."
+    expected = unicodedata.normalize("NFKC", text).casefold()
+    assert fold_text(text) == expected
+    assert fold_word("a" + _MARKS * run) == unicodedata.normalize("NFKC", "a" + _MARKS * run).casefold()
+
+
+def test_long_runs_of_marks_are_cut_every_30_marks():
+    folded = fold_text("a" + _MARKS * 40 + " b")
+    runs = folded.split("\u034f")
+    assert len(runs) == 3
+    assert all(sum(unicodedata.combining(c) > 0 for c in run) <= 30 for run in runs)
+    # Each cut piece is in canonical order, as NFKC would put it.
+    assert runs[1] == unicodedata.normalize("NFKC", runs[1])
+
+
+_BOUNDED_RUN = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+from provenance.cli import cli
+cli(sys.argv[1:], prog_name="trace")
+"""
+
+
+def test_a_400kb_run_of_combining_marks_is_traced_in_bounded_time_and_memory(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "marks.txt").write_text("H\n\nThe a" + _MARKS * 100_000 + " end.\n", encoding="utf-8")
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    out = tmp_path / "out.json"
+    # 33 s before the runs were bounded; about 1 s after.
+    done = subprocess.run([sys.executable, "-c", _BOUNDED_RUN, str(folder), "--format", "json", "-o", str(out)],
+                          capture_output=True, text=True, timeout=10, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["documents"]
