@@ -42,14 +42,13 @@ import numpy as np
 
 from ..errors import ConfigError, InputError, ProvenanceError
 from ..model import Article, Document, Edge, Family, Latent, Lineage, Tokens
-from ..pipeline import TraceOptions, _complete_families
+from ..pipeline import TraceOptions, _complete_families, assess_pairs
 from ..stages.align import Aligner, content_hashes
 from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import _top_per_document
 from ..stages.lineage import build_lineage
 from ..stages.normalise import fold_text, tokenize
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
-from .parallel import assess_pairs
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
 
 __all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT_FORMATS"]
