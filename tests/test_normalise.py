@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -101,3 +102,11 @@ def test_a_400kb_run_of_combining_marks_is_traced_in_bounded_time_and_memory(tmp
                           capture_output=True, text=True, timeout=10, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert json.loads(out.read_text())["documents"]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_fold_text_single_spaces_as_the_regex_did(text):
+    folded = unicodedata.normalize("NFKC", text).translate(str.maketrans({"`": "'"})) if text.isascii() else None
+    if folded is not None:
+        assert fold_text(text) == re.sub(r"\s+", " ", folded.lower()).strip()
+    assert fold_text(text) == re.sub(r"\s+", " ", fold_text(text)).strip()

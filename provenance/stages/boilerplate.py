@@ -24,7 +24,7 @@ from ..engines.parallel import map_ordered
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
 from .normalise import fold_text, tokenize
-from .shingles import shingle_hashes, word_hashes
+from .shingles import distinct, shingle_hashes, word_hashes
 
 __all__ = [
     "BoilerplateRemover",
@@ -393,7 +393,7 @@ class BoilerplateRemover:
 
             def joined(d: int, line: str = folded, cache: dict[int, np.ndarray] = with_line) -> np.ndarray:
                 if d not in cache:
-                    cache[d] = np.union1d(base[d], by_line[d].get(line, _EMPTY))
+                    cache[d] = distinct(np.concatenate((base[d], by_line[d].get(line, _EMPTY))))
                 return cache[d]
 
             def relatedness(a: int, b: int, cache: dict[tuple[int, int], float] = measured) -> float:
@@ -512,7 +512,7 @@ def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None 
     toks = tokenize(text) if tokens is None else tokens
     hashes = word_hashes(toks.words)
     return _Prepared(toks, _lines(text) if lines is None else lines, _text_key(text), hashes,
-                     np.unique(shingle_hashes(hashes, 3)))
+                     distinct(shingle_hashes(hashes, 3)))
 
 
 def _prepare_task(state: dict[str, Any], n: int) -> _Prepared:
@@ -552,7 +552,7 @@ def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
+    return distinct(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
 
 
 def _line_shingles(lines: list[_Line], tokens: Tokens, hashes: np.ndarray | None = None) -> dict[str, np.ndarray]:

@@ -75,11 +75,15 @@ def fold_text(text: str) -> str:
     >>> fold_text("  “Read  more:”  ")
     '"read more:"'
     """
+    # str.split() and the regex \s agree on what white space is; splitting is the faster.
+    return " ".join(_fold_chars(text).split())
+
+
+def _fold_chars(text: str) -> str:
+    """NFKC, typographic variants unified and case folded; white space untouched."""
     if text.isascii():  # NFKC leaves ASCII alone; the backtick is its only typographic variant
-        folded = text.replace("`", "'").lower()
-    else:
-        folded = _nfkc(text).translate(_TYPOGRAPHY).casefold()
-    return _SPACE.sub(" ", folded).strip()
+        return text.replace("`", "'").lower()
+    return _nfkc(text).translate(_TYPOGRAPHY).casefold()
 
 
 def _nfkc(text: str) -> str:
