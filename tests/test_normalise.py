@@ -5,11 +5,12 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.stages.normalise import fold_text, fold_word, gap_signature, tokenize
+from provenance.stages.normalise import fold_text, fold_word, gap_signature, tokenize, tokenize_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -110,3 +111,33 @@ def test_fold_text_single_spaces_as_the_regex_did(text):
     if folded is not None:
         assert fold_text(text) == re.sub(r"\s+", " ", folded.lower()).strip()
     assert fold_text(text) == re.sub(r"\s+", " ", fold_text(text)).strip()
+
+
+_PIECES = st.sampled_from(["Word", "syndi-", "-", "\n", " ", "cation", "don't", "'", "’", "`", "x\u00ad", "\x00",
+                           "é", "«", "—", "Москва", "日本", "´", "\u0301", "12", "_", "ﬁ"])
+
+
+@given(st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=8), st.integers(1, 40))
+def test_tokenize_corpus_equals_tokenize_of_each_text(texts, batch_chars):
+    expected = [tokenize(t) for t in texts]
+    got = tokenize_corpus(texts, batch_chars=batch_chars)
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected, strict=True):
+        assert g.words == e.words
+        assert g.starts.tolist() == e.starts.tolist() and g.ends.tolist() == e.ends.tolist()
+        assert g.starts.dtype == e.starts.dtype == np.int64
+
+
+def test_tokenize_corpus_keeps_words_and_hyphen_breaks_inside_each_text():
+    texts = ["the syndi-", "\ncation", "it's", "'quoted'", "chained-\nhy-\nphen"]
+    assert [t.words for t in tokenize_corpus(texts)] == [("the", "syndi"), ("cation",), ("it's",), ("quoted",),
+                                                        ("chainedhyphen",)]
+
+
+@given(st.lists(st.sampled_from(["Word", "syndi-", "-", "\n", " ", "cation", "don't", "'", "’", "`", "x\u00ad",
+                                 "\u2010", "A", "«", "—"]), max_size=16).map("".join))
+def test_the_array_tokenizer_agrees_with_the_regex_one(text):
+    # A trailing acute accent sends the same words through the regex tokenizer.
+    fast, slow = tokenize(text), tokenize(text + " ´")
+    assert fast.words == slow.words
+    assert fast.starts.tolist() == slow.starts.tolist() and fast.ends.tolist() == slow.ends.tolist()

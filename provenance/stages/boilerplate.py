@@ -23,7 +23,7 @@ import numpy as np
 from ..engines.parallel import map_ordered
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
-from .normalise import fold_text, tokenize
+from .normalise import fold_text, tokenize, tokenize_corpus
 from .shingles import distinct, shingle_hashes, word_hashes
 
 __all__ = [
@@ -44,6 +44,8 @@ MAX_RELATEDNESS_DEFAULT = 0.5
 _SHORT_LINE_WORDS = 12
 _LONG_LINE_WORDS = 25
 _PAIRS_SAMPLED = 6
+# Documents per task of the per-document work: enough to tokenize as one array.
+_PREPARE_BATCH = 256
 
 # Agencies and how they are written in credit lines and datelines.
 _AGENCIES = {
@@ -488,8 +490,11 @@ class BoilerplateRemover:
         report = progress or (lambda stage, done, total: None)
         n = len(articles)
         # Each text is tokenized, split into lines and hashed once, for both steps.
-        prepared = map_ordered(_prepare_task, range(n), state={"articles": articles, "tokens": tokens}, jobs=jobs,
-                               progress=lambda done, total: report("normalise", done, total))
+        # Texts are tokenized a batch at a time, as one array (tokenize_corpus).
+        batches = [(start, min(n, start + _PREPARE_BATCH)) for start in range(0, n, _PREPARE_BATCH)]
+        prepared = [item for batch in map_ordered(
+            _prepare_task, batches, state={"articles": articles, "tokens": tokens}, jobs=jobs,
+            progress=lambda done, total: report("normalise", min(n, done * _PREPARE_BATCH), n)) for item in batch]
         report("boilerplate", 0, n)
         self._fit(prepared)
         # The fit alone needs the whole-text shingles.
@@ -515,9 +520,12 @@ def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None 
                      distinct(shingle_hashes(hashes, 3)))
 
 
-def _prepare_task(state: dict[str, Any], n: int) -> _Prepared:
+def _prepare_task(state: dict[str, Any], batch: tuple[int, int]) -> list[_Prepared]:
+    start, stop = batch
+    texts = [article.text for article in state["articles"][start:stop]]
     tokens = state["tokens"]
-    return _prepare(state["articles"][n].text, None if tokens is None else tokens[n])
+    toks = tokenize_corpus(texts) if tokens is None else tokens[start:stop]
+    return [_prepare(text, t) for text, t in zip(texts, toks, strict=True)]
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
