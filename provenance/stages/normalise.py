@@ -58,6 +58,7 @@ _SEPARATOR = "\x00"
 # inserting a combining grapheme joiner, a starter; no real text has such runs.
 _MAX_NON_STARTERS = 30
 _GRAPHEME_JOINER = "\u034f"
+_NON_ASCII_RUN = re.compile(rf"[^\x00-\x7f]{{{_MAX_NON_STARTERS + 1},}}")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -95,7 +96,8 @@ def _fold_chars(text: str) -> str:
 
 def _nfkc(text: str) -> str:
     """NFKC in time linear in the text: runs of non-starters longer than 30 are cut by a grapheme joiner."""
-    if not text.isascii():
+    # Non-starters are never ASCII: most texts have no long non-ASCII run, and skip the table.
+    if not text.isascii() and _NON_ASCII_RUN.search(text) is not None:
         long_run = _long_non_starter_run()
         if long_run.search(text) is not None:
             text = long_run.sub(_stream_safe, text)
