@@ -6,8 +6,9 @@ that many documents with known lineage (``DIR/corpus.jsonl`` + ``DIR/truth.json`
 ``python benchmarks/scale.py run DIR [--jobs 2] [--engine embedded|spark] [--master local[2]]
 [--results FILE.jsonl]`` traces it in a fresh subprocess and reports wall time, the time of one
 ``TfidfVectorizer().fit_transform`` pass over the same texts in the same process ("passes" =
-trace time / that pass; "CPU passes" the same with CPU time, trace workers included), stage times,
-peak memory and accuracy (``benchmarks/score.py``).
+trace time / that pass; "CPU passes" the same with CPU time, trace workers included), stage start
+times (wall, and this process's CPU time: all of it with ``--jobs 1``), peak memory and accuracy
+(``benchmarks/score.py``).
 
 ``python benchmarks/scale.py report FILE.jsonl [--plot FILE.png]`` prints the table (markdown)
 and draws a log-log plot of time against corpus size.
@@ -190,10 +191,13 @@ def _worker(path: Path, engine: str, jobs: int, master: str, options: dict[str, 
     tfidf_cpu = time.process_time() - start_cpu
     del texts
     stages: dict[str, float] = {}
-    start = time.perf_counter()
+    stages_cpu: dict[str, float] = {}
+    start, start_cpu = time.perf_counter(), time.process_time()
 
     def progress(stage: str, done: int, total: int) -> None:
         stages.setdefault(stage, round(time.perf_counter() - start, 2))
+        # This process's CPU time when each stage starts: all of it with --jobs 1.
+        stages_cpu.setdefault(stage, round(time.process_time() - start_cpu, 2))
 
     cpu0 = os.times()
     if engine == "spark":
@@ -222,7 +226,7 @@ def _worker(path: Path, engine: str, jobs: int, master: str, options: dict[str, 
         "cpu_seconds": round(cpu, 1), "tfidf_cpu_seconds": round(tfidf_cpu, 3),
         # CPU time against CPU time: what a shared, busy machine distorts least.
         "cpu_passes": round(cpu / tfidf_cpu, 2) if tfidf_cpu else None,
-        "stages": stages, "trace_started_s": round(start - born, 1), "main_hwm_mb": own_hwm,
+        "stages": stages, "stages_cpu": stages_cpu, "trace_started_s": round(start - born, 1), "main_hwm_mb": own_hwm,
         "accuracy": {k: metrics.get(k) for k in ("family_f1", "parent_acc", "absent_acc", "direction_acc",
                                                  "edge_precision", "independents_linked")},
     }

@@ -2,6 +2,9 @@
 
 ``python benchmarks/speed.py [--sizes 1000,10000,20000] [--large] [--json] [--plot FILE.png]``
 
+``python benchmarks/speed.py --cold-start`` times ``trace seeds/`` from a cold interpreter (median of
+7, interleaved with a no-op ``python -c pass`` start, whose time is the floor).
+
 Corpora of N documents are simulated from BBC + Reuters originals. Beyond the ~6,700 real
 originals, variants are made by shuffling paragraphs and replacing about a third of the
 words with random common English words, so repeats stay distinct and do not form large
@@ -16,6 +19,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -179,6 +183,36 @@ def run(sizes: list[int], systems: tuple[str, ...], seed: int, layout: str,
     return results
 
 
+COLD_REPEATS = 7
+
+
+def cold_start(repeats: int = COLD_REPEATS) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of ``trace seeds/`` and of a no-op Python start, run alternately.
+
+    ``trace`` is the installed console script when it is on PATH (what a user
+    runs), else ``python -m provenance``; the text report goes to a pipe.
+    CPU time (user + system of the child) is what a busy machine distorts least.
+    """
+    seeds = str(Path(__file__).resolve().parents[1] / "seeds")
+    script = shutil.which("trace")
+    commands = {
+        "trace seeds/": [script, seeds] if script else [sys.executable, "-m", "provenance", seeds],
+        "python -c pass": [sys.executable, "-c", "pass"],
+    }
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        for name, command in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            wall[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {name: (round(statistics.median(wall[name]), 3), round(statistics.median(cpu[name]), 3))
+            for name in commands}
+
+
 def _cell(stats: dict[str, Any]) -> str:
     if "error" in stats:
         return "failed"
@@ -230,6 +264,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--layout", choices=("txt", "jsonl"), default="txt")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--plot", type=Path, help="write a log-log plot (PNG)")
+    parser.add_argument("--cold-start", action="store_true",
+                        help="time `trace seeds/` from a cold start beside a no-op Python start, and exit")
     parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -247,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         seconds = _work(args.worker, args.path)
         print(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb()}))
+        return 0
+    if args.cold_start:
+        medians = cold_start()
+        print(tabulate([(name, *times) for name, times in sorted(medians.items())],
+                       headers=["command", f"wall s (median of {COLD_REPEATS})", "CPU s (median)"]))
         return 0
     exit_if_no_corpora()
     if "provenance" in args.systems:

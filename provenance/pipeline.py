@@ -6,6 +6,10 @@ another object with the same method (``boilerplate=``, ``aligner=``...).
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -13,9 +17,9 @@ from typing import Any
 
 import networkx as nx
 
-from .engines.parallel import assess_pairs, build_lineage_by_family
+from .engines.parallel import map_ordered, resolve_jobs
 from .errors import ConfigError
-from .model import Alignment, Article, Document, Lineage
+from .model import Alignment, Article, Document, Edge, Family, Latent, Lineage
 from .stages.align import Aligner
 from .stages.boilerplate import BoilerplateRemover
 from .stages.candidates import MAX_CANDIDATES_DEFAULT, MAX_DF_DEFAULT, MIN_SHARED_DEFAULT, find_candidates
@@ -24,19 +28,32 @@ from .stages.direction import (
     MIN_LINK_WORDS_DEFAULT,
     DirectionModel,
     PairEvidence,
+    assess_pair,
+    is_copy,
 )
 from .stages.edge_model import EdgeModel
+from .stages.lineage import build_lineage
 from .stages.load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .stages.normalise import tokenize
 from .stages.reconstruct import describe_sources
 
-__all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "TraceOptions"]
+__all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "assess_pairs", "build_lineage_by_family",
+           "TraceOptions", "CHUNK_PAIRS_DEFAULT"]
 
 #: Families up to this size get every pair aligned (witnesses for the tree);
 #: larger ones use their candidate pairs only.
 FULL_ALIGNMENT_FAMILY_SIZE = 40
 
+#: Most pairs per task sent to a worker; smaller chunks balance the load,
+#: larger ones cost less in messages.
+CHUNK_PAIRS_DEFAULT = 256
+# Fewer pairs than this are assessed in this process: starting workers would cost more.
+_PARALLEL_MIN_PAIRS = 64
+# Chunks per worker aimed at, so that a slow chunk cannot leave the others idle.
+_CHUNKS_PER_JOB = 8
+
 Progress = Callable[[str, int, int], None]
+Assessed = dict[tuple[int, int], tuple[PairEvidence, Alignment]]
 
 
 @dataclass(frozen=True)
@@ -256,3 +273,199 @@ def _complete_families(documents, pairs, aligner, model, opts, report) -> None:
         members = sorted(component)
         missing.extend((i, j) for k, i in enumerate(members) for j in members[k + 1:] if (i, j) not in pairs)
     pairs.update(_assess(documents, missing, aligner, model, opts, report))
+
+
+# --------------------------------------------------------------------------- pairs and families on the executor
+
+
+def assess_pairs(
+    documents: Sequence[Document],
+    index_pairs: Sequence[tuple[int, int]],
+    *,
+    aligner: Aligner,
+    direction_model: DirectionModel | None,
+    min_link_words: int,
+    min_link_share: float,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    chunk_pairs: int = CHUNK_PAIRS_DEFAULT,
+    linked_only: bool = False,
+) -> Assessed:
+    """Align and assess each pair ``(i, j)`` of document indices (stages 5 and 6).
+
+    Alignment dominates the run time of a trace once candidates are found,
+    and pairs are independent, so they are spread over ``jobs`` worker
+    processes in chunks (:func:`~provenance.engines.parallel.map_ordered`).
+
+    Parameters
+    ----------
+    documents : sequence of Document
+        The corpus.
+    index_pairs : sequence of (int, int)
+        Pairs of indices into ``documents``.
+    aligner : Aligner
+        Aligns one pair.
+    direction_model : DirectionModel or None
+        Direction signal weights (None for the shipped fit).
+    min_link_words, min_link_share
+        Link thresholds passed to :func:`~provenance.stages.direction.assess_pair`.
+    jobs : int, default=1
+        Worker processes: 1 works in this process, 0 uses every available
+        core.  Results do not depend on it.
+    progress : callable, optional
+        Called as ``progress("align", done, total)``.
+    chunk_pairs : int, default=256
+        Most pairs per task sent to a worker.
+    linked_only : bool, default=False
+        Keep only the pairs found to be linked.  Most candidate pairs are
+        not, and their alignments are what fills memory and what workers
+        would send back.
+
+    Returns
+    -------
+    dict (i, j) -> (PairEvidence, Alignment)
+        In the order of ``index_pairs`` (a repeated pair keeps its first place).
+
+    Raises
+    ------
+    ConfigError
+        If ``jobs`` is not an int >= 0 or ``chunk_pairs`` not an int >= 1.
+    """
+    workers = resolve_jobs(jobs, owner="assess_pairs")
+    if not isinstance(chunk_pairs, int) or isinstance(chunk_pairs, bool) or chunk_pairs < 1:
+        raise ConfigError(
+            f"The 'chunk_pairs' parameter of assess_pairs must be an int >= 1. Got {chunk_pairs!r} instead."
+        )
+    report = progress or (lambda stage, done, total: None)
+    # A repeated pair is assessed once and keeps its first place.
+    pairs = list(dict.fromkeys((int(i), int(j)) for i, j in index_pairs))
+    if pairs:
+        _import_wordfreq()
+    state = {"documents": documents, "aligner": aligner, "model": direction_model,
+             "min_link_words": min_link_words, "min_link_share": min_link_share, "linked_only": bool(linked_only)}
+    chunk = max(1, min(chunk_pairs, -(-len(pairs) // (workers * _CHUNKS_PER_JOB))))
+    results = map_ordered(_assess_one, pairs, state=state, jobs=workers, chunk=chunk,
+                          min_parallel=_PARALLEL_MIN_PAIRS,
+                          progress=lambda done, total: report("align", done, total))
+    return {key: value for key, value in zip(pairs, results, strict=True) if value is not None}
+
+
+def _import_wordfreq() -> None:
+    """Import wordfreq (the direction signals' word frequencies) from a fresh thread, and wait for it.
+
+    At import, wordfreq finds its data folder with ``inspect.stack()``, which
+    reads the source of every calling frame: 0.2 s from deep inside a trace,
+    nothing from a new thread's short stack.  Done before any fork, so the
+    workers inherit the module.
+    """
+    if "wordfreq" not in sys.modules:
+        thread = threading.Thread(target=importlib.import_module, args=("wordfreq",), daemon=True)
+        thread.start()
+        thread.join()
+
+
+def _assess_one(state: dict[str, Any], pair: tuple[int, int]) -> tuple[PairEvidence, Alignment] | None:
+    """Evidence and alignment of one pair; None when it is unlinked and only linked pairs are kept."""
+    i, j = pair
+    documents = state["documents"]
+    al = state["aligner"].align(documents[i], documents[j], i, j)
+    # Most candidate pairs are not copies: when only links are kept, the
+    # link test (assess_pair's own) decides before the evidence is assembled.
+    if state["linked_only"] and not is_copy(documents[i], al, min_link_words=state["min_link_words"],
+                                            min_link_share=state["min_link_share"]):
+        return None
+    ev = assess_pair(documents[i], documents[j], al, model=state["model"],
+                     min_link_words=state["min_link_words"], min_link_share=state["min_link_share"])
+    if state["linked_only"] and not ev.linked:
+        return None
+    return ev, al
+
+
+def build_lineage_by_family(
+    documents: Sequence[Document],
+    pairs: Assessed,
+    *,
+    model: Any = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[list[Edge], list[Latent], list[Family]]:
+    """:func:`~provenance.stages.lineage.build_lineage`, one family per task on ``jobs`` worker processes.
+
+    A family's tree depends on its own members' pairs only, so each family is
+    built alone (its latent sources numbered from 1) and the results are
+    numbered in :func:`~provenance.stages.lineage.build_lineage`'s order afterwards
+    (largest family first, then by content): the result is the same.
+
+    Parameters
+    ----------
+    documents : sequence of Document
+        The corpus, indexed as in ``pairs``.
+    pairs : dict (i, j) -> (PairEvidence, Alignment)
+        Every aligned pair.
+    model : EdgeModel, optional
+        The edge model; the shipped fit by default.
+    jobs : int, default=1
+        Worker processes (0: every core).
+    progress : callable, optional
+        Called as ``progress("lineage", done, total)``, counting families.
+
+    Returns
+    -------
+    edges, latent, families
+        As :func:`~provenance.stages.lineage.build_lineage` returns them.
+    """
+    report = progress or (lambda stage, done, total: None)
+    model = model or EdgeModel.load()
+    workers = resolve_jobs(jobs, owner="build_lineage_by_family")
+    links = nx.Graph((i, j) for (i, j), (ev, _) in pairs.items() if ev.linked)
+    key = [d.fingerprint + d.id for d in documents]
+    components = sorted((sorted(c, key=key.__getitem__) for c in nx.connected_components(links)),
+                        key=lambda c: (-len(c), key[c[0]]))
+    label = {m: n for n, members in enumerate(components) for m in members}
+    inside: list[list[tuple[int, int]]] = [[] for _ in components]
+    for i, j in pairs:
+        family = label.get(i)
+        if family is not None and family == label.get(j):
+            inside[family].append((i, j))
+    if workers == 1 or len(components) < 2 or sum(map(len, inside)) < _PARALLEL_MIN_PAIRS:
+        report("lineage", 0, len(components))
+        out = build_lineage(documents, pairs, model=model)
+        report("lineage", len(components), len(components))
+        return out
+    state = {"documents": documents, "pairs": pairs, "inside": inside, "model": model}
+    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers,
+                        progress=lambda done, total: report("lineage", done, total))
+    edges: list[Edge] = []
+    latent: list[Latent] = []
+    families: list[Family] = []
+    for fam_edges, fam_latent, (family,) in built:
+        renamed = {lat.id: f"~source-{len(latent) + n}" for n, lat in enumerate(fam_latent, start=1)}
+        latent.extend(dataclasses.replace(lat, id=renamed[lat.id]) for lat in fam_latent)
+        edges.extend(rename_latent(fam_edges, renamed))
+        families.append(dataclasses.replace(family, id=f"family-{len(families) + 1}",
+                                            root=renamed.get(family.root, family.root)))
+    edges.sort(key=lambda e: (e.parent, e.child))
+    return edges, latent, families
+
+
+def _family_task(state: dict[str, Any], family: int) -> tuple[list[Edge], list[Latent], list[Family]]:
+    """Worker side of :func:`build_lineage_by_family`: the lineage of one family alone.
+
+    The family's documents are renumbered 0..m-1 (in corpus order, so each
+    pair keeps i < j), so the work grows with the family, not the corpus.
+    """
+    documents, pairs, inside = state["documents"], state["pairs"], state["inside"][family]
+    members = sorted({m for pair in inside for m in pair})
+    local = {g: k for k, g in enumerate(members)}
+    renumbered = {}
+    for i, j in inside:
+        ev, al = pairs[(i, j)]
+        a, b = local[i], local[j]
+        renumbered[(a, b)] = (dataclasses.replace(ev, a=a, b=b), dataclasses.replace(al, a=a, b=b))
+    return build_lineage([documents[m] for m in members], renumbered, model=state["model"])
+
+
+def rename_latent(edges: Sequence[Edge], renamed: dict[str, str]) -> list[Edge]:
+    """Edges with their unseen sources renumbered, as parents or (a story reusing another) as children."""
+    return [dataclasses.replace(e, parent=renamed.get(e.parent, e.parent), child=renamed.get(e.child, e.child))
+            for e in edges]

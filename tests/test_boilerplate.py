@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provenance.errors import ConfigError
 from provenance.model import Article
+from provenance.stages import boilerplate
 from provenance.stages.boilerplate import BoilerplateRemover, find_credits
 from provenance.stages.normalise import tokenize
 from provenance.stages.shingles import word_hashes
@@ -121,3 +124,8 @@ def test_line_shingles_and_containment_match_the_plain_set_operations(family_art
         smaller = min(len(a), len(b))
         plain = len(np.intersect1d(a, b)) / smaller if smaller else 1.0
         assert _containment(a, b) == plain == _containment(b, a)
+
+
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=6))
+def test_median_is_numpys(values):
+    assert boilerplate._median(values) == float(np.median(values))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import multiprocessing
+from pathlib import Path
 
 import numpy as np
 import pytest
 from syndicated import synthetic_corpus
 
+from provenance import pipeline
 from provenance.engines import parallel
-from provenance.engines.parallel import assess_pairs, resolve_jobs
+from provenance.engines.parallel import resolve_jobs
 from provenance.errors import ConfigError
-from provenance.pipeline import prepare_documents, trace_articles
+from provenance.pipeline import assess_pairs, prepare_documents, trace_articles
 from provenance.stages.align import Aligner
 from provenance.stages.candidates import find_candidates
 
@@ -44,7 +47,7 @@ def test_two_jobs_give_the_serial_result_in_the_same_order(corpus, chunk_pairs):
     serial = assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, **LINK)
     forked = assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, jobs=2,
                           chunk_pairs=chunk_pairs, **LINK)
-    assert len(serial) == len(pairs) > parallel._PARALLEL_MIN_PAIRS
+    assert len(serial) == len(pairs) > pipeline._PARALLEL_MIN_PAIRS
     _same(serial, forked)
 
 
@@ -68,7 +71,7 @@ def test_repeated_pairs_are_assessed_once(corpus):
 def test_without_fork_workers_get_the_documents_once_and_agree(corpus, monkeypatch):
     documents, pairs = corpus
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    subset = pairs[:parallel._PARALLEL_MIN_PAIRS + 10]
+    subset = pairs[:pipeline._PARALLEL_MIN_PAIRS + 10]
     serial = assess_pairs(documents, subset, aligner=Aligner(), direction_model=None, **LINK)
     spawned = assess_pairs(documents, subset, aligner=Aligner(), direction_model=None, jobs=2, **LINK)
     _same(serial, spawned)
@@ -85,7 +88,7 @@ def test_progress_reports_align_up_to_the_total(corpus):
 
 
 def test_trace_with_two_jobs_equals_one_job(monkeypatch):
-    monkeypatch.setattr(parallel, "_PARALLEL_MIN_PAIRS", 2)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN_PAIRS", 2)
     articles = synthetic_corpus(n_families=8, n_independent=6, seed=11)
     one = trace_articles(articles, jobs=1).to_json()
     two = trace_articles(articles, jobs=2).to_json()
@@ -132,3 +135,10 @@ def test_map_ordered_keeps_the_order_and_reports_progress(jobs):
     assert seen[0] == (0, 50) and seen[-1] == (50, 50)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert not parallel._STATE
+
+
+def test_the_executor_knows_no_stage():
+    source = Path(parallel.__file__).read_text(encoding="utf-8")
+    imported = {node.module for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.ImportFrom) and node.level > 0}
+    assert imported == {"errors"}

@@ -42,7 +42,7 @@ import numpy as np
 
 from ..errors import ConfigError, InputError, ProvenanceError
 from ..model import Article, Document, Edge, Family, Latent, Lineage, Tokens
-from ..pipeline import TraceOptions, _complete_families
+from ..pipeline import TraceOptions, _complete_families, assess_pairs, rename_latent
 from ..stages.align import Aligner, content_hashes
 from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import _top_per_document
@@ -50,7 +50,6 @@ from ..stages.lineage import build_lineage
 from ..stages.normalise import fold_text, tokenize
 from ..stages.reconstruct import describe_sources
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
-from .parallel import assess_pairs
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
 
 __all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT_FORMATS"]
@@ -368,7 +367,7 @@ def _number_families(finished: list[dict[str, Any]]) -> tuple[list[Edge], list[L
         for lat in fam["latent"]:
             renamed[lat.id] = f"~source-{len(latent) + 1}"
             latent.append(dataclasses.replace(lat, id=renamed[lat.id]))
-        edges.extend(dataclasses.replace(e, parent=renamed.get(e.parent, e.parent)) for e in fam["edges"])
+        edges.extend(rename_latent(fam["edges"], renamed))
         families.append(Family(id=f"family-{len(families) + 1}", root=renamed.get(fam["root"], fam["root"]),
                                members=tuple(fam["members"]), agency=fam.get("agency")))
     edges.sort(key=lambda e: (e.parent, e.child))

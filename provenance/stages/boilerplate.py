@@ -23,8 +23,8 @@ import numpy as np
 from ..engines.parallel import map_ordered
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
-from .normalise import fold_text, tokenize
-from .shingles import shingle_hashes, word_hashes
+from .normalise import fold_text, tokenize, tokenize_corpus
+from .shingles import distinct, shingle_hashes, word_hashes
 
 __all__ = [
     "BoilerplateRemover",
@@ -44,6 +44,8 @@ MAX_RELATEDNESS_DEFAULT = 0.5
 _SHORT_LINE_WORDS = 12
 _LONG_LINE_WORDS = 25
 _PAIRS_SAMPLED = 6
+# Documents per task of the per-document work: enough to tokenize as one array.
+_PREPARE_BATCH = 256
 
 # Agencies and how they are written in credit lines and datelines.
 _AGENCIES = {
@@ -445,7 +447,7 @@ class BoilerplateRemover:
 
             def joined(d: int, line: str = folded, cache: dict[int, np.ndarray] = with_line) -> np.ndarray:
                 if d not in cache:
-                    cache[d] = np.union1d(base[d], by_line[d].get(line, _EMPTY))
+                    cache[d] = distinct(np.concatenate((base[d], by_line[d].get(line, _EMPTY))))
                 return cache[d]
 
             def relatedness(a: int, b: int, cache: dict[tuple[int, int], float] = measured) -> float:
@@ -470,7 +472,7 @@ class BoilerplateRemover:
 
     def _is_boilerplate(self, docs: list[int], relatedness) -> bool:
         pairs = list(zip(docs, docs[1:], strict=False))[:_PAIRS_SAMPLED]
-        return float(np.median([relatedness(a, b) for a, b in pairs])) <= self.max_relatedness
+        return _median([relatedness(a, b) for a, b in pairs]) <= self.max_relatedness
 
     def transform(self, articles: Sequence[Article], tokens: Sequence[Tokens],
                   _doc_lines: list[list[_Line]] | None = None) -> list[Document]:
@@ -540,8 +542,11 @@ class BoilerplateRemover:
         report = progress or (lambda stage, done, total: None)
         n = len(articles)
         # Each text is tokenized, split into lines and hashed once, for both steps.
-        prepared = map_ordered(_prepare_task, range(n), state={"articles": articles, "tokens": tokens}, jobs=jobs,
-                               progress=lambda done, total: report("normalise", done, total))
+        # Texts are tokenized a batch at a time, as one array (tokenize_corpus).
+        batches = [(start, min(n, start + _PREPARE_BATCH)) for start in range(0, n, _PREPARE_BATCH)]
+        prepared = [item for batch in map_ordered(
+            _prepare_task, batches, state={"articles": articles, "tokens": tokens}, jobs=jobs,
+            progress=lambda done, total: report("normalise", min(n, done * _PREPARE_BATCH), n)) for item in batch]
         report("boilerplate", 0, n)
         self._fit(prepared)
         # The fit alone needs the whole-text shingles.
@@ -564,12 +569,15 @@ def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None 
     toks = tokenize(text) if tokens is None else tokens
     hashes = word_hashes(toks.words)
     return _Prepared(toks, _lines(text) if lines is None else lines, _text_key(text), hashes,
-                     np.unique(shingle_hashes(hashes, 3)))
+                     distinct(shingle_hashes(hashes, 3)))
 
 
-def _prepare_task(state: dict[str, Any], n: int) -> _Prepared:
+def _prepare_task(state: dict[str, Any], batch: tuple[int, int]) -> list[_Prepared]:
+    start, stop = batch
+    texts = [article.text for article in state["articles"][start:stop]]
     tokens = state["tokens"]
-    return _prepare(state["articles"][n].text, None if tokens is None else tokens[n])
+    toks = tokenize_corpus(texts) if tokens is None else tokens[start:stop]
+    return [_prepare(text, t) for text, t in zip(texts, toks, strict=True)]
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
@@ -591,6 +599,13 @@ def _is_story_prose(folded: str, words: int) -> bool:
     other reporting), which is what the tracer must see.
     """
     return words > _SHORT_LINE_WORDS and _SENTENCE_END.search(folded) is not None and not _NOTICE.search(folded)
+
+
+def _median(values: list[float]) -> float:
+    """``np.median`` of a few floats (the same arithmetic), without numpy's per-call cost."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def _witnesses_needed(words: int) -> int:
@@ -615,7 +630,7 @@ def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
+    return distinct(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
 
 
 def _line_shingles(lines: list[_Line], tokens: Tokens, hashes: np.ndarray | None = None) -> dict[str, np.ndarray]:

@@ -21,6 +21,17 @@ latent sources) is compared with trees rooted at the members that look most
 like an original (bare wire copy, no readings of its own, older than the
 rest), each scored by its edges' log-odds plus the root's origin log-odds or
 the unseen source's prior (:class:`~provenance.stages.edge_model.EdgeModel`).
+
+Two rules that follow from how copying works then hold whatever the fit says:
+
+* Parsimony: an unseen source is the text its copies share.  A member that
+  holds that text and has no change of its own where the copies differ is
+  that text, however much more it has (sources are longer than excerpts), so
+  it becomes the source instead (unless its page says it is a reprint).
+* One unseen source is one text: copies put under one must share text with
+  each other, or through a copy that holds most of both.  Linked copies of
+  two stories (a follow-up quoting its predecessor) get one unseen source
+  each, joined by a ``partial`` edge from the older story to the later.
 """
 
 from __future__ import annotations
