@@ -132,11 +132,13 @@ def _index_group(handle_errors: Callable[..., Any], write_output: Callable[..., 
 
     db_option = click.option("--db", required=True, type=click.Path(dir_okay=False),
                              help="The index file (SQLite).")
+    from .cli import ByteSize  # defined before the CLI registers this group
+
     load_options = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True)),
         db_option,
-        click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_SIZE_DEFAULT,
-                     show_default=True, help="Skip files larger than this many bytes."),
+        click.option("--max-file-size", type=ByteSize(), default=ByteSize.format(MAX_FILE_SIZE_DEFAULT),
+                     show_default=True, help="Skip files (and records) larger than this, e.g. 500KB, 20MB."),
         click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected)."),
         click.option("--strict", is_flag=True, help="Treat every load warning as an error."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,

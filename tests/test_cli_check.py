@@ -273,3 +273,14 @@ def test_index_of_a_folder_without_documents_exits_2(runner: CliRunner, tmp_path
     result = runner.invoke(cli, ["index", "build", str(empty), "--db", str(tmp_path / "x.sqlite")])
     assert result.exit_code == 2 and "no usable document" in _one_error_line(result.stderr)
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_index_max_file_size_takes_units_as_trace_does(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "units.sqlite"
+    result = runner.invoke(cli, ["index", "build", str(SEEDS), "--db", str(db), "--max-file-size", "5MB", "-q"])
+    assert result.exit_code == 0, result.output
+    small = runner.invoke(cli, ["index", "add", str(SEEDS), "--db", str(db), "--max-file-size", "1KB", "-q"])
+    assert small.exit_code == 2 and "skipped" in small.output
+    bad = runner.invoke(cli, ["index", "build", str(SEEDS), "--db", str(tmp_path / "x.sqlite"),
+                              "--max-file-size", "12 parsecs"])
+    assert bad.exit_code == 2 and "--max-file-size" in bad.output
