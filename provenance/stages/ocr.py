@@ -1,0 +1,296 @@
+"""OCR-robust linking: candidates from character shingles, alignment at character level.
+
+Scanned reprints garble about one letter in ten, so half their words differ
+from the same words in another scan: word shingles (stage 4) and word-level
+alignment (stage 5) find almost nothing.  Letters survive where words do
+not.  Each document's content words, joined without spaces or punctuation,
+give a string of letters; its character 7-grams (a fixed hash-chosen share
+of them, so two texts keep the same grams) find pairs that the word path
+missed, and a character-level alignment (rapidfuzz's Indel, bit-parallel
+C++) of the two letter strings is turned back into word matches: a word of
+one text matches the word of the other that most of its letters align to.
+The result is an ordinary :class:`~provenance.model.Alignment`, so the later
+stages work unchanged.
+
+The character path is taken only where the word path is weak, and its
+alignment replaces the word alignment only when it finds much more and the
+words it matches carry the mark of scanning (many matched words spelled
+differently in the two texts); clean text, where words align as words,
+keeps the word alignment.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from ..model import Alignment, Candidate, Document
+
+if TYPE_CHECKING:
+    from .align import Aligner
+
+__all__ = [
+    "letters",
+    "char_grams",
+    "find_char_candidates",
+    "add_char_candidates",
+    "refine_alignment",
+    "GRAM_SIZE",
+    "MIN_GRAM_SHARE_DEFAULT",
+]
+
+#: Letters per character shingle.  At 10% character errors in each of two
+#: scans a 7-gram survives in both about a quarter of the time, and chance
+#: 7-grams shared by unrelated texts are rare (mostly whole long words).
+GRAM_SIZE = 7
+#: One gram in this many is kept (chosen by hash, so every text keeps the same ones).
+GRAM_SAMPLE = 4
+#: Shared sampled grams / grams of the smaller text for a pair to be a character candidate.
+MIN_GRAM_SHARE_DEFAULT = 0.08
+#: Fewest shared sampled grams for a character candidate (about a 30-word passage at 10% errors).
+MIN_GRAM_SHARED = 12
+#: A word alignment covering this share of the shorter text is strong: no character pass.
+_STRONG_WORD_SHARE = 0.6
+#: Share of a word's letters that must align to one word of the other text (both ways).
+_WORD_LETTER_SHARE = 0.5
+#: Character alignment must match this many times the words the word alignment matched...
+_GAIN = 1.5
+#: ...and this share of the words it matches must be spelled differently (scanning errors).
+_MIN_MISSPELT = 0.1
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_BASE = np.uint64(0x100000001B3)
+
+# Per-document letter strings and gram sets; valid in this process only, kept beside the documents.
+_LETTERS: weakref.WeakKeyDictionary[Document, tuple[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_GRAMS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def letters(doc: Document) -> tuple[str, np.ndarray]:
+    """The letters and digits of a document's content words, and the content word each comes from.
+
+    Returns
+    -------
+    text : str
+        The content words joined, without spaces or punctuation.
+    owner : ndarray of int32
+        ``owner[k]`` is the content-word position of ``text[k]``.
+    """
+    cached = _LETTERS.get(doc)
+    if cached is None:
+        words = doc.content_words
+        joined = "".join(words)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        owner = np.repeat(np.arange(len(words), dtype=np.int32), [len(w) for w in words])
+        keep = ((codes >= 0x61) & (codes <= 0x7A)) | ((codes >= 0x30) & (codes <= 0x39)) | (codes >= 0xC0)
+        text = codes[keep].tobytes().decode("utf-32-le")
+        cached = _LETTERS[doc] = (text, owner[keep])
+    return cached
+
+
+def char_grams(doc: Document) -> np.ndarray:
+    """Sorted unique hashes of the document's sampled character 7-grams (uint64)."""
+    grams = _GRAMS.get(doc)
+    if grams is None:
+        text, _ = letters(doc)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        n = len(codes) - GRAM_SIZE + 1
+        if n <= 0:
+            grams = np.empty(0, dtype=np.uint64)
+        else:
+            with np.errstate(over="ignore"):
+                h = codes[:n].copy()
+                for k in range(1, GRAM_SIZE):
+                    h = h * _BASE + codes[k : k + n]
+                h = (h ^ (h >> np.uint64(31))) * _MIX
+            grams = np.unique(h[(h >> np.uint64(60)) % np.uint64(GRAM_SAMPLE) == 0])
+        _GRAMS[doc] = grams
+    return grams
+
+
+def gram_share(doc_a: Document, doc_b: Document) -> float:
+    """Shared sampled grams over the grams of the document with fewer."""
+    ga, gb = char_grams(doc_a), char_grams(doc_b)
+    fewer = min(len(ga), len(gb))
+    if fewer == 0:
+        return 0.0
+    return len(np.intersect1d(ga, gb, assume_unique=True)) / fewer
+
+
+def find_char_candidates(
+    documents: Sequence[Document],
+    known: set[tuple[int, int]],
+    *,
+    max_df: int,
+    max_candidates: int,
+    min_share: float = MIN_GRAM_SHARE_DEFAULT,
+) -> list[Candidate]:
+    """Pairs sharing many character grams that are not already word candidates.
+
+    Parameters
+    ----------
+    documents : sequence of Document
+        The corpus.
+    known : set of (int, int)
+        Pairs the word shingles already found.
+    max_df : int
+        Grams in more documents than this are ignored (stock spellings).
+    max_candidates : int
+        Most character candidates kept per document.
+    min_share : float, default=0.08
+        Fewest shared grams as a share of the smaller gram set.
+
+    Returns
+    -------
+    list of Candidate
+        Sorted by (a, b); ``shared_shingles`` counts shared grams and
+        ``cosine`` is the cosine of the two gram sets.
+    """
+    import scipy.sparse as sp
+
+    from .candidates import _top_per_document
+
+    sets = [char_grams(doc) for doc in documents]
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    if len(documents) < 2 or sizes.sum() == 0:
+        return []
+    grams = np.concatenate(sets)
+    rows = np.repeat(np.arange(len(documents)), sizes)
+    # Grams in one document pair nothing; grams in many are common spellings, not copying.
+    vocab, column, df = np.unique(grams, return_inverse=True, return_counts=True)
+    useful = (df >= 2) & (df <= max_df)
+    keep = useful[column]
+    column = np.cumsum(useful)[column[keep]] - 1
+    matrix = sp.csr_matrix((np.ones(len(column), dtype=np.int32), (rows[keep], column)),
+                           shape=(len(documents), max(1, int(useful.sum()))))
+    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    a, b, counts = shared.row, shared.col, shared.data
+    fewer = np.minimum(sizes[a], sizes[b])
+    wanted = (counts >= MIN_GRAM_SHARED) & (counts >= min_share * fewer)
+    if known:
+        wanted &= np.array([(i, j) not in known for i, j in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool)
+    a, b, counts = a[wanted], b[wanted], counts[wanted]
+    if len(a) == 0:
+        return []
+    cosine = counts / np.sqrt(sizes[a].astype(np.float64) * sizes[b])
+    chosen = _top_per_document(a, b, counts, cosine, max_candidates)
+    return [Candidate(a=int(a[k]), b=int(b[k]), shared_shingles=int(counts[k]), cosine=float(cosine[k]))
+            for k in sorted(chosen.tolist(), key=lambda k: (int(a[k]), int(b[k])))]
+
+
+def add_char_candidates(documents: Sequence[Document], candidates: list[Candidate], *, max_df: int,
+                        max_candidates: int) -> list[Candidate]:
+    """The word candidates plus the character candidates they miss, sorted by (a, b).
+
+    The word list is returned as it is when there are no character candidates,
+    so clean corpora keep their candidates exactly.
+    """
+    known = {(c.a, c.b) for c in candidates}
+    extra = find_char_candidates(documents, known, max_df=max_df, max_candidates=max_candidates)
+    if not extra:
+        return candidates
+    return sorted([*candidates, *extra], key=lambda c: (c.a, c.b))
+
+
+def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignment: Alignment) -> Alignment:
+    """The character-level alignment of a pair when the word alignment misses scanned text, else ``alignment``.
+
+    Parameters
+    ----------
+    aligner : Aligner
+        Its passage rules (minimum words, gaps, density) group the word matches.
+    doc_a, doc_b : Document
+        The pair.
+    alignment : Alignment
+        Their word alignment.
+
+    Returns
+    -------
+    Alignment
+        The word alignment when it is strong, when the texts share few
+        character grams, or when the character alignment does not find much
+        more text with many words spelled differently; otherwise the word
+        matches read off the character alignment.
+    """
+    shorter = min(len(alignment.a_match), len(alignment.b_match))
+    if shorter < aligner.min_passage_words or alignment.shared_words >= _STRONG_WORD_SHARE * shorter:
+        return alignment
+    if gram_share(doc_a, doc_b) < MIN_GRAM_SHARE_DEFAULT:
+        return alignment
+    a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b)
+    shared = int((a_match >= 0).sum())
+    if shared < _GAIN * alignment.shared_words or shared < aligner.min_passage_words:
+        return alignment
+    words_a, words_b = doc_a.content_words, doc_b.content_words
+    hits = np.flatnonzero(a_match >= 0).tolist()
+    misspelt = sum(words_a[i] != words_b[int(a_match[i])] for i in hits)
+    if misspelt < _MIN_MISSPELT * shared:
+        return alignment
+    return Alignment(a=alignment.a, b=alignment.b, a_match=a_match, b_match=b_match, passages=passages,
+                     substitutions=(), shared_words=shared)
+
+
+def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document):
+    """Word matches read off the character LCS of two documents, grouped into passages by ``aligner``."""
+    from ..model import Passage
+
+    text_a, owner_a = letters(doc_a)
+    text_b, owner_b = letters(doc_b)
+    n_a, n_b = len(doc_a.content_words), len(doc_b.content_words)
+    a_match = np.full(n_a, -1, dtype=np.int32)
+    b_match = np.full(n_b, -1, dtype=np.int32)
+    blocks = [(m.a, m.b, m.size) for m in Indel.editops(text_a, text_b).as_matching_blocks() if m.size]
+    if not blocks:
+        return a_match, b_match, ()
+    starts_a = np.array([x[0] for x in blocks], dtype=np.int64)
+    starts_b = np.array([x[1] for x in blocks], dtype=np.int64)
+    sizes = np.array([x[2] for x in blocks], dtype=np.int64)
+    offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    chars_a = np.repeat(starts_a, sizes) + offsets
+    chars_b = np.repeat(starts_b, sizes) + offsets
+    # Letters of each word pair aligned to each other; a pair counts when it holds
+    # most letters of both words.
+    key = owner_a[chars_a].astype(np.int64) * n_b + owner_b[chars_b]
+    pair, together = np.unique(key, return_counts=True)
+    wa, wb = pair // n_b, pair % n_b
+    len_a = np.bincount(owner_a, minlength=n_a)
+    len_b = np.bincount(owner_b, minlength=n_b)
+    good = (together >= _WORD_LETTER_SHARE * len_a[wa]) & (together >= _WORD_LETTER_SHARE * len_b[wb])
+    wa, wb, together = wa[good], wb[good], together[good]
+    # One partner per word, the one sharing most letters (a word broken in two keeps its larger half).
+    for k in np.lexsort((wa, -together)).tolist():
+        i, j = int(wa[k]), int(wb[k])
+        if a_match[i] < 0 and b_match[j] < 0:
+            a_match[i], b_match[j] = j, i
+    word_blocks = _runs(a_match)
+    found = aligner._passages(word_blocks)
+    keep_a = np.zeros(n_a, dtype=bool)
+    passages = []
+    for first, last in found:
+        group = word_blocks[first : last + 1]
+        lo_a, lo_b = group[0][0], group[0][1]
+        hi_a, hi_b = group[-1][0] + group[-1][2], group[-1][1] + group[-1][2]
+        for s, _, size in group:
+            keep_a[s : s + size] = True
+        passages.append(Passage(a_start=lo_a, a_end=hi_a, b_start=lo_b, b_end=hi_b,
+                                matched=sum(size for _, _, size in group)))
+    drop = ~keep_a & (a_match >= 0)
+    b_match[a_match[drop]] = -1
+    a_match[drop] = -1
+    return a_match, b_match, tuple(passages)
+
+
+def _runs(a_match: np.ndarray) -> list[tuple[int, int, int]]:
+    """Matched words as blocks (a, b, size) of consecutive words in both texts, in the order of ``a``."""
+    blocks: list[tuple[int, int, int]] = []
+    for i in np.flatnonzero(a_match >= 0).tolist():
+        j = int(a_match[i])
+        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
+        else:
+            blocks.append((i, j, 1))
+    return blocks
