@@ -63,6 +63,8 @@ MIN_GRAM_SHARED = 12
 _STRONG_WORD_SHARE = 0.6
 #: Share of a word's letters that must align to one word of the other text (both ways).
 _WORD_LETTER_SHARE = 0.5
+#: Longest equal unmatched stretch between matched words that is matched word for word.
+_MAX_FILLED_GAP = 3
 #: Character alignment must match this many times the words the word alignment matched...
 _GAIN = 1.5
 #: ...and this share of the words it matches must be spelled differently (scanning errors).
@@ -298,6 +300,7 @@ def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document):
         i, j = int(wa[k]), int(wb[k])
         if a_match[i] < 0 and b_match[j] < 0:
             a_match[i], b_match[j] = j, i
+    _fill_gaps(a_match, b_match)
     word_blocks = _runs(a_match)
     found = aligner._passages(word_blocks)
     keep_a = np.zeros(n_a, dtype=bool)
@@ -314,6 +317,23 @@ def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document):
     b_match[a_match[drop]] = -1
     a_match[drop] = -1
     return a_match, b_match, tuple(passages)
+
+
+def _fill_gaps(a_match: np.ndarray, b_match: np.ndarray) -> None:
+    """Match one for one the words of equal unmatched stretches (up to 3 words) between matched words.
+
+    Such a stretch is the same words garbled past recognition in one scan or
+    both (a short word with one wrong letter); leaving them unmatched would
+    read every scanning error as a change of wording.
+    """
+    hits = np.flatnonzero(a_match >= 0)
+    for left, right in zip(hits[:-1].tolist(), hits[1:].tolist(), strict=True):
+        run = right - left - 1
+        if 1 <= run <= _MAX_FILLED_GAP and int(a_match[right]) - int(a_match[left]) - 1 == run:
+            partners = np.arange(int(a_match[left]) + 1, int(a_match[right]))
+            if (b_match[partners] < 0).all():
+                a_match[left + 1 : right] = partners
+                b_match[partners] = np.arange(left + 1, right)
 
 
 def _runs(a_match: np.ndarray) -> list[tuple[int, int, int]]:
