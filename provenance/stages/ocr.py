@@ -269,7 +269,7 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
 
 
 def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document):
-    """Word matches read off the character LCS of two documents, grouped into passages by ``aligner``."""
+    """Word matches read off the letter alignment of two documents, grouped into passages by ``aligner``."""
     from ..model import Passage
 
     text_a, owner_a = letters(doc_a)
@@ -277,15 +277,9 @@ def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document):
     n_a, n_b = len(doc_a.content_words), len(doc_b.content_words)
     a_match = np.full(n_a, -1, dtype=np.int32)
     b_match = np.full(n_b, -1, dtype=np.int32)
-    blocks = [(m.a, m.b, m.size) for m in Indel.editops(text_a, text_b).as_matching_blocks() if m.size]
-    if not blocks:
+    chars_a, chars_b = _aligned_letters(text_a, text_b)
+    if len(chars_a) == 0:
         return a_match, b_match, ()
-    starts_a = np.array([x[0] for x in blocks], dtype=np.int64)
-    starts_b = np.array([x[1] for x in blocks], dtype=np.int64)
-    sizes = np.array([x[2] for x in blocks], dtype=np.int64)
-    offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    chars_a = np.repeat(starts_a, sizes) + offsets
-    chars_b = np.repeat(starts_b, sizes) + offsets
     # Letters of each word pair aligned to each other; a pair counts when it holds
     # most letters of both words.
     key = owner_a[chars_a].astype(np.int64) * n_b + owner_b[chars_b]
@@ -317,6 +311,37 @@ def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document):
     b_match[a_match[drop]] = -1
     a_match[drop] = -1
     return a_match, b_match, tuple(passages)
+
+
+def _trigram_text(text: str) -> str:
+    """Each position's letter trigram as one code point (a 38-letter alphabet: 38**3 codes, below the surrogates)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    small = np.where(codes >= 0x61, codes - 0x60, codes - 0x30 + 27)  # a-z: 1-26, 0-9: 27-36
+    small = np.where(codes >= 0xC0, 37, small).astype(np.uint32)
+    if len(small) < 3:
+        return ""
+    return ((small[:-2] * 38 + small[1:-1]) * 38 + small[2:]).tobytes().decode("utf-32-le")
+
+
+def _aligned_letters(text_a: str, text_b: str) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the letters of ``text_a`` and ``text_b`` aligned to each other.
+
+    The texts are aligned as sequences of letter trigrams, not letters: over
+    26 letters the longest common subsequence of a short text and a long one
+    scatters the short one's letters all over the long one, whereas trigrams
+    are too many to match by chance and still survive one scanning error in
+    three letters.  A matched trigram aligns its three letters.
+    """
+    tri_a, tri_b = _trigram_text(text_a), _trigram_text(text_b)
+    blocks = [(m.a, m.b, m.size + 2) for m in Indel.editops(tri_a, tri_b).as_matching_blocks() if m.size]
+    if not blocks:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts_a, starts_b, sizes = (np.array(column, dtype=np.int64) for column in zip(*blocks, strict=True))
+    offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    chars_a, chars_b = np.repeat(starts_a, sizes) + offsets, np.repeat(starts_b, sizes) + offsets
+    # Blocks one trigram apart overlap by a letter or two: each letter is aligned once.
+    first = (np.diff(chars_a, prepend=-1) > 0) & (np.diff(chars_b, prepend=-1) > 0)
+    return chars_a[first], chars_b[first]
 
 
 def _fill_gaps(a_match: np.ndarray, b_match: np.ndarray) -> None:
