@@ -58,7 +58,7 @@ GRAM_SAMPLE = 4
 #: Shared sampled grams / grams of the smaller text for a pair to be a character candidate.
 MIN_GRAM_SHARE_DEFAULT = 0.04
 #: Fewest shared sampled grams for a character candidate (about a 30-word passage at 10% errors).
-MIN_GRAM_SHARED = 8
+MIN_GRAM_SHARED = 5
 #: A word alignment covering this share of the shorter text is strong: no character pass.
 _STRONG_WORD_SHARE = 0.6
 #: Share of a word's letters that must align to one word of the other text (both ways).
