@@ -1,24 +1,25 @@
-"""OCR-robust linking: candidates from character shingles, alignment at character level.
+"""OCR-robust linking: candidates from character shingles, alignment letter by letter.
 
 Scanned reprints garble about one letter in ten, so half their words differ
 from the same words in another scan: word shingles (stage 4) and word-level
 alignment (stage 5) find almost nothing.  Letters survive where words do
 not.  Each document's content words, joined without spaces or punctuation,
-give a string of letters; its character 7-grams (a fixed hash-chosen share
-of them, so two texts keep the same grams) find pairs that the word path
-missed, and a character-level alignment (rapidfuzz's Indel, bit-parallel
-C++) of the two letter strings is turned back into word matches: a word of
-one text matches the word of the other that most of its letters align to.
-The result is an ordinary :class:`~provenance.model.Alignment`, so the later
-stages work unchanged.
+give a string of letters (a word hyphenated at a line end is already one
+token); its character 7-grams (a fixed hash-chosen quarter of them, so two
+texts keep the same grams) find pairs the word path missed, and an alignment
+of the two letter strings (rapidfuzz's Indel over letter trigrams,
+bit-parallel C++) is turned back into word matches: a word of one text
+matches the word of the other that most of its letters align to.  The result
+is an ordinary :class:`~provenance.model.Alignment` (no substitutions: a
+scanning error is no editorial change), so the later stages work unchanged.
 
-The character path is taken only where the word path is weak, and its
-alignment replaces the word alignment only when it finds much more and the
-words it matches carry the mark of scanning (many matched words spelled
-differently in the two texts); clean text, where words align as words,
-keeps the word alignment.
+Only documents that read as scanned (:func:`looks_scanned`: many words in no
+English word list) take this path, so clean corpora keep the word path's
+results and speed exactly.  Even then the letter alignment replaces the word
+alignment only where the word alignment is weak and the letter alignment
+finds much more, with many of its matched words spelled differently in the
+two texts, the mark of scanning.
 """
-
 from __future__ import annotations
 
 import weakref
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from ..model import Alignment, Candidate, Document
+from ..model import Alignment, Candidate, Document, Passage
 
 if TYPE_CHECKING:
     from .align import Aligner
@@ -40,7 +41,9 @@ __all__ = [
     "find_char_candidates",
     "add_char_candidates",
     "refine_alignment",
+    "gram_share",
     "GRAM_SIZE",
+    "SCANNED_SHARE",
     "MIN_GRAM_SHARE_DEFAULT",
 ]
 
@@ -268,10 +271,9 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
                      substitutions=(), shared_words=shared)
 
 
-def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document):
+def _char_alignment(aligner: Aligner, doc_a: Document,
+                    doc_b: Document) -> tuple[np.ndarray, np.ndarray, tuple[Passage, ...]]:
     """Word matches read off the letter alignment of two documents, grouped into passages by ``aligner``."""
-    from ..model import Passage
-
     text_a, owner_a = letters(doc_a)
     text_b, owner_b = letters(doc_b)
     n_a, n_b = len(doc_a.content_words), len(doc_b.content_words)
