@@ -35,6 +35,7 @@ from .stages.edge_model import EdgeModel
 from .stages.lineage import build_lineage
 from .stages.load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .stages.normalise import tokenize
+from .stages.ocr import add_char_candidates
 from .stages.reconstruct import describe_sources
 
 __all__ = ["trace", "trace_articles", "analyse", "prepare_documents", "assess_pairs", "build_lineage_by_family",
@@ -231,6 +232,7 @@ def analyse(
     report("candidates", 0, len(documents))
     candidates = find_candidates(documents, min_shared=opts.min_shared, max_df=opts.max_df,
                                  max_candidates=opts.max_candidates)
+    candidates = add_char_candidates(documents, candidates, max_df=opts.max_df, max_candidates=opts.max_candidates)
     aligner = aligner or Aligner()
     index_pairs = [(c.a, c.b) for c in candidates]
     pairs = _assess(documents, index_pairs, aligner, direction_model, opts, report, linked_only=True)

@@ -27,6 +27,7 @@ from rapidfuzz.distance import Indel
 
 from ..errors import ConfigError
 from ..model import Alignment, Document, Passage, Substitution
+from .ocr import refine_alignment
 from .shingles import word_codes
 
 __all__ = ["Aligner", "edit_sites", "exact_alignment", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT",
@@ -157,7 +158,7 @@ class Aligner:
                 for sa, sb in subs[inside].tolist():
                     substitutions.append(Substitution(words_a[free_a[sa]], words_b[free_b[sb]]))
         passages.sort(key=lambda p: p.a_start)
-        return Alignment(
+        alignment = Alignment(
             a=a,
             b=b,
             a_match=a_match,
@@ -166,6 +167,7 @@ class Aligner:
             substitutions=tuple(substitutions),
             shared_words=int((a_match >= 0).sum()),
         )
+        return refine_alignment(self, doc_a, doc_b, alignment)  # scanned text: align letters (stages/ocr.py)
 
     def _passages(self, blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
         """Group LCS blocks (a, b, size) into passages: (first block, last block) index pairs.

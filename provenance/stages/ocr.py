@@ -1,0 +1,375 @@
+"""OCR-robust linking: candidates from character shingles, alignment letter by letter.
+
+Scanned reprints garble about one letter in ten, so half their words differ
+from the same words in another scan: word shingles (stage 4) and word-level
+alignment (stage 5) find almost nothing.  Letters survive where words do
+not.  Each document's content words, joined without spaces or punctuation,
+give a string of letters (a word hyphenated at a line end is already one
+token); its character 7-grams (a fixed hash-chosen quarter of them, so two
+texts keep the same grams) find pairs the word path missed, and an alignment
+of the two letter strings (rapidfuzz's Indel over letter trigrams,
+bit-parallel C++) is turned back into word matches: a word of one text
+matches the word of the other that most of its letters align to.  The result
+is an ordinary :class:`~provenance.model.Alignment` (no substitutions: a
+scanning error is no editorial change), so the later stages work unchanged.
+
+Only documents that read as scanned (:func:`looks_scanned`: many words in no
+English word list) take this path, so clean corpora keep the word path's
+results and speed exactly.  Even then the letter alignment replaces the word
+alignment only where the word alignment is weak and the letter alignment
+finds much more, with many of its matched words spelled differently in the
+two texts, the mark of scanning.
+"""
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from ..model import Alignment, Candidate, Document, Passage
+
+if TYPE_CHECKING:
+    from .align import Aligner
+
+__all__ = [
+    "looks_scanned",
+    "letters",
+    "char_grams",
+    "find_char_candidates",
+    "add_char_candidates",
+    "refine_alignment",
+    "gram_share",
+    "GRAM_SIZE",
+    "SCANNED_SHARE",
+    "MIN_GRAM_SHARE_DEFAULT",
+]
+
+#: A document with more of its words missing from an English word list than this reads as scanned
+#: text (clean news: under 8%, names included; 5% character errors: about 13%, 10%: about 22%).
+SCANNED_SHARE = 0.1
+#: Fewest alphabetic words for a document to be judged scanned at all.
+_SCANNED_MIN_WORDS = 20
+#: Letters per character shingle.  At 10% character errors in each of two
+#: scans a 7-gram survives in both about a quarter of the time, and chance
+#: 7-grams shared by unrelated texts are rare (mostly whole long words).
+GRAM_SIZE = 7
+#: One gram in this many is kept (chosen by hash, so every text keeps the same ones).
+GRAM_SAMPLE = 4
+#: Shared sampled grams / grams of the smaller text for a pair to be a character candidate.
+MIN_GRAM_SHARE_DEFAULT = 0.04
+#: Fewest shared sampled grams for a character candidate (about a 30-word passage at 10% errors).
+MIN_GRAM_SHARED = 5
+#: A word alignment covering this share of the shorter text is strong: no character pass.
+_STRONG_WORD_SHARE = 0.6
+#: Share of a word's letters that must align to one word of the other text (both ways).
+_WORD_LETTER_SHARE = 0.5
+#: Longest equal unmatched stretch between matched words that is matched word for word.
+_MAX_FILLED_GAP = 3
+#: Character alignment must match this many times the words the word alignment matched...
+_GAIN = 1.5
+#: ...and this share of the words it matches must be spelled differently (scanning errors).
+_MIN_MISSPELT = 0.1
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_BASE = np.uint64(0x100000001B3)
+
+# Per-document letter strings and gram sets; valid in this process only, kept beside the documents.
+_LETTERS: weakref.WeakKeyDictionary[Document, tuple[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_GRAMS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+_SCANNED: weakref.WeakKeyDictionary[Document, bool] = weakref.WeakKeyDictionary()
+
+
+def looks_scanned(doc: Document) -> bool:
+    """Whether a document reads as OCR output: many of its words are in no English word list.
+
+    Only such documents take the character path, so clean corpora keep the
+    word path's results exactly (and its speed).  The word list is
+    wordfreq's, which the direction stage loads anyway.
+    """
+    scanned = _SCANNED.get(doc)
+    if scanned is None:
+        from wordfreq import get_frequency_dict  # slow to load: only when a corpus is traced
+
+        known = get_frequency_dict("en")
+        words = list(filter(str.isalpha, doc.content_words))
+        unknown = len(words) - sum(map(known.__contains__, words))  # C loops: cheap on clean corpora
+        scanned = _SCANNED[doc] = len(words) >= _SCANNED_MIN_WORDS and unknown > SCANNED_SHARE * len(words)
+    return scanned
+
+
+def letters(doc: Document) -> tuple[str, np.ndarray]:
+    """The letters and digits of a document's content words, and the content word each comes from.
+
+    Returns
+    -------
+    text : str
+        The content words joined, without spaces or punctuation.
+    owner : ndarray of int32
+        ``owner[k]`` is the content-word position of ``text[k]``.
+    """
+    cached = _LETTERS.get(doc)
+    if cached is None:
+        words = doc.content_words
+        joined = "".join(words)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        owner = np.repeat(np.arange(len(words), dtype=np.int32), [len(w) for w in words])
+        keep = ((codes >= 0x61) & (codes <= 0x7A)) | ((codes >= 0x30) & (codes <= 0x39)) | (codes >= 0xC0)
+        text = codes[keep].tobytes().decode("utf-32-le")
+        cached = _LETTERS[doc] = (text, owner[keep])
+    return cached
+
+
+def char_grams(doc: Document) -> np.ndarray:
+    """Sorted unique hashes of the document's sampled character 7-grams (uint64)."""
+    grams = _GRAMS.get(doc)
+    if grams is None:
+        text, _ = letters(doc)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        n = len(codes) - GRAM_SIZE + 1
+        if n <= 0:
+            grams = np.empty(0, dtype=np.uint64)
+        else:
+            with np.errstate(over="ignore"):
+                h = codes[:n].copy()
+                for k in range(1, GRAM_SIZE):
+                    h = h * _BASE + codes[k : k + n]
+                h = (h ^ (h >> np.uint64(31))) * _MIX
+            grams = np.unique(h[(h >> np.uint64(60)) % np.uint64(GRAM_SAMPLE) == 0])
+        _GRAMS[doc] = grams
+    return grams
+
+
+def gram_share(doc_a: Document, doc_b: Document) -> float:
+    """Shared sampled grams over the grams of the document with fewer."""
+    ga, gb = char_grams(doc_a), char_grams(doc_b)
+    fewer = min(len(ga), len(gb))
+    if fewer == 0:
+        return 0.0
+    return len(np.intersect1d(ga, gb, assume_unique=True)) / fewer
+
+
+def find_char_candidates(
+    documents: Sequence[Document],
+    known: set[tuple[int, int]],
+    *,
+    max_df: int,
+    max_candidates: int,
+    min_share: float = MIN_GRAM_SHARE_DEFAULT,
+) -> list[Candidate]:
+    """Pairs of scanned documents (see looks_scanned) sharing many character grams, not yet word candidates.
+
+    Parameters
+    ----------
+    documents : sequence of Document
+        The corpus.
+    known : set of (int, int)
+        Pairs the word shingles already found.
+    max_df : int
+        Grams in more documents than this are ignored (stock spellings).
+    max_candidates : int
+        Most character candidates kept per document.
+    min_share : float, default=0.08
+        Fewest shared grams as a share of the smaller gram set.
+
+    Returns
+    -------
+    list of Candidate
+        Sorted by (a, b); ``shared_shingles`` counts shared grams and
+        ``cosine`` is the cosine of the two gram sets.
+    """
+    import scipy.sparse as sp
+
+    from .candidates import _top_per_document
+
+    rows_doc = np.array([k for k, doc in enumerate(documents) if looks_scanned(doc)], dtype=np.int64)
+    if len(rows_doc) < 2:
+        return []
+    sets = [char_grams(documents[k]) for k in rows_doc.tolist()]
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    grams = np.concatenate(sets)
+    rows = np.repeat(np.arange(len(sets)), sizes)
+    # Grams in one document pair nothing; grams in many are common spellings, not copying.
+    _, column, df = np.unique(grams, return_inverse=True, return_counts=True)
+    useful = (df >= 2) & (df <= max_df)
+    keep = useful[column]
+    column = np.cumsum(useful)[column[keep]] - 1
+    matrix = sp.csr_matrix((np.ones(len(column), dtype=np.int32), (rows[keep], column)),
+                           shape=(len(sets), max(1, int(useful.sum()))))
+    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    fewer = np.minimum(sizes[shared.row], sizes[shared.col])
+    wanted = (shared.data >= MIN_GRAM_SHARED) & (shared.data >= min_share * fewer)
+    a, b, counts = rows_doc[shared.row[wanted]], rows_doc[shared.col[wanted]], shared.data[wanted]
+    n = np.int64(len(documents))
+    if known:
+        pairs = np.array(sorted(i * int(n) + j for i, j in known), dtype=np.int64)
+        new = ~np.isin(a * n + b, pairs)
+        a, b, counts = a[new], b[new], counts[new]
+    if len(a) == 0:
+        return []
+    size_of = np.zeros(len(documents), dtype=np.float64)
+    size_of[rows_doc] = sizes
+    cosine = counts / np.sqrt(size_of[a] * size_of[b])
+    chosen = _top_per_document(a, b, counts, cosine, max_candidates)
+    return [Candidate(a=int(a[k]), b=int(b[k]), shared_shingles=int(counts[k]), cosine=float(cosine[k]))
+            for k in sorted(chosen.tolist(), key=lambda k: (int(a[k]), int(b[k])))]
+
+
+def add_char_candidates(documents: Sequence[Document], candidates: list[Candidate], *, max_df: int,
+                        max_candidates: int) -> list[Candidate]:
+    """The word candidates plus the character candidates they miss, sorted by (a, b).
+
+    The word list is returned as it is when there are no character candidates,
+    so clean corpora keep their candidates exactly.
+    """
+    known = {(c.a, c.b) for c in candidates}
+    extra = find_char_candidates(documents, known, max_df=max_df, max_candidates=max_candidates)
+    if not extra:
+        return candidates
+    return sorted([*candidates, *extra], key=lambda c: (c.a, c.b))
+
+
+def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignment: Alignment) -> Alignment:
+    """The character-level alignment of a pair when the word alignment misses scanned text, else ``alignment``.
+
+    Parameters
+    ----------
+    aligner : Aligner
+        Its passage rules (minimum words, gaps, density) group the word matches.
+    doc_a, doc_b : Document
+        The pair.
+    alignment : Alignment
+        Their word alignment.
+
+    Returns
+    -------
+    Alignment
+        The word alignment when it is strong, when the texts share few
+        character grams, or when the character alignment does not find much
+        more text with many words spelled differently; otherwise the word
+        matches read off the character alignment.
+    """
+    shorter = min(len(alignment.a_match), len(alignment.b_match))
+    if shorter < aligner.min_passage_words or alignment.shared_words >= _STRONG_WORD_SHARE * shorter:
+        return alignment
+    if not (looks_scanned(doc_a) or looks_scanned(doc_b)):
+        return alignment
+    if gram_share(doc_a, doc_b) < MIN_GRAM_SHARE_DEFAULT:
+        return alignment
+    a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b)
+    shared = int((a_match >= 0).sum())
+    if shared < _GAIN * alignment.shared_words or shared < aligner.min_passage_words:
+        return alignment
+    words_a, words_b = doc_a.content_words, doc_b.content_words
+    hits = np.flatnonzero(a_match >= 0).tolist()
+    misspelt = sum(words_a[i] != words_b[int(a_match[i])] for i in hits)
+    if misspelt < _MIN_MISSPELT * shared:
+        return alignment
+    return Alignment(a=alignment.a, b=alignment.b, a_match=a_match, b_match=b_match, passages=passages,
+                     substitutions=(), shared_words=shared)
+
+
+def _char_alignment(aligner: Aligner, doc_a: Document,
+                    doc_b: Document) -> tuple[np.ndarray, np.ndarray, tuple[Passage, ...]]:
+    """Word matches read off the letter alignment of two documents, grouped into passages by ``aligner``."""
+    text_a, owner_a = letters(doc_a)
+    text_b, owner_b = letters(doc_b)
+    n_a, n_b = len(doc_a.content_words), len(doc_b.content_words)
+    a_match = np.full(n_a, -1, dtype=np.int32)
+    b_match = np.full(n_b, -1, dtype=np.int32)
+    chars_a, chars_b = _aligned_letters(text_a, text_b)
+    if len(chars_a) == 0:
+        return a_match, b_match, ()
+    # Letters of each word pair aligned to each other; a pair counts when it holds
+    # most letters of both words.
+    key = owner_a[chars_a].astype(np.int64) * n_b + owner_b[chars_b]
+    pair, together = np.unique(key, return_counts=True)
+    wa, wb = pair // n_b, pair % n_b
+    len_a = np.bincount(owner_a, minlength=n_a)
+    len_b = np.bincount(owner_b, minlength=n_b)
+    good = (together >= _WORD_LETTER_SHARE * len_a[wa]) & (together >= _WORD_LETTER_SHARE * len_b[wb])
+    wa, wb, together = wa[good], wb[good], together[good]
+    # One partner per word, the one sharing most letters (a word broken in two keeps its larger half).
+    for k in np.lexsort((wa, -together)).tolist():
+        i, j = int(wa[k]), int(wb[k])
+        if a_match[i] < 0 and b_match[j] < 0:
+            a_match[i], b_match[j] = j, i
+    _fill_gaps(a_match, b_match)
+    word_blocks = _runs(a_match)
+    found = aligner._passages(word_blocks)
+    keep_a = np.zeros(n_a, dtype=bool)
+    passages = []
+    for first, last in found:
+        group = word_blocks[first : last + 1]
+        lo_a, lo_b = group[0][0], group[0][1]
+        hi_a, hi_b = group[-1][0] + group[-1][2], group[-1][1] + group[-1][2]
+        for s, _, size in group:
+            keep_a[s : s + size] = True
+        passages.append(Passage(a_start=lo_a, a_end=hi_a, b_start=lo_b, b_end=hi_b,
+                                matched=sum(size for _, _, size in group)))
+    drop = ~keep_a & (a_match >= 0)
+    b_match[a_match[drop]] = -1
+    a_match[drop] = -1
+    return a_match, b_match, tuple(passages)
+
+
+def _trigram_text(text: str) -> str:
+    """Each position's letter trigram as one code point (a 38-letter alphabet: 38**3 codes, below the surrogates)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    small = np.where(codes >= 0x61, codes - 0x60, codes - 0x30 + 27)  # a-z: 1-26, 0-9: 27-36
+    small = np.where(codes >= 0xC0, 37, small).astype(np.uint32)
+    if len(small) < 3:
+        return ""
+    return ((small[:-2] * 38 + small[1:-1]) * 38 + small[2:]).tobytes().decode("utf-32-le")
+
+
+def _aligned_letters(text_a: str, text_b: str) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the letters of ``text_a`` and ``text_b`` aligned to each other.
+
+    The texts are aligned as sequences of letter trigrams, not letters: over
+    26 letters the longest common subsequence of a short text and a long one
+    scatters the short one's letters all over the long one, whereas trigrams
+    are too many to match by chance and still survive one scanning error in
+    three letters.  A matched trigram aligns its three letters.
+    """
+    tri_a, tri_b = _trigram_text(text_a), _trigram_text(text_b)
+    blocks = [(m.a, m.b, m.size + 2) for m in Indel.editops(tri_a, tri_b).as_matching_blocks() if m.size]
+    if not blocks:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts_a, starts_b, sizes = (np.array(column, dtype=np.int64) for column in zip(*blocks, strict=True))
+    offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    chars_a, chars_b = np.repeat(starts_a, sizes) + offsets, np.repeat(starts_b, sizes) + offsets
+    # Blocks one trigram apart overlap by a letter or two: each letter is aligned once.
+    first = (np.diff(chars_a, prepend=-1) > 0) & (np.diff(chars_b, prepend=-1) > 0)
+    return chars_a[first], chars_b[first]
+
+
+def _fill_gaps(a_match: np.ndarray, b_match: np.ndarray) -> None:
+    """Match one for one the words of equal unmatched stretches (up to 3 words) between matched words.
+
+    Such a stretch is the same words garbled past recognition in one scan or
+    both (a short word with one wrong letter); leaving them unmatched would
+    read every scanning error as a change of wording.
+    """
+    hits = np.flatnonzero(a_match >= 0)
+    for left, right in zip(hits[:-1].tolist(), hits[1:].tolist(), strict=True):
+        run = right - left - 1
+        if 1 <= run <= _MAX_FILLED_GAP and int(a_match[right]) - int(a_match[left]) - 1 == run:
+            partners = np.arange(int(a_match[left]) + 1, int(a_match[right]))
+            if (b_match[partners] < 0).all():
+                a_match[left + 1 : right] = partners
+                b_match[partners] = np.arange(left + 1, right)
+
+
+def _runs(a_match: np.ndarray) -> list[tuple[int, int, int]]:
+    """Matched words as blocks (a, b, size) of consecutive words in both texts, in the order of ``a``."""
+    blocks: list[tuple[int, int, int]] = []
+    for i in np.flatnonzero(a_match >= 0).tolist():
+        j = int(a_match[i])
+        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
+        else:
+            blocks.append((i, j, 1))
+    return blocks

@@ -1,0 +1,102 @@
+"""OCR-robust linking (provenance.stages.ocr): scanned copies link, unrelated scans do not, clean text is untouched."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import INDEPENDENT, WIRE
+
+from provenance.model import Article
+from provenance.pipeline import prepare_documents, trace, trace_articles
+from provenance.stages import align as align_stage
+from provenance.stages import ocr
+from provenance.stages.align import Aligner
+
+# Letters an OCR engine confuses, as in 19th-century scans (rn/m, e/c, l/i, u/n...).
+_CONFUSIONS = {"m": "rn", "e": "c", "c": "e", "l": "i", "i": "l", "u": "n", "n": "u", "h": "b", "o": "a", "a": "o"}
+
+
+def scanned(text: str, seed: int, rate: float = 0.1) -> str:
+    """``text`` with about ``rate`` of its letters garbled (confused, dropped or doubled), and narrow lines."""
+    rng = random.Random(seed)
+    out = []
+    for char in text:
+        if not char.isalpha() or rng.random() >= rate:
+            out.append(char)
+        elif (roll := rng.random()) < 0.6:
+            out.append(_CONFUSIONS.get(char, "x"))
+        elif roll < 0.8:
+            continue
+        else:
+            out.append(char + char)
+    # Line breaks every few words, as in a newspaper column.
+    words = "".join(out).split(" ")
+    return "\n".join(" ".join(words[k : k + 6]) for k in range(0, len(words), 6))
+
+
+# Two scans of one story, and two scans of different stories on the same event.
+SCAN_A = scanned(WIRE, 1)
+SCAN_B = scanned(WIRE, 2)
+SCAN_OTHER = scanned(INDEPENDENT, 3)
+
+
+def _linked(lineage, a: str, b: str) -> bool:
+    return any({e.parent, e.child} == {a, b} for e in lineage.edges) or any(
+        a in f.members and b in f.members for f in lineage.families)
+
+
+def test_scanned_text_looks_scanned_and_clean_text_does_not():
+    docs = prepare_documents([Article("scan", SCAN_A), Article("clean", WIRE)])
+    assert ocr.looks_scanned(docs[0])
+    assert not ocr.looks_scanned(docs[1])
+
+
+def test_character_alignment_finds_what_word_alignment_misses():
+    doc_a, doc_b = prepare_documents([Article("a", SCAN_A), Article("b", SCAN_B)])
+    aligner = Aligner()
+    refined = aligner.align(doc_a, doc_b)
+    shorter = min(doc_a.words, doc_b.words)
+    assert refined.shared_words >= 0.7 * shorter
+    assert refined.passages
+    # Every matched word is matched both ways, in the same order in both texts.
+    hits = [i for i, j in enumerate(refined.a_match.tolist()) if j >= 0]
+    assert all(refined.b_match[refined.a_match[i]] == i for i in hits)
+    assert [int(refined.a_match[i]) for i in hits] == sorted(int(refined.a_match[i]) for i in hits)
+
+
+def test_two_scans_of_one_story_are_linked():
+    lineage = trace_articles([Article("scan-a.txt", SCAN_A), Article("scan-b.txt", SCAN_B)])
+    assert _linked(lineage, "scan-a.txt", "scan-b.txt")
+
+
+def test_scans_are_not_linked_without_the_character_path(monkeypatch):
+    # The word path alone misses the pair: the test above is the character path's doing.
+    monkeypatch.setattr(align_stage, "refine_alignment", lambda aligner, a, b, alignment: alignment)
+    lineage = trace_articles([Article("scan-a.txt", SCAN_A), Article("scan-b.txt", SCAN_B)])
+    assert not _linked(lineage, "scan-a.txt", "scan-b.txt")
+
+
+def test_scans_of_different_stories_on_one_event_are_not_linked():
+    # The two stories share a quotation and their topic, which is not copying.
+    lineage = trace_articles([Article("scan-a.txt", SCAN_A), Article("other.txt", SCAN_OTHER)])
+    assert not _linked(lineage, "scan-a.txt", "other.txt")
+
+
+def test_unrelated_scans_are_no_candidates():
+    docs = prepare_documents([Article("a", SCAN_A), Article("b", scanned(INDEPENDENT * 2, 4))])
+    assert ocr.find_char_candidates(docs, set(), max_df=200, max_candidates=50) == []
+
+
+def test_clean_corpus_output_is_unchanged(monkeypatch, seeds_dir, family_articles):
+    # Clean text never takes the character path: results equal the word path's exactly.
+    with_ocr = [trace(seeds_dir).to_json_str(), trace_articles(family_articles).to_json_str()]
+    monkeypatch.setattr(align_stage, "refine_alignment", lambda aligner, a, b, alignment: alignment)
+    monkeypatch.setattr("provenance.pipeline.add_char_candidates", lambda docs, candidates, **_: candidates)
+    assert [trace(seeds_dir).to_json_str(), trace_articles(family_articles).to_json_str()] == with_ocr
+
+
+@pytest.mark.parametrize("pair", [(SCAN_A, SCAN_B), (SCAN_A, SCAN_OTHER)])
+def test_character_candidates_skip_known_pairs(pair):
+    docs = prepare_documents([Article("a", pair[0]), Article("b", pair[1])])
+    assert ocr.find_char_candidates(docs, {(0, 1)}, max_df=200, max_candidates=50) == []
