@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from ..model import Alignment, Document
 from .direction import _zipf, reading_agreement, word_surface
@@ -29,6 +30,10 @@ _EDGE_CUT_WORDS = 20
 # A shorter run of words missing from two copies is a misalignment or a
 # garbled word, not a cut sentence.
 _OMISSION_WORDS = 4
+# Two spellings this alike (rapidfuzz ratio) are one word misread, not a word replaced.
+_MISREAD_SIMILARITY = 70.0
+# ... when m's spelling is no word (a house spelling, "organize" for "organise", is a change).
+_MISREAD_ZIPF = 1.5
 # Two copies that stop within this many words of each other stop at the same place.
 _SAME_CUT_WORDS = 3
 
@@ -188,7 +193,7 @@ class Collation:
                 if x_in_y is None:
                     continue
                 for s, e, xs, xe in replaced[x]:
-                    if kept[s:e].any() or marked[s:e].any():
+                    if kept[s:e].any() or marked[s:e].any() or self._misread(m, s, e, x, xs, xe):
                         continue
                     for s2, e2, ys, ye in replaced[y]:
                         if s2 < e and s < e2:
@@ -198,6 +203,19 @@ class Collation:
                                 marked[s:e] = True
                             break
         return own, int(np.count_nonzero(carried >= 2))
+
+    def _misread(self, m: int, start: int, end: int, x: int, x_start: int, x_end: int) -> bool:
+        """Whether ``m``'s words there are a misreading of ``x``'s (a scan's letters), not other words.
+
+        Every scanned copy garbles its own letters; a printed source's scan does
+        too, and that is no change of the text it printed.  Only a spelling that
+        is no word, close to the copies' word, counts as misread.
+        """
+        words_m = self.documents[m].content_words[start:end]
+        words_x = self.documents[x].content_words[x_start:x_end]
+        return len(words_m) == len(words_x) and all(
+            fuzz.ratio(a, b) >= _MISREAD_SIMILARITY and _zipf(a) < _MISREAD_ZIPF <= _zipf(b)
+            for a, b in zip(words_m, words_x, strict=True))
 
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
         yz, yx, y_in_x = self.agree(y, z), self.agree(y, x), self.match(y, x)
