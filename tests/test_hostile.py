@@ -353,7 +353,8 @@ def test_option_overflow_empty_output_and_jobs(runner):
 def test_index_max_file_size_overflow_is_not_an_internal_error(runner, tmp_path):
     result = runner.invoke(cli, ["index", "build", str(SEEDS), "--db", str(tmp_path / "i.sqlite"),
                                  "--max-file-size", str(2**70), "-q"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output
+    assert "--max-file-size" in result.output and "Traceback" not in result.output
 
 
 def test_ctrl_c_during_start_up_prints_no_traceback():

@@ -71,7 +71,7 @@ def match_unseen(draft: Document, sources: Sequence[Document], credit_text: str,
     if len(sources) < 2:
         return None
     # Imported here: a check that matches one source never needs the lineage stage.
-    from ..engines.parallel import assess_pairs
+    from ..pipeline import assess_pairs
     from ..stages.lineage import build_lineage
     from ..stages.reconstruct import describe_sources
 

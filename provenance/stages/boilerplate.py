@@ -133,7 +133,9 @@ _FURNITURE_LINES = [
 ]
 _FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE_LINES) + r")$")
 _LABEL_WORDS = 3
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+# ... and this many characters (a line of unspaced script is one "word" but no label).
+_LABEL_CHARS = 40
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)」』]*$")
 # Words of the notices that outlets print on every page (copyright, subscriptions, cookies...).
 _NOTICE = re.compile(
     r"\b(?:copyright|rights reserved|all rights|subscri\w*|newsletter|cookies?|sign up|log ?in|click|tap here|"
@@ -271,7 +273,8 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
             continue
         # A line of a word or three that is no sentence is a label (an outlet's name, a
         # section, a button), never story text, whether or not this corpus learns it.
-        if 0 < line.words <= _LABEL_WORDS and not _SENTENCE_END.search(line.folded):
+        if (0 < line.words <= _LABEL_WORDS and len(line.folded) <= _LABEL_CHARS
+                and not _SENTENCE_END.search(line.folded)):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "label"))
             continue
         # Headlines listed under "Read more:" are short and end without a full stop.
