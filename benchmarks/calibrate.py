@@ -283,12 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(1 for _, truth in analysed for doc in truth["docs"].values() if doc["family"] is not None)
     trials = {}
     for latent in (-3.0, -2.0, -1.0, 0.0, 1.0):
-        # At least 0.5: "a source has none of its copies' own changes" holds whatever the
-        # simulator.  A contradicted edge must lose more than an unseen source's prior costs
-        # (at 0.25 the cap of 8 readings costs 2 log-odds), or a text with changes of its own
-        # that its would-be copies agree against becomes their source; on the training worlds
-        # 0.25 gained 0.6 points of right parents, less than one seed's noise.
-        for conflict in (0.5, 1.0):
+        # The critic's rule is not searched: "a source has none of its copies' own changes"
+        # holds whatever the simulator, so each reading that contradicts where a member sits
+        # costs one log-odds (up to the cap).  Lighter weights let a text with changes of its
+        # own that its would-be copies agree against become their source whenever an unseen
+        # source's prior costs more; on the training worlds they gained under 0.7 points of
+        # right parents, less than one seed's noise.
+        for conflict in (1.0,):
             trial = EdgeModel(weights=edge_weights, intercept=intercept, root_logit=root_logit,
                               tree_conflict_weight=0.0, origin_weights=origin["weights"],
                               origin_intercept=origin["intercept"], latent_logit=latent,

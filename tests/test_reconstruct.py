@@ -125,8 +125,16 @@ def test_show_sources_prints_each_reconstruction_with_its_support(tmp_path):
 
     from provenance.cli import cli
 
+    # Each copy has a change of its own, so none of them can be the others' source.
+    own = {"a": (("storm", "gale"), ("Local fishing crews", "Fishermen"), ("quay", "dock"),
+                 ("campaigners", "activists")),
+           "b": (("two tugboats", "two tugs"), ("which could take several days", "which might take days"),
+                 ("timber and steel", "logs and metal"), ("ferries to the islands", "island ferries")),
+           "c": ()}
     for name in ("a", "b", "c"):
-        text = WIRE.replace("storm", "gale") if name == "a" else WIRE
+        text = WIRE
+        for old, new in own[name]:
+            text = text.replace(old, new)
         (tmp_path / f"{name}.txt").write_text(f"LONDON (Reuters) - {text}\x1b[2J" if name != "c" else spin(text),
                                               encoding="utf-8")
     plain = CliRunner().invoke(cli, [str(tmp_path), "-q", "-j", "1"])

@@ -24,6 +24,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import INDEPENDENT, SEEDS, WIRE, spin
 
+from provenance.model import JSON_VERSION
+
 pytest.importorskip("fastapi", reason="trace serve needs the serve extra (pip install -e '.[serve]')")
 pytest.importorskip("uvicorn", reason="trace serve needs the serve extra (pip install -e '.[serve]')")
 httpx = pytest.importorskip("httpx", reason="the serve tests talk HTTP with httpx (test extra)")
@@ -208,7 +210,7 @@ def test_an_add_is_seen_by_the_next_check_and_by_the_reads(client: httpx.Client)
                           {"id": "harbour-trimmed", "text": "\n".join(WIRE.split("\n")[:4]) + "\n"}]}
     assert client.post("/v1/articles", headers=AUTH, json=batch).json()["added"] == 2
     family = client.get("/v1/articles/harbour-trimmed/family").json()
-    assert family["version"] == 1 and len(family["families"]) == 1
+    assert family["version"] == JSON_VERSION and len(family["families"]) == 1
     members = set(family["families"][0]["members"])
     assert {"harbour-wire", "harbour-reprint", "harbour-trimmed"} <= members
     assert {d["id"] for d in family["documents"]} == members
