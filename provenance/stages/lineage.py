@@ -273,8 +273,9 @@ class _FamilyTree:
         A verbatim reprint may read exactly as its absent source, so the
         text alone cannot tell them apart; what the reprinting outlet put
         around the story can.  An outlet's page that credits another for
-        its story says it is a copy (an agency's own story keeps its credited
-        dateline but comes without a page around it), and so does a dateline
+        its story says it is a copy (when the outlet is not known, only a
+        page around the story tells an outlet's copy from an agency's own
+        story, which keeps its credited dateline), and so does a dateline
         or credit line that no other copy carries: a source's dateline
         travels with its text, a copier's own stays with it.  Nor does a
         text published after one of its would-be copies qualify.
@@ -282,7 +283,7 @@ class _FamilyTree:
         doc = self.documents[m]
         others = [x for x in group if x != m]
         credits_another = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
-        if credits_another and wrapped(doc):
+        if credits_another and (doc.article.outlet or wrapped(doc)):
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
         if any(fold_text(s.text) not in carried for s in doc.boilerplate if s.kind in _BYLINES):
