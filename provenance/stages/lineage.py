@@ -76,6 +76,8 @@ _EDGE_CUT_WORDS = 20
 # Groups larger than this test only their longest members as the source, against this many witnesses.
 _SOURCE_WITNESSES = 12
 _SOURCE_CANDIDATES = 3
+# Log-odds a tree loses for making a page that credits another the original of its copies.
+_CREDITED_ROOT_PENALTY = 10.0
 # Boilerplate that names who published a story: it travels from a source to its copies.
 _BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
@@ -174,6 +176,7 @@ class _FamilyTree:
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
         # Children whose unseen source would be a member's text: for them "a source outside the folder" is no option.
         self._held_by_member: set[int] = set()
+        self._credits_another = {m: _credits_another(documents[m]) for m in members}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
         self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
@@ -203,8 +206,19 @@ class _FamilyTree:
             edges -= self._critic * sum(
                 min(total, _TREE_CONFLICT_CAP) for _, total in self._tree_conflicts(parent).values())
         top = [m for m in self.members if parent[m] == _ROOT]
-        tops = sum(self.origin[g[0]] if len(g) == 1 else self.model.latent_logit for g in self._linked_groups(top))
+        tops = sum(self._origin(g[0], parent) if len(g) == 1 else self.model.latent_logit
+                   for g in self._linked_groups(top))
         return edges + tops
+
+    def _origin(self, m: int, parent: dict[int, int]) -> float:
+        """Log-odds that ``m`` is the original of the members below it.
+
+        A page that credits another for its story says it is a copy: it is no
+        original of its copies, whatever its text looks like.
+        """
+        if self._credits_another[m] and any(p == m for p in parent.values()):
+            return self.origin[m] - _CREDITED_ROOT_PENALTY
+        return self.origin[m]
 
     def _choose_root(self, free: dict[int, int]) -> dict[int, int]:
         """The likelier of the free tree and trees rooted at the members that look most like the original.
@@ -282,8 +296,7 @@ class _FamilyTree:
         """
         doc = self.documents[m]
         others = [x for x in group if x != m]
-        credits_another = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
-        if credits_another and (doc.article.outlet or wrapped(doc)):
+        if self._credits_another[m]:
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
         if any(fold_text(s.text) not in carried for s in doc.boilerplate if s.kind in _BYLINES):
@@ -575,6 +588,16 @@ class _FamilyTree:
         if relation in ("edited", "reprint"):
             relation = "reprint" if own_wording <= 1.5 else "edited"
         return relation
+
+
+def _credits_another(doc: Document) -> bool:
+    """A page that credits another for its story: its known outlet is not the agency it credits.
+
+    When the outlet is not known, only a page around the story tells an
+    outlet's copy from an agency's own story (which keeps its credited dateline).
+    """
+    credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
+    return credits and bool(doc.article.outlet or wrapped(doc))
 
 
 def _runs_longest(mask: np.ndarray) -> int:
