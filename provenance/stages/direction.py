@@ -27,12 +27,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from ..model import Alignment, Document, Evidence
+from .fitted import read_fit
 from .normalise import gap_signature
 
 __all__ = [
@@ -104,17 +104,8 @@ class DirectionModel:
 
         Without a shipped fit, the hand-set defaults.
         """
-        try:
-            if path is None:
-                text = resources.files("provenance").joinpath("data/direction.json").read_text()
-            else:
-                with open(path, encoding="utf-8") as handle:
-                    text = handle.read()
-        except (FileNotFoundError, OSError):
-            if path is not None:
-                raise
-            return cls()
-        return cls(weights=json.loads(text)["weights"])
+        text = read_fit("direction.json", path)
+        return cls() if text is None else cls(weights=json.loads(text)["weights"])
 
     def vector(self) -> tuple[float, ...]:
         return tuple(self.weights.get(name, 0.0) for name in DIRECTION_FEATURES)

@@ -15,7 +15,6 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from ..model import Alignment, Document
 from .align import edit_sites
 from .collation import Collation
 from .direction import DIRECTION_FEATURES, PairEvidence
+from .fitted import read_fit
 from .normalise import fold_text
 
 __all__ = ["EdgeModel", "edge_features", "origin_features", "wrapped", "FEATURES", "ORIGIN_FEATURES"]
@@ -125,15 +125,8 @@ class EdgeModel:
 
         Without a shipped fit, the hand-set defaults.
         """
-        try:
-            if path is None:
-                text = resources.files("provenance").joinpath("data/edge_model.json").read_text()
-            else:
-                with open(path, encoding="utf-8") as handle:
-                    text = handle.read()
-        except (FileNotFoundError, OSError):
-            if path is not None:
-                raise
+        text = read_fit("edge_model.json", path)
+        if text is None:
             return cls()
         data = json.loads(text)
         confidence = data.get("confidence", {})
