@@ -600,20 +600,22 @@ def _credits_another(doc: Document) -> bool:
     return credits and bool(doc.article.outlet or wrapped(doc))
 
 
+def _run_lengths(mask: np.ndarray) -> np.ndarray:
+    """Lengths of the runs of True in a boolean array."""
+    if not mask.any():
+        return np.zeros(0, dtype=np.int64)
+    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    return np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+
+
 def _runs_longest(mask: np.ndarray) -> int:
     """Length of the longest run of True."""
-    if not mask.any():
-        return 0
-    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
-    return int(np.max(np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)))
+    return int(_run_lengths(mask).max(initial=0))
 
 
 def _runs_at_least(mask: np.ndarray, length: int) -> int:
     """Number of runs of True at least ``length`` long."""
-    if not mask.any():
-        return 0
-    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
-    return int(np.count_nonzero(np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1) >= length))
+    return int(np.count_nonzero(_run_lengths(mask) >= length))
 
 
 def _about(changes: float) -> str:
