@@ -478,7 +478,8 @@ class _FamilyTree:
                 b_in_a = al.b_coverage if al.a == group[a] else al.a_coverage
                 holds[b, a] = a_in_b >= _SAME_TEXT
                 holds[a, b] = b_in_a >= _SAME_TEXT
-        covered = (holds.T.astype(np.int32) @ holds.astype(np.int32)) > 0
+        # float32 so the product runs in BLAS; counts up to 2**24 are exact.
+        covered = (holds.T.astype(np.float32) @ holds.astype(np.float32)) > 0
         return bool(np.all(shares | covered))
 
     def _split_stories(self, component: list[int]) -> list[list[int]]:

@@ -188,10 +188,15 @@ class _Collation:
         children = sorted(children)
         first = max(children, key=lambda c: (sum(self._shared(c, o) for o in children if o != c), -c))
         order, rest = [first], [c for c in children if c != first]
+        # Words each child shares with those merged so far, kept up to date as each joins
+        # (summing afresh for every choice made the order cubic in the family's size).
+        with_merged = {c: self._shared(c, first) for c in rest}
         while rest:
-            nxt = max(rest, key=lambda c: (sum(self._shared(c, o) for o in order), -c))
+            nxt = max(rest, key=lambda c: (with_merged[c], -c))
             order.append(nxt)
             rest.remove(nxt)
+            for c in rest:
+                with_merged[c] += self._shared(c, nxt)
         return order
 
     def _add(self, child: int) -> None:
