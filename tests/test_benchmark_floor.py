@@ -24,17 +24,22 @@ MIN_PARENT_ACC = 0.55
 MIN_DIRECTION_ACC = 0.9
 
 
-@pytest.fixture(scope="module")
-def floor_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Simulate a quick BBC corpus, trace it and score the result."""
+def _traced_scores(make_corpus, folder: Path) -> dict:
+    """Build a simulated corpus (skipped without the shared corpora), trace it and score the result."""
     reason = corpora_missing_reason()
     if reason is not None:
         pytest.skip(reason)
+    corpus = make_corpus()
+    return score(corpus.truth("txt"), run_tracer(write_corpus(corpus, folder, "txt")))
+
+
+@pytest.fixture(scope="module")
+def floor_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Simulate a quick BBC corpus, trace it and score the result."""
     from benchmarks.simulate import simulate
 
-    corpus = simulate("bbc", seed=SEED, n_families=N_FAMILIES, n_independent=N_INDEPENDENT)
-    target = write_corpus(corpus, tmp_path_factory.mktemp("floor"), "txt")
-    return score(corpus.truth("txt"), run_tracer(target))
+    return _traced_scores(lambda: simulate("bbc", seed=SEED, n_families=N_FAMILIES, n_independent=N_INDEPENDENT),
+                          tmp_path_factory.mktemp("floor"))
 
 
 def _summary(scores: dict) -> str:
@@ -82,14 +87,10 @@ MIN_EXCERPT_ROOT_ACC = 0.8
 @pytest.fixture(scope="module")
 def excerpt_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Generate a quick excerpt corpus, trace it and score the result."""
-    reason = corpora_missing_reason()
-    if reason is not None:
-        pytest.skip(reason)
     from benchmarks.generators import generate
 
-    corpus = generate("excerpt", "bbc", EXCERPT_SEED, quick=True)
-    target = write_corpus(corpus, tmp_path_factory.mktemp("excerpt"), "txt")
-    return score(corpus.truth("txt"), run_tracer(target))
+    return _traced_scores(lambda: generate("excerpt", "bbc", EXCERPT_SEED, quick=True),
+                          tmp_path_factory.mktemp("excerpt"))
 
 
 @pytest.mark.corpora
