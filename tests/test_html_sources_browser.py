@@ -51,7 +51,7 @@ def test_unseen_source_card_shows_the_reconstruction_and_a_copy_side_by_side(tab
     # The spun copy has many changes of its own: they are marked on both sides once opened.
     spun = next(e.child for e in seeds_lineage.edges if e.parent == lat.id and e.relation == "spun")
     # Copies are named by their headline (the title, else the first sentence), as everywhere in the report.
-    label = headline(seeds_lineage.document(spun))[:30]
+    label = headline(seeds_lineage.document(spun))[:50]
     sbs = card.locator("details.source-copy", has_text=label)
     sbs.locator("summary").click()
     assert sbs.locator(".cols").is_visible()

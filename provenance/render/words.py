@@ -102,7 +102,11 @@ def headline(doc: Document | Latent) -> str:
     """What a reader calls an article: its title, else its first sentence; ``"unseen source"`` for a latent one."""
     if isinstance(doc, Latent):
         return "unseen source"
-    return doc.title or first_sentence(doc.article.text) or doc.id
+    if doc.title:
+        return doc.title
+    # From the story's first word: a date stamp or a page line before it is no headline.
+    start = int(doc.tokens.starts[doc.content[0]]) if len(doc.content) else 0
+    return first_sentence(doc.article.text[start:]) or first_sentence(doc.article.text) or doc.id
 
 
 def credited_phrase(credited: str) -> str:
