@@ -263,10 +263,23 @@ def _canonical_agency(name: str) -> str | None:
     return None
 
 
+def _continues(text: str, before: _Line | None, line: _Line, *, prose: bool) -> bool:
+    """Whether ``line`` goes on with the sentence of the line just above it (no blank line between).
+
+    With ``prose``, the line above must also be longer than a label.
+    """
+    return (before is not None and text.count("\n", before.end, line.start) == 1
+            and not _SENTENCE_END.search(before.folded) and (not prose or before.words > _LABEL_WORDS))
+
+
 def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     spans = []
     in_read_more = False
-    for line in lines:
+    # A text broken into printed lines (a scanned column, an e-mail) runs its sentences on
+    # from line to line: there a short line inside a sentence is story text, not a label.
+    runs_on = sum(_continues(text, b, ln, prose=False) for b, ln in zip(lines, lines[1:], strict=False))
+    hard_wrapped = 2 * runs_on >= len(lines)
+    for before, line in zip([None, *lines], lines, strict=False):
         if _FURNITURE_RE.match(line.folded):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
             in_read_more = bool(_READ_MORE_RE.match(line.folded))
@@ -274,7 +287,8 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
         # A line of a word or three that is no sentence is a label (an outlet's name, a
         # section, a button), never story text, whether or not this corpus learns it.
         if (0 < line.words <= _LABEL_WORDS and len(line.folded) <= _LABEL_CHARS
-                and not _SENTENCE_END.search(line.folded)):
+                and not _SENTENCE_END.search(line.folded)
+                and not (hard_wrapped and _continues(text, before, line, prose=True))):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "label"))
             continue
         # Headlines listed under "Read more:" are short and end without a full stop.

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from ..model import Alignment, Document
 from .direction import _zipf, reading_agreement, word_surface
+from .ocr import looks_scanned, misread_alike
 
 __all__ = ["Collation", "Readings"]
 
@@ -30,9 +30,8 @@ _EDGE_CUT_WORDS = 20
 # A shorter run of words missing from two copies is a misalignment or a
 # garbled word, not a cut sentence.
 _OMISSION_WORDS = 4
-# Two spellings this alike (rapidfuzz ratio) are one word misread, not a word replaced.
-_MISREAD_SIMILARITY = 70.0
-# ... when m's spelling is no word (a house spelling, "organize" for "organise", is a change).
+# A close spelling (ocr.MISREAD_SIMILARITY) is one word misread, not a word replaced, when m's
+# spelling is no word (a house spelling, "organize" for "organise", is a change) or m is a scan.
 _MISREAD_ZIPF = 1.5
 # Two copies that stop within this many words of each other stop at the same place.
 _SAME_CUT_WORDS = 3
@@ -208,14 +207,17 @@ class Collation:
         """Whether ``m``'s words there are a misreading of ``x``'s (a scan's letters), not other words.
 
         Every scanned copy garbles its own letters; a printed source's scan does
-        too, and that is no change of the text it printed.  Only a spelling that
-        is no word, close to the copies' word, counts as misread.
+        too, and that is no change of the text it printed.  A close spelling is
+        misread when ``m`` is a scan, or when it is no word (in a clean text a
+        close spelling that is a word is a house spelling: a change).
         """
         words_m = self.documents[m].content_words[start:end]
         words_x = self.documents[x].content_words[x_start:x_end]
-        return len(words_m) == len(words_x) and all(
-            fuzz.ratio(a, b) >= _MISREAD_SIMILARITY and _zipf(a) < _MISREAD_ZIPF <= _zipf(b)
-            for a, b in zip(words_m, words_x, strict=True))
+        if len(words_m) != len(words_x) or not misread_alike(words_m, words_x).all():
+            return False
+        # A scan misreads letters into other words too ("bank" as "hank").
+        return looks_scanned(self.documents[m]) or all(
+            _zipf(a) < _MISREAD_ZIPF <= _zipf(b) for a, b in zip(words_m, words_x, strict=True))
 
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
         yz, yx, y_in_x = self.agree(y, z), self.agree(y, x), self.match(y, x)
@@ -243,7 +245,8 @@ class Collation:
     def _site(self, x: int, y: int, y_in_x: np.ndarray, start: int, end: int) -> tuple[str | None, float]:
         """(typographic habit or None for wording, weight) of one place where ``x`` reads otherwise."""
         doc_x, doc_y = self.documents[x], self.documents[y]
-        if (y_in_x[start:end] >= 0).all():
+        # A scan's punctuation and letters are its own: what still reads otherwise there is other words.
+        if (y_in_x[start:end] >= 0).all() and not (looks_scanned(doc_x) or looks_scanned(doc_y)):
             surf_y = surface(doc_y, start, end)
             surf_x = surface(doc_x, int(y_in_x[start]), int(y_in_x[end - 1]) + 1)
             y_plainer = surf_y.translate(_PLAIN) == surf_y and surf_x.translate(_PLAIN) != surf_x

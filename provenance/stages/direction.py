@@ -34,6 +34,7 @@ from rapidfuzz import fuzz
 from ..model import Alignment, Document, Evidence
 from .fitted import read_fit
 from .normalise import gap_signature
+from .ocr import looks_scanned, misread_alike
 
 __all__ = [
     "PairEvidence",
@@ -397,7 +398,12 @@ def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) ->
     agree_b = np.zeros(len(alignment.b_match), dtype=bool)
     ia = np.flatnonzero(alignment.a_match >= 0)
     ib = alignment.a_match[ia]
-    same = _surface_codes(doc_a)[ia] == _surface_codes(doc_b)[ib]
+    if len(ia) and (looks_scanned(doc_a) or looks_scanned(doc_b)):
+        # A scan's letters and punctuation are its own: only other words are another reading.
+        words_a, words_b = doc_a.content_words, doc_b.content_words
+        same = misread_alike([words_a[i] for i in ia.tolist()], [words_b[j] for j in ib.tolist()])
+    else:
+        same = _surface_codes(doc_a)[ia] == _surface_codes(doc_b)[ib]
     agree_a[ia] = same
     agree_b[ib] = same
     return agree_a, agree_b

@@ -48,6 +48,7 @@ from .collation import Collation
 from .direction import PairEvidence, classify_relation
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
 from .normalise import fold_text
+from .ocr import looks_scanned
 
 __all__ = ["build_lineage", "family_members", "training_rows"]
 
@@ -73,6 +74,11 @@ _OWN_CHANGES = 0.004
 _CUT_WORDS = 5
 # Past the ends of what a copy takes, only a passage this long is a cut (as in the collation).
 _EDGE_CUT_WORDS = 20
+# A scan loses lines of its own (about 3 in 100, and words past reading), which are no cuts
+# of the page it scanned: a scanned member need hold less, and only a run longer than this many
+# of its printed lines is a cut.
+_SCANNED_HOLDS = 0.8
+_SCANNED_CUT_LINES = 3
 # Groups larger than this test only their longest members as the source, against this many witnesses.
 _SOURCE_WITNESSES = 12
 _SOURCE_CANDIDATES = 3
@@ -183,14 +189,19 @@ class _FamilyTree:
         self.origin = {m: model.origin_logit(f)
                        for m, f in origin_features(members, pairs, collation, documents).items()}
 
-    def _branching(self, root: int | None = None) -> dict[int, int] | None:
-        """Maximum branching; with ``root``, only that member may lack a parent in the folder."""
+    def _branching(self, root: int | None = None, among: Sequence[int] | None = None) -> dict[int, int] | None:
+        """Maximum branching; with ``root``, only that member may lack a parent in the folder.
+
+        With ``among``, only those members and the edges between them are placed.
+        """
+        members = self.members if among is None else among
+        inside = set(members)
         graph = nx.DiGraph()
         graph.add_node(_ROOT)
-        for m in self.members if root is None else [root]:
+        for m in members if root is None else [root]:
             graph.add_edge(_ROOT, m, weight=self.model.root_logit)
         for (p, c), w in self.logit.items():
-            if c != root:
+            if c != root and p in inside and c in inside:
                 graph.add_edge(p, c, weight=w)
         try:
             tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
@@ -264,7 +275,9 @@ class _FamilyTree:
                        if self._can_be_source(m, witnesses)]
             if sources:
                 source = max(sources, key=lambda m: (self._explained(m, group), self.origin[m]))
-                parent.update((m, source) for m in group if m != source)
+                # The copies still descend from the source as their edges say: some from a copy of it.
+                within = self._branching(source, among=group) or {m: source for m in group if m != source}
+                parent.update((m, p if p != _ROOT else source) for m, p in within.items() if m != source)
                 self._held_by_member.update(m for m in group if m != source)
         return parent
 
@@ -304,6 +317,8 @@ class _FamilyTree:
         when = doc.article.published
         if when and any((o := self.documents[x].article.published) and o < when for x in others):
             return False
+        holds, cut_words = (_SCANNED_HOLDS, _line_words(doc) * _SCANNED_CUT_LINES) if looks_scanned(doc) \
+            else (_HOLDS, _CUT_WORDS)
         held = shared_total = cuts = 0
         for x in others:
             in_m = self.collation.match(x, m)
@@ -325,8 +340,8 @@ class _FamilyTree:
             held += int(np.count_nonzero(shared & (in_m >= 0)))
             shared_total += int(np.count_nonzero(shared))
             # A run of words two copies carry and m lacks, in the middle of what it gave them: a cut of m's.
-            cuts = max(cuts, _runs_at_least(shared & (in_m < 0), _CUT_WORDS))
-        if held < _HOLDS * shared_total:
+            cuts = max(cuts, _runs_at_least(shared & (in_m < 0), max(_CUT_WORDS, cut_words)))
+        if held < holds * shared_total:
             return False
         own, checked = self.collation.own_readings(m, others)
         # A house style (quotes, dashes, case) that copies agree against in most pairs is m's own.
@@ -599,6 +614,12 @@ def _credits_another(doc: Document) -> bool:
     """
     credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
     return credits and bool(doc.article.outlet or wrapped(doc))
+
+
+def _line_words(doc: Document) -> int:
+    """Median words in a line of the document's text (a scanned column's printed line)."""
+    counts = [len(line.split()) for line in doc.article.text.splitlines() if line.strip()]
+    return int(np.median(counts)) if counts else 0
 
 
 def _run_lengths(mask: np.ndarray) -> np.ndarray:

@@ -27,7 +27,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from rapidfuzz.distance import Indel
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel, Levenshtein
 
 from ..model import Alignment, Candidate, Document, Passage
 
@@ -42,6 +43,8 @@ __all__ = [
     "add_char_candidates",
     "refine_alignment",
     "gram_share",
+    "misread_alike",
+    "MISREAD_SIMILARITY",
     "GRAM_SIZE",
     "SCANNED_SHARE",
     "MIN_GRAM_SHARE_DEFAULT",
@@ -73,6 +76,9 @@ _GAIN = 1.5
 #: ...and this share of the words it matches must be spelled differently (scanning errors).
 _MIN_MISSPELT = 0.1
 
+#: Two spellings this alike (rapidfuzz ratio, 0-100) can be one word as two scans read it.
+MISREAD_SIMILARITY = 70.0
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(0x100000001B3)
 
@@ -98,6 +104,22 @@ def looks_scanned(doc: Document) -> bool:
         unknown = len(words) - sum(map(known.__contains__, words))  # C loops: cheap on clean corpora
         scanned = _SCANNED[doc] = len(words) >= _SCANNED_MIN_WORDS and unknown > SCANNED_SHARE * len(words)
     return scanned
+
+
+def misread_alike(words_a: Sequence[str], words_b: Sequence[str]) -> np.ndarray:
+    """Per pair of aligned words: the same word, or a spelling close enough to be a scan's misreading of it.
+
+    A scan's garbled letters are no change of the text it printed, and scans
+    do not inherit each other's misreadings: read as changes, they would
+    give every scanned copy changes of its own and no copy could be the
+    source of another.
+    """
+    if not len(words_a):
+        return np.zeros(0, dtype=bool)
+    words_a, words_b = list(words_a), list(words_b)
+    # One wrong letter in a short word ("of" read "af") is as plain a misreading as two in a long one.
+    return ((process.cpdist(words_a, words_b, scorer=fuzz.ratio) >= MISREAD_SIMILARITY)
+            | (process.cpdist(words_a, words_b, scorer=Levenshtein.distance) <= 1))
 
 
 def letters(doc: Document) -> tuple[str, np.ndarray]:
