@@ -129,3 +129,21 @@ def test_line_shingles_and_containment_match_the_plain_set_operations(family_art
 @given(st.lists(st.floats(0, 1), min_size=1, max_size=6))
 def test_median_is_numpys(values):
     assert boilerplate._median(values) == float(np.median(values))
+
+
+def test_short_lines_of_a_hard_wrapped_column_are_story_text_but_a_page_label_is_not():
+    # A scanned column or an e-mail breaks its sentences into printed lines, some of three words;
+    # such a line goes on with the sentence above it and is story, however short.
+    words = WIRE.split()
+    widths = [3, 5, 2, 6, 4, 3, 5]
+    lines, k = [], 0
+    while k < len(words):
+        width = widths[len(lines) % len(widths)]
+        lines.append(" ".join(words[k:k + width]))
+        k += width
+    (column,) = _docs(["\n".join(lines)])
+    assert not [s.text for s in column.boilerplate if s.kind == "label"]
+    # A page that gives each paragraph a line keeps calling a short line between them a label.
+    paragraphs = WIRE.splitlines()
+    (page,) = _docs(["\n".join([*paragraphs[:3], "Top stories", *paragraphs[3:]])])
+    assert [s.text for s in page.boilerplate if s.kind == "label"] == ["Top stories"]

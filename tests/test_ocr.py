@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from conftest import INDEPENDENT, WIRE
+from syndicated import _story, _words
 
 from provenance.model import Article
 from provenance.pipeline import prepare_documents, trace, trace_articles
 from provenance.stages import align as align_stage
-from provenance.stages import ocr
+from provenance.stages import direction, ocr
 from provenance.stages.align import Aligner
 
 # Letters an OCR engine confuses, as in 19th-century scans (rn/m, e/c, l/i, u/n...).
@@ -100,3 +102,37 @@ def test_clean_corpus_output_is_unchanged(monkeypatch, seeds_dir, family_article
 def test_character_candidates_skip_known_pairs(pair):
     docs = prepare_documents([Article("a", pair[0]), Article("b", pair[1])])
     assert ocr.find_char_candidates(docs, {(0, 1)}, max_df=200, max_candidates=50) == []
+
+
+def _scanned_family(seed: int) -> list[Article]:
+    """A printed story and three reprints that each cut a different part, every page scanned."""
+    rng = random.Random(seed)
+    story = _story(rng, _words(), 10)
+    printed = {"source.txt": story, "trimmed.txt": story[:7], "abridged.txt": story[:4] + story[5:],
+               "headless.txt": story[2:]}
+    return [Article(name, scanned("\n\n".join(paragraphs), seed + n))
+            for n, (name, paragraphs) in enumerate(printed.items())]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_scanned_source_is_the_source_of_its_scanned_reprints(seed):
+    # Each scan garbles letters of its own, the source's included, and reprints do not inherit
+    # them: a scan's misreadings are no changes of the printed text, so the printed source, which
+    # holds what every reprint took, is their source, not a sibling under an unseen one.
+    lineage = trace_articles(_scanned_family(seed))
+    assert lineage.latent == []
+    assert [f.root for f in lineage.families] == ["source.txt"]
+    assert {e.child for e in lineage.edges} == {"trimmed.txt", "abridged.txt", "headless.txt"}
+
+
+def test_misreadings_are_no_readings_but_other_words_are():
+    docs = prepare_documents([Article("a", SCAN_A), Article("b", SCAN_B)])
+    alignment = Aligner().align(*docs)
+    agree_a, _ = direction.reading_agreement(docs[0], docs[1], alignment)
+    matched = alignment.a_match >= 0
+    # Two scans of one text read the same nearly everywhere they align, though a word in
+    # three is spelled differently in the two.
+    assert agree_a[matched].mean() >= 0.9
+    words_a, words_b = docs[0].content_words, docs[1].content_words
+    assert sum(words_a[i] != words_b[int(alignment.a_match[i])] for i in np.flatnonzero(matched)) >= 0.2 * matched.sum()
+    assert ocr.misread_alike(["harbour", "of", "tuesday"], ["hanbour", "af", "port"]).tolist() == [True, True, False]

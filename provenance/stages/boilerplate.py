@@ -279,7 +279,8 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     # from line to line: there a short line inside a sentence is story text, not a label.
     runs_on = sum(_continues(text, b, ln, prose=False) for b, ln in zip(lines, lines[1:], strict=False))
     hard_wrapped = 2 * runs_on >= len(lines)
-    for before, line in zip([None, *lines], lines, strict=False):
+    befores, afters = [None, *lines][: len(lines)], [*lines[1:], None]
+    for before, line, after in zip(befores, lines, afters, strict=True):
         if _FURNITURE_RE.match(line.folded):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
             in_read_more = bool(_READ_MORE_RE.match(line.folded))
@@ -288,7 +289,9 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
         # section, a button), never story text, whether or not this corpus learns it.
         if (0 < line.words <= _LABEL_WORDS and len(line.folded) <= _LABEL_CHARS
                 and not _SENTENCE_END.search(line.folded)
-                and not (hard_wrapped and _continues(text, before, line, prose=True))):
+                and not (hard_wrapped and (_continues(text, before, line, prose=True)
+                                           or (after is not None and after.words > _LABEL_WORDS
+                                               and _continues(text, line, after, prose=False))))):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "label"))
             continue
         # Headlines listed under "Read more:" are short and end without a full stop.

@@ -189,10 +189,13 @@ class _FamilyTree:
         self.origin = {m: model.origin_logit(f)
                        for m, f in origin_features(members, pairs, collation, documents).items()}
 
-    def _branching(self, root: int | None = None, among: Sequence[int] | None = None) -> dict[int, int] | None:
+    def _branching(self, root: int | None = None, among: Sequence[int] | None = None,
+                   holding: int | None = None) -> dict[int, int] | None:
         """Maximum branching; with ``root``, only that member may lack a parent in the folder.
 
-        With ``among``, only those members and the edges between them are placed.
+        With ``among``, only those members and the edges between them are
+        placed; with ``holding`` (the group's source), only parents that hold
+        what their child took from it.
         """
         members = self.members if among is None else among
         inside = set(members)
@@ -201,7 +204,8 @@ class _FamilyTree:
         for m in members if root is None else [root]:
             graph.add_edge(_ROOT, m, weight=self.model.root_logit)
         for (p, c), w in self.logit.items():
-            if c != root and p in inside and c in inside:
+            if c != root and p in inside and c in inside and (
+                    holding is None or p == holding or self._holds_taken(p, c, holding)):
                 graph.add_edge(p, c, weight=w)
         try:
             tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
@@ -276,10 +280,20 @@ class _FamilyTree:
             if sources:
                 source = max(sources, key=lambda m: (self._explained(m, group), self.origin[m]))
                 # The copies still descend from the source as their edges say: some from a copy of it.
-                within = self._branching(source, among=group) or {m: source for m in group if m != source}
+                within = self._branching(source, among=group, holding=source) or {
+                    m: source for m in group if m != source}
                 parent.update((m, p if p != _ROOT else source) for m, p in within.items() if m != source)
                 self._held_by_member.update(m for m in group if m != source)
         return parent
+
+    def _holds_taken(self, p: int, c: int, source: int) -> bool:
+        """Whether ``p`` holds what ``c`` took from ``source``: a copy's parent lacks none of it."""
+        from_source, in_p = self.collation.match(c, source), self.collation.match(c, p)
+        if from_source is None or in_p is None:
+            return False
+        taken = from_source >= 0
+        holds = _SCANNED_HOLDS if looks_scanned(self.documents[p]) else _HOLDS
+        return int(np.count_nonzero(taken & (in_p >= 0))) >= holds * int(np.count_nonzero(taken))
 
     def _nearest(self, member: int, among: Sequence[int]) -> list[int]:
         """The others of ``among``, most words shared with ``member`` first (ties in family order)."""
