@@ -265,26 +265,51 @@ class _FamilyTree:
         in the source) is no evidence against it.
         """
         parent = dict(parent)
+        below = _subtrees(parent)
         top = [m for m in self.members if parent[m] == _ROOT]
         for group in self._linked_groups(top):
+            if len(group) == 1:
+                # A member at the top is the original of the members below it only if it can be
+                # their source; if it cannot and one of them can, that one is the original.
+                pool = sorted(below[group[0]], key=self.members.index)
+                if len(pool) < 3 or self._can_be_source(group[0], self._witnesses(group[0], pool)):
+                    continue
+            else:
+                pool = group
             # Own changes show only where two copies agree against a text: two members cannot tell.
-            if len(group) < 3:
+            if len(pool) < 3:
                 continue
-            # In a large group the source is among its longest texts, and its test needs no more
-            # witnesses than a handful (each test weighs every pair of them).
-            candidates = sorted(group, key=lambda m: -len(self.documents[m].content))[:_SOURCE_CANDIDATES]
-            witnesses = candidates + [m for m in self._nearest(candidates[0], group) if m not in candidates]
-            witnesses = witnesses[:_SOURCE_WITNESSES] if len(group) > _SOURCE_WITNESSES else group
-            sources = [m for m in (candidates if len(group) > _SOURCE_WITNESSES else group)
-                       if self._can_be_source(m, witnesses)]
-            if sources:
-                source = max(sources, key=lambda m: (self._explained(m, group), self.origin[m]))
-                # The copies still descend from the source as their edges say: some from a copy of it.
-                within = self._branching(source, among=group, holding=source) or {
-                    m: source for m in group if m != source}
-                parent.update((m, p if p != _ROOT else source) for m, p in within.items() if m != source)
-                self._held_by_member.update(m for m in group if m != source)
+            source = self._source_among(pool)
+            if source is None:
+                continue
+            # The copies still descend from the source as their edges say: some from a copy of it.
+            within = self._branching(source, among=pool, holding=source) or {
+                m: source for m in pool if m != source}
+            parent.update((m, p if p != _ROOT else source) for m, p in within.items() if m != source)
+            parent[source] = _ROOT
+            self._held_by_member.update(m for m in group if m != source)
         return parent
+
+    def _source_among(self, pool: list[int]) -> int | None:
+        """The member of ``pool`` that can be the others' source (the one explaining most of them), if any."""
+        # In a large pool the source is among its longest texts, and its test needs no more
+        # witnesses than a handful (each test weighs every pair of them).
+        candidates = sorted(pool, key=lambda m: -len(self.documents[m].content))[:_SOURCE_CANDIDATES]
+        if len(pool) <= _SOURCE_WITNESSES:
+            candidates = pool
+        witnesses = self._witnesses(candidates[0], pool)
+        sources = [m for m in candidates if self._can_be_source(m, witnesses if m in witnesses else [m, *witnesses])]
+        if not sources:
+            return None
+        return max(sources, key=lambda m: (self._explained(m, pool), self.origin[m]))
+
+    def _witnesses(self, member: int, pool: list[int]) -> list[int]:
+        """``member`` and the members of ``pool`` a source test weighs it against (the nearest, in a large pool)."""
+        if len(pool) <= _SOURCE_WITNESSES:
+            return pool
+        longest = sorted(pool, key=lambda m: -len(self.documents[m].content))[:_SOURCE_CANDIDATES]
+        ordered = [member, *longest, *self._nearest(member, pool)]
+        return list(dict.fromkeys(ordered))[:_SOURCE_WITNESSES]
 
     def _holds_taken(self, p: int, c: int, source: int) -> bool:
         """Whether ``p`` holds what ``c`` took from ``source``: a copy's parent lacks none of it."""
