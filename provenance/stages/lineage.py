@@ -2,7 +2,7 @@
 
 Families are the connected groups of linked documents.  Inside a family each
 document gets at most one parent, chosen as a maximum-weight branching
-(Edmonds' algorithm, networkx) over the edge model's log-odds, with a virtual
+(Edmonds' algorithm, :mod:`.branching`) over the edge model's log-odds, with a virtual
 root standing for "no parent in this folder".
 
 The textual critic's rule turns pairwise evidence into a tree: a copy that
@@ -44,6 +44,7 @@ import numpy as np
 
 from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
 from .boilerplate import names_agency
+from .branching import maximum_spanning_arborescence
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
@@ -185,18 +186,11 @@ class _FamilyTree:
 
     def _branching(self, root: int | None = None) -> dict[int, int] | None:
         """Maximum branching; with ``root``, only that member may lack a parent in the folder."""
-        graph = nx.DiGraph()
-        graph.add_node(_ROOT)
-        for m in self.members if root is None else [root]:
-            graph.add_edge(_ROOT, m, weight=self.model.root_logit)
-        for (p, c), w in self.logit.items():
-            if c != root:
-                graph.add_edge(p, c, weight=w)
-        try:
-            tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
-        except nx.NetworkXException:  # no tree reaches every member from ``root``
-            return None
-        return {c: p for p, c in tree.edges()}
+        # Our own Edmonds (networkx's choices, without its graph machinery); None when
+        # no tree reaches every member from ``root``.
+        edges = [(_ROOT, m, self.model.root_logit) for m in (self.members if root is None else [root])]
+        edges.extend((p, c, w) for (p, c), w in self.logit.items() if c != root)
+        return maximum_spanning_arborescence([_ROOT], edges)
 
     def _score(self, parent: dict[int, int]) -> float:
         """Log-odds of a tree: its edges, plus each top group's origin (one member) or unseen source (several)."""
