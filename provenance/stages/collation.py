@@ -36,6 +36,8 @@ _MISREAD_SIMILARITY = 70.0
 _MISREAD_ZIPF = 1.5
 # Two copies that stop within this many words of each other stop at the same place.
 _SAME_CUT_WORDS = 3
+# Weighed places remembered at once (a bound on memory; forgetting changes no answer).
+_SITES_KEPT = 200_000
 
 
 class Readings(tuple):
@@ -75,6 +77,8 @@ class Collation:
         self.alignments = alignments
         self._agree: dict[tuple[int, int], np.ndarray] = {}
         self._unique: dict[tuple[int, int, int], Readings | None] = {}
+        # A place where x reads otherwise than y recurs for every third witness z: weigh it once.
+        self._sites: dict[tuple[int, int, int, int], tuple[str | None, float]] = {}
 
     def match(self, x: int, y: int) -> np.ndarray | None:
         """Content positions of ``x`` mapped into ``y`` (-1 unmatched), or None if not aligned."""
@@ -233,7 +237,12 @@ class Collation:
         for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
             if (e <= first or s > last) and e - s < _EDGE_CUT_WORDS:
                 continue
-            style, weight = self._site(x, y, y_in_x, s, e)
+            site = self._sites.get((x, y, s, e))
+            if site is None:
+                if len(self._sites) >= _SITES_KEPT:
+                    self._sites.clear()
+                site = self._sites[(x, y, s, e)] = self._site(x, y, y_in_x, s, e)
+            style, weight = site
             if style is None:
                 wording += weight
             else:
