@@ -413,7 +413,6 @@ _GAP_BITS = 20
 # Gap text -> number of its signature; signature -> its number ("" is 0: no punctuation counted).
 _GAP_SIGNATURES: dict[str, int] = {}
 _SIGNATURE_NUMBERS: dict[str, int] = {"": 0}
-_BLANKS = np.array([ord(" "), ord("\n")], dtype=np.uint32)
 
 
 def _surface_codes(doc: Document) -> np.ndarray:
@@ -450,8 +449,8 @@ def _all_surfaces(doc: Document) -> np.ndarray:
     # Most gaps are one space or line break, which is no punctuation (code 0 already).
     single = gap_starts == starts[after] - 1
     if single.any():
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        blank = single & np.isin(points[gap_starts], _BLANKS)
+        before = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")[gap_starts]
+        blank = single & ((before == ord(" ")) | (before == ord("\n")))
         after, gap_starts = after[~blank], gap_starts[~blank]
     if len(after):
         signatures, numbers = _GAP_SIGNATURES, _SIGNATURE_NUMBERS
