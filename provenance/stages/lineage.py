@@ -448,7 +448,7 @@ class _FamilyTree:
         key = tuple(top)
         if key not in self._groups:
             groups = []
-            for linked in nx.connected_components(self.links.subgraph(top)):
+            for linked in _components(self.links, top):
                 component = sorted(linked, key=top.index)
                 groups.extend([component] if self._one_text(component) else self._split_stories(component))
             self._groups[key] = sorted((sorted(g, key=top.index) for g in groups), key=lambda g: top.index(g[0]))
@@ -593,6 +593,24 @@ def _credits_another(doc: Document) -> bool:
     """
     credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
     return credits and bool(doc.article.outlet or wrapped(doc))
+
+
+def _components(links: nx.Graph, nodes: Sequence[int]) -> list[set[int]]:
+    """Groups of ``nodes`` connected by links among themselves (without building networkx's subgraph)."""
+    inside, seen, out = set(nodes), set(), []
+    for start in nodes:
+        if start in seen:
+            continue
+        seen.add(start)
+        group, stack = {start}, [start]
+        while stack:
+            for other in links.adj[stack.pop()]:
+                if other in inside and other not in seen:
+                    seen.add(other)
+                    group.add(other)
+                    stack.append(other)
+        out.append(group)
+    return out
 
 
 def _run_lengths(mask: np.ndarray) -> np.ndarray:
