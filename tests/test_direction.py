@@ -85,3 +85,18 @@ def test_relations():
     assert classify_relation(0.9, 0.9, 0.0, 40, 60, 250) == "spun"
     assert classify_relation(0.4, 0.3, 0.2, 0, 2, 100) == "partial"
     assert classify_relation(0.9, 0.88, 0.0, 0, 12, 250) == "edited"
+
+
+def test_surface_codes_are_equal_exactly_when_the_surfaces_are():
+    from provenance.stages.direction import _surface_codes, word_surface
+
+    texts = [WIRE, spin(WIRE), trim(WIRE, 3),
+             "He said: “It’s over” — and left.\nIt's over - and 'left' , he said;  It's OVER...\n\nand left",
+             "Said he: \"it's over\" -- and LEFT, over—and over-and over and.   he said (it’s over) and left, it’s over\t and left"]
+    docs = prepare_documents([Article(f"d{i}", t) for i, t in enumerate(texts)])
+    codes = [code for d in docs for code in _surface_codes(d).tolist()]
+    surfaces = [word_surface(d, i) for d in docs for i in range(len(d.content))]
+    assert len(codes) == len(surfaces) > 100
+    # Same code <=> same (spelling, punctuation before): one code per surface and one surface per code.
+    assert len(set(zip(codes, surfaces, strict=True))) == len(set(codes)) == len(set(surfaces))
+    assert len(set(surfaces)) < len(surfaces)  # repeated surfaces, so equality is exercised

@@ -35,6 +35,8 @@ _OMISSION_WORDS = 4
 _MISREAD_ZIPF = 1.5
 # Two copies that stop within this many words of each other stop at the same place.
 _SAME_CUT_WORDS = 3
+# Weighed places remembered at once (a bound on memory; forgetting changes no answer).
+_SITES_KEPT = 200_000
 
 
 class Readings(tuple):
@@ -74,6 +76,9 @@ class Collation:
         self.alignments = alignments
         self._agree: dict[tuple[int, int], np.ndarray] = {}
         self._unique: dict[tuple[int, int, int], Readings | None] = {}
+        # A place where x reads otherwise than y recurs for every third witness z: weigh it once.
+        self._sites: dict[tuple[int, int, int, int], tuple[str | None, float]] = {}
+        self._differs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, int, int] | None] = {}
 
     def match(self, x: int, y: int) -> np.ndarray | None:
         """Content positions of ``x`` mapped into ``y`` (-1 unmatched), or None if not aligned."""
@@ -219,23 +224,42 @@ class Collation:
         return looks_scanned(self.documents[m]) or all(
             _zipf(a) < _MISREAD_ZIPF <= _zipf(b) for a, b in zip(words_m, words_x, strict=True))
 
+    def _otherwise(self, y: int, x: int) -> tuple[np.ndarray, np.ndarray, int, int] | None:
+        """Per word of ``y``: does ``x`` read otherwise; ``y``'s words in ``x``; first and last word ``x`` has."""
+        key = (y, x)
+        if key not in self._differs:
+            yx, y_in_x = self.agree(y, x), self.match(y, x)
+            if yx is None or y_in_x is None:
+                self._differs[key] = None
+            else:
+                hits = np.flatnonzero(y_in_x >= 0)
+                first, last = (int(hits[0]), int(hits[-1])) if len(hits) else (len(y_in_x), -1)
+                self._differs[key] = (~yx, y_in_x, first, last)
+        return self._differs[key]
+
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
-        yz, yx, y_in_x = self.agree(y, z), self.agree(y, x), self.match(y, x)
-        if yz is None or yx is None or y_in_x is None:
+        yz, otherwise = self.agree(y, z), self._otherwise(y, x)
+        if yz is None or otherwise is None:
             return None
-        mask = yz & ~yx
+        differs, y_in_x, first, last = otherwise
+        mask = yz & differs
         if not mask.any():
             return Readings()
-        starts = np.flatnonzero(mask & ~np.concatenate(([False], mask[:-1])))
-        ends = np.flatnonzero(mask & ~np.concatenate((mask[1:], [False]))) + 1
-        hits = np.flatnonzero(y_in_x >= 0)
-        first, last = (int(hits[0]), int(hits[-1])) if len(hits) else (len(y_in_x), -1)
+        # Runs of the mask: it changes at a run's start and just past its end.
+        padded = np.concatenate(([False], mask, [False]))
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
+        starts, ends = edges[::2], edges[1::2]
         wording = 0.0
         styles: dict[str, float] = {}
         for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
             if (e <= first or s > last) and e - s < _EDGE_CUT_WORDS:
                 continue
-            style, weight = self._site(x, y, y_in_x, s, e)
+            site = self._sites.get((x, y, s, e))
+            if site is None:
+                if len(self._sites) >= _SITES_KEPT:
+                    self._sites.clear()
+                site = self._sites[(x, y, s, e)] = self._site(x, y, y_in_x, s, e)
+            style, weight = site
             if style is None:
                 wording += weight
             else:

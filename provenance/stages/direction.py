@@ -411,47 +411,64 @@ def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) ->
 
 # Surfaces of each document's content words, as codes that are equal when the
 # surfaces are (process-local: kept beside the documents, never pickled with them).
+# A code is the spelling's number shifted left past the punctuation's number.
 _SURFACE_CODES: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
-_SURFACE_NUMBERS: dict[tuple[str, str], int] = {}
+_SURFACE_NUMBERS: dict[str, int] = {}
 _SURFACE_NUMBERS_MAX = 1 << 22
-_GAP_SIGNATURES: dict[str, str] = {}
+_GAP_BITS = 20
+# Gap text -> number of its signature; signature -> its number ("" is 0: no punctuation counted).
+_GAP_SIGNATURES: dict[str, int] = {}
+_SIGNATURE_NUMBERS: dict[str, int] = {"": 0}
 
 
 def _surface_codes(doc: Document) -> np.ndarray:
     """One code per content word of ``doc``: equal codes mean equal :func:`word_surface`."""
     codes = _SURFACE_CODES.get(doc)
     if codes is None:
-        if len(_SURFACE_NUMBERS) > _SURFACE_NUMBERS_MAX:
+        if len(_SURFACE_NUMBERS) > _SURFACE_NUMBERS_MAX or len(_SIGNATURE_NUMBERS) >= 1 << _GAP_BITS:
             _SURFACE_NUMBERS.clear()
             _SURFACE_CODES.clear()
             _GAP_SIGNATURES.clear()
-        numbers = _SURFACE_NUMBERS
-        surfaces = _all_surfaces(doc)
-        codes = np.fromiter((numbers.setdefault(s, len(numbers)) for s in surfaces), dtype=np.int64,
-                            count=len(surfaces))
+            _SIGNATURE_NUMBERS.clear()
+            _SIGNATURE_NUMBERS[""] = 0
+        codes = _all_surfaces(doc)
         _SURFACE_CODES[doc] = codes
     return codes
 
 
-def _all_surfaces(doc: Document) -> list[tuple[str, str]]:
-    """:func:`word_surface` of every content word, in one pass."""
+def _all_surfaces(doc: Document) -> np.ndarray:
+    """Codes of :func:`word_surface` of every content word, in one pass (spellings and gaps numbered apart)."""
     text = doc.article.text
-    content = doc.content.tolist()
-    starts, ends = doc.tokens.starts.tolist(), doc.tokens.ends.tolist()
-    signatures = _GAP_SIGNATURES
-    out = []
-    previous = -2
-    for t in content:
-        start = starts[t]
-        signature = ""
-        if previous == t - 1:
-            gap = text[max(ends[t - 1], start - 12) : start]
-            signature = signatures.get(gap)
-            if signature is None:
-                signature = signatures[gap] = gap_signature(gap)
-        out.append((text[start : ends[t]], signature))
-        previous = t
-    return out
+    content = doc.content
+    n = len(content)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = doc.tokens.starts[content]
+    words = _SURFACE_NUMBERS
+    number = words.setdefault
+    codes = np.fromiter([number(text[a:b], len(words)) for a, b in
+                         zip(starts.tolist(), doc.tokens.ends[content].tolist(), strict=True)],
+                        dtype=np.int64, count=n) << _GAP_BITS
+    # Punctuation counts only after a content word that is the token just before.
+    after = np.flatnonzero(np.diff(content) == 1) + 1
+    gap_starts = np.maximum(doc.tokens.ends[content[after] - 1], starts[after] - 12)
+    # Most gaps are one space or line break, which is no punctuation (code 0 already).
+    single = gap_starts == starts[after] - 1
+    if single.any():
+        before = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")[gap_starts]
+        blank = single & ((before == ord(" ")) | (before == ord("\n")))
+        after, gap_starts = after[~blank], gap_starts[~blank]
+    if len(after):
+        signatures, numbers = _GAP_SIGNATURES, _SIGNATURE_NUMBERS
+        gaps = []
+        for a, b in zip(gap_starts.tolist(), starts[after].tolist(), strict=True):
+            gap = text[a:b]
+            code = signatures.get(gap)
+            if code is None:
+                code = signatures[gap] = numbers.setdefault(gap_signature(gap), len(numbers))
+            gaps.append(code)
+        codes[after] |= np.array(gaps, dtype=np.int64)
+    return codes
 
 
 def word_surface(doc: Document, position: int) -> tuple[str, str]:

@@ -193,9 +193,11 @@ def edge_features(
     against: dict[tuple[int, int], float] = {}
     oriented: dict[tuple[int, int], tuple[float, ...]] = {}
     covered: dict[tuple[int, int], tuple[float, float]] = {}
+    structural: dict[tuple[int, int], int] = {}
     for p in members:
         for c in members:
-            pair = pairs.get((min(p, c), max(p, c)))
+            key = (min(p, c), max(p, c))
+            pair = pairs.get(key)
             if p == c or pair is None:
                 continue
             ev, al = pair
@@ -207,7 +209,9 @@ def edge_features(
             agree = collation.agree(p, c)
             matched = collation.match(p, c) >= 0
             style_runs = int(np.sum(matched[1:] & ~agree[1:] & (agree[:-1] | ~matched[:-1]))) if len(agree) else 0
-            sites[(p, c)] = edit_sites(al) + min(style_runs, _STYLE_SITES_CAP)
+            if key not in structural:  # one alignment serves both directions
+                structural[key] = edit_sites(al)
+            sites[(p, c)] = structural[key] + min(style_runs, _STYLE_SITES_CAP)
             distance[(p, c)] = math.log1p(sites[(p, c)])
             # Siblings differ by changes of both: some signals say P is older, others C.
             against[(p, c)] = sum(max(0.0, -sign * e.weight) for e in ev.evidence)

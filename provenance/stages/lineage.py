@@ -2,7 +2,7 @@
 
 Families are the connected groups of linked documents.  Inside a family each
 document gets at most one parent, chosen as a maximum-weight branching
-(Edmonds' algorithm, networkx) over the edge model's log-odds, with a virtual
+(Edmonds' algorithm, :mod:`.branching`) over the edge model's log-odds, with a virtual
 root standing for "no parent in this folder".
 
 The textual critic's rule turns pairwise evidence into a tree: a copy that
@@ -44,6 +44,7 @@ import numpy as np
 
 from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
 from .boilerplate import names_agency
+from .branching import maximum_spanning_arborescence
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
@@ -199,19 +200,13 @@ class _FamilyTree:
         """
         members = self.members if among is None else among
         inside = set(members)
-        graph = nx.DiGraph()
-        graph.add_node(_ROOT)
-        for m in members if root is None else [root]:
-            graph.add_edge(_ROOT, m, weight=self.model.root_logit)
-        for (p, c), w in self.logit.items():
-            if c != root and p in inside and c in inside and (
-                    holding is None or p == holding or self._holds_taken(p, c, holding)):
-                graph.add_edge(p, c, weight=w)
-        try:
-            tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
-        except nx.NetworkXException:  # no tree reaches every member from ``root``
-            return None
-        return {c: p for p, c in tree.edges()}
+        # Our own Edmonds (networkx's choices, without its graph machinery); None when
+        # no tree reaches every member from ``root``.
+        edges = [(_ROOT, m, self.model.root_logit) for m in (members if root is None else [root])]
+        edges.extend((p, c, w) for (p, c), w in self.logit.items()
+                     if c != root and p in inside and c in inside and (
+                         holding is None or p == holding or self._holds_taken(p, c, holding)))
+        return maximum_spanning_arborescence([_ROOT], edges)
 
     def _score(self, parent: dict[int, int]) -> float:
         """Log-odds of a tree: its edges, plus each top group's origin (one member) or unseen source (several)."""
@@ -508,7 +503,7 @@ class _FamilyTree:
         key = tuple(top)
         if key not in self._groups:
             groups = []
-            for linked in nx.connected_components(self.links.subgraph(top)):
+            for linked in _components(self.links, top):
                 component = sorted(linked, key=top.index)
                 groups.extend([component] if self._one_text(component) else self._split_stories(component))
             self._groups[key] = sorted((sorted(g, key=top.index) for g in groups), key=lambda g: top.index(g[0]))
@@ -659,6 +654,24 @@ def _line_words(doc: Document) -> int:
     """Median words in a line of the document's text (a scanned column's printed line)."""
     counts = [len(line.split()) for line in doc.article.text.splitlines() if line.strip()]
     return int(np.median(counts)) if counts else 0
+
+
+def _components(links: nx.Graph, nodes: Sequence[int]) -> list[set[int]]:
+    """Groups of ``nodes`` connected by links among themselves (without building networkx's subgraph)."""
+    inside, seen, out = set(nodes), set(), []
+    for start in nodes:
+        if start in seen:
+            continue
+        seen.add(start)
+        group, stack = {start}, [start]
+        while stack:
+            for other in links.adj[stack.pop()]:
+                if other in inside and other not in seen:
+                    seen.add(other)
+                    group.add(other)
+                    stack.append(other)
+        out.append(group)
+    return out
 
 
 def _run_lengths(mask: np.ndarray) -> np.ndarray:
