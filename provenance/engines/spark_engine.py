@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import ConfigError, InputError, ProvenanceError
 from ..model import Article, Document, Edge, Family, Latent, Lineage, Tokens
-from ..pipeline import TraceOptions, _complete_families, assess_pairs, rename_latent
+from ..pipeline import TraceOptions, _complete_families, assess_pairs, rename_latent, skipped_pairs_warning
 from ..stages.align import Aligner, content_hashes
 from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import _top_per_document, content_key, frequent_kept, group_face, group_pairs, mostly_copied
@@ -343,8 +343,9 @@ def _tfidf_vector(hashes: np.ndarray, idf: dict[int, float]) -> dict[int, float]
 
 
 def _assess_linked(item: tuple[int, tuple[Iterable[Document], Iterable[tuple[int, Document]]]],
-                   opts: TraceOptions) -> list[tuple[int, int, bool]]:
-    """Executor side of step 4: is each pair (a, b) of this document ``a`` linked?"""
+                   opts: TraceOptions) -> list[tuple[int, int, bool, bool]]:
+    """Executor side of step 4: is each pair (a, b) of this document ``a`` linked, and was it skipped
+    for want of memory?"""
     a, (left, right) = item
     left = list(left)
     right = sorted(right, key=lambda pair: pair[0])
@@ -352,9 +353,11 @@ def _assess_linked(item: tuple[int, tuple[Iterable[Document], Iterable[tuple[int
         return []
     docs = [left[0], *(doc for _, doc in right)]
     index_pairs = [(0, k + 1) for k in range(len(right))]
+    skipped: set[tuple[int, int]] = set()
     assessed = assess_pairs(docs, index_pairs, aligner=Aligner(), direction_model=None,
-                            min_link_words=opts.min_link_words, min_link_share=opts.min_link_share)
-    return [(a, b, assessed[(0, k + 1)][0].linked) for k, (b, _) in enumerate(right)]
+                            min_link_words=opts.min_link_words, min_link_share=opts.min_link_share,
+                            skipped=skipped)
+    return [(a, b, assessed[(0, k + 1)][0].linked, (0, k + 1) in skipped) for k, (b, _) in enumerate(right)]
 
 
 def _finish_family(item: tuple[int, tuple[Iterable[tuple[int, Document]], Iterable[tuple[int, int]]]],
@@ -601,7 +604,11 @@ class _Run:
                  .map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))))
         grouped = docs.cogroup(right, numPartitions=self.partitions)
         flags = grouped.flatMap(lambda item: _assess_linked(item, opts))
-        return sorted(flags.filter(lambda t: t[2]).map(lambda t: (t[0], t[1])).collect())
+        found = flags.filter(lambda t: t[2] or t[3]).collect()  # one pass: linked or skipped
+        skipped = sum(t[3] for t in found)
+        if skipped:
+            self.warnings.append(skipped_pairs_warning(skipped))
+        return sorted((t[0], t[1]) for t in found if t[2])
 
     # -- steps 5 and 6
 
