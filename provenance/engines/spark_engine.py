@@ -438,6 +438,8 @@ class _Run:
         self.partitions = partitions or max(2, self.sc.defaultParallelism)
         self.report = report
         self.warnings: list[str] = []
+        # Data sets kept while the candidates are found, released once the pairs are counted.
+        self.cached: list[Any] = []
 
     def trace(self, roots: list[str], input_format: str, boilerplate: BoilerplateRemover | None) -> Lineage:
         from pyspark import StorageLevel
@@ -460,6 +462,8 @@ class _Run:
         self.report("candidates", 0, n)
         pairs = self._candidates(docs, n).persist(StorageLevel.MEMORY_AND_DISK)
         total = pairs.count()
+        for rdd in self.cached:
+            rdd.unpersist()
         self.report("align", 0, total)
         linked = self._linked(docs, pairs)
         self.report("align", total, total)
@@ -518,7 +522,7 @@ class _Run:
                     .groupByKey(numPartitions=self.partitions).mapValues(list)
                     # Held by two documents, duplicates counted: one group's shingles pair its members.
                     .filter(lambda kv: len(kv[1]) >= 2 or copies.value.get(kv[1][0][0], 1) >= 2))
-        postings = self._without_stock_phrases(postings.persist()).mapValues(lambda held: [d for d, _ in held])
+        postings = self._without_stock_phrases(self._cache(postings)).mapValues(lambda held: [d for d, _ in held])
         faces = self.sc.broadcast({g[0]: group_face(g, limit) for g in groups})
         pairs = (postings.flatMap(lambda kv: _posting_pairs(kv[1]))
                  .reduceByKey(add, numPartitions=self.partitions)
@@ -529,7 +533,11 @@ class _Run:
         inner = [((a, b), within[g[0]]) for g in groups if g[0] in within for a, b in group_pairs(g, limit)]
         if inner:
             pairs = pairs.union(self.sc.parallelize(inner, self.partitions))
-        return pairs.persist()
+        return self._cache(pairs)
+
+    def _cache(self, rdd: Any) -> Any:
+        self.cached.append(rdd.persist())
+        return rdd
 
     def _without_stock_phrases(self, postings: Any) -> Any:
         """Postings without the shingles in more than ``max_df`` documents, unless most of those documents
@@ -548,9 +556,8 @@ class _Run:
         """((a, b), (shared grams, cosine)) of the character candidates of scanned documents that the word
         candidates miss; None when fewer than two documents read as scanned."""
         max_df = self.opts.max_df
-        scanned = docs.filter(lambda item: looks_scanned(item[1])).persist()
+        scanned = self._cache(docs.filter(lambda item: looks_scanned(item[1])))
         if len(scanned.take(2)) < 2:
-            scanned.unpersist()
             return None
         pairs = (scanned.flatMap(_grams).groupByKey(numPartitions=self.partitions).mapValues(list)
                  .filter(lambda kv: 2 <= len(kv[1]) <= max_df)
@@ -559,8 +566,7 @@ class _Run:
                  .filter(lambda kv: gram_pair_kept(kv[1], kv[0][2], kv[0][3]))
                  .map(lambda kv: ((kv[0][0], kv[0][1]), (kv[1], float(gram_cosine(kv[1], kv[0][2], kv[0][3])))))
                  .subtractByKey(known.map(lambda ab: (ab, None)), numPartitions=self.partitions))
-        scanned.unpersist()
-        return pairs.persist()
+        return self._cache(pairs)
 
     def _limit_per_document(self, scored: Any, cosines: Callable[[np.ndarray, np.ndarray, list], np.ndarray]) -> Any:
         """The pairs among the ``max_candidates`` best of either of their documents (by shared count, then
