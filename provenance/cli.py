@@ -527,7 +527,7 @@ def _trace_excluding(exclude: tuple[str, ...], paths: list[str], *, max_file_siz
     lineage = trace_articles(keep, **options)
     dropped = len(loaded.articles) - len(keep)
     lineage.warnings = [*loaded.warnings, f"excluded {dropped} document{'s' if dropped != 1 else ''} "
-                                          f"matching {', '.join(exclude)}"]
+                                          f"matching {', '.join(exclude)}", *lineage.warnings]
     return lineage
 
 

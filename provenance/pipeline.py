@@ -20,7 +20,7 @@ import networkx as nx
 from .engines.parallel import map_ordered, resolve_jobs
 from .errors import ConfigError
 from .model import Alignment, Article, Document, Edge, Family, Latent, Lineage
-from .stages.align import Aligner
+from .stages.align import Aligner, SkippedAlignment
 from .stages.boilerplate import BoilerplateRemover
 from .stages.candidates import MAX_CANDIDATES_DEFAULT, MAX_DF_DEFAULT, MIN_SHARED_DEFAULT, find_candidates
 from .stages.direction import (
@@ -153,7 +153,7 @@ def trace(
     """
     loaded = load_articles(paths, max_file_size=max_file_size, follow_symlinks=follow_symlinks, strict=strict)
     lineage = trace_articles(loaded.articles, progress=progress, **options)
-    lineage.warnings = list(loaded.warnings)
+    lineage.warnings = [*loaded.warnings, *lineage.warnings]
     return lineage
 
 
@@ -184,8 +184,10 @@ def trace_articles(
     -------
     Lineage
     """
+    warnings: list[str] = []
     documents, pairs, opts = analyse(articles, boilerplate=boilerplate, aligner=aligner,
-                                     direction_model=direction_model, progress=progress, **options)
+                                     direction_model=direction_model, progress=progress, warnings=warnings,
+                                     **options)
     report = progress or (lambda stage, done, total: None)
     edges, latent, families = build_lineage_by_family(documents, pairs, model=edge_model, jobs=opts.jobs,
                                                       progress=report)
@@ -197,6 +199,7 @@ def trace_articles(
         families=families,
         # The number of workers changes nothing in the result, so it is not recorded.
         options={k: getattr(opts, k) for k in TraceOptions.__dataclass_fields__ if k != "jobs"},
+        warnings=warnings,
     )
 
 
@@ -207,9 +210,13 @@ def analyse(
     aligner: Aligner | None = None,
     direction_model: DirectionModel | None = None,
     progress: Progress | None = None,
+    warnings: list[str] | None = None,
     **options: Any,
 ) -> tuple[list[Document], dict[tuple[int, int], tuple[PairEvidence, Alignment]], TraceOptions]:
     """Stages 2 to 6: documents (ordered by content) and the evidence of every aligned pair.
+
+    ``warnings``, when given, gets one line when pairs could not be aligned for want of memory
+    (:func:`skipped_pairs_warning`).
 
     Returns
     -------
@@ -235,20 +242,31 @@ def analyse(
     candidates = add_char_candidates(documents, candidates, max_df=opts.max_df, max_candidates=opts.max_candidates)
     aligner = aligner or Aligner()
     index_pairs = [(c.a, c.b) for c in candidates]
-    pairs = _assess(documents, index_pairs, aligner, direction_model, opts, report, linked_only=True)
-    _add_witnesses(documents, index_pairs, pairs, aligner, direction_model, opts, report)
-    _complete_families(documents, pairs, aligner, direction_model, opts, report)
+    skipped: set[tuple[int, int]] = set()
+    pairs = _assess(documents, index_pairs, aligner, direction_model, opts, report, linked_only=True,
+                    skipped=skipped)
+    _add_witnesses(documents, index_pairs, pairs, aligner, direction_model, opts, report, skipped=skipped)
+    _complete_families(documents, pairs, aligner, direction_model, opts, report, skipped=skipped)
+    if skipped and warnings is not None:
+        warnings.append(skipped_pairs_warning(len(skipped)))
     return documents, pairs, opts
 
 
-def _assess(documents, index_pairs, aligner, model, opts, report,
-            linked_only=False) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:
+def skipped_pairs_warning(count: int) -> str:
+    """The one warning of a run whose aligner ran out of memory on ``count`` pairs (left unlinked)."""
+    pairs = f"{count} pair{'s' if count != 1 else ''}"
+    return (f"skipped {pairs} of documents: not enough memory to align {'them' if count != 1 else 'it'}, so "
+            f"{'they are' if count != 1 else 'it is'} not linked (fewer jobs leave more memory to each)")
+
+
+def _assess(documents, index_pairs, aligner, model, opts, report, linked_only=False,
+            skipped=None) -> dict[tuple[int, int], tuple[PairEvidence, Alignment]]:
     return assess_pairs(documents, index_pairs, aligner=aligner, direction_model=model,
                         min_link_words=opts.min_link_words, min_link_share=opts.min_link_share,
-                        jobs=opts.jobs, progress=report, linked_only=linked_only)
+                        jobs=opts.jobs, progress=report, linked_only=linked_only, skipped=skipped)
 
 
-def _add_witnesses(documents, index_pairs, pairs, aligner, model, opts, report) -> None:
+def _add_witnesses(documents, index_pairs, pairs, aligner, model, opts, report, skipped=None) -> None:
     """Align again the unlinked candidate pairs that fall inside one family: the tree uses them as witnesses.
 
     The first pass keeps linked pairs only (most candidate pairs are not, and
@@ -259,13 +277,13 @@ def _add_witnesses(documents, index_pairs, pairs, aligner, model, opts, report) 
     family = {m: n for n, members in enumerate(nx.connected_components(links)) for m in members}
     witnesses = [(i, j) for i, j in index_pairs
                  if (i, j) not in pairs and i in family and family[i] == family.get(j)]
-    found = _assess(documents, witnesses, aligner, model, opts, report)
+    found = _assess(documents, witnesses, aligner, model, opts, report, skipped=skipped)
     ordered = {key: pairs.get(key) or found[key] for key in index_pairs if key in pairs or key in found}
     pairs.clear()
     pairs.update(ordered)
 
 
-def _complete_families(documents, pairs, aligner, model, opts, report) -> None:
+def _complete_families(documents, pairs, aligner, model, opts, report, skipped=None) -> None:
     """Align every remaining pair inside small families: the tree needs them as witnesses."""
     links = nx.Graph((i, j) for (i, j), (ev, _) in pairs.items() if ev.linked)
     missing = []
@@ -274,7 +292,7 @@ def _complete_families(documents, pairs, aligner, model, opts, report) -> None:
             continue
         members = sorted(component)
         missing.extend((i, j) for k, i in enumerate(members) for j in members[k + 1:] if (i, j) not in pairs)
-    pairs.update(_assess(documents, missing, aligner, model, opts, report))
+    pairs.update(_assess(documents, missing, aligner, model, opts, report, skipped=skipped))
 
 
 # --------------------------------------------------------------------------- pairs and families on the executor
@@ -292,6 +310,7 @@ def assess_pairs(
     progress: Progress | None = None,
     chunk_pairs: int = CHUNK_PAIRS_DEFAULT,
     linked_only: bool = False,
+    skipped: set[tuple[int, int]] | None = None,
 ) -> Assessed:
     """Align and assess each pair ``(i, j)`` of document indices (stages 5 and 6).
 
@@ -322,6 +341,10 @@ def assess_pairs(
         Keep only the pairs found to be linked.  Most candidate pairs are
         not, and their alignments are what fills memory and what workers
         would send back.
+    skipped : set of (int, int), optional
+        Pairs that could not be aligned for want of memory
+        (:class:`~provenance.stages.align.SkippedAlignment`: no passage, so
+        never linked) are added here.
 
     Returns
     -------
@@ -349,7 +372,14 @@ def assess_pairs(
     results = map_ordered(_assess_one, pairs, state=state, jobs=workers, chunk=chunk,
                           min_parallel=_PARALLEL_MIN_PAIRS,
                           progress=lambda done, total: report("align", done, total))
-    return {key: value for key, value in zip(pairs, results, strict=True) if value is not None}
+    assessed = {}
+    for key, value in zip(pairs, results, strict=True):
+        alignment = value if isinstance(value, SkippedAlignment) else value[1] if value is not None else None
+        if isinstance(alignment, SkippedAlignment) and skipped is not None:
+            skipped.add(key)
+        if isinstance(value, tuple):
+            assessed[key] = value
+    return assessed
 
 
 def _import_wordfreq() -> None:
@@ -366,11 +396,15 @@ def _import_wordfreq() -> None:
         thread.join()
 
 
-def _assess_one(state: dict[str, Any], pair: tuple[int, int]) -> tuple[PairEvidence, Alignment] | None:
-    """Evidence and alignment of one pair; None when it is unlinked and only linked pairs are kept."""
+def _assess_one(state: dict[str, Any],
+                pair: tuple[int, int]) -> tuple[PairEvidence, Alignment] | SkippedAlignment | None:
+    """Evidence and alignment of one pair; None when it is unlinked and only linked pairs are kept (the
+    empty alignment itself when it was skipped for want of memory, so the caller can count it)."""
     i, j = pair
     documents = state["documents"]
     al = state["aligner"].align(documents[i], documents[j], i, j)
+    if state["linked_only"] and isinstance(al, SkippedAlignment):
+        return al
     # Most candidate pairs are not copies: when only links are kept, the
     # link test (assess_pair's own) decides before the evidence is assembled.
     if state["linked_only"] and not is_copy(documents[i], al, min_link_words=state["min_link_words"],

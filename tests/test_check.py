@@ -254,6 +254,21 @@ def test_threshold_parameter_moves_the_verdict() -> None:
     assert check(draft, sources, threshold=share - 0.01, passage_words=500).verdict == "uncredited-copy"
 
 
+@pytest.mark.parametrize("sources", [[], [Article(id="council.txt", text=HOST)]], ids=["no sources", "unrelated"])
+def test_no_shared_words_is_original_even_at_threshold_zero(sources: list[Article]) -> None:
+    # 0 >= 0: a share of nothing once reached a threshold of 0 and made the draft a copy.
+    result = check(Article(id="draft.txt", text=WIRE), sources, threshold=0.0)
+    assert result.reused_share == 0.0 and result.sources == []
+    assert result.verdict == "original" and not result.flagged
+
+
+def test_a_source_sharing_only_quoted_words_is_not_flagged_at_threshold_zero(wire_sources: MemoryIndex) -> None:
+    quote = "“Nobody was hurt and there is no sign of any fuel leak,”"
+    draft = Article(id="draft.txt", text=HOST.replace("The council agreed", quote + "\nThe council agreed"))
+    result = check(draft, wire_sources, threshold=0.0)
+    assert result.verdict == "original" and not any(s.flagged for s in result.sources)
+
+
 def test_uncredited_passage_beside_a_credited_source_is_flagged() -> None:
     sources = [Article(id="wire.txt", text=WIRE, outlet="Reuters"), Article(id="council.txt", text=HOST)]
     draft = "PORT ELSBY (Reuters) - " + WIRE + "\n".join(HOST.split("\n")[:3]) + "\n"

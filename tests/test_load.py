@@ -760,6 +760,42 @@ def test_plain_text_title(tmp_path, text, title):
     assert article.published is None
 
 
+BODY = ("Harbour authorities said on Tuesday they had closed the northern shipping lane after a cargo "
+        "vessel lost power and drifted onto a sandbank during a storm.")
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        # Page tools, a byline and a dateline come before the story's first word.
+        ("Email\n\nBy Jane Roe\n\nPORT ELSBY (Reuters) - The lane was closed on Tuesday. " + BODY,
+         "The lane was closed on Tuesday."),
+        ("Purchase: Order Reprint\n\nPORT ELSBY, March 5 — The lane was closed on Tuesday. " + BODY,
+         "PORT ELSBY, March 5 — The lane was closed on Tuesday."),
+        ("Go to permalink\n\nImage: Getty\n\nShip aground in the northern lane\n\n" + BODY,
+         "Ship aground in the northern lane"),
+        ("March 5, 2024 10:00AM\n\nThe lane reopened on Wednesday.\n\n" + BODY, "The lane reopened on Wednesday."),
+        ("May 31 at 3:41 PM\n\nThe lane reopened on Wednesday.\n\n" + BODY, "The lane reopened on Wednesday."),
+        # A caption, or a line introducing a quotation, after the story has begun is no headline.
+        (BODY + "\n\nA tug nears the stranded freighter\n\nMore text.", " ".join(BODY.split()[:14]) + " …"),
+        ("The lane reopened on Wednesday.\n\nThe harbour master explained the closure:\n\nMore text.",
+         "The lane reopened on Wednesday."),
+        ("A tug nears the freighter (Photo/Jane Roe)\n\nThe lane reopened on Wednesday.\n\n" + BODY,
+         "The lane reopened on Wednesday."),
+        ("Jane Roe / Getty Images\n\nThe lane reopened on Wednesday.\n\n" + BODY, "The lane reopened on Wednesday."),
+        # An initial is no sentence's end; a site name after "|" is cut off.
+        ("Officials in the U.S. state said the lane would reopen. " + BODY,
+         "Officials in the U.S. state said the lane would reopen."),
+        ("Opinion |Who pays for the harbour?\n\n" + BODY, "Who pays for the harbour?"),
+    ],
+    ids=["tools-byline-dateline", "reprint-tool", "link-labels", "date-stamp", "date-stamp-no-year",
+         "caption-after-story", "colon-line", "photo-credit", "getty-credit", "initials", "section-bar"],
+)
+def test_records_without_a_title_field_take_the_headline_after_the_page_furniture(tmp_path, text, title):
+    path = write(tmp_path, "scraped.jsonl", json.dumps({"id": "r", "text": text}) + "\n")
+    assert load_articles(path).articles[0].title == title
+
+
 # --------------------------------------------------------------------------- drafts
 
 

@@ -142,3 +142,71 @@ def test_the_executor_knows_no_stage():
     imported = {node.module for node in ast.walk(ast.parse(source))
                 if isinstance(node, ast.ImportFrom) and node.level > 0}
     assert imported == {"errors"}
+
+
+# ----------------------------------------------------------------------------- pairs skipped for memory
+
+
+def _short_of_memory(monkeypatch, doomed: set[str]) -> None:
+    """Aligning a pair with a document in ``doomed`` raises MemoryError (inherited by forked workers)."""
+    real = Aligner._align
+
+    def align(self, doc_a, doc_b, a, b):
+        if {doc_a.id, doc_b.id} & doomed:
+            raise MemoryError
+        return real(self, doc_a, doc_b, a, b)
+
+    monkeypatch.setattr(Aligner, "_align", align)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pairs_skipped_for_memory_are_counted_across_workers(corpus, monkeypatch, jobs):
+    documents, pairs = corpus
+    doomed = {documents[0].id, documents[5].id}
+    expected = {(i, j) for i, j in pairs if {documents[i].id, documents[j].id} & doomed}
+    _short_of_memory(monkeypatch, doomed)
+    for linked_only in (True, False):
+        skipped: set[tuple[int, int]] = set()
+        assess_pairs(documents, pairs, aligner=Aligner(), direction_model=None, jobs=jobs, chunk_pairs=7,
+                     linked_only=linked_only, skipped=skipped, **LINK)
+        assert skipped == expected
+
+
+def test_a_trace_with_pairs_skipped_for_memory_warns_once(corpus, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+    from conftest import SEEDS
+
+    from provenance.cli import cli
+
+    doomed = {"001_0aaa2a31d96aaafb.txt"}
+    attempted = set()
+    real = Aligner._align
+
+    def align(self, doc_a, doc_b, a, b):
+        if {doc_a.id, doc_b.id} & doomed:
+            attempted.add(frozenset((doc_a.id, doc_b.id)))
+            raise MemoryError
+        return real(self, doc_a, doc_b, a, b)
+
+    monkeypatch.setattr(Aligner, "_align", align)
+    lineage = pipeline.trace(SEEDS, jobs=1)
+    assert len(attempted) >= 2  # a candidate pair and the pairs completing its family, each counted once
+    assert lineage.warnings == [pipeline.skipped_pairs_warning(len(attempted))]
+    assert lineage.warnings[0].startswith(f"skipped {len(attempted)} pairs of documents: not enough memory")
+    result = CliRunner().invoke(cli, [str(SEEDS), "-q", "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"warning: {lineage.warnings[0]}"]
+    excluding = CliRunner().invoke(cli, [str(SEEDS), "-q", "-o", str(tmp_path / "out.txt"), "--exclude", "x*"])
+    assert excluding.stderr.splitlines() == ["warning: excluded 0 documents matching x*",
+                                             f"warning: {lineage.warnings[0]}"]
+
+
+def test_the_spark_executor_flags_pairs_skipped_for_memory(corpus, monkeypatch):
+    pytest.importorskip("pyspark", reason="the Spark engine needs pyspark")
+    from provenance.engines.spark_engine import _assess_linked
+
+    documents, _ = corpus
+    _short_of_memory(monkeypatch, {documents[2].id})
+    opts = pipeline.TraceOptions()
+    flags = _assess_linked((0, ([documents[0]], [(1, documents[1]), (2, documents[2])])), opts)
+    assert [(a, b, skipped) for a, b, _, skipped in flags] == [(0, 1, False), (0, 2, True)]

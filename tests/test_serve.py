@@ -185,6 +185,24 @@ def test_check_verdicts_differ_between_the_drafts(client: httpx.Client) -> None:
     assert verdicts == {"copied paragraphs": "uncredited-copy", "original": "original"}
 
 
+# Shares no words worth a shingle with the seeds (nor with the articles later tests add).
+UNRELATED = ("Volunteers at the village orchard picked the last of the pear harvest on Sunday and pressed "
+             "most of it into cider for the winter fair.\nThe orchard's oldest tree, planted before the "
+             "railway came, gave more fruit than any year its keepers can remember.\n")
+
+
+def test_a_draft_sharing_nothing_is_original_at_threshold_zero(client: httpx.Client, seed_db: Path,
+                                                                tmp_path: Path) -> None:
+    # schemathesis found it: threshold 0 is in the schema, and 0 >= 0 once made any draft a copy.
+    response = client.post("/v1/check", json={"text": UNRELATED, "threshold": 0})
+    assert response.status_code == 200, response.text
+    assert response.json()["verdict"] == "original" and response.json()["sources"] == []
+    draft = tmp_path / "draft.txt"
+    draft.write_text(UNRELATED, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(draft), "--against", str(seed_db), "--threshold", "0"])
+    assert result.exit_code == 0 and "Verdict: original" in result.stdout, result.output
+
+
 # ----------------------------------------------------------------------------- adds, reads, family
 
 

@@ -11,9 +11,14 @@ stage functions, so the results are the same:
    with another document, which are the only ones it ever looks at (or pass a
    fitted ``boilerplate=`` to keep the driver out of it);
 2. documents get the embedded engine's order (content fingerprint, then id);
-3. candidates: shingle postings (``groupByKey`` by shingle hash), ``max_df``
-   pruning, pair counts (``reduceByKey``), then the per-document limit, which
-   needs the driver only for the few documents with more candidates than it;
+3. candidates, by the rules of :func:`~provenance.stages.candidates.find_candidates`:
+   exact duplicates collapse to their first document, shingle postings
+   (``groupByKey`` by shingle hash) of those documents, ``max_df`` pruning
+   that keeps a widely copied story, pair counts (``reduceByKey``) expanded
+   back to the duplicates, then the per-document limit, which needs the
+   driver only for the few documents with more candidates than it; documents
+   that read as scanned add their character-gram candidates
+   (:func:`~provenance.stages.ocr.add_char_candidates`) the same way;
 4. every candidate pair is aligned and tested for copying (a ``cogroup`` puts
    each pair beside both its documents);
 5. the linked pairs (about one per document) come to the driver, which finds
@@ -42,12 +47,13 @@ import numpy as np
 
 from ..errors import ConfigError, InputError, ProvenanceError
 from ..model import Article, Document, Edge, Family, Latent, Lineage, Tokens
-from ..pipeline import TraceOptions, _complete_families, assess_pairs, rename_latent
+from ..pipeline import TraceOptions, _complete_families, assess_pairs, rename_latent, skipped_pairs_warning
 from ..stages.align import Aligner, content_hashes
 from ..stages.boilerplate import BoilerplateRemover
-from ..stages.candidates import _top_per_document
+from ..stages.candidates import _top_per_document, content_key, frequent_kept, group_face, group_pairs, mostly_copied
 from ..stages.lineage import build_lineage
 from ..stages.normalise import fold_text, tokenize
+from ..stages.ocr import char_grams, gram_cosine, gram_pair_kept, looks_scanned
 from ..stages.reconstruct import describe_sources
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
@@ -274,18 +280,45 @@ def _light(doc: Document) -> Document:
 # --------------------------------------------------------------------------- candidates
 
 
-def _shingles(item: tuple[int, Document], size: int) -> list[tuple[int, int]]:
+def _shingles(item: tuple[int, Document], size: int) -> list[tuple[int, tuple[int, int]]]:
+    """Postings of one document: (shingle, (document, number of its distinct shingles))."""
     index, doc = item
-    return [(int(h), index) for h in np.unique(shingle_hashes(content_hashes(doc), size)).tolist()]
+    hashes = np.unique(shingle_hashes(content_hashes(doc), size)).tolist()
+    return [(int(h), (index, len(hashes))) for h in hashes]
 
 
-def _posting_pairs(item: tuple[int, Iterable[int]], max_df: int) -> Iterator[tuple[tuple[int, int], int]]:
-    docs = sorted(set(item[1]))
-    if not 2 <= len(docs) <= max_df:
-        return
+def _grams(item: tuple[int, Document]) -> list[tuple[int, tuple[int, int]]]:
+    """Postings of one scanned document: (character gram, (document, number of its sampled grams))."""
+    index, doc = item
+    grams = char_grams(doc).tolist()
+    return [(int(g), (index, len(grams))) for g in grams]
+
+
+def _posting_pairs(holders: Sequence[int]) -> Iterator[tuple[tuple[int, int], int]]:
+    docs = sorted(holders)
     for k, a in enumerate(docs):
         for b in docs[k + 1:]:
             yield (a, b), 1
+
+
+def _gram_pairs(holders: Sequence[tuple[int, int]]) -> Iterator[tuple[tuple[int, int, int, int], int]]:
+    """Pairs of a gram's holders, keyed with both gram-set sizes (the pair test needs them)."""
+    docs = sorted(holders)
+    for k, (a, size_a) in enumerate(docs):
+        for b, size_b in docs[k + 1:]:
+            yield (a, b, size_a, size_b), 1
+
+
+def _expand(pair: tuple[tuple[int, int], int], faces: dict[int, list[int]]) -> list[tuple[tuple[int, int], int]]:
+    """A pair of duplicate groups' first documents as the pairs of their members that
+    :func:`~provenance.stages.candidates.find_candidates` pairs."""
+    (a, b), n = pair
+    return [((min(i, j), max(i, j)), n) for i in faces.get(a, (a,)) for j in faces.get(b, (b,))]
+
+
+def _shared(value: int | tuple[int, float]) -> int:
+    """The shared count of a scored pair: word pairs carry it alone, character pairs with their cosine."""
+    return value if isinstance(value, int) else value[0]
 
 
 def _cosines(vectors: dict[int, dict[int, float]], a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -310,8 +343,9 @@ def _tfidf_vector(hashes: np.ndarray, idf: dict[int, float]) -> dict[int, float]
 
 
 def _assess_linked(item: tuple[int, tuple[Iterable[Document], Iterable[tuple[int, Document]]]],
-                   opts: TraceOptions) -> list[tuple[int, int, bool]]:
-    """Executor side of step 4: is each pair (a, b) of this document ``a`` linked?"""
+                   opts: TraceOptions) -> list[tuple[int, int, bool, bool]]:
+    """Executor side of step 4: is each pair (a, b) of this document ``a`` linked, and was it skipped
+    for want of memory?"""
     a, (left, right) = item
     left = list(left)
     right = sorted(right, key=lambda pair: pair[0])
@@ -319,9 +353,11 @@ def _assess_linked(item: tuple[int, tuple[Iterable[Document], Iterable[tuple[int
         return []
     docs = [left[0], *(doc for _, doc in right)]
     index_pairs = [(0, k + 1) for k in range(len(right))]
+    skipped: set[tuple[int, int]] = set()
     assessed = assess_pairs(docs, index_pairs, aligner=Aligner(), direction_model=None,
-                            min_link_words=opts.min_link_words, min_link_share=opts.min_link_share)
-    return [(a, b, assessed[(0, k + 1)][0].linked) for k, (b, _) in enumerate(right)]
+                            min_link_words=opts.min_link_words, min_link_share=opts.min_link_share,
+                            skipped=skipped)
+    return [(a, b, assessed[(0, k + 1)][0].linked, (0, k + 1) in skipped) for k, (b, _) in enumerate(right)]
 
 
 def _finish_family(item: tuple[int, tuple[Iterable[tuple[int, Document]], Iterable[tuple[int, int]]]],
@@ -402,6 +438,8 @@ class _Run:
         self.partitions = partitions or max(2, self.sc.defaultParallelism)
         self.report = report
         self.warnings: list[str] = []
+        # Data sets kept while the candidates are found, released once the pairs are counted.
+        self.cached: list[Any] = []
 
     def trace(self, roots: list[str], input_format: str, boilerplate: BoilerplateRemover | None) -> Lineage:
         from pyspark import StorageLevel
@@ -424,6 +462,8 @@ class _Run:
         self.report("candidates", 0, n)
         pairs = self._candidates(docs, n).persist(StorageLevel.MEMORY_AND_DISK)
         total = pairs.count()
+        for rdd in self.cached:
+            rdd.unpersist()
         self.report("align", 0, total)
         linked = self._linked(docs, pairs)
         self.report("align", total, total)
@@ -460,31 +500,97 @@ class _Run:
     # -- step 3
 
     def _candidates(self, docs: Any, n: int) -> Any:
-        opts, size = self.opts, SHINGLE_SIZE_DEFAULT
-        counts = (docs.flatMap(lambda item: _shingles(item, size))
-                  .groupByKey(numPartitions=self.partitions)
-                  .flatMap(lambda item: _posting_pairs(item, opts.max_df))
-                  .reduceByKey(add, numPartitions=self.partitions)
-                  .filter(lambda kv: kv[1] >= opts.min_shared)
-                  .persist())
-        limit = opts.max_candidates
-        degree = counts.flatMap(lambda kv: [(kv[0][0], 1), (kv[0][1], 1)]).reduceByKey(add)
-        crowded = set(degree.filter(lambda kv: kv[1] > limit).keys().collect())
-        if not crowded:
-            return counts.keys()
-        chosen = self._rank_crowded(docs, counts, crowded, n)
-        keep = self.sc.broadcast((crowded, chosen))
-        result = counts.keys().filter(
-            lambda ab: (ab[0] not in keep.value[0] and ab[1] not in keep.value[0]) or ab in keep.value[1])
-        return result
+        words = self._word_pairs(docs)
+        by_words = self._limit_per_document(words, lambda a, b, scored: self._tfidf_cosines(docs, a, b, n))
+        chars = self._char_pairs(docs, by_words)
+        if chars is None:
+            return by_words
+        by_letters = self._limit_per_document(chars, lambda a, b, scored: np.array([v[1] for _, v in scored]))
+        return by_words.union(by_letters)
 
-    def _rank_crowded(self, docs: Any, counts: Any, crowded: set[int], n: int) -> set[tuple[int, int]]:
-        """Apply the per-document limit to the pairs of documents with too many candidates, on the driver."""
-        around = self.sc.broadcast(crowded)
-        ranked = sorted(counts.filter(lambda kv: kv[0][0] in around.value or kv[0][1] in around.value).collect())
+    def _word_pairs(self, docs: Any) -> Any:
+        """((a, b), shared shingles) of the word candidates before the per-document limit."""
+        opts, size, limit = self.opts, SHINGLE_SIZE_DEFAULT, self.opts.max_candidates
+        # Exact duplicates collapse to their first document: a story run 500 times is not a stock phrase.
+        groups = sorted(docs.map(lambda item: (content_key(item[1]), item[0]))
+                        .groupByKey(numPartitions=self.partitions).values().map(sorted)
+                        .filter(lambda g: len(g) > 1).collect())
+        copies = self.sc.broadcast({g[0]: len(g) for g in groups})
+        hidden = self.sc.broadcast({i for g in groups for i in g[1:]})
+        postings = (docs.filter(lambda item: item[0] not in hidden.value)
+                    .flatMap(lambda item: _shingles(item, size))
+                    .groupByKey(numPartitions=self.partitions).mapValues(list)
+                    # Held by two documents, duplicates counted: one group's shingles pair its members.
+                    .filter(lambda kv: len(kv[1]) >= 2 or copies.value.get(kv[1][0][0], 1) >= 2))
+        postings = self._without_stock_phrases(self._cache(postings)).mapValues(lambda held: [d for d, _ in held])
+        faces = self.sc.broadcast({g[0]: group_face(g, limit) for g in groups})
+        pairs = (postings.flatMap(lambda kv: _posting_pairs(kv[1]))
+                 .reduceByKey(add, numPartitions=self.partitions)
+                 .filter(lambda kv: kv[1] >= opts.min_shared)
+                 .flatMap(lambda kv: _expand(kv, faces.value)))
+        within = dict(postings.flatMap(lambda kv: [(d, 1) for d in kv[1] if d in copies.value])
+                      .reduceByKey(add).filter(lambda kv: kv[1] >= opts.min_shared).collect())
+        inner = [((a, b), within[g[0]]) for g in groups if g[0] in within for a, b in group_pairs(g, limit)]
+        if inner:
+            pairs = pairs.union(self.sc.parallelize(inner, self.partitions))
+        return self._cache(pairs)
+
+    def _cache(self, rdd: Any) -> Any:
+        self.cached.append(rdd.persist())
+        return rdd
+
+    def _without_stock_phrases(self, postings: Any) -> Any:
+        """Postings without the shingles in more than ``max_df`` documents, unless most of those documents
+        are mostly made of such shingles (a widely copied text, not a stock phrase)."""
+        max_df = self.opts.max_df
+        frequent = postings.filter(lambda kv: len(kv[1]) > max_df)
+        if frequent.isEmpty():
+            return postings
+        copied = self.sc.broadcast(set(
+            frequent.flatMap(lambda kv: [(held, 1) for held in kv[1]]).reduceByKey(add)
+            .filter(lambda kv: mostly_copied(kv[1], kv[0][1])).map(lambda kv: kv[0][0]).collect()))
+        return postings.filter(lambda kv: len(kv[1]) <= max_df
+                               or frequent_kept(sum(d in copied.value for d, _ in kv[1]), len(kv[1])))
+
+    def _char_pairs(self, docs: Any, known: Any) -> Any | None:
+        """((a, b), (shared grams, cosine)) of the character candidates of scanned documents that the word
+        candidates miss; None when fewer than two documents read as scanned."""
+        max_df = self.opts.max_df
+        scanned = self._cache(docs.filter(lambda item: looks_scanned(item[1])))
+        if len(scanned.take(2)) < 2:
+            return None
+        pairs = (scanned.flatMap(_grams).groupByKey(numPartitions=self.partitions).mapValues(list)
+                 .filter(lambda kv: 2 <= len(kv[1]) <= max_df)
+                 .flatMap(lambda kv: _gram_pairs(kv[1]))
+                 .reduceByKey(add, numPartitions=self.partitions)
+                 .filter(lambda kv: gram_pair_kept(kv[1], kv[0][2], kv[0][3]))
+                 .map(lambda kv: ((kv[0][0], kv[0][1]), (kv[1], float(gram_cosine(kv[1], kv[0][2], kv[0][3])))))
+                 .subtractByKey(known.map(lambda ab: (ab, None)), numPartitions=self.partitions))
+        return self._cache(pairs)
+
+    def _limit_per_document(self, scored: Any, cosines: Callable[[np.ndarray, np.ndarray, list], np.ndarray]) -> Any:
+        """The pairs among the ``max_candidates`` best of either of their documents (by shared count, then
+        cosine), as (a, b).
+
+        A pair with a document holding no more pairs than the limit is always kept, so only the pairs of
+        the few crowded documents come to the driver, where ``cosines(a, b, scored)`` scores them.
+        """
+        limit = self.opts.max_candidates
+        degree = scored.flatMap(lambda kv: [(kv[0][0], 1), (kv[0][1], 1)]).reduceByKey(add)
+        crowded = self.sc.broadcast(set(degree.filter(lambda kv: kv[1] > limit).keys().collect()))
+        if not crowded.value:
+            return scored.keys()
+        ranked = sorted(scored.filter(lambda kv: kv[0][0] in crowded.value or kv[0][1] in crowded.value).collect())
         a = np.array([p[0][0] for p in ranked], dtype=np.int64)
         b = np.array([p[0][1] for p in ranked], dtype=np.int64)
-        shared = np.array([p[1] for p in ranked], dtype=np.int64)
+        shared = np.array([_shared(p[1]) for p in ranked], dtype=np.int64)
+        chosen = _top_per_document(a, b, shared, cosines(a, b, ranked), limit)
+        keep = self.sc.broadcast({(int(a[k]), int(b[k])) for k in chosen.tolist()})
+        return scored.keys().filter(
+            lambda ab: (ab[0] not in crowded.value and ab[1] not in crowded.value) or ab in keep.value)
+
+    def _tfidf_cosines(self, docs: Any, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+        """TF-IDF cosines of the pairs (a, b), as find_candidates ranks a document's candidates."""
         involved = self.sc.broadcast(set(a.tolist()) | set(b.tolist()))
         hashes = dict(docs.filter(lambda item: item[0] in involved.value)
                       .map(lambda item: (item[0], content_hashes(item[1]))).collect())
@@ -494,9 +600,7 @@ class _Run:
                   .reduceByKey(add).collect())
         idf = {h: float(np.log((1 + n) / (1 + d)) + 1.0) for h, d in df.items()}
         vectors = {i: _tfidf_vector(h, idf) for i, h in hashes.items()}
-        cosine = _cosines(vectors, a, b)
-        chosen = _top_per_document(a, b, shared, cosine, self.opts.max_candidates)
-        return {(int(a[k]), int(b[k])) for k in chosen.tolist()}
+        return _cosines(vectors, a, b)
 
     # -- step 4
 
@@ -506,7 +610,11 @@ class _Run:
                  .map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))))
         grouped = docs.cogroup(right, numPartitions=self.partitions)
         flags = grouped.flatMap(lambda item: _assess_linked(item, opts))
-        return sorted(flags.filter(lambda t: t[2]).map(lambda t: (t[0], t[1])).collect())
+        found = flags.filter(lambda t: t[2] or t[3]).collect()  # one pass: linked or skipped
+        skipped = sum(t[3] for t in found)
+        if skipped:
+            self.warnings.append(skipped_pairs_warning(skipped))
+        return sorted((t[0], t[1]) for t in found if t[2])
 
     # -- steps 5 and 6
 

@@ -287,7 +287,8 @@ def check(
         The sources: an open index, an index file, a folder or record file
         (indexed in memory), or articles.
     threshold : float, default=0.2
-        Share of the draft's words (0 to 1) from which reuse is copy.
+        Share of the draft's words (0 to 1) from which reuse is copy; 0 makes
+        any shared words copy (no shared words is never copy).
     passage_words : int, default=50
         A shared passage this long (words outside quotation marks) is copy
         whatever its share.
@@ -364,9 +365,9 @@ def check(
     uncredited = _union_share([m for s, m in zip(matches, masks, strict=True) if not s.credited], doc.words)
     long_all = any(s.longest_passage >= passage_words for s in matches)
     long_uncredited = any(s.longest_passage >= passage_words for s in matches if not s.credited)
-    if uncredited >= threshold or long_uncredited:
+    if _reaches(uncredited, threshold) or long_uncredited:
         verdict = "uncredited-copy"
-    elif reused >= threshold or long_all:
+    elif _reaches(reused, threshold) or long_all:
         verdict = "credited-copy"
     else:
         verdict = "original"
@@ -456,7 +457,7 @@ def _compare(source: Document, draft: Document, shared_shingles: int, aligner: A
         # Without a copy link, words both texts quote from a third party are no reuse.
         own = own & ~quoted
     share = float(own.sum()) / max(1, draft.words)
-    flagged = share >= threshold or longest >= passage_words
+    flagged = _reaches(share, threshold) or longest >= passage_words
     if not (evidence.linked or flagged):
         return None
     hits = np.flatnonzero(al.a_match >= 0)
@@ -512,6 +513,12 @@ def _credit(source: Document, draft: Document, credit_text: str, open_credits: t
     if not names and open_credits:
         return f"draft credits {', '.join(open_credits)}; {UNKNOWN_OUTLET}"
     return None
+
+
+def _reaches(share: float, threshold: float) -> bool:
+    """Whether reuse of this share is copy: at least ``threshold``, and some reuse at all (a draft that
+    shares no words with a source is never its copy, even at threshold 0)."""
+    return share > 0.0 and share >= threshold
 
 
 def _union_share(masks: Sequence[np.ndarray], words: int) -> float:

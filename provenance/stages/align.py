@@ -30,8 +30,8 @@ from ..model import Alignment, Document, Passage, Substitution
 from .ocr import refine_alignment
 from .shingles import word_codes
 
-__all__ = ["Aligner", "edit_sites", "exact_alignment", "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT",
-           "ALIGN_CELLS_MAX", "ALIGN_PIECE_WORDS"]
+__all__ = ["Aligner", "SkippedAlignment", "edit_sites", "exact_alignment", "MIN_PASSAGE_WORDS_DEFAULT",
+           "MAX_GAP_DEFAULT", "ALIGN_CELLS_MAX", "ALIGN_PIECE_WORDS"]
 
 #: A passage must hold at least this many matched words.
 MIN_PASSAGE_WORDS_DEFAULT = 8
@@ -48,6 +48,13 @@ ALIGN_CELLS_MAX = 100_000_000
 #: Stretches with no anchor are aligned along the diagonal in pieces of this many words.
 ALIGN_PIECE_WORDS = 2_000
 _ANCHOR_WORDS = 4
+
+
+class SkippedAlignment(Alignment):
+    """The empty alignment of a pair that ran out of memory while being aligned: no passage, no link.
+
+    :meth:`Aligner.align` returns it instead of failing the trace; callers count these to warn.
+    """
 
 
 class Aligner:
@@ -106,10 +113,11 @@ class Aligner:
         try:
             return self._align(doc_a, doc_b, a, b)
         except MemoryError:
-            # One pair must never stop a trace: it is left unaligned (no shared passage, no link).
-            return Alignment(a=a, b=b, a_match=np.full(doc_a.words, -1, dtype=np.int32),
-                             b_match=np.full(doc_b.words, -1, dtype=np.int32), passages=(), substitutions=(),
-                             shared_words=0)
+            # One pair must never stop a trace: it is left unaligned (no shared passage, no link),
+            # marked so that the run can say how many pairs it skipped.
+            return SkippedAlignment(a=a, b=b, a_match=np.full(doc_a.words, -1, dtype=np.int32),
+                                    b_match=np.full(doc_b.words, -1, dtype=np.int32), passages=(),
+                                    substitutions=(), shared_words=0)
 
     def _align(self, doc_a: Document, doc_b: Document, a: int, b: int) -> Alignment:
         seq_a, seq_b = codes_a, codes_b = _codes(doc_a), _codes(doc_b)

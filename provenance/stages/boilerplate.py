@@ -30,6 +30,8 @@ __all__ = [
     "BoilerplateRemover",
     "find_credits",
     "find_date",
+    "is_story_prose",
+    "page_lines",
     "MIN_DOCS_DEFAULT",
     "MAX_RELATEDNESS_DEFAULT",
 ]
@@ -318,6 +320,34 @@ def _merge(spans: list[Span]) -> list[Span]:
             continue
         out.append(span)
     return out
+
+
+def page_lines(text: str) -> list[str]:
+    """The lines of ``text`` with what the built-in rules mark cut out: furniture and label lines, date
+    lines, datelines and credits, as this stage marks them before it learns a corpus's templates.
+
+    Lines left with no letter or digit are dropped; the rest are stripped.  A record with no title
+    field takes its headline from these lines (a page's "Email" button or "By ..." line is no headline).
+
+    Examples
+    --------
+    >>> page_lines("Share\\nBy Jane Roe\\nLONDON (Reuters) - Rates rose on Monday.")
+    ['Rates rose on Monday.']
+    """
+    kept, pos = [], 0
+    for span in _builtin_spans(text, _lines(text)):  # each span lies inside one line
+        if span.end > pos:
+            kept.append(text[pos : max(pos, span.start)])
+            pos = span.end
+    kept.append(text[pos:])
+    return [line.strip() for line in "".join(kept).split("\n") if any(ch.isalnum() for ch in line)]
+
+
+def is_story_prose(line: str) -> bool:
+    """Whether one line is a paragraph of story sentences (more than a dozen words, ending a sentence, no
+    stock notice): what a page's headline comes before."""
+    folded = fold_text(line)
+    return _is_story_prose(folded, len(folded.split()))
 
 
 def find_date(text: str) -> str | None:

@@ -20,6 +20,7 @@ document's candidates; topic similarity alone never makes a candidate.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -213,12 +214,42 @@ def find_candidates(
     return [Candidate(a=i, b=j, shared_shingles=int(n), cosine=float(c)) for i, j, n, c in pairs]
 
 
+def content_key(doc: Document) -> bytes:
+    """What exact duplicates share: a digest of the document's content words (boilerplate left out)."""
+    return hashlib.blake2b(content_hashes(doc).tobytes(), digest_size=16).digest()
+
+
+def mostly_copied(frequent: np.ndarray | int, shingles: np.ndarray | int) -> np.ndarray | bool:
+    """Whether a document whose ``shingles`` shingles include ``frequent`` frequent ones is mostly a widely
+    copied text (a stock phrase is a small part of a document)."""
+    return frequent / np.maximum(1, shingles) >= COPIED_SHARE_MIN
+
+
+def frequent_kept(copied_holders: np.ndarray | int, holders: np.ndarray | int) -> np.ndarray | bool:
+    """Whether a frequent shingle is kept: more than half of the (distinct) documents holding it are
+    :func:`mostly_copied`."""
+    return copied_holders * 2 > holders
+
+
+def group_face(group: list[int], max_candidates: int) -> list[int]:
+    """The members of a duplicate group that pair with other groups: all of a small group, the first of a
+    large one (its other members pair with that first one only, see :func:`group_pairs`)."""
+    return group if len(group) <= max_candidates else group[:1]
+
+
+def group_pairs(group: list[int], max_candidates: int) -> list[tuple[int, int]]:
+    """The pairs inside a duplicate group: every pair of a small group, first-to-each of a large one."""
+    if len(group) <= max_candidates:
+        return [(i, j) for k, i in enumerate(group) for j in group[k + 1:]]
+    return [(group[0], j) for j in group[1:]]
+
+
 def _duplicate_groups(documents: Sequence[Document]) -> list[list[int]]:
     """Indices of documents with the same content words, grouped; each group sorted, groups by first index."""
     first: dict[bytes, int] = {}
     groups: list[list[int]] = []
     for i, doc in enumerate(documents):
-        key = content_hashes(doc).tobytes()
+        key = content_key(doc)
         if key in first:
             groups[first[key]].append(i)
         else:
@@ -248,10 +279,9 @@ def _representative_matrix(docs: Sequence[Document], copies: Sequence[int], size
     frequent = distinct > max_df
     if frequent.any():
         # Share of each representative's shingles that are frequent: near 1 for a copy of a widely run story.
-        share = np.bincount(row, weights=frequent[inverse], minlength=len(parts)) / np.maximum(
-            1, np.array([len(p) for p in parts]))
-        mostly_copied = np.bincount(inverse, weights=share[row] >= COPIED_SHARE_MIN, minlength=len(distinct))
-        frequent &= mostly_copied * 2 <= distinct
+        copied = mostly_copied(np.bincount(row, weights=frequent[inverse], minlength=len(parts)),
+                               np.array([len(p) for p in parts]))
+        frequent &= ~frequent_kept(np.bincount(inverse, weights=copied[row], minlength=len(distinct)), distinct)
     wanted = (total >= 2) & ~frequent
     keep = wanted[inverse]
     # A kept shingle's column is the number of kept shingles before it.
@@ -270,7 +300,7 @@ def _expand(groups: Sequence[list[int]], ra: np.ndarray, rb: np.ndarray, shared:
     only its representative to other groups, and its members pair with the
     representative: hundreds of copies of one story cost linear work, not quadratic.
     """
-    faces = [group if len(group) <= max_candidates else group[:1] for group in groups]
+    faces = [group_face(group, max_candidates) for group in groups]
     out_a: list[int] = []
     out_b: list[int] = []
     out_n: list[int] = []
@@ -283,10 +313,7 @@ def _expand(groups: Sequence[list[int]], ra: np.ndarray, rb: np.ndarray, shared:
         n = int(within[g])
         if len(group) < 2 or n < min_shared:
             continue
-        if len(group) <= max_candidates:
-            inner = [(i, j) for k, i in enumerate(group) for j in group[k + 1:]]
-        else:
-            inner = [(group[0], j) for j in group[1:]]
+        inner = group_pairs(group, max_candidates)
         out_a.extend(i for i, _ in inner)
         out_b.extend(j for _, j in inner)
         out_n.extend([n] * len(inner))

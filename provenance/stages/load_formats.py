@@ -21,6 +21,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
+from .boilerplate import is_story_prose, page_lines
 
 __all__ = [
     "FURNITURE_MAX_ITEMS",
@@ -216,7 +217,8 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
     return None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]*(?=\s|$)")
+# A full stop after a lone capital is an initial ("U.S.", "R. Kelly"), not a sentence's end.
+_SENTENCE_END = re.compile(r"(?<=[.!?。])(?<!\b[A-Z]\.)[\"'”’)]*(?=\s|$)")
 #: A title made from a first sentence keeps at most this many words.
 SENTENCE_TITLE_WORDS = 14
 
@@ -238,15 +240,38 @@ def first_sentence(text: str) -> str | None:
 
 
 def _record_title(text: str) -> str | None:
-    """A headline for a scraped record: the first headline-like line of four words or more, mostly
-    words (a site name, "comments", a phone number or a date line comes first on many pages), with a
-    trailing " | Site Name" cut off; else the first sentence."""
-    for line in [x for x in text[: TITLE_MAX_CHARS * 8].splitlines() if x.strip()][:6]:
-        title = plain_title(max(line.split(" | "), key=len))
-        words = title.split() if title else []
-        if len(words) >= 4 and sum(w[0].isalpha() for w in words) > 0.6 * len(words):
+    """A headline for a scraped record with no title field.
+
+    The page's own lines are read as the boilerplate stage reads them, with its furniture, labels,
+    date lines and datelines cut out (:func:`~provenance.stages.boilerplate.page_lines`).  The headline
+    is the first headline-like line before the story's first paragraph: four words or more, mostly
+    words, no picture credit, not ending in a colon (a line introducing what follows), with a
+    trailing " | Site Name" cut off.  Else the first sentence from the story's first word (the first
+    line of mostly words that is no caption credit).
+    """
+    lines = page_lines(text[: TITLE_MAX_CHARS * 8])
+    for line in lines[:6]:
+        if is_story_prose(line):
+            break  # the story has begun: a headline comes before it (a later line is a caption or a button)
+        title = plain_title(max(_SITE_SEPARATOR.split(line), key=len))
+        if title and _mostly_words(title, least=4) and not title.endswith(":") and not _PICTURE_CREDIT.search(title):
             return title
-    return first_sentence(text)
+    start = next((n for n, line in enumerate(lines)
+                  if _mostly_words(line, least=1) and not _PICTURE_CREDIT.search(line)), None)
+    return (first_sentence("\n".join(lines[start:])) if start is not None else None) or first_sentence(text)
+
+
+# "Headline | Site Name", "Opinion |Headline".
+_SITE_SEPARATOR = re.compile(r"\s+\|\s*|\s*\|\s+")
+# A caption's credit: "(AP Photo/Jane Roe)", "Jane Roe / Getty Images".
+_PICTURE_CREDIT = re.compile(r"\b(?:photo|image|picture)s?\s*/|/\s*(?:\w+\s+)?(?:images|photos?|pictures?)\b",
+                             re.IGNORECASE)
+
+
+def _mostly_words(line: str, least: int) -> bool:
+    """At least ``least`` words, more than 60% of them starting with a letter (no date stamp, phone list)."""
+    words = line.split()
+    return len(words) >= least and sum(w[0].isalpha() for w in words) > 0.6 * len(words)
 
 
 # --------------------------------------------------------------------------- records

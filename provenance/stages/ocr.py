@@ -41,6 +41,8 @@ __all__ = [
     "char_grams",
     "find_char_candidates",
     "add_char_candidates",
+    "gram_pair_kept",
+    "gram_cosine",
     "refine_alignment",
     "gram_share",
     "misread_alike",
@@ -221,8 +223,7 @@ def find_char_candidates(
     matrix = sp.csr_matrix((np.ones(len(column), dtype=np.int32), (rows[keep], column)),
                            shape=(len(sets), max(1, int(useful.sum()))))
     shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
-    fewer = np.minimum(sizes[shared.row], sizes[shared.col])
-    wanted = (shared.data >= MIN_GRAM_SHARED) & (shared.data >= min_share * fewer)
+    wanted = gram_pair_kept(shared.data, sizes[shared.row], sizes[shared.col], min_share)
     a, b, counts = rows_doc[shared.row[wanted]], rows_doc[shared.col[wanted]], shared.data[wanted]
     n = np.int64(len(documents))
     if known:
@@ -233,10 +234,22 @@ def find_char_candidates(
         return []
     size_of = np.zeros(len(documents), dtype=np.float64)
     size_of[rows_doc] = sizes
-    cosine = counts / np.sqrt(size_of[a] * size_of[b])
+    cosine = gram_cosine(counts, size_of[a], size_of[b])
     chosen = _top_per_document(a, b, counts, cosine, max_candidates)
     return [Candidate(a=int(a[k]), b=int(b[k]), shared_shingles=int(counts[k]), cosine=float(cosine[k]))
             for k in sorted(chosen.tolist(), key=lambda k: (int(a[k]), int(b[k])))]
+
+
+def gram_pair_kept(shared: np.ndarray | int, size_a: np.ndarray | int, size_b: np.ndarray | int,
+                   min_share: float = MIN_GRAM_SHARE_DEFAULT) -> np.ndarray | bool:
+    """Whether two scanned documents with ``size_a`` and ``size_b`` sampled grams, ``shared`` of them in
+    common, are a character candidate (enough grams, and enough of the smaller set)."""
+    return (shared >= MIN_GRAM_SHARED) & (shared >= min_share * np.minimum(size_a, size_b))
+
+
+def gram_cosine(shared: np.ndarray | int, size_a: np.ndarray | int, size_b: np.ndarray | int) -> np.ndarray | float:
+    """Cosine of two gram sets from their sizes and shared grams (ranks a document's character candidates)."""
+    return shared / np.sqrt(np.multiply(size_a, size_b, dtype=np.float64))
 
 
 def add_char_candidates(documents: Sequence[Document], candidates: list[Candidate], *, max_df: int,
