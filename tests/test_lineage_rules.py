@@ -144,3 +144,28 @@ def test_unrelated_articles_move_no_family():
     for child, (parent, confidence) in alone.items():
         assert beside[child][0] == parent
         assert abs(beside[child][1] - confidence) <= 0.02
+
+
+def test_a_top_member_that_cannot_be_the_source_gives_way_to_one_below_it_that_can():
+    # Copies that each cut a different part of a story: the story holds all they share and has no
+    # change of its own, so it is the source even when a tree puts one of its copies above it.
+    from provenance.pipeline import analyse
+    from provenance.stages import lineage as stage
+    from provenance.stages.collation import Collation
+    from provenance.stages.edge_model import EdgeModel
+
+    rng = random.Random(11)
+    story = _story(rng, _VOCAB, 10)
+    printed = {"story.txt": story, "trimmed.txt": story[:7], "abridged.txt": story[:4] + story[5:],
+               "headless.txt": story[2:]}
+    documents, pairs, _ = analyse([Article(name, "\n\n".join(body) + "\n") for name, body in printed.items()])
+    links, (members,) = stage._families(documents, pairs)
+    tree = stage._FamilyTree(members, documents, pairs, Collation(documents, {k: al for k, (_, al) in pairs.items()}),
+                             links, EdgeModel.load())
+    index = {d.id: i for i, d in enumerate(documents)}
+    upside_down = {m: index["trimmed.txt"] for m in members}
+    upside_down[index["trimmed.txt"]] = stage._ROOT
+    parent = tree._parsimonious(upside_down)
+    assert parent[index["story.txt"]] == stage._ROOT
+    below = stage._subtrees(parent)
+    assert below[index["story.txt"]] == set(members)
