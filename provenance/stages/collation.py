@@ -115,7 +115,7 @@ class Collation:
             self._unique[key] = one
         return self._unique[key]
 
-    def shared_cuts(self, x: int, y: int, z: int) -> float:
+    def shared_cuts(self, x: int, y: int, z: int, *, ends: bool = True) -> float:
         """Passages of ``x`` that ``y`` and ``z`` both lack: cuts they share (or additions of ``x``'s).
 
         Inside what all three share, each run of at least ``_OMISSION_WORDS``
@@ -126,7 +126,9 @@ class Collation:
         Copies cut far more often than sources grow text, so a shared cut
         ties ``y`` and ``z`` together without saying that ``x`` changed
         anything; it is kept apart from :meth:`unique`.  0.0 when a pair of
-        the three is not aligned.
+        the three is not aligned.  With ``ends=False`` only cuts inside what
+        the three share count (two excerpts of one passage start and stop at
+        the same places without one taking from the other).
         """
         in_y, in_z = self.match(x, y), self.match(x, z)
         if in_y is None or in_z is None or self.match(y, z) is None:
@@ -143,6 +145,8 @@ class Collation:
                 lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
                 count += float(np.sum(lengths >= _OMISSION_WORDS))
         n = len(in_y)
+        if not ends:
+            return count
         if n - 1 - max(hits_y[-1], hits_z[-1]) >= _EDGE_CUT_WORDS and abs(hits_y[-1] - hits_z[-1]) <= _SAME_CUT_WORDS:
             count += 1.0
         if min(hits_y[0], hits_z[0]) >= _EDGE_CUT_WORDS and abs(hits_y[0] - hits_z[0]) <= _SAME_CUT_WORDS:

@@ -307,13 +307,24 @@ class _FamilyTree:
         return list(dict.fromkeys(ordered))[:_SOURCE_WITNESSES]
 
     def _holds_taken(self, p: int, c: int, source: int) -> bool:
-        """Whether ``p`` holds what ``c`` took from ``source``: a copy's parent lacks none of it."""
+        """Whether ``c`` can descend from ``source`` through ``p``.
+
+        A copy's parent lacks none of what the copy took from the source, and
+        the copy carries a change of that parent's (other words, or a cut inside
+        the passage, that the two share against the source): a copy with no
+        such change is as well explained by the source itself, the one text
+        known to be the source.
+        """
         from_source, in_p = self.collation.match(c, source), self.collation.match(c, p)
         if from_source is None or in_p is None:
             return False
         taken = from_source >= 0
         holds = _SCANNED_HOLDS if looks_scanned(self.documents[p]) else _HOLDS
-        return int(np.count_nonzero(taken & (in_p >= 0))) >= holds * int(np.count_nonzero(taken))
+        if int(np.count_nonzero(taken & (in_p >= 0))) < holds * int(np.count_nonzero(taken)):
+            return False
+        shared_change = self.collation.unique(source, p, c)
+        return bool((shared_change is not None and shared_change.wording > 0)
+                    or self.collation.shared_cuts(source, p, c, ends=False) > 0)
 
     def _nearest(self, member: int, among: Sequence[int]) -> list[int]:
         """The others of ``among``, most words shared with ``member`` first (ties in family order)."""
