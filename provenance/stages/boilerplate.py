@@ -281,7 +281,7 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     # from line to line: there a short line inside a sentence is story text, not a label.
     runs_on = sum(_continues(text, b, ln, prose=False) for b, ln in zip(lines, lines[1:], strict=False))
     hard_wrapped = 2 * runs_on >= len(lines)
-    befores, afters = [None, *lines][: len(lines)], [*lines[1:], None]
+    befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
     for before, line, after in zip(befores, lines, afters, strict=True):
         if _FURNITURE_RE.match(line.folded):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
