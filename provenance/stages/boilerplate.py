@@ -97,6 +97,22 @@ _PICTURE_BEFORE = re.compile(
 _PICTURE_AFTER = re.compile(r"\s*(?:/|(?:photos?|pictures?|images?|video)\b)", re.IGNORECASE)
 _CREDIT_WINDOW = 1500
 _CREDIT_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _CREDIT_CONTEXTS]
+# Words one of which every match of the credit pattern at the same index holds (lowercase; empty:
+# no such word).  A pattern whose words are all absent cannot match, so it is not run: the one for
+# "... contributed to this report" alone tried the agency names at every word of every text.
+_CREDIT_CUES: list[tuple[str, ...]] = [
+    ("credit", "source", "via", "courtesy"),
+    ("(",),
+    ("©", "(c)", "copyright"),
+    ("contributed to this",),
+    (),
+    ("by",),
+    ("reporting",),
+    ("via",),
+    ("published", "appeared"),
+    (),
+    (),
+]
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _AGENCY_RES = {name: re.compile(rf"^(?:{p})$", re.IGNORECASE) for name, p in _AGENCIES.items()}
 _BYLINE = re.compile(
@@ -203,15 +219,19 @@ def _agency_prefilter() -> tuple[tuple[str, ...], re.Pattern[str]]:
 _AGENCY_LITERALS, _AGENCY_BOUNDED = _agency_prefilter()
 
 
-def _may_credit(text: str) -> bool:
-    """False only when no agency name can occur in ``text`` (then no credit pattern matches).
+def _folded_ascii(text: str) -> str | None:
+    """``text.lower()``, or None when that may not agree with the patterns' IGNORECASE.
 
-    Case is folded with ``lower()``, which agrees with the patterns'
-    IGNORECASE unless the text has non-ASCII letters; those texts always pass.
+    It agrees unless the text has non-ASCII letters or digits (IGNORECASE matches "K", the
+    Kelvin sign, to "k"); for those texts every pattern runs.
     """
     if not text.isascii() and any(ch.isalnum() for ch in set(_NON_ASCII.findall(text))):
-        return True
-    low = text.lower()
+        return None
+    return text.lower()
+
+
+def _may_credit(low: str) -> bool:
+    """False only when no agency name can occur in ``low`` (then no credit pattern matches)."""
     return any(name in low for name in _AGENCY_LITERALS) or _AGENCY_BOUNDED.search(low) is not None
 
 
@@ -241,8 +261,12 @@ def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # Credits stand in the dateline, byline and credit lines: the head and the tail.
     if len(text) > 2 * _CREDIT_WINDOW:
         text = text[:_CREDIT_WINDOW] + "\n" + text[-_CREDIT_WINDOW:]
-    # Most texts name no agency at all: one scan decides whether the credit patterns need to run.
-    for regex in _CREDIT_RES if _may_credit(text) else ():
+    # Most texts name no agency at all: one scan decides whether the credit patterns need to run,
+    # and of those that do, most lack the words of most patterns.
+    low = _folded_ascii(text)
+    for regex, cues in zip(_CREDIT_RES, _CREDIT_CUES, strict=True) if low is None or _may_credit(low) else ():
+        if low is not None and cues and not any(cue in low for cue in cues):
+            continue
         for match in regex.finditer(text):
             if not _picture_credit(text, match):
                 found.add(_canonical_agency(match.group("x")))
@@ -281,7 +305,7 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     # from line to line: there a short line inside a sentence is story text, not a label.
     runs_on = sum(_continues(text, b, ln, prose=False) for b, ln in zip(lines, lines[1:], strict=False))
     hard_wrapped = 2 * runs_on >= len(lines)
-    befores, afters = [None, *lines][: len(lines)], [*lines[1:], None]
+    befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
     for before, line, after in zip(befores, lines, afters, strict=True):
         if _FURNITURE_RE.match(line.folded):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
