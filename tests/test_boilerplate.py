@@ -147,3 +147,37 @@ def test_short_lines_of_a_hard_wrapped_column_are_story_text_but_a_page_label_is
     paragraphs = WIRE.splitlines()
     (page,) = _docs(["\n".join([*paragraphs[:3], "Top stories", *paragraphs[3:]])])
     assert [s.text for s in page.boilerplate if s.kind == "label"] == ["Top stories"]
+
+
+def test_many_sets_measured_at_once_give_each_pairs_containment():
+    from provenance.stages.boilerplate import _containment, _containments
+
+    rng = np.random.default_rng(2)
+    for _ in range(30):
+        heads = [np.unique(rng.integers(0, 40, rng.integers(0, 25)).astype(np.uint64))
+                 for _ in range(rng.integers(1, 8))]
+        many = [np.unique(rng.integers(0, 40, rng.integers(0, 25)).astype(np.uint64)) for _ in range(20)]
+        sizes = np.array([len(m) for m in many])
+        got = _containments(heads, np.concatenate(many), np.repeat(np.arange(len(many)), sizes), sizes)
+        assert got.tolist() == [[_containment(m, h) for h in heads] for m in many]
+
+
+def test_a_template_line_in_many_documents_is_measured_as_arrays_with_the_same_result(monkeypatch):
+    # A page line in 40 documents: 20 distinct stories, each run twice (a copy shares its story, so
+    # the line is story text there too when the copy is among the first documents).
+    rng = np.random.default_rng(3)
+    vocabulary = [f"w{n}" for n in range(3000)]
+    stories = [" ".join(rng.choice(vocabulary, 80)) + "." for _ in range(20)]
+    texts = [f"Sign up for the Daily Ledger morning briefing today\n\n{stories[n // 2]}\n\nNote {n}.\n"
+             for n in range(40)]
+    articles = [Article(id=f"a{n:02}", text=t) for n, t in enumerate(texts)]
+    tokens = [tokenize(t) for t in texts]
+
+    def fitted(batched_from):
+        monkeypatch.setattr(boilerplate, "_BATCHED_DOCS", batched_from)
+        remover = BoilerplateRemover().fit(articles, tokens)
+        return remover.boilerplate_lines_, remover.story_lines_
+
+    pairwise, batched = fitted(10**9), fitted(2)
+    assert pairwise == batched
+    assert pairwise[0] and pairwise[1]  # the line is learned, and kept as story text in some documents

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from provenance.cli import cli
 from provenance.model import Article, Edge, Latent, Lineage
+from provenance.stages import boilerplate
 from provenance.stages.boilerplate import BoilerplateRemover, find_credits
 from provenance.stages.credit import agencies_named, credit_of, credit_status, outlet_names
 
@@ -22,9 +23,7 @@ STORY = ("Shares in the harbour operator fell sharply on Monday after the compan
          "freight volumes would drop for a second year.\n")
 
 
-@pytest.mark.parametrize(
-    "text, credits",
-    [
+CREDIT_FORMS = [
         # datelines and credit lines
         ("HARARE (Reuters) - " + STORY, ("Reuters",)),
         ("LONDON, March 3 (AFP) — " + STORY, ("AFP",)),
@@ -61,10 +60,39 @@ STORY = ("Shares in the harbour operator fell sharply on Monday after the compan
         ("He told the Associated Press on Monday that " + STORY, ()),
         ("The plan, first reported by Reuters, was dropped. " + STORY, ()),
         ("A story about reuters of nothing? No credit here.", ()),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("text, credits", CREDIT_FORMS)
 def test_credit_forms(text, credits):
     assert find_credits(text)[0] == credits
+
+
+def _variants(text: str) -> list[str]:
+    # Upper case, and a Kelvin sign (which IGNORECASE matches to "k") in a name.
+    return [text, text.upper(), text.replace("Kyodo", "\u212aYODO"),
+            STORY + "Kyodo contributed to this report.", STORY + "\u212ayodo contributed to this report."]
+
+
+def test_every_match_of_a_credit_pattern_holds_one_of_its_cue_words():
+    """The cue words let find_credits skip a pattern; a match without one would be lost."""
+    matched = set()
+    for text, _ in CREDIT_FORMS:
+        for variant in _variants(text):
+            for index, (regex, cues) in enumerate(zip(boilerplate._CREDIT_RES, boilerplate._CREDIT_CUES,
+                                                      strict=True)):
+                for match in regex.finditer(variant):
+                    matched.add(index)
+                    assert not cues or any(cue in match.group().lower() for cue in cues), (index, variant)
+    assert matched == set(range(len(boilerplate._CREDIT_RES)))  # the table exercises every pattern
+
+
+def test_credits_are_the_same_without_the_cue_words(monkeypatch):
+    texts = [v for text, _ in CREDIT_FORMS for v in _variants(text)]
+    with_cues = [find_credits(t) for t in texts]
+    monkeypatch.setattr(boilerplate, "_CREDIT_CUES", [()] * len(boilerplate._CREDIT_RES))
+    assert [find_credits(t) for t in texts] == with_cues
+    assert sum(bool(c[0]) for c in with_cues) > len(texts) // 2
 
 
 def _doc(text: str, **meta: str):

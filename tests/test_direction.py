@@ -100,3 +100,32 @@ def test_surface_codes_are_equal_exactly_when_the_surfaces_are():
     # Same code <=> same (spelling, punctuation before): one code per surface and one surface per code.
     assert len(set(zip(codes, surfaces, strict=True))) == len(set(codes)) == len(set(surfaces))
     assert len(set(surfaces)) < len(surfaces)  # repeated surfaces, so equality is exercised
+
+
+_QUOTE_PIECES = ["He said ", "“a quoted phrase here”", '"plain quotes around words"', "«guillemets text»",
+                 "„low high“", ". ", "! ", "? ", "\n\n", "。", "word ", "”", '"', "“x”", "and so on. "]
+
+
+def _old_quoted_mask(doc):  # the loop the cached version replaced
+    from provenance.stages.direction import _QUOTED
+    starts = doc.tokens.starts[doc.content]
+    mask = np.zeros(len(starts), dtype=bool)
+    for match in _QUOTED.finditer(doc.article.text):
+        mask[np.searchsorted(starts, match.start(1)):np.searchsorted(starts, match.end(1))] = True
+    return mask
+
+
+def test_quotations_and_sentences_scanned_once_per_document_give_the_same_marks():
+    import random
+
+    from provenance.stages.direction import _SENTENCE_END, quoted_mask, sentence_ids
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(_QUOTE_PIECES) for _ in range(rng.randint(0, 30))) for _ in range(200)]
+    docs = prepare_documents([Article(id=f"d{n}", text=t) for n, t in enumerate(texts)])
+    assert sum(_old_quoted_mask(d).any() for d in docs) > 100
+    for doc in docs:
+        ends = np.array([m.end() for m in _SENTENCE_END.finditer(doc.article.text)], dtype=np.int64)
+        expected = np.searchsorted(ends, doc.tokens.starts[doc.content], side="right")
+        for _ in range(2):  # the second call answers from the cache
+            assert np.array_equal(quoted_mask(doc), _old_quoted_mask(doc))
+            assert np.array_equal(sentence_ids(doc), expected)

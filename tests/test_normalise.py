@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provenance.stages import normalise
 from provenance.stages.normalise import fold_text, fold_word, gap_signature, tokenize, tokenize_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,3 +145,11 @@ def test_the_array_tokenizer_agrees_with_the_regex_one(text):
     fast, slow = tokenize(text), tokenize(text + " ´")
     assert fast.words == slow.words
     assert fast.starts.tolist() == slow.starts.tolist() and fast.ends.tolist() == slow.ends.tolist()
+
+
+@given(st.lists(st.sampled_from(["“", "”", "„", "«", "»", "’", "‘", "`", "´", "–", "—", "‐", "‑", "−", "\u00a0",
+                                 "\u00ad", "a", " ", "'", '"', "-", "é", "\n"]), max_size=40).map("".join))
+def test_typography_replaced_as_str_translate_would(text):
+    # _replace_chars stands for str.translate (40x slower on long non-ASCII texts): same result.
+    for pairs in (normalise._TYPOGRAPHY, normalise._APOSTROPHES):
+        assert normalise._replace_chars(text, pairs) == text.translate(str.maketrans(dict(pairs)))

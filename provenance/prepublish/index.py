@@ -50,7 +50,7 @@ from ..model import Article, Document, Span, Tokens
 from ..stages.align import content_hashes
 from ..stages.boilerplate import BoilerplateRemover
 from ..stages.credit import agencies_named
-from ..stages.normalise import tokenize
+from ..stages.normalise import tokenize_corpus
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 
 __all__ = [
@@ -164,7 +164,7 @@ def prepare_articles(articles: Sequence[Article], boilerplate: BoilerplateRemove
     list of Document
     """
     remover = boilerplate or BoilerplateRemover()
-    return [_with_agency(d) for d in remover.transform(articles, [tokenize(a.text) for a in articles])]
+    return [_with_agency(d) for d in remover.transform(articles, tokenize_corpus([a.text for a in articles]))]
 
 
 def _with_agency(doc: Document) -> Document:

@@ -24,7 +24,7 @@ from ..engines.parallel import map_ordered
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
 from .normalise import fold_text, tokenize, tokenize_corpus
-from .shingles import distinct, shingle_hashes, word_hashes
+from .shingles import distinct, shingle_hashes, unique_inverse, word_hashes
 
 __all__ = [
     "BoilerplateRemover",
@@ -46,6 +46,9 @@ MAX_RELATEDNESS_DEFAULT = 0.5
 _SHORT_LINE_WORDS = 12
 _LONG_LINE_WORDS = 25
 _PAIRS_SAMPLED = 6
+# From this many documents of a learned line on, their relatedness to the first few is measured
+# as arrays (below it, pair by pair is faster).
+_BATCHED_DOCS = 16
 # Documents per task of the per-document work: enough to tokenize as one array.
 _PREPARE_BATCH = 256
 
@@ -97,6 +100,22 @@ _PICTURE_BEFORE = re.compile(
 _PICTURE_AFTER = re.compile(r"\s*(?:/|(?:photos?|pictures?|images?|video)\b)", re.IGNORECASE)
 _CREDIT_WINDOW = 1500
 _CREDIT_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _CREDIT_CONTEXTS]
+# Words one of which every match of the credit pattern at the same index holds (lowercase; empty:
+# no such word).  A pattern whose words are all absent cannot match, so it is not run: the one for
+# "... contributed to this report" alone tried the agency names at every word of every text.
+_CREDIT_CUES: list[tuple[str, ...]] = [
+    ("credit", "source", "via", "courtesy"),
+    ("(",),
+    ("©", "(c)", "copyright"),
+    ("contributed to this",),
+    (),
+    ("by",),
+    ("reporting",),
+    ("via",),
+    ("published", "appeared"),
+    (),
+    (),
+]
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _AGENCY_RES = {name: re.compile(rf"^(?:{p})$", re.IGNORECASE) for name, p in _AGENCIES.items()}
 _BYLINE = re.compile(
@@ -203,15 +222,19 @@ def _agency_prefilter() -> tuple[tuple[str, ...], re.Pattern[str]]:
 _AGENCY_LITERALS, _AGENCY_BOUNDED = _agency_prefilter()
 
 
-def _may_credit(text: str) -> bool:
-    """False only when no agency name can occur in ``text`` (then no credit pattern matches).
+def _folded_ascii(text: str) -> str | None:
+    """``text.lower()``, or None when that may not agree with the patterns' IGNORECASE.
 
-    Case is folded with ``lower()``, which agrees with the patterns'
-    IGNORECASE unless the text has non-ASCII letters; those texts always pass.
+    It agrees unless the text has non-ASCII letters or digits (IGNORECASE matches "K", the
+    Kelvin sign, to "k"); for those texts every pattern runs.
     """
     if not text.isascii() and any(ch.isalnum() for ch in set(_NON_ASCII.findall(text))):
-        return True
-    low = text.lower()
+        return None
+    return text.lower()
+
+
+def _may_credit(low: str) -> bool:
+    """False only when no agency name can occur in ``low`` (then no credit pattern matches)."""
     return any(name in low for name in _AGENCY_LITERALS) or _AGENCY_BOUNDED.search(low) is not None
 
 
@@ -241,8 +264,12 @@ def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # Credits stand in the dateline, byline and credit lines: the head and the tail.
     if len(text) > 2 * _CREDIT_WINDOW:
         text = text[:_CREDIT_WINDOW] + "\n" + text[-_CREDIT_WINDOW:]
-    # Most texts name no agency at all: one scan decides whether the credit patterns need to run.
-    for regex in _CREDIT_RES if _may_credit(text) else ():
+    # Most texts name no agency at all: one scan decides whether the credit patterns need to run,
+    # and of those that do, most lack the words of most patterns.
+    low = _folded_ascii(text)
+    for regex, cues in zip(_CREDIT_RES, _CREDIT_CUES, strict=True) if low is None or _may_credit(low) else ():
+        if low is not None and cues and not any(cue in low for cue in cues):
+            continue
         for match in regex.finditer(text):
             if not _picture_credit(text, match):
                 found.add(_canonical_agency(match.group("x")))
@@ -510,15 +537,37 @@ class BoilerplateRemover:
             if not self._is_boilerplate(docs, relatedness):
                 continue
             learned.add(folded)
-            for d in docs:
-                # A headline learned from "related stories" lists is still story
-                # text in its own article and in that article's copies.
-                others = [o for o in docs[: _PAIRS_SAMPLED + 1] if o != d][:_PAIRS_SAMPLED]
-                if any(relatedness(d, o) > self.max_relatedness for o in others):
-                    story[order_key[d]].add(folded)
+            # A headline learned from "related stories" lists is still story
+            # text in its own article and in that article's copies.
+            for d in self._related_to_head(docs, joined, relatedness):
+                story[order_key[d]].add(folded)
         self.boilerplate_lines_ = learned
         self.story_lines_ = dict(story)
         return self
+
+    def _related_to_head(self, docs: list[int], joined: Callable[[int], np.ndarray],
+                         relatedness: Callable[[int, int], float]) -> list[int]:
+        """The documents of ``docs`` related to one of their others among the first few of ``docs``.
+
+        A document's others are the first ``_PAIRS_SAMPLED`` of ``docs`` but itself.  A line in
+        many documents (an outlet's template) is measured one head document against all of
+        them at once: the same counts and divisions as :func:`_containment`, pair by pair.
+        """
+        head = docs[: _PAIRS_SAMPLED + 1]
+        if len(docs) < _BATCHED_DOCS:
+            return [d for d in docs if any(relatedness(d, o) > self.max_relatedness
+                                           for o in [o for o in head if o != d][:_PAIRS_SAMPLED])]
+        sets = [joined(d) for d in docs]
+        sizes = np.array([len(x) for x in sets], dtype=np.int64)
+        flat, owner = np.concatenate(sets), np.repeat(np.arange(len(docs)), sizes)
+        measured = _containments([joined(o) for o in head], flat, owner, sizes)
+        related = np.zeros(len(docs), dtype=bool)
+        for k in range(len(head)):
+            # The last of the head is an other only for the head's own documents.
+            compared = np.ones(len(docs), dtype=bool) if k < _PAIRS_SAMPLED else np.arange(len(docs)) < len(head)
+            compared[k] = False
+            related |= compared & (measured[:, k] > self.max_relatedness)
+        return [d for d, r in zip(docs, related.tolist(), strict=True) if r]
 
     def _is_boilerplate(self, docs: list[int], relatedness) -> bool:
         pairs = list(zip(docs, docs[1:], strict=False))[:_PAIRS_SAMPLED]
@@ -679,6 +728,33 @@ def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
     return int(np.count_nonzero(sb[at] == sa)) / smaller
 
 
+def _containments(heads: list[np.ndarray], flat: np.ndarray, owner: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """:func:`_containment` of each of a few sets (``heads``, at most 8) with each of many, as a
+    (many, heads) array; the many are concatenated in ``flat`` (``owner``: the set each value is
+    of, ``sizes``: each set's length).
+
+    The heads' values are merged into one sorted array with a bit per head holding each, so
+    the many are looked up once, not once per head.
+    """
+    values = np.concatenate(heads)
+    which = np.repeat(np.arange(len(heads)), [len(h) for h in heads])
+    merged, inverse, _ = unique_inverse(values)
+    holders = np.zeros(len(merged), dtype=np.uint8)
+    np.bitwise_or.at(holders, inverse, np.left_shift(1, which).astype(np.uint8))
+    found = np.zeros(len(flat), dtype=np.uint8)
+    if len(merged):
+        at = merged.searchsorted(flat)
+        np.minimum(at, len(merged) - 1, out=at)
+        found = np.where(merged[at] == flat, holders[at], found)
+    out = np.empty((len(sizes), len(heads)))
+    for k, head in enumerate(heads):
+        # |A & B| counted from either side is the same number; divided as the pairwise function does.
+        common = np.bincount(owner, weights=(found >> k) & 1, minlength=len(sizes))
+        smaller = np.minimum(sizes, len(head))
+        out[:, k] = np.where(smaller > 0, common / np.maximum(smaller, 1), 1.0)
+    return out
+
+
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
     return distinct(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
 
@@ -699,16 +775,16 @@ def _line_shingles(lines: list[_Line], tokens: Tokens, hashes: np.ndarray | None
     hi = np.searchsorted(tokens.starts, bounds[:, 1], side="left")
     by_size = {k: shingle_hashes(hashes, k) for k in (1, 2, 3) if len(hashes) >= k}
     group: dict[str, int] = {}
-    pieces, owners = [], []
+    pieces, owners, lengths = [], [], []
     for ln, a, b in zip(lines, lo.tolist(), hi.tolist(), strict=True):
         if b > a:
             size = min(3, b - a)
-            piece = by_size[size][a : b - size + 1]
-            pieces.append(piece)
-            owners.append(np.full(len(piece), group.setdefault(ln.folded, len(group)), dtype=np.int64))
+            pieces.append(by_size[size][a : b - size + 1])
+            owners.append(group.setdefault(ln.folded, len(group)))
+            lengths.append(b - a - size + 1)
     if not pieces:
         return {}
-    values, owner = np.concatenate(pieces), np.concatenate(owners)
+    values, owner = np.concatenate(pieces), np.repeat(np.array(owners, dtype=np.int64), lengths)
     order = np.lexsort((values, owner))
     values, owner = values[order], owner[order]
     first = np.ones(len(values), dtype=bool)
@@ -719,12 +795,13 @@ def _line_shingles(lines: list[_Line], tokens: Tokens, hashes: np.ndarray | None
 
 
 def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:
-    keep = np.ones(len(tokens), dtype=bool)
-    for span in spans:
-        lo = np.searchsorted(tokens.starts, span.start, side="left")
-        hi = np.searchsorted(tokens.starts, span.end, side="left")
-        keep[lo:hi] = False
-    return np.flatnonzero(keep)
+    # A token is cut when it starts inside a span: the spans' [lo, hi) token ranges, as counts of
+    # the ranges covering each token (spans may overlap).
+    bounds = np.array([(span.start, span.end) for span in spans], dtype=np.int64).reshape(-1, 2)
+    covering = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.add.at(covering, np.searchsorted(tokens.starts, bounds[:, 0], side="left"), 1)
+    np.add.at(covering, np.searchsorted(tokens.starts, bounds[:, 1], side="left"), -1)
+    return np.flatnonzero(np.cumsum(covering[:-1]) == 0)
 
 
 def names_agency(name: str | None, agency: str) -> bool:

@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..model import Candidate, Document
 from .align import content_hashes
-from .shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
+from .shingles import SHINGLE_SIZE_DEFAULT, distinct, shingle_hashes, unique_inverse
 
 __all__ = [
     "find_candidates",
@@ -61,14 +61,14 @@ def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAU
 
     rows, cols = [], []
     for i, doc in enumerate(documents):
-        sh = np.unique(shingle_hashes(content_hashes(doc), size))
+        sh = distinct(shingle_hashes(content_hashes(doc), size))
         rows.append(np.full(len(sh), i, dtype=np.int64))
         cols.append(sh)
     if not rows:
         return sp.csr_matrix((0, 0), dtype=np.int32)
     row = np.concatenate(rows)
     col = np.concatenate(cols)
-    _, inverse, counts = np.unique(col, return_inverse=True, return_counts=True)
+    _, inverse, counts = unique_inverse(col)
     wanted = counts >= 2
     if max_df is not None:
         wanted &= counts <= max_df
@@ -94,7 +94,7 @@ def _tfidf(documents: Sequence[Document]):
     hashes = [content_hashes(doc) for doc in documents]
     rows = np.repeat(np.arange(len(documents)), [len(h) for h in hashes])
     flat = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
-    vocab, cols = np.unique(flat, return_inverse=True)
+    vocab, cols, _ = unique_inverse(flat)
     counts = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), max(1, len(vocab)))
     )
@@ -269,19 +269,19 @@ def _representative_matrix(docs: Sequence[Document], copies: Sequence[int], size
     """
     import scipy.sparse as sp
 
-    parts = [np.unique(shingle_hashes(content_hashes(doc), size)) for doc in docs]
+    parts = [distinct(shingle_hashes(content_hashes(doc), size)) for doc in docs]
     if not parts:
         return sp.csr_matrix((0, 0), dtype=np.int32)
     row = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
     col = np.concatenate(parts)
-    _, inverse, distinct = np.unique(col, return_inverse=True, return_counts=True)
-    total = np.bincount(inverse, weights=np.asarray(copies, dtype=np.float64)[row], minlength=len(distinct))
-    frequent = distinct > max_df
+    _, inverse, holders = unique_inverse(col)
+    total = np.bincount(inverse, weights=np.asarray(copies, dtype=np.float64)[row], minlength=len(holders))
+    frequent = holders > max_df
     if frequent.any():
         # Share of each representative's shingles that are frequent: near 1 for a copy of a widely run story.
         copied = mostly_copied(np.bincount(row, weights=frequent[inverse], minlength=len(parts)),
                                np.array([len(p) for p in parts]))
-        frequent &= ~frequent_kept(np.bincount(inverse, weights=copied[row], minlength=len(distinct)), distinct)
+        frequent &= ~frequent_kept(np.bincount(inverse, weights=copied[row], minlength=len(holders)), holders)
     wanted = (total >= 2) & ~frequent
     keep = wanted[inverse]
     # A kept shingle's column is the number of kept shingles before it.

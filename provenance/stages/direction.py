@@ -140,23 +140,33 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+# Where each document's quotations and sentences end, in characters: one regex scan per
+# document, not one per pair it is in (process-local, kept beside the documents).
+_QUOTATIONS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+_SENTENCE_ENDS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def quoted_mask(doc: Document) -> np.ndarray:
     """True for content words that sit inside quotation marks."""
-    text = doc.article.text
+    quotes = _QUOTATIONS.get(doc)
+    if quotes is None:
+        found = [match.span(1) for match in _QUOTED.finditer(doc.article.text)]
+        quotes = _QUOTATIONS[doc] = np.array(found, dtype=np.int64).reshape(-1, 2)
     starts = doc.tokens.starts[doc.content]
-    mask = np.zeros(len(starts), dtype=bool)
-    for match in _QUOTED.finditer(text):
-        lo = np.searchsorted(starts, match.start(1), side="left")
-        hi = np.searchsorted(starts, match.end(1), side="left")
-        mask[lo:hi] = True
-    return mask
+    # The content words from the first at or after a quotation's start to the first at or after its end.
+    inside = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.add.at(inside, np.searchsorted(starts, quotes[:, 0], side="left"), 1)
+    np.add.at(inside, np.searchsorted(starts, quotes[:, 1], side="left"), -1)
+    return np.cumsum(inside[:-1]) > 0
 
 
 def sentence_ids(doc: Document) -> np.ndarray:
     """Index of the sentence each content word belongs to."""
-    text = doc.article.text
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    return np.searchsorted(np.asarray(ends, dtype=np.int64), doc.tokens.starts[doc.content], side="right")
+    ends = _SENTENCE_ENDS.get(doc)
+    if ends is None:
+        found = [m.end() for m in _SENTENCE_END.finditer(doc.article.text)]
+        ends = _SENTENCE_ENDS[doc] = np.asarray(found, dtype=np.int64)
+    return np.searchsorted(ends, doc.tokens.starts[doc.content], side="right")
 
 
 def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_LINK_WORDS_DEFAULT,

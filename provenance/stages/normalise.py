@@ -32,15 +32,13 @@ _WORD = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])\w)+(?:['’‘`´](?:(?![{_CJK}])
 # Line-end hyphenation as OCR and print produce it: "syndi-\n cation".
 _HYPHEN_BREAK = re.compile(r"^[-\u00ad\u2010\u2011]\s*\n\s*$")
 _HYPHENS = frozenset("-\u00ad\u2010\u2011")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_APOSTROPHES = (("’", "'"), ("‘", "'"), ("`", "'"), ("´", "'"))
 # Folding of typographic variants for whole-text comparison (lines, gaps).
-_TYPOGRAPHY = str.maketrans(
-    {
-        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
-        "’": "'", "‘": "'", "`": "'", "´": "'",
-        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
-        "\u00a0": " ", "\u00ad": "",
-    }
+_TYPOGRAPHY = (
+    ("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'),
+    *_APOSTROPHES,
+    ("–", "-"), ("—", "-"), ("‐", "-"), ("‑", "-"), ("−", "-"),
+    ("\u00a0", " "), ("\u00ad", ""),
 )
 _SPACE = re.compile(r"\s+")
 # The plain (all-ASCII words) tokenizer: same words as _WORD on such texts.
@@ -72,7 +70,7 @@ def fold_word(word: str) -> str:
     >>> fold_word("ﬁnal")
     'final'
     """
-    return _nfkc(word).translate(_APOSTROPHES).casefold()
+    return _replace_chars(_nfkc(word), _APOSTROPHES).casefold()
 
 
 def fold_text(text: str) -> str:
@@ -91,7 +89,19 @@ def _fold_chars(text: str) -> str:
     """NFKC, typographic variants unified and case folded; white space untouched."""
     if text.isascii():  # NFKC leaves ASCII alone; the backtick is its only typographic variant
         return text.replace("`", "'").lower()
-    return _nfkc(text).translate(_TYPOGRAPHY).casefold()
+    return _replace_chars(_nfkc(text), _TYPOGRAPHY).casefold()
+
+
+def _replace_chars(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """``text.translate`` of the characters in ``pairs`` (no replacement holds a replaced character).
+
+    One ``str.replace`` per character present: ``str.translate`` with a mapping looks up every
+    character of a non-ASCII text in a dictionary, 40x slower on a news article.
+    """
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def _nfkc(text: str) -> str:
