@@ -135,7 +135,7 @@ def test_short_lines_of_a_hard_wrapped_column_are_story_text_but_a_page_label_is
     # A scanned column or an e-mail breaks its sentences into printed lines, some of three words;
     # such a line goes on with the sentence above it and is story, however short.
     words = WIRE.split()
-    widths = [3, 5, 2, 6, 4, 3, 5]
+    widths = [6, 5, 7, 2, 6, 4, 3, 5]
     lines, k = [], 0
     while k < len(words):
         width = widths[len(lines) % len(widths)]

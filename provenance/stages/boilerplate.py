@@ -292,22 +292,43 @@ def _canonical_agency(name: str) -> str | None:
     return None
 
 
-def _continues(text: str, before: _Line | None, line: _Line, *, prose: bool) -> bool:
-    """Whether ``line`` goes on with the sentence of the line just above it (no blank line between).
+def _adjacent(text: str, upper: _Line | None, lower: _Line | None) -> bool:
+    """Whether two lines follow each other with no blank line between."""
+    return upper is not None and lower is not None and text.count("\n", upper.end, lower.start) == 1
 
-    With ``prose``, the line above must also be longer than a label.
+
+def _in_paragraph(text: str, before: _Line | None, line: _Line, after: _Line | None) -> bool:
+    """Whether a short line sits inside a paragraph broken into printed lines.
+
+    It goes on with the sentence of the line of prose above it, or it starts
+    a sentence after one ended on that line and the next line of prose goes
+    on with it.
     """
-    return (before is not None and text.count("\n", before.end, line.start) == 1
-            and not _SENTENCE_END.search(before.folded) and (not prose or before.words > _LABEL_WORDS))
+    if not (_adjacent(text, before, line) and before.words > _LABEL_WORDS):
+        return False
+    if not _SENTENCE_END.search(before.folded):
+        return True
+    return _adjacent(text, line, after) and after.words > _LABEL_WORDS
+
+
+def _hard_wrapped(text: str, lines: list[_Line]) -> bool:
+    """Whether the text's prose is broken into printed lines (a scanned column, an e-mail).
+
+    Its lines of prose mostly run on into the next line without a sentence
+    ending; a page that gives each paragraph a line ends nearly every one.
+    """
+    prose = [ln for ln in lines if ln.words > _LABEL_WORDS]
+    runs_on = sum(_adjacent(text, upper, lower) and not _SENTENCE_END.search(upper.folded)
+                  for upper, lower in zip(prose, prose[1:], strict=False))
+    return runs_on >= 2 and 2 * runs_on >= len(prose)
 
 
 def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     spans = []
     in_read_more = False
     # A text broken into printed lines (a scanned column, an e-mail) runs its sentences on
-    # from line to line: there a short line inside a sentence is story text, not a label.
-    runs_on = sum(_continues(text, b, ln, prose=False) for b, ln in zip(lines, lines[1:], strict=False))
-    hard_wrapped = 2 * runs_on >= len(lines)
+    # from line to line: there a short line inside a paragraph is story text, not a label.
+    hard_wrapped = _hard_wrapped(text, lines)
     befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
     for before, line, after in zip(befores, lines, afters, strict=True):
         if _FURNITURE_RE.match(line.folded):
@@ -318,9 +339,7 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
         # section, a button), never story text, whether or not this corpus learns it.
         if (0 < line.words <= _LABEL_WORDS and len(line.folded) <= _LABEL_CHARS
                 and not _SENTENCE_END.search(line.folded)
-                and not (hard_wrapped and (_continues(text, before, line, prose=True)
-                                           or (after is not None and after.words > _LABEL_WORDS
-                                               and _continues(text, line, after, prose=False))))):
+                and not (hard_wrapped and _in_paragraph(text, before, line, after))):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "label"))
             continue
         # Headlines listed under "Read more:" are short and end without a full stop.
