@@ -159,8 +159,8 @@ def _one_line(text: str) -> str:
 
 def _echo_err(message: str) -> None:
     """One line on stderr, whatever the terminal's encoding."""
-    stream = click.get_text_stream("stderr")
-    encoding = getattr(stream, "encoding", None) or "utf-8"
+    # The stream click.echo writes to (click 8.5 deprecates get_text_stream).
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
     click.echo(message.encode(encoding, "replace").decode(encoding), err=True)
 
 
@@ -398,8 +398,7 @@ def cap_jobs(jobs: int) -> int:
 
 def _write_stdout(content: str, terminal: bool) -> None:
     if terminal:
-        stream = click.get_text_stream("stdout")
-        encoding = getattr(stream, "encoding", None) or "utf-8"
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
         click.echo(content.encode(encoding, "replace").decode(encoding), nl=False)
     else:
         click.echo(content.encode("utf-8"), nl=False)

@@ -97,6 +97,20 @@ def test_two_stories_get_two_unseen_sources_joined_by_a_partial_edge():
     assert len(lineage.families) == 1
 
 
+def test_every_copy_of_a_follow_up_quoting_the_first_story_still_makes_two_texts():
+    # The follow-up itself quotes two paragraphs of the first story, so every copy of it shares
+    # them with every copy of the first: each pair is linked, yet the copies hold two texts (a
+    # quoted passage is a small part of both), so they get two unseen sources.
+    rng = random.Random(8)
+    first = _story(rng, _VOCAB, 8)
+    follow_up = _story(rng, _VOCAB, 8)[:6] + first[2:4]
+    articles = _copies_with_changes(first, rng, "first", 3) + _copies_with_changes(follow_up, rng, "later", 3)
+    lineage = trace_articles(articles)
+    assert len(lineage.latent) == 2
+    for latent in lineage.latent:
+        assert len({child.removesuffix(".txt").rstrip("0123456789") for child in latent.children}) == 1
+
+
 def test_siblings_sharing_each_text_stay_under_one_unseen_source():
     # The split never breaks up copies of one text: trims cut at different places share
     # their top, and each copy has changes of its own.

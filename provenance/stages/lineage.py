@@ -495,7 +495,10 @@ class _FamilyTree:
         for n, h in enumerate(rank):
             before = [g for g in rank[:n] if (g, h) in shared]
             if before:
-                g = max(before, key=lambda g: (shared[(g, h)], -rank.index(g)))
+                most = max(shared[(g, h)] for g in before)
+                # A passage that two older stories share with a later one came to it from the
+                # older of them (the other reused it too): the oldest that shares about as much.
+                g = next(g for g in before if shared[(g, h)] >= _HOLDS * most)
                 out[h] = (g, older[(g, h)], self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)]))))
         return out
 
@@ -503,9 +506,9 @@ class _FamilyTree:
         """Members at the top grouped by the one text they copy: each group of several is one unseen source.
 
         Linked members at the top share an unseen source when they can be
-        copies of one text: every two of them share text, or a third holds
-        most of both (two trims of one story cut at different places).  Two
-        stories that merely share a quoted paragraph (an agency's follow-up
+        copies of one text: of every two, one holds most of the other, or a
+        third holds most of both (two trims of one story cut at different
+        places).  Two stories that merely share a quoted paragraph (an agency's follow-up
         quoting its earlier story) fail that test: their copies are split
         into one group per story, the cores in which one copy holds most of
         another, and the rest join the core they can belong to (joined later
@@ -521,7 +524,7 @@ class _FamilyTree:
         return self._groups[key]
 
     def _one_text(self, group: list[int]) -> bool:
-        """Every two members share text, or a third member holds most of both."""
+        """Every two members: one holds most of the other, or a third member holds most of both."""
         if len(group) < 3:
             return True
         n = len(group)
@@ -533,7 +536,10 @@ class _FamilyTree:
                 if pair is None:
                     continue
                 ev, al = pair
-                shares[a, b] = shares[b, a] = ev.linked
+                # Copies of one text share the most of one of them; a passage one story quotes
+                # from another is a small part of both (and excerpts cut at different places are
+                # tied through a third copy that holds them, below).
+                shares[a, b] = shares[b, a] = ev.linked and max(al.a_coverage, al.b_coverage) >= _SAME_TEXT
                 a_in_b = al.a_coverage if al.a == group[a] else al.b_coverage
                 b_in_a = al.b_coverage if al.a == group[a] else al.a_coverage
                 holds[b, a] = a_in_b >= _SAME_TEXT
