@@ -195,8 +195,8 @@ class _FamilyTree:
         """Maximum branching; with ``root``, only that member may lack a parent in the folder.
 
         With ``among``, only those members and the edges between them are
-        placed; with ``holding`` (the group's source), only parents that hold
-        what their child took from it.
+        placed; with ``holding`` (the group's source), only parents through
+        which their child can descend from it (:meth:`_descends_through`).
         """
         members = self.members if among is None else among
         inside = set(members)
@@ -205,7 +205,7 @@ class _FamilyTree:
         edges = [(_ROOT, m, self.model.root_logit) for m in (members if root is None else [root])]
         edges.extend((p, c, w) for (p, c), w in self.logit.items()
                      if c != root and p in inside and c in inside and (
-                         holding is None or p == holding or self._holds_taken(p, c, holding)))
+                         holding is None or p == holding or self._descends_through(p, c, holding)))
         return maximum_spanning_arborescence([_ROOT], edges)
 
     def _score(self, parent: dict[int, int]) -> float:
@@ -306,7 +306,7 @@ class _FamilyTree:
         ordered = [member, *longest, *self._nearest(member, pool)]
         return list(dict.fromkeys(ordered))[:_SOURCE_WITNESSES]
 
-    def _holds_taken(self, p: int, c: int, source: int) -> bool:
+    def _descends_through(self, p: int, c: int, source: int) -> bool:
         """Whether ``c`` can descend from ``source`` through ``p``.
 
         A copy's parent lacks none of what the copy took from the source, and
