@@ -183,3 +183,37 @@ def test_a_top_member_that_cannot_be_the_source_gives_way_to_one_below_it_that_c
     assert parent[index["story.txt"]] == stage._ROOT
     below = stage._subtrees(parent)
     assert below[index["story.txt"]] == set(members)
+
+
+def _source_test(printed: dict[str, list[str]], member: str) -> bool:
+    """``_can_be_source`` of ``member`` against the other texts of ``printed`` (one family)."""
+    from provenance.pipeline import analyse
+    from provenance.stages import lineage as stage
+    from provenance.stages.collation import Collation
+    from provenance.stages.edge_model import EdgeModel
+
+    documents, pairs, _ = analyse([Article(name, "\n\n".join(body) + "\n") for name, body in printed.items()])
+    links, (members,) = stage._families(documents, pairs)
+    tree = stage._FamilyTree(members, documents, pairs, Collation(documents, {k: al for k, (_, al) in pairs.items()}),
+                             links, EdgeModel.load())
+    index = {d.id: i for i, d in enumerate(documents)}
+    return tree._can_be_source(index[member], members)
+
+
+def test_words_a_branch_of_copies_added_are_no_cut_of_the_source():
+    # A rewriter adds a clause to three paragraphs, and a copy of that rewrite keeps them: two
+    # copies carry words the story lacks.  Another copy goes straight from the story's word
+    # before each clause to its word after it, so the story's reading is kept: the clauses are
+    # the branch's additions, not passages the story cut.
+    rng = random.Random(13)
+    story = _story(rng, _VOCAB, 8)
+    added = list(story)
+    for k in (2, 3, 5):
+        words = added[k].split(" ")
+        added[k] = " ".join(words[:6] + [rng.choice(_VOCAB) for _ in range(9)] + words[6:])
+    printed = {"story.txt": story, "rewrite.txt": added, "rewrite-copy.txt": added[:7],
+               "reprint.txt": story[1:]}
+    assert _source_test(printed, "story.txt")
+    # Where no copy reads as the story, the passages are ones the story lacks: it cannot be the source.
+    printed = {"story.txt": story, "whole.txt": added, "trimmed.txt": added[:7], "headless.txt": added[1:]}
+    assert not _source_test(printed, "story.txt")

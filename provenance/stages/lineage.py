@@ -385,7 +385,7 @@ class _FamilyTree:
             held += int(np.count_nonzero(shared & (in_m >= 0)))
             shared_total += int(np.count_nonzero(shared))
             # A run of words two copies carry and m lacks, in the middle of what it gave them: a cut of m's.
-            cuts = max(cuts, _runs_at_least(shared & (in_m < 0), max(_CUT_WORDS, cut_words)))
+            cuts = max(cuts, self._cuts(m, x, shared & (in_m < 0), max(_CUT_WORDS, cut_words), others))
         if held < holds * shared_total:
             return False
         own, checked = self.collation.own_readings(m, others)
@@ -394,6 +394,37 @@ class _FamilyTree:
                   if (u := self.collation.unique(m, y, z)) is not None]
         style = float(np.median(styles)) if styles else 0.0
         return own + cuts + style <= _OWN_CHANGES * checked
+
+    def _cuts(self, m: int, x: int, missing: np.ndarray, length: int, others: list[int]) -> int:
+        """Runs of ``x``'s words (``missing``: carried by another copy, not by ``m``) that ``m`` cut.
+
+        Words a branch of copies added (a rewriter's clause, inherited by the
+        copies of that copy) are missing from ``m`` too; they are no cut of
+        ``m``'s when another copy reads as ``m`` there, going straight from
+        ``m``'s word before the run to its word after it: as with own
+        readings, a reading of ``m`` that any copy keeps can be the original.
+        """
+        in_m = self.collation.match(x, m)
+        hits = np.flatnonzero(in_m >= 0)
+        cuts = 0
+        for start, end in _run_spans(missing, length):
+            before, after = hits[hits < start], hits[hits >= end]
+            if not len(before) or not len(after):
+                cuts += 1
+                continue
+            m_before, m_after = int(in_m[before[-1]]), int(in_m[after[0]])
+            if not any(self._reads_as(z, m, x, (m_before, m_after), (start, end)) for z in others if z != x):
+                cuts += 1
+        return cuts
+
+    def _reads_as(self, z: int, m: int, x: int, m_span: tuple[int, int], x_run: tuple[int, int]) -> bool:
+        """Whether ``z`` has ``m``'s words on both sides of ``x``'s run and lacks the run itself."""
+        m_in_z, x_in_z = self.collation.match(m, z), self.collation.match(x, z)
+        if m_in_z is None or x_in_z is None:
+            return False
+        before, after = int(m_in_z[m_span[0]]), int(m_in_z[m_span[1]])
+        run = x_in_z[x_run[0]:x_run[1]]
+        return 0 <= before < after and 2 * int(np.count_nonzero(run >= 0)) < len(run)
 
     def _tree_conflicts(self, parent: dict[int, int]) -> dict[tuple[int, int], tuple[float, float]]:
         """Unique readings that contradict each chosen edge, given where the others sit in the tree."""
@@ -704,9 +735,13 @@ def _runs_longest(mask: np.ndarray) -> int:
     return int(_run_lengths(mask).max(initial=0))
 
 
-def _runs_at_least(mask: np.ndarray, length: int) -> int:
-    """Number of runs of True at least ``length`` long."""
-    return int(np.count_nonzero(_run_lengths(mask) >= length))
+def _run_spans(mask: np.ndarray, length: int) -> list[tuple[int, int]]:
+    """(start, end) of each run of True at least ``length`` long."""
+    if not mask.any():
+        return []
+    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [(int(s), int(e)) for s, e in zip(starts, ends, strict=True) if e - s >= length]
 
 
 def _about(changes: float) -> str:
