@@ -39,6 +39,11 @@ CREDIT_FORMS = [
         (STORY + "- AFP", ("AFP",)),
         (STORY + "[AP]", ("AP",)),
         (STORY + "(The Associated Press)", ("AP",)),
+        # the sign-off closing the last sentence, after the reporting line
+        (STORY + "(Reporting by Jane Doe; Editing by Tom Roe) (Reuters)", ("Reuters",)),
+        (STORY.rstrip() + " (PTI)", ("PTI",)),
+        # an agency in brackets inside a sentence is no sign-off
+        ("Shares of the agency (Reuters) rose. " + STORY, ()),
         # contributions and attributions
         (STORY + "The Associated Press contributed to this report.", ("AP",)),
         (STORY + "Additional reporting by Reuters; editing by Jane Doe", ("Reuters",)),

@@ -76,13 +76,15 @@ _AGENCY_ALT = "|".join(f"(?:{p})" for p in _AGENCIES.values())
 # Where a credit is stated: "Credit | AA", "(Reuters) -", "Source: AFP", "via AP",
 # "© 2024 AP", "Reporting by ...; (c) Reuters", "AP contributed to this report",
 # "Additional reporting by Reuters", "Originally published by ...", and an agency
-# alone on a line ("Reuters", "(Reuters)", "- AFP"), as wire stories end.
+# alone on a line ("Reuters", "(Reuters)", "- AFP") or in brackets closing one, as wire stories end.
 _CREDIT_CONTEXTS = [
     rf"^[ \t]*(?:credit|source|via|courtesy(?: of)?)[ \t]*[|:\-–]?[ \t]*(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})\b",
     rf"\((?P<x>{_AGENCY_ALT})\)\s*[-–—]",
     rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:by\s+)?(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
     rf"\b(?:the\s+)?(?P<x>{_AGENCY_ALT})\s+contributed to this (?:report|story|article)",
     rf"^[ \t]*[\[(]?[ \t]*(?:[-–—][ \t]*)?(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})[ \t]*[\])]?[ \t]*\.?[ \t]*$",
+    # the same sign-off closing the story's last sentence: "... Editing by Jane Doe) (Reuters)", "(PTI)"
+    rf"[\[(][ \t]*(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})[ \t]*[\])][ \t]*\.?[ \t]*$",
     rf"^[ \t]*by[ \t]+(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})\b",
     rf"\b(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<x>{_AGENCY_ALT})\b",
     rf"[,.;:]?[ \t]+via[ \t]+(?:the[ \t]+)?(?P<x>{_AGENCY_ALT})\b[ \t]*[.)]?[ \t]*$",
@@ -109,6 +111,7 @@ _CREDIT_CUES: list[tuple[str, ...]] = [
     ("©", "(c)", "copyright"),
     ("contributed to this",),
     (),
+    ("(", "["),
     ("by",),
     ("reporting",),
     ("via",),
