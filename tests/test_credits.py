@@ -61,6 +61,7 @@ CREDIT_FORMS = [
         (STORY + "Image: AFP via Getty Images", ()),
         (STORY + "© Reuters/Jane Doe", ()),
         ("LONDON (Reuters) - A video posted online showed the harbour.\n" + STORY, ("Reuters",)),
+        (STORY.rstrip() + " The police posted videos of it. (AP)", ("AP",)),
         # an agency named in the story is not a credit
         ("He told the Associated Press on Monday that " + STORY, ()),
         ("The plan, first reported by Reuters, was dropped. " + STORY, ()),

@@ -185,14 +185,16 @@ def test_a_top_member_that_cannot_be_the_source_gives_way_to_one_below_it_that_c
     assert below[index["story.txt"]] == set(members)
 
 
-def _source_test(printed: dict[str, list[str]], member: str) -> bool:
+def _source_test(printed: dict[str, list[str]] | list[Article], member: str) -> bool:
     """``_can_be_source`` of ``member`` against the other texts of ``printed`` (one family)."""
     from provenance.pipeline import analyse
     from provenance.stages import lineage as stage
     from provenance.stages.collation import Collation
     from provenance.stages.edge_model import EdgeModel
 
-    documents, pairs, _ = analyse([Article(name, "\n\n".join(body) + "\n") for name, body in printed.items()])
+    if isinstance(printed, dict):
+        printed = [Article(name, "\n\n".join(body) + "\n") for name, body in printed.items()]
+    documents, pairs, _ = analyse(printed)
     links, (members,) = stage._families(documents, pairs)
     tree = stage._FamilyTree(members, documents, pairs, Collation(documents, {k: al for k, (_, al) in pairs.items()}),
                              links, EdgeModel.load())
@@ -217,3 +219,23 @@ def test_words_a_branch_of_copies_added_are_no_cut_of_the_source():
     # Where no copy reads as the story, the passages are ones the story lacks: it cannot be the source.
     printed = {"story.txt": story, "whole.txt": added, "trimmed.txt": added[:7], "headless.txt": added[1:]}
     assert not _source_test(printed, "story.txt")
+
+
+def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
+    # The agency's own story opens with its credited dateline; the outlets that reprint it put
+    # their own credit forms in its place ("By AP", "(AP)" at the end).  A dateline no copy
+    # carries is a copier's own only when it credits someone else: this one is the agency's.
+    rng = random.Random(17)
+    story = _story(rng, _VOCAB, 6)
+    wire = Article("wire", "NEW YORK (AP) — " + "\n\n".join(story) + "\n", outlet="The Associated Press")
+    # Each outlet edits a paragraph of its own, so no copy is the others' source.
+    edited = [[_reword(p, rng, 0.2) if k == n + 1 else p for k, p in enumerate(story)] for n in range(3)]
+    copies = [
+        Article("kqtv", "KQTV 7\nWatch live\n\nBy AP\n\n" + "\n\n".join(edited[0]) + "\n", outlet="KQTV News 7"),
+        Article("echo", "\n\n".join(edited[1][:5]) + " (AP)\n", outlet="The Echo-Post"),
+        Article("digest", "Digest | World\n\n" + "\n\n".join(edited[2]) + "\n\nSource: AP\n",
+                outlet="News Digest"),
+    ]
+    assert _source_test([wire, *copies], "wire")
+    # The same dateline on an outlet's page that names another is the outlet's own: it says copy.
+    assert not _source_test([Article("wire", wire.text, outlet="The Daily Ledger"), *copies], "wire")

@@ -95,9 +95,10 @@ _CREDIT_CONTEXTS = [
     rf"^[ \t]*(?P<x>{_AGENCY_ALT})[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{{1,2}}\b",
 ]
 # A photo, image or video credit names who took the picture, not who wrote the text:
-# "Photo: AP", "Image credit: Reuters", "AP Photo/Evan Vucci", "© Reuters/Jane Doe".
+# "Photo: AP", "Image credit: Reuters", "AP Photo/Evan Vucci", "© Reuters/Jane Doe"; a sentence
+# that ends between the picture word and the agency ("... posted a video. (AP)") is not a caption.
 _PICTURE_BEFORE = re.compile(
-    r"\b(?:photo|photograph|picture|image|video|graphic|illustration|footage)s?\b[^\n]{0,25}$", re.IGNORECASE
+    r"\b(?:photo|photograph|picture|image|video|graphic|illustration|footage)s?\b[^\n.!?]{0,25}$", re.IGNORECASE
 )
 _PICTURE_AFTER = re.compile(r"\s*(?:/|(?:photos?|pictures?|images?|video)\b)", re.IGNORECASE)
 _CREDIT_WINDOW = 1500

@@ -43,7 +43,7 @@ import networkx as nx
 import numpy as np
 
 from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
-from .boilerplate import names_agency
+from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
 from .direction import PairEvidence, classify_relation
@@ -357,7 +357,8 @@ class _FamilyTree:
         if self._credits_another[m]:
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
-        if any(fold_text(s.text) not in carried for s in doc.boilerplate if s.kind in _BYLINES):
+        if any(fold_text(s.text) not in carried and not _own_credit(doc, s.text)
+               for s in doc.boilerplate if s.kind in _BYLINES):
             return False
         when = doc.article.published
         if when and any((o := self.documents[x].article.published) and o < when for x in others):
@@ -696,6 +697,17 @@ def _credits_another(doc: Document) -> bool:
     """
     credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
     return credits and bool(doc.article.outlet or wrapped(doc))
+
+
+def _own_credit(doc: Document, line: str) -> bool:
+    """Whether a dateline or credit line credits the page's own outlet ("NEW YORK (AP) —" on AP's page).
+
+    An agency's own story keeps its dateline, and the outlets that copy it put
+    their own credit forms in its place: dropped by every copy, it is still
+    no copier's own line.
+    """
+    credits = find_credits(line)[0]
+    return bool(credits) and all(names_agency(doc.article.outlet, credit) for credit in credits)
 
 
 def _line_words(doc: Document) -> int:
