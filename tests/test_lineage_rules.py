@@ -239,3 +239,47 @@ def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
     assert _source_test([wire, *copies], "wire")
     # The same dateline on an outlet's page that names another is the outlet's own: it says copy.
     assert not _source_test([Article("wire", wire.text, outlet="The Daily Ledger"), *copies], "wire")
+
+
+def _family_tree(articles: list[Article]):
+    """The lineage stage's tree builder for a folder that is one family, and the index of each id."""
+    from provenance.pipeline import analyse
+    from provenance.stages import lineage as stage
+    from provenance.stages.collation import Collation
+    from provenance.stages.edge_model import EdgeModel
+
+    documents, pairs, _ = analyse(articles)
+    links, (members,) = stage._families(documents, pairs)
+    tree = stage._FamilyTree(members, documents, pairs, Collation(documents, {k: al for k, (_, al) in pairs.items()}),
+                             links, EdgeModel.load())
+    return tree, {d.id: i for i, d in enumerate(documents)}
+
+
+def test_a_copy_with_paragraphs_its_would_be_parent_cut_took_them_from_elsewhere():
+    # Three outlets copy a story: one trims its last three paragraphs, two print it whole.
+    # The later whole copy cannot have taken the story from the trim: paragraphs the trim lacks
+    # are in an earlier copy, so they came from elsewhere, and that copy can be its parent.
+    # Had the other whole copy been published after it, that copy might be its copy, and
+    # proves nothing.
+    from provenance.stages import lineage as stage
+
+    rng = random.Random(19)
+    story = _story(rng, _VOCAB, 8)
+
+    def folder(other_whole_at: str) -> list[Article]:
+        return [Article("trim", "\n\n".join(story[:5]) + "\n", published="2024-04-16T01:00:00+00:00"),
+                Article("whole", "\n\n".join(story) + "\n", published="2024-04-16T02:00:00+00:00"),
+                Article("other", "\n\n".join(story) + "\n", published=other_whole_at)]
+
+    tree, index = _family_tree(folder("2024-04-16T00:30:00+00:00"))
+    trim, whole = index["trim"], index["whole"]
+    assert tree._passages_from_elsewhere(trim, whole, {whole}) == 1
+    under_trim = {m: stage._ROOT for m in tree.members} | {whole: trim}
+    assert tree._text_from_parents(under_trim)[whole] == index["other"]
+    tree, index = _family_tree(folder("2024-04-16T03:00:00+00:00"))
+    assert tree._passages_from_elsewhere(index["trim"], index["whole"], {index["whole"]}) == 0
+    # Words a rewriter moved are still in the text; a cut passage is not.
+    words = tree.documents[index["whole"]].content_words
+    moved = list(words[40:60]) + list(words[10:30])
+    assert not tree._lacks(index["trim"], moved[20:])
+    assert tree._lacks(index["trim"], words[-20:])

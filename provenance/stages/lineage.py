@@ -183,6 +183,9 @@ class _FamilyTree:
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
         # Children whose unseen source would be a member's text: for them "a source outside the folder" is no option.
         self._held_by_member: set[int] = set()
+        # Edges whose child has passages its would-be parent lacks and other members carry.
+        self._impossible: set[tuple[int, int]] = set()
+        self._triples: dict[int, set[tuple[str, ...]]] = {}
         self._credits_another = {m: _credits_another(documents[m]) for m in members}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
@@ -204,7 +207,7 @@ class _FamilyTree:
         # no tree reaches every member from ``root``.
         edges = [(_ROOT, m, self.model.root_logit) for m in (members if root is None else [root])]
         edges.extend((p, c, w) for (p, c), w in self.logit.items()
-                     if c != root and p in inside and c in inside and (
+                     if c != root and p in inside and c in inside and (p, c) not in self._impossible and (
                          holding is None or p == holding or self._descends_through(p, c, holding)))
         return maximum_spanning_arborescence([_ROOT], edges)
 
@@ -427,6 +430,81 @@ class _FamilyTree:
         run = x_in_z[x_run[0]:x_run[1]]
         return 0 <= before < after and 2 * int(np.count_nonzero(run >= 0)) < len(run)
 
+    def _text_from_parents(self, parent: dict[int, int]) -> dict[int, int]:
+        """Re-solve without edges whose child has text its parent lacks and other members carry.
+
+        Such an edge gives way only to another member that can be the child's
+        parent; which members are outside a child's subtree depends on the
+        tree, so each round looks at the tree the last one chose.
+        """
+        for _ in range(_CONSISTENCY_ROUNDS):
+            below = _subtrees(parent)
+            wrong = set()
+            for c, p in parent.items():
+                if p == _ROOT or not self._passages_from_elsewhere(p, c, below[c]):
+                    continue
+                if any((q, c) in self.logit and (q, c) not in self._impossible
+                       and not self._passages_from_elsewhere(q, c, below[c])
+                       for q in self.members if q not in below[c] and q != p):
+                    wrong.add((p, c))
+            if not wrong:
+                break
+            self._impossible |= wrong
+            parent = self._branching()
+        return parent
+
+    def _passages_from_elsewhere(self, p: int, c: int, below_c: set[int]) -> int:
+        """Passages of ``c`` that ``p`` lacks and a member outside ``c``'s subtree carries.
+
+        A copy takes its text from its parent: a passage its would-be parent
+        lacks (a trim's cut paragraph) that other members carry came to it
+        from elsewhere, so ``p`` is not its parent.  Its own copies carry its
+        text by descent and do not count, nor does a member that may be one
+        of them; a scan's lost lines are no passage (``_SCANNED_CUT_LINES``
+        printed lines or more count).
+        """
+        in_p = self.collation.match(c, p)
+        if in_p is None:
+            return 0
+        carried = np.zeros(len(in_p), dtype=bool)
+        for w in self.members:
+            if w not in (p, c) and w not in below_c and not self._may_copy(c, w) and (
+                    in_w := self.collation.match(c, w)) is not None:
+                carried |= in_w >= 0
+        missing = carried & (in_p < 0)
+        if not missing.any():
+            return 0
+        inside = max(_CUT_WORDS, _line_words(self.documents[p]) * _SCANNED_CUT_LINES) \
+            if looks_scanned(self.documents[p]) else _CUT_WORDS
+        hits = np.flatnonzero(in_p >= 0)
+        first, last = (int(hits[0]), int(hits[-1])) if len(hits) else (len(in_p), -1)
+        # Past the ends of what p gave c, only a real passage counts (a headline is not one).
+        return sum(1 for start, end in _run_spans(missing, inside)
+                   if ((first <= start and end <= last + 1) or end - start >= max(inside, _EDGE_CUT_WORDS))
+                   and self._lacks(p, self.documents[c].content_words[start:end]))
+
+    def _may_copy(self, c: int, w: int) -> bool:
+        """Whether ``w`` may be a copy of ``c`` (a candidate edge, and not published before it).
+
+        Until the tree is right, a copy of ``c`` may sit outside its subtree.
+        """
+        if (c, w) not in self.logit:
+            return False
+        when_c, when_w = self.documents[c].article.published, self.documents[w].article.published
+        return not (when_c and when_w and when_w < when_c)
+
+    def _lacks(self, m: int, words: Sequence[str]) -> bool:
+        """Whether ``m`` lacks a passage (most of its word triples), not merely has it elsewhere.
+
+        A rewriter moves clauses and swaps sentences; an alignment in text order
+        leaves moved words unmatched though ``m`` has them.
+        """
+        if m not in self._triples:
+            own = self.documents[m].content_words
+            self._triples[m] = set(zip(own, own[1:], own[2:], strict=False))
+        triples = list(zip(words, words[1:], words[2:], strict=False))
+        return 2 * sum(t in self._triples[m] for t in triples) < len(triples)
+
     def _tree_conflicts(self, parent: dict[int, int]) -> dict[tuple[int, int], tuple[float, float]]:
         """Unique readings that contradict each chosen edge, given where the others sit in the tree."""
         below = _subtrees(parent)
@@ -475,6 +553,7 @@ class _FamilyTree:
             for edge, penalty in penalties.items():
                 self.logit[edge] += penalty
             parent = self._branching()
+        parent = self._text_from_parents(parent)
         parent = self._choose_root(parent)
         self._below = _subtrees(parent)
         self._effective_logit.clear()
