@@ -274,10 +274,9 @@ class _FamilyTree:
                     continue
             else:
                 pool = group
-            # Own changes show only where two copies agree against a text: two members cannot tell.
-            if len(pool) < 3:
-                continue
-            source = self._source_among(pool)
+            # Own changes show only where two copies agree against a text: two members cannot tell,
+            # unless one is the other's later version.
+            source = self._source_among(pool) if len(pool) >= 3 else self._updated_source(pool)
             if source is None:
                 continue
             # The copies still descend from the source as their edges say: some from a copy of it.
@@ -298,8 +297,36 @@ class _FamilyTree:
         witnesses = self._witnesses(candidates[0], pool)
         sources = [m for m in candidates if self._can_be_source(m, witnesses if m in witnesses else [m, *witnesses])]
         if not sources:
-            return None
+            return self._updated_source(pool)
         return max(sources, key=lambda m: (self._explained(m, pool), self.origin[m]))
+
+    def _updated_source(self, pool: list[int]) -> int | None:
+        """A member whose later version (same outlet, published later) can be the source of the rest.
+
+        An agency that updates its story (a write-thru) adds and changes text;
+        outlets copy the update.  Against the first version those copies share
+        the update's changes, so it is nobody's source by its text; but the
+        update descends from it, and the copies from the update.
+        """
+        for m in sorted(pool, key=lambda m: self.documents[m].article.published or "~"):
+            rest = [x for x in pool if x != m]
+            updates = [y for y in rest if self._update_of(m, y)]
+            if any(self._can_be_source(y, self._witnesses(y, rest)) for y in updates):
+                return m
+        return None
+
+    def _update_of(self, m: int, y: int) -> bool:
+        """Whether ``y`` is a later version of ``m``'s story by the agency that wrote both (a write-thru).
+
+        Both credit their own outlet (an agency's story under its own dateline);
+        a site that carries several outlets' copies of a story is no agency
+        updating its own.
+        """
+        doc_m, doc_y = self.documents[m], self.documents[y]
+        return bool(doc_m.article.outlet and fold_text(doc_m.article.outlet) == fold_text(doc_y.article.outlet or "")
+                    and doc_m.article.published and doc_y.article.published
+                    and doc_m.article.published < doc_y.article.published
+                    and _credits_itself(doc_m) and _credits_itself(doc_y))
 
     def _witnesses(self, member: int, pool: list[int]) -> list[int]:
         """``member`` and the members of ``pool`` a source test weighs it against (the nearest, in a large pool)."""
@@ -776,6 +803,11 @@ def _credits_another(doc: Document) -> bool:
     """
     credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
     return credits and bool(doc.article.outlet or wrapped(doc))
+
+
+def _credits_itself(doc: Document) -> bool:
+    """Whether a page credits its story to its own outlet and to no one else (an agency's own story)."""
+    return bool(doc.credits) and all(names_agency(doc.article.outlet, credit) for credit in doc.credits)
 
 
 def _own_credit(doc: Document, line: str) -> bool:
