@@ -11,6 +11,7 @@ import itertools
 import random
 import re
 
+import pytest
 from syndicated import _story, _words, synthetic_corpus
 
 from provenance.model import Article
@@ -285,19 +286,21 @@ def test_a_copy_with_paragraphs_its_would_be_parent_cut_took_them_from_elsewhere
     assert tree._lacks(index["trim"], words[-20:])
 
 
-def test_an_agency_update_descends_from_its_first_version_and_outlets_copy_the_update():
+@pytest.mark.parametrize("dated", [True, False])
+def test_an_agency_update_descends_from_its_first_version_and_outlets_copy_the_update(dated):
     # An agency publishes a short story, then a write-thru: a new lead, new paragraphs at the
     # end and a word changed.  Outlets copy the update.  Against the first version the copies share every
     # change of the update, so by its text the first version is nobody's source; but a later
-    # version by the same outlet is that outlet's update of its own story.
+    # version by the same agency is its update of its own story.  Undated, the later version is
+    # the one that holds the other and more: a breaking story grows.
     rng = random.Random(23)
     story = _story(rng, _VOCAB, 2)
     update = [*_story(rng, _VOCAB, 2), story[0], _reword(story[1], rng, 0.1), *_story(rng, _VOCAB, 3)]
     articles = [
         Article("first", "NEW YORK (AA) - " + "\n\n".join(story) + "\n", outlet="Anadolu Agency",
-                published="2024-04-15T19:00:00+00:00"),
+                published="2024-04-15T19:00:00+00:00" if dated else None),
         Article("update", "NEW YORK (AA) - " + "\n\n".join(update) + "\n", outlet="Anadolu Agency",
-                published="2024-04-15T21:00:00+00:00"),
+                published="2024-04-15T21:00:00+00:00" if dated else None),
     ]
     for n, outlet in enumerate(("KQTV News 7", "NewsWire Digest", "Daily Markets Brief")):
         body = [_reword(p, rng, 0.1) if k == n + 4 else p for k, p in enumerate(update)]

@@ -270,7 +270,8 @@ class _FamilyTree:
                 # A member at the top is the original of the members below it only if it can be
                 # their source; if it cannot and one of them can, that one is the original.
                 pool = sorted(below[group[0]], key=self.members.index)
-                if len(pool) < 3 or self._can_be_source(group[0], self._witnesses(group[0], pool)):
+                if (len(pool) < 3 and not any(self._update_of(x, group[0]) for x in pool)) or self._can_be_source(
+                        group[0], self._witnesses(group[0], pool)):
                     continue
             else:
                 pool = group
@@ -320,13 +321,20 @@ class _FamilyTree:
 
         Both credit their own outlet (an agency's story under its own dateline);
         a site that carries several outlets' copies of a story is no agency
-        updating its own.
+        updating its own.  The later is the one published later; undated, the
+        one that holds the other and more, as a breaking story grows.
         """
         doc_m, doc_y = self.documents[m], self.documents[y]
-        return bool(doc_m.article.outlet and fold_text(doc_m.article.outlet) == fold_text(doc_y.article.outlet or "")
-                    and doc_m.article.published and doc_y.article.published
-                    and doc_m.article.published < doc_y.article.published
-                    and _credits_itself(doc_m) and _credits_itself(doc_y))
+        if not (doc_m.article.outlet and fold_text(doc_m.article.outlet) == fold_text(doc_y.article.outlet or "")
+                and _credits_itself(doc_m) and _credits_itself(doc_y)):
+            return False
+        when_m, when_y = doc_m.article.published, doc_y.article.published
+        if when_m and when_y:
+            return when_m < when_y
+        in_y = self.collation.match(m, y)
+        return in_y is not None and (
+            int(np.count_nonzero(in_y >= 0)) >= _HOLDS * len(in_y)
+            and len(doc_y.content) - len(doc_m.content) >= _EDGE_CUT_WORDS)
 
     def _witnesses(self, member: int, pool: list[int]) -> list[int]:
         """``member`` and the members of ``pool`` a source test weighs it against (the nearest, in a large pool)."""
@@ -384,7 +392,8 @@ class _FamilyTree:
         """
         doc = self.documents[m]
         others = [x for x in group if x != m]
-        if self._credits_another[m]:
+        # A page that credits another, or a later version of a story in the group, is a copy.
+        if self._credits_another[m] or any(self._update_of(x, m) for x in others):
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
         if any(fold_text(s.text) not in carried and not _own_credit(doc, s.text)
