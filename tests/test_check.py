@@ -380,3 +380,17 @@ def test_parameters_are_validated(name: str, value: object, expected: str) -> No
 def test_against_of_the_wrong_type_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="'against' parameter of check must be"):
         check(Article(id="d.txt", text=WIRE), 42)
+
+
+def test_a_source_left_out_for_want_of_memory_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A source too large to align in the memory left is no source the draft is clear of: the
+    # result says it was left out instead of calling the draft original in silence.
+    from provenance.stages.align import Aligner
+
+    def out_of_memory(self, *args):
+        raise MemoryError
+
+    monkeypatch.setattr(Aligner, "_align", out_of_memory)
+    result = check(Article("draft.txt", WIRE), [Article("wire.txt", WIRE)])
+    assert result.verdict == "original"
+    assert result.warnings == ["left out wire.txt: not enough memory to compare it with the draft"]

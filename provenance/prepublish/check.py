@@ -36,7 +36,7 @@ import numpy as np
 
 from ..errors import ConfigError, InputError
 from ..model import Article, Document
-from ..stages.align import Aligner
+from ..stages.align import Aligner, SkippedAlignment
 from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import COPIED_SHARE_MIN
 from ..stages.credit import agencies_named, credit_of, credit_places
@@ -351,7 +351,7 @@ def check(
     matches, masks = [], []
     for source, shared_shingles in found:
         compared = _compare(source, doc, shared_shingles, aligner, direction_model, quoted,
-                            (credit_text, open_credits), threshold, passage_words)
+                            (credit_text, open_credits), threshold, passage_words, warnings)
         if compared is not None:
             matches.append(compared[0])
             masks.append(compared[1])
@@ -443,10 +443,13 @@ def _is_sqlite(path: str) -> bool:
 
 def _compare(source: Document, draft: Document, shared_shingles: int, aligner: Aligner,
              model: DirectionModel | None, quoted: np.ndarray, credit_text: tuple[str, tuple[str, ...]],
-             threshold: float,
-             passage_words: int) -> tuple[SourceMatch, np.ndarray] | None:
-    """Align one source with the draft; None when they share no reuse worth reporting."""
+             threshold: float, passage_words: int,
+             warnings: list[str]) -> tuple[SourceMatch, np.ndarray] | None:
+    """Align one source with the draft; None when they share no reuse worth reporting (or it could not be compared)."""
     al = aligner.align(source, draft, 0, 1)
+    if isinstance(al, SkippedAlignment):
+        warnings.append(f"left out {source.id}: not enough memory to compare it with the draft")
+        return None
     if not al.passages:
         return None
     evidence = assess_pair(source, draft, al, model=model)
