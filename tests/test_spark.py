@@ -251,3 +251,17 @@ def test_local_engine_works_outside_an_activated_virtualenv(tmp_path):
     assert run.stderr == ""  # -q: not a line of the JVM's log
     assert json.loads(out.read_text())["latent"][0]["children"] == [
         "000_ff1cc9cdafb8e1cb.txt", "001_0aaa2a31d96aaafb.txt", "002_e3353238399ad4ec.txt"]
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(SPARK_MISSING is not None, reason=SPARK_MISSING or "")
+def test_a_spark_run_prints_no_python_warning(tmp_path):
+    # Without -q the JVM's start-up lines are Spark's to print; a Python warning from pyspark's
+    # pandas check is noise to the user (this engine uses no pandas).
+    out = tmp_path / "lineage.json"
+    run = subprocess.run([sys.executable, "-W", "default", "-m", "provenance", str(SEEDS), "--engine", "spark",
+                          "--master", "local[1]", "--format", "json", "-o", str(out)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Warning:" not in run.stderr, run.stderr[-2000:]
+    assert json.loads(out.read_text())["families"]

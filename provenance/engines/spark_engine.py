@@ -39,6 +39,7 @@ import dataclasses
 import hashlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import add
 from typing import Any
@@ -57,6 +58,11 @@ from ..stages.ocr import char_grams, gram_cosine, gram_pair_kept, looks_scanned
 from ..stages.reconstruct import describe_sources
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
+
+# Not ours: pyspark 4 imports pyspark.testing.utils the first time py4j converts an argument, and that
+# module warns under pandas >= 3. This engine uses no pandas (RDDs of Documents); without the filter
+# every Spark run prints the warning to the user.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 __all__ = ["trace_spark", "spark_available", "ENGINES", "MASTER_DEFAULT", "INPUT_FORMATS"]
 
