@@ -787,9 +787,22 @@ BODY = ("Harbour authorities said on Tuesday they had closed the northern shippi
         ("Officials in the U.S. state said the lane would reopen. " + BODY,
          "Officials in the U.S. state said the lane would reopen."),
         ("Opinion |Who pays for the harbour?\n\n" + BODY, "Who pays for the harbour?"),
+        # Share buttons, a call to subscribe, a byline with the writer's title, a credit line, and a
+        # caption above its picture credit are the page's, not the headline.
+        ("Share on Facebook Share on Twitter\n\n" + BODY, " ".join(BODY.split()[:14]) + " …"),
+        ("FacebookEmail Twitter Google+ LinkedIn Pinterest\n\nShip aground in the northern lane\n\n" + BODY,
+         "Ship aground in the northern lane"),
+        ("Subscribe to Breaking News emails\n\nShip aground in the northern lane\n\n" + BODY,
+         "Ship aground in the northern lane"),
+        ("By Jane Roe, professor at Elsby College\n\n" + BODY, " ".join(BODY.split()[:14]) + " …"),
+        ("/ Source: Associated Press\n\nThe lane reopened on Wednesday.\n\n" + BODY,
+         "The lane reopened on Wednesday."),
+        ("The harbour at night, seen from the pier.\n\nJane Roe / Getty Images\n\n" + BODY,
+         " ".join(BODY.split()[:14]) + " …"),
     ],
     ids=["tools-byline-dateline", "reprint-tool", "link-labels", "date-stamp", "date-stamp-no-year",
-         "caption-after-story", "colon-line", "photo-credit", "getty-credit", "initials", "section-bar"],
+         "caption-after-story", "colon-line", "photo-credit", "getty-credit", "initials", "section-bar",
+         "share-buttons", "network-names", "subscribe", "byline-with-title", "source-line", "caption-above-credit"],
 )
 def test_records_without_a_title_field_take_the_headline_after_the_page_furniture(tmp_path, text, title):
     path = write(tmp_path, "scraped.jsonl", json.dumps({"id": "r", "text": text}) + "\n")

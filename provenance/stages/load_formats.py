@@ -21,7 +21,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
-from .boilerplate import is_story_prose, page_lines
+from .boilerplate import find_credits, is_story_prose, page_lines
 
 __all__ = [
     "FURNITURE_MAX_ITEMS",
@@ -249,22 +249,51 @@ def _record_title(text: str) -> str | None:
     trailing " | Site Name" cut off.  Else the first sentence from the story's first word (the first
     line of mostly words that is no caption credit).
     """
-    lines = page_lines(text[: TITLE_MAX_CHARS * 8])
+    head = text[: TITLE_MAX_CHARS * 8]
+    lines = page_lines(head)
+    raw = [line.strip() for line in head.splitlines() if line.strip()]
+
+    def page_line(line: str) -> bool:
+        return bool(_PICTURE_CREDIT.search(line)) or _page_tool(line) or _captioned(raw, line)
+
     for line in lines[:6]:
         if is_story_prose(line):
             break  # the story has begun: a headline comes before it (a later line is a caption or a button)
         title = plain_title(max(_SITE_SEPARATOR.split(line), key=len))
-        if title and _mostly_words(title, least=4) and not title.endswith(":") and not _PICTURE_CREDIT.search(title):
+        if title and _mostly_words(title, least=4) and not title.endswith(":") and not page_line(line):
             return title
-    start = next((n for n, line in enumerate(lines)
-                  if _mostly_words(line, least=1) and not _PICTURE_CREDIT.search(line)), None)
+    start = next((n for n, line in enumerate(lines) if _mostly_words(line, least=1) and not page_line(line)), None)
     return (first_sentence("\n".join(lines[start:])) if start is not None else None) or first_sentence(text)
 
 
+def _page_tool(line: str) -> bool:
+    """A line of the page's own: share buttons, a call to subscribe, a byline or a credit line."""
+    words = re.findall(r"[a-z+]+", line.lower())
+    return bool(
+        (words and sum(w in _BUTTON_WORDS for w in words) * 2 > len(words))
+        or _CALL_TO_ACTION.match(line) or _BYLINE_LINE.match(line) or find_credits(line.lstrip("/|-–— "))[0])
+
+
+def _captioned(raw: list[str], line: str) -> bool:
+    """Whether ``line`` is a picture's caption: no story paragraph, and a picture credit on the line after it.
+
+    (A caption after its credit reads like a headline after a picture; only the usual order is told.)
+    """
+    return not is_story_prose(line) and any(n + 1 < len(raw) and _PICTURE_CREDIT.search(raw[n + 1])
+                                            for n, text in enumerate(raw) if text == line)
+
+
+# Share buttons and the networks they name ("Share on Facebook Share on Twitter", "FacebookEmail Twitter").
+_BUTTON_WORDS = frozenset("share on facebook twitter email e mail linkedin pinterest google+ google whatsapp reddit "
+                          "print comment comments tweet post to facebookemail messenger flipboard copy link".split())
+_CALL_TO_ACTION = re.compile(r"^\s*(?:subscribe|sign up|follow us|download (?:the|our)|watch live|listen live)\b",
+                             re.IGNORECASE)
+# "By Jane Roe, professor at ..." (a byline with the writer's title).
+_BYLINE_LINE = re.compile(r"^\s*by\s+[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+", re.IGNORECASE)
 # "Headline | Site Name", "Opinion |Headline".
 _SITE_SEPARATOR = re.compile(r"\s+\|\s*|\s*\|\s+")
 # A caption's credit: "(AP Photo/Jane Roe)", "Jane Roe / Getty Images".
-_PICTURE_CREDIT = re.compile(r"\b(?:photo|image|picture)s?\s*/|/\s*(?:\w+\s+)?(?:images|photos?|pictures?)\b",
+_PICTURE_CREDIT = re.compile(r"\b(?:photo|image|picture)s?\s*/|[/|]\s*(?:\w+\s+)?(?:images|photos?|pictures?)\b",
                              re.IGNORECASE)
 
 
