@@ -136,3 +136,44 @@ def test_misreadings_are_no_readings_but_other_words_are():
     words_a, words_b = docs[0].content_words, docs[1].content_words
     assert sum(words_a[i] != words_b[int(alignment.a_match[i])] for i in np.flatnonzero(matched)) >= 0.2 * matched.sum()
     assert ocr.misread_alike(["harbour", "of", "tuesday"], ["hanbour", "af", "port"]).tolist() == [True, True, False]
+
+
+def _printed_story(seed: int, paragraphs: int = 8) -> list[str]:
+    return _story(random.Random(seed), _words(), paragraphs)
+
+
+def test_words_the_letter_alignment_pairs_are_one_word_however_garbled():
+    # At one letter in five garbled, two scans often spell a word two letters apart ("hnman",
+    # "humau"); the letter alignment pairs only words sharing most of their letters, so a
+    # paired word is one word read twice, never another reading.
+    text = "\n\n".join(_printed_story(5))
+    docs = prepare_documents([Article("a", scanned(text, 11, 0.2)), Article("b", scanned(text, 12, 0.2))])
+    alignment = Aligner().align(*docs)
+    matched = alignment.a_match >= 0
+    assert matched.sum() >= 0.5 * len(matched)
+    agree_a, _ = direction.reading_agreement(docs[0], docs[1], alignment)
+    assert agree_a[matched].all()
+
+
+def _scanned_collation(texts: list[str]):
+    from provenance.stages.collation import Collation
+
+    docs = prepare_documents([Article(f"d{i}", text) for i, text in enumerate(texts)])
+    aligner = Aligner()
+    return Collation(docs, {(i, j): aligner.align(docs[i], docs[j], i, j)
+                            for i in range(len(docs)) for j in range(i + 1, len(docs))})
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_scans_lost_line_is_no_reading_but_a_cut_paragraph_is(seed):
+    # Two scans agree on a line the third lacks: a scan loses lines of its own, so that is no
+    # change of the printed text; a paragraph it lacks (many lines) is a cut.
+    story = _printed_story(seed)
+    y, z = scanned("\n\n".join(story), 10 * seed + 1), scanned("\n\n".join(story), 10 * seed + 2)
+    lines = scanned("\n\n".join(story), 10 * seed + 3).split("\n")
+    lost_line = "\n".join(lines[: len(lines) // 2] + lines[len(lines) // 2 + 1:])
+    collation = _scanned_collation([lost_line, y, z])
+    assert collation.unique(0, 1, 2).wording == 0.0
+    cut = scanned("\n\n".join(story[:3] + story[5:]), 10 * seed + 3)
+    collation = _scanned_collation([cut, y, z])
+    assert collation.unique(0, 1, 2).wording >= 1.0

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from ..model import Alignment, Document
 from .direction import _zipf, reading_agreement, word_surface
-from .ocr import looks_scanned, misread_alike
+from .ocr import MISREAD_SIMILARITY, looks_scanned, lost_line_words, misread_alike
 
 __all__ = ["Collation", "Readings"]
 
@@ -281,12 +282,33 @@ class Collation:
             return _habit(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
         before = int(y_in_x[start - 1]) if start > 0 else -1
         after = int(y_in_x[end]) if end < len(y_in_x) else -1
+        if (looks_scanned(doc_x) or looks_scanned(doc_y)) and self._scan_noise(x, y, start, end, before, after):
+            return None, 0.0
         if before >= 0 and after > before and after - before - 1 == end - start:
             words_x = doc_x.content_words[before + 1 : after]
             words_y = doc_y.content_words[start:end]
             if all(_zipf(wx) - _zipf(wy) >= 0.8 for wx, wy in zip(words_x, words_y, strict=True)):
                 return None, _CONVERGENT_WEIGHT
         return None, 1.0
+
+
+    def _scan_noise(self, x: int, y: int, start: int, end: int, before: int, after: int) -> bool:
+        """Whether ``x`` reading otherwise than ``y``'s words [start, end) is what scanning does, not a change.
+
+        ``before`` and ``after`` are the words of ``x`` aligned just around the
+        place (-1 when none).  A scan's misreadings are its own: words the
+        letter alignment paired, or letters of ``y``'s words found among ``x``'s
+        there (a misreading, or one beside a neighbouring column's lines
+        interleaved by a column break), are one text read twice.  And a scan
+        loses lines: a scanned ``x`` lacking no more than a few of its
+        printed lines' words has lost them, not cut them.
+        """
+        words_y = self.documents[y].content_words[start:end]
+        words_x = self.documents[x].content_words[before + 1 : after] if 0 <= before < after else []
+        if words_x and fuzz.partial_ratio("".join(words_y), "".join(words_x)) >= MISREAD_SIMILARITY:
+            return True
+        doc_x = self.documents[x]
+        return looks_scanned(doc_x) and end - start <= lost_line_words(doc_x)
 
 
 def _habit(a: str, b: str) -> str:

@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from ..model import Alignment, Document, Evidence
 from .fitted import read_fit
 from .normalise import gap_signature
-from .ocr import looks_scanned, misread_alike
+from .ocr import looks_scanned
 
 __all__ = [
     "PairEvidence",
@@ -409,9 +409,9 @@ def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) ->
     ia = np.flatnonzero(alignment.a_match >= 0)
     ib = alignment.a_match[ia]
     if len(ia) and (looks_scanned(doc_a) or looks_scanned(doc_b)):
-        # A scan's letters and punctuation are its own: only other words are another reading.
-        words_a, words_b = doc_a.content_words, doc_b.content_words
-        same = misread_alike([words_a[i] for i in ia.tolist()], [words_b[j] for j in ib.tolist()])
+        # A scan's letters and punctuation are its own: only other words are another reading, and
+        # the alignment pairs no other words (equal words, or words sharing most of their letters).
+        same = np.ones(len(ia), dtype=bool)
     else:
         same = _surface_codes(doc_a)[ia] == _surface_codes(doc_b)[ib]
     agree_a[ia] = same

@@ -49,7 +49,7 @@ from .collation import Collation
 from .direction import PairEvidence, classify_relation
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
 from .normalise import fold_text
-from .ocr import looks_scanned
+from .ocr import looks_scanned, lost_line_words
 
 __all__ = ["build_lineage", "family_members", "training_rows"]
 
@@ -76,10 +76,9 @@ _CUT_WORDS = 5
 # Past the ends of what a copy takes, only a passage this long is a cut (as in the collation).
 _EDGE_CUT_WORDS = 20
 # A scan loses lines of its own (about 3 in 100, and words past reading), which are no cuts
-# of the page it scanned: a scanned member need hold less, and only a run longer than this many
-# of its printed lines is a cut.
+# of the page it scanned: a scanned member need hold less, and only a run longer than
+# ocr.lost_line_words is a cut.
 _SCANNED_HOLDS = 0.8
-_SCANNED_CUT_LINES = 3
 # Groups larger than this test only their longest members as the source, against this many witnesses.
 _SOURCE_WITNESSES = 12
 _SOURCE_CANDIDATES = 3
@@ -402,7 +401,7 @@ class _FamilyTree:
         when = doc.article.published
         if when and any((o := self.documents[x].article.published) and o < when for x in others):
             return False
-        holds, cut_words = (_SCANNED_HOLDS, _line_words(doc) * _SCANNED_CUT_LINES) if looks_scanned(doc) \
+        holds, cut_words = (_SCANNED_HOLDS, lost_line_words(doc)) if looks_scanned(doc) \
             else (_HOLDS, _CUT_WORDS)
         held = shared_total = cuts = 0
         for x in others:
@@ -496,8 +495,8 @@ class _FamilyTree:
         lacks (a trim's cut paragraph) that other members carry came to it
         from elsewhere, so ``p`` is not its parent.  Its own copies carry its
         text by descent and do not count, nor does a member that may be one
-        of them; a scan's lost lines are no passage (``_SCANNED_CUT_LINES``
-        printed lines or more count).
+        of them; a scan's lost lines are no passage (runs of
+        :func:`~.ocr.lost_line_words` or more count).
         """
         in_p = self.collation.match(c, p)
         if in_p is None:
@@ -510,7 +509,7 @@ class _FamilyTree:
         missing = carried & (in_p < 0)
         if not missing.any():
             return 0
-        inside = max(_CUT_WORDS, _line_words(self.documents[p]) * _SCANNED_CUT_LINES) \
+        inside = max(_CUT_WORDS, lost_line_words(self.documents[p])) \
             if looks_scanned(self.documents[p]) else _CUT_WORDS
         hits = np.flatnonzero(in_p >= 0)
         first, last = (int(hits[0]), int(hits[-1])) if len(hits) else (len(in_p), -1)
@@ -828,12 +827,6 @@ def _own_credit(doc: Document, line: str) -> bool:
     """
     credits = find_credits(line)[0]
     return bool(credits) and all(names_agency(doc.article.outlet, credit) for credit in credits)
-
-
-def _line_words(doc: Document) -> int:
-    """Median words in a line of the document's text (a scanned column's printed line)."""
-    counts = [len(line.split()) for line in doc.article.text.splitlines() if line.strip()]
-    return int(np.median(counts)) if counts else 0
 
 
 def _components(links: nx.Graph, nodes: Sequence[int]) -> list[set[int]]:

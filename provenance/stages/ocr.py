@@ -46,6 +46,7 @@ __all__ = [
     "refine_alignment",
     "gram_share",
     "misread_alike",
+    "lost_line_words",
     "MISREAD_SIMILARITY",
     "GRAM_SIZE",
     "SCANNED_SHARE",
@@ -80,6 +81,9 @@ _MIN_MISSPELT = 0.1
 
 #: Two spellings this alike (rapidfuzz ratio, 0-100) can be one word as two scans read it.
 MISREAD_SIMILARITY = 70.0
+#: A scan loses lines of its own (a line in 30 or so in our simulator, more on real microfilm),
+#: which are no cut of the page it scanned: only a run of more than this many printed lines is a cut.
+SCANNED_CUT_LINES = 3
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(0x100000001B3)
@@ -122,6 +126,17 @@ def misread_alike(words_a: Sequence[str], words_b: Sequence[str]) -> np.ndarray:
     # One wrong letter in a short word ("of" read "af") is as plain a misreading as two in a long one.
     return ((process.cpdist(words_a, words_b, scorer=fuzz.ratio) >= MISREAD_SIMILARITY)
             | (process.cpdist(words_a, words_b, scorer=Levenshtein.distance) <= 1))
+
+
+def lost_line_words(doc: Document) -> int:
+    """Most words a scan of ``doc`` may lose in one place: :data:`SCANNED_CUT_LINES` of its printed lines.
+
+    A line's words are the median over the document's lines (a scanned
+    column's printed line), so the allowance follows the column's width, not
+    a number fitted to one source of scans.
+    """
+    counts = [len(line.split()) for line in doc.article.text.splitlines() if line.strip()]
+    return int(np.median(counts)) * SCANNED_CUT_LINES if counts else 0
 
 
 def letters(doc: Document) -> tuple[str, np.ndarray]:
