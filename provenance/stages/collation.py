@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from ..model import Alignment, Document
 from .direction import _zipf, reading_agreement, word_surface
-from .ocr import MISREAD_SIMILARITY, looks_scanned, lost_line_words, misread_alike
+from .ocr import letters_found, looks_scanned, lost_line_words, misread_alike
 
 __all__ = ["Collation", "Readings"]
 
@@ -116,7 +115,16 @@ class Collation:
             self._unique[key] = one
         return self._unique[key]
 
-    def shared_cuts(self, x: int, y: int, z: int, *, ends: bool = True) -> float:
+    def carried(self, x: int, others: Sequence[int]) -> np.ndarray:
+        """Per content word of ``x``: does one of ``others`` have it (the story's text, not ``x``'s alone)?"""
+        out = np.zeros(len(self.documents[x].content), dtype=bool)
+        for w in others:
+            in_w = self.match(x, w)
+            if in_w is not None:
+                out |= in_w >= 0
+        return out
+
+    def shared_cuts(self, x: int, y: int, z: int, *, ends: bool = True, story: np.ndarray | None = None) -> float:
         """Passages of ``x`` that ``y`` and ``z`` both lack: cuts they share (or additions of ``x``'s).
 
         Inside what all three share, each run of at least ``_OMISSION_WORDS``
@@ -129,7 +137,10 @@ class Collation:
         anything; it is kept apart from :meth:`unique`.  0.0 when a pair of
         the three is not aligned.  With ``ends=False`` only cuts inside what
         the three share count (two excerpts of one passage start and stop at
-        the same places without one taking from the other).
+        the same places without one taking from the other).  With ``story``
+        (per word of ``x``, see :meth:`carried`), only those words can be cut:
+        a scanned page also prints a neighbouring column's lines, which no copy
+        of its story takes.
         """
         in_y, in_z = self.match(x, y), self.match(x, z)
         if in_y is None or in_z is None or self.match(y, z) is None:
@@ -139,18 +150,24 @@ class Collation:
             return 0.0
         count = 0.0
         first, last = max(hits_y[0], hits_z[0]), min(hits_y[-1], hits_z[-1])
+        n = len(in_y)
+        story = np.ones(n, dtype=bool) if story is None else story
         if last > first:
-            missing = (in_y[first:last] < 0) & (in_z[first:last] < 0)
+            missing = (in_y[first:last] < 0) & (in_z[first:last] < 0) & story[first:last]
             if missing.any():
                 edges = np.diff(np.concatenate(([0], missing.view(np.int8), [0])))
                 lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
-                count += float(np.sum(lengths >= _OMISSION_WORDS))
-        n = len(in_y)
+                # A scan's page also has a masthead and loses lines: a cut is longer than those.
+                shortest = max(_OMISSION_WORDS, lost_line_words(self.documents[x])) \
+                    if looks_scanned(self.documents[x]) else _OMISSION_WORDS
+                count += float(np.sum(lengths >= shortest))
         if not ends:
             return count
-        if n - 1 - max(hits_y[-1], hits_z[-1]) >= _EDGE_CUT_WORDS and abs(hits_y[-1] - hits_z[-1]) <= _SAME_CUT_WORDS:
+        tail = np.count_nonzero(story[max(hits_y[-1], hits_z[-1]) + 1:])
+        if tail >= _EDGE_CUT_WORDS and abs(hits_y[-1] - hits_z[-1]) <= _SAME_CUT_WORDS:
             count += 1.0
-        if min(hits_y[0], hits_z[0]) >= _EDGE_CUT_WORDS and abs(hits_y[0] - hits_z[0]) <= _SAME_CUT_WORDS:
+        if np.count_nonzero(story[:min(hits_y[0], hits_z[0])]) >= _EDGE_CUT_WORDS \
+                and abs(hits_y[0] - hits_z[0]) <= _SAME_CUT_WORDS:
             count += 1.0
         return count
 
@@ -207,11 +224,25 @@ class Collation:
                     for s2, e2, ys, ye in replaced[y]:
                         if s2 < e and s < e2:
                             alt = x_in_y[xs:xe]
-                            if len(alt) and np.count_nonzero((alt >= ys) & (alt < ye)) * 2 >= len(alt):
+                            if len(alt) and np.count_nonzero((alt >= ys) & (alt < ye)) * 2 >= len(alt) \
+                                    and self._read_alike(x, xs, xe, y, ys, ye):
                                 own += 1
                                 marked[s:e] = True
                             break
         return own, int(np.count_nonzero(carried >= 2))
+
+    def _read_alike(self, x: int, x_start: int, x_end: int, y: int, y_start: int, y_end: int) -> bool:
+        """Whether two copies' words at one place are one reading: aligned, and in scans the same letters.
+
+        Scans align a word or two of any two texts at the head of a page (each
+        paper's own masthead) or beside a neighbouring column; two scans agree
+        on a reading only when its letters are found in both.
+        """
+        doc_x, doc_y = self.documents[x], self.documents[y]
+        if not (looks_scanned(doc_x) or looks_scanned(doc_y)):
+            return True
+        words_x, words_y = doc_x.content_words[x_start:x_end], doc_y.content_words[y_start:y_end]
+        return letters_found(words_x, words_y) and letters_found(words_y, words_x)
 
     def _misread(self, m: int, start: int, end: int, x: int, x_start: int, x_end: int) -> bool:
         """Whether ``m``'s words there are a misreading of ``x``'s (a scan's letters), not other words.
@@ -223,6 +254,10 @@ class Collation:
         """
         words_m = self.documents[m].content_words[start:end]
         words_x = self.documents[x].content_words[x_start:x_end]
+        if looks_scanned(self.documents[m]) and letters_found(words_x, words_m):
+            # A scan splits, joins and garbles words, its misreading keeps the letters; and
+            # what only m has there besides is no change of m's.
+            return True
         if len(words_m) != len(words_x) or not misread_alike(words_m, words_x).all():
             return False
         # A scan misreads letters into other words too ("bank" as "hank").
@@ -305,7 +340,7 @@ class Collation:
         """
         words_y = self.documents[y].content_words[start:end]
         words_x = self.documents[x].content_words[before + 1 : after] if 0 <= before < after else []
-        if words_x and fuzz.partial_ratio("".join(words_y), "".join(words_x)) >= MISREAD_SIMILARITY:
+        if letters_found(words_y, words_x):
             return True
         doc_x = self.documents[x]
         return looks_scanned(doc_x) and end - start <= lost_line_words(doc_x)

@@ -79,6 +79,9 @@ _EDGE_CUT_WORDS = 20
 # of the page it scanned: a scanned member need hold less, and only a run longer than
 # ocr.lost_line_words is a cut.
 _SCANNED_HOLDS = 0.8
+# Larger than any tree's log-odds: a scanned copy's edge from the source when it carries
+# another copy's change comes after every other choice (see _branching).
+_THROUGH_FIRST = 1e4
 # Groups larger than this test only their longest members as the source, against this many witnesses.
 _SOURCE_WITNESSES = 12
 _SOURCE_CANDIDATES = 3
@@ -208,6 +211,13 @@ class _FamilyTree:
         edges.extend((p, c, w) for (p, c), w in self.logit.items()
                      if c != root and p in inside and c in inside and (p, c) not in self._impossible and (
                          holding is None or p == holding or self._descends_through(p, c, holding)))
+        if holding is not None and looks_scanned(self.documents[holding]):
+            # The edge model cannot read scans, so the rule decides: a copy that carries another
+            # copy's change descends through a copy, not from the source, which has none of them.
+            # Copies sharing one change cannot all descend through each other: as few as can
+            # take from the source (a lexicographic order: the edges' log-odds only break ties).
+            through = {c for p, c, _ in edges if p not in (_ROOT, holding)}
+            edges = [(p, c, w - _THROUGH_FIRST if p == holding and c in through else w) for p, c, w in edges]
         return maximum_spanning_arborescence([_ROOT], edges)
 
     def _score(self, parent: dict[int, int]) -> float:
@@ -271,6 +281,9 @@ class _FamilyTree:
                 pool = sorted(below[group[0]], key=self.members.index)
                 if (len(pool) < 3 and not any(self._update_of(x, group[0]) for x in pool)) or self._can_be_source(
                         group[0], self._witnesses(group[0], pool)):
+                    if len(pool) >= 3 and looks_scanned(self.documents[group[0]]):
+                        # Scans: the edge model cannot read them; the copies' own cuts place them.
+                        self._place_copies(parent, group[0], pool)
                     continue
             else:
                 pool = group
@@ -279,13 +292,20 @@ class _FamilyTree:
             source = self._source_among(pool) if len(pool) >= 3 else self._updated_source(pool)
             if source is None:
                 continue
-            # The copies still descend from the source as their edges say: some from a copy of it.
-            within = self._branching(source, among=pool, holding=source) or {
-                m: source for m in pool if m != source}
-            parent.update((m, p if p != _ROOT else source) for m, p in within.items() if m != source)
-            parent[source] = _ROOT
+            self._place_copies(parent, source, pool)
             self._held_by_member.update(m for m in group if m != source)
         return parent
+
+    def _place_copies(self, parent: dict[int, int], source: int, pool: list[int]) -> None:
+        """Make ``source`` the top of ``pool`` in ``parent``; its copies descend from it as their edges say.
+
+        Some descend from a copy of it, but only through a copy whose change
+        they share (:meth:`_descends_through`).
+        """
+        within = self._branching(source, among=pool, holding=source) or {
+            m: source for m in pool if m != source}
+        parent.update((m, p if p != _ROOT else source) for m, p in within.items() if m != source)
+        parent[source] = _ROOT
 
     def _source_among(self, pool: list[int]) -> int | None:
         """The member of ``pool`` that can be the others' source (the one explaining most of them), if any."""
@@ -360,8 +380,15 @@ class _FamilyTree:
         if int(np.count_nonzero(taken & (in_p >= 0))) < holds * int(np.count_nonzero(taken)):
             return False
         shared_change = self.collation.unique(source, p, c)
+        # Two excerpts of one passage start and stop at the same places without one taking from
+        # the other; a reprinted column is cut at the end, and its reprint stops where it stopped.
+        # A scanned source also prints a neighbouring column's lines: only its story's text, which
+        # another copy took, can be cut.
+        scans = looks_scanned(self.documents[p]) and looks_scanned(self.documents[c])
+        story = self.collation.carried(source, [w for w in self.members if w not in (source, p, c)]) \
+            if looks_scanned(self.documents[source]) else None
         return bool((shared_change is not None and shared_change.wording > 0)
-                    or self.collation.shared_cuts(source, p, c, ends=False) > 0)
+                    or self.collation.shared_cuts(source, p, c, ends=scans, story=story) > 0)
 
     def _nearest(self, member: int, among: Sequence[int]) -> list[int]:
         """The others of ``among``, most words shared with ``member`` first (ties in family order)."""

@@ -47,6 +47,7 @@ __all__ = [
     "gram_share",
     "misread_alike",
     "lost_line_words",
+    "letters_found",
     "MISREAD_SIMILARITY",
     "GRAM_SIZE",
     "SCANNED_SHARE",
@@ -126,6 +127,20 @@ def misread_alike(words_a: Sequence[str], words_b: Sequence[str]) -> np.ndarray:
     # One wrong letter in a short word ("of" read "af") is as plain a misreading as two in a long one.
     return ((process.cpdist(words_a, words_b, scorer=fuzz.ratio) >= MISREAD_SIMILARITY)
             | (process.cpdist(words_a, words_b, scorer=Levenshtein.distance) <= 1))
+
+
+def letters_found(words_a: Sequence[str], words_b: Sequence[str]) -> bool:
+    """Whether the letters of the run ``words_a`` are found, a few misread, among those of ``words_b``.
+
+    Two scans of one line split, join and garble its words differently, and a
+    column break may put a neighbouring column's lines beside them; what stays
+    is the letters (rapidfuzz's partial ratio, or its ratio when ``words_a``
+    has more letters, of at least :data:`MISREAD_SIMILARITY`).
+    """
+    a, b = "".join(words_a), "".join(words_b)
+    if not a or not b:
+        return False
+    return (fuzz.partial_ratio(a, b) if len(a) <= len(b) else fuzz.ratio(a, b)) >= MISREAD_SIMILARITY
 
 
 def lost_line_words(doc: Document) -> int:
