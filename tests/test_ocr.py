@@ -177,3 +177,64 @@ def test_a_scans_lost_line_is_no_reading_but_a_cut_paragraph_is(seed):
     cut = scanned("\n\n".join(story[:3] + story[5:]), 10 * seed + 3)
     collation = _scanned_collation([cut, y, z])
     assert collation.unique(0, 1, 2).wording >= 1.0
+
+
+def _scanned_page(masthead: str, paragraphs: list[str], seed: int, neighbour: list[str] | None = None) -> str:
+    """A scanned newspaper page: the paper's masthead, the story, and (with ``neighbour``) a
+    neighbouring column's paragraphs interleaved in the middle of the story by a column break."""
+    body = list(paragraphs)
+    if neighbour:
+        body[len(body) // 2:len(body) // 2] = neighbour
+    return scanned(masthead + "\n\n" + "\n\n".join(body), seed)
+
+
+def test_copies_own_mastheads_are_no_reading_of_the_scanned_source():
+    # Each paper prints its own masthead above the story; two copies' mastheads differ from the
+    # source's and from each other's, so they do not agree on a reading against it.
+    story = _printed_story(21, 6)
+    pages = [_scanned_page(head, story, 30 + n) for n, head in enumerate(
+        ("MORNING CHRONICLE. LOCAL AND GENERAL NEWS.", "THE COUNTY STANDARD.", "THE WEEKLY ARGUS.",
+         "THE FARMER'S GAZETTE."))]
+    collation = _scanned_collation(pages)
+    own, checked = collation.own_readings(0, [1, 2, 3])
+    assert checked > 100
+    assert own == 0
+
+
+def test_a_neighbouring_column_on_the_scanned_source_is_no_cut_its_copies_share():
+    # The source's page interleaves another story's column; no copy of its story takes it, so
+    # two copies lacking it share no cut.  A paragraph of the story both lack (a third copy
+    # has it) is one.
+    story, other = _printed_story(22, 8), _printed_story(23, 2)
+    source = _scanned_page("THE WEEKLY ARGUS.", story, 40, neighbour=other)
+    copies = [_scanned_page("THE COUNTY STANDARD.", story, 41), _scanned_page("MORNING CHRONICLE.", story, 42),
+              _scanned_page("THE FARMER'S GAZETTE.", story, 43)]
+    collation = _scanned_collation([source, *copies])
+    assert collation.shared_cuts(0, 1, 2, ends=False, story=collation.carried(0, [3])) == 0.0
+    abridged = story[:2] + story[3:]
+    copies = [_scanned_page("THE COUNTY STANDARD.", abridged, 41), _scanned_page("MORNING CHRONICLE.", abridged, 42),
+              copies[2]]
+    collation = _scanned_collation([source, *copies])
+    assert collation.shared_cuts(0, 1, 2, ends=False, story=collation.carried(0, [3])) == 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_scanned_reprint_of_a_trim_descends_through_the_trim(seed):
+    # The trim and its reprint stop at one place short of the source: the reprint took the
+    # trim's cut, so one of the two (the text cannot say which) is the other's source, not
+    # both copies of the source; copies that share no cut stay under the source.  Half the
+    # pages carry a neighbouring column of their own.
+    story = _printed_story(100 + seed, 10)
+    printed = {"source.txt": story, "trimmed.txt": story[:6], "reprinted.txt": story[:6],
+               "headless.txt": story[2:], "abridged.txt": story[:4] + story[5:]}
+    heads = ("THE WEEKLY ARGUS.", "MORNING CHRONICLE.", "THE COUNTY STANDARD.", "EVENING STAR.",
+             "THE FARMER'S GAZETTE.")
+    lineage = trace_articles([
+        Article(name, _scanned_page(heads[n], paragraphs, 10 * seed + n,
+                                    _printed_story(300 + 10 * seed + n, 2) if n % 2 == 0 else None))
+        for n, (name, paragraphs) in enumerate(printed.items())])
+    parents = {e.child: e.parent for e in lineage.edges}
+    assert [f.root for f in lineage.families] == ["source.txt"]
+    assert parents["headless.txt"] == parents["abridged.txt"] == "source.txt"
+    assert (parents["trimmed.txt"], parents["reprinted.txt"]) in {("source.txt", "trimmed.txt"),
+                                                                  ("reprinted.txt", "source.txt")}

@@ -254,9 +254,10 @@ class Collation:
         """
         words_m = self.documents[m].content_words[start:end]
         words_x = self.documents[x].content_words[x_start:x_end]
-        if looks_scanned(self.documents[m]) and letters_found(words_x, words_m):
-            # A scan splits, joins and garbles words, its misreading keeps the letters; and
-            # what only m has there besides is no change of m's.
+        if looks_scanned(self.documents[m]) and (letters_found(words_x, words_m) or (
+                letters_found(words_m, words_x) and len(words_x) - len(words_m) <= lost_line_words(self.documents[m]))):
+            # A scan splits, joins and garbles words, its misreading keeps the letters; what
+            # only m has there besides is no change of m's, nor are a few words its scan lost.
             return True
         if len(words_m) != len(words_x) or not misread_alike(words_m, words_x).all():
             return False

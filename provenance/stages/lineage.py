@@ -376,8 +376,13 @@ class _FamilyTree:
         if from_source is None or in_p is None:
             return False
         taken = from_source >= 0
-        holds = _SCANNED_HOLDS if looks_scanned(self.documents[p]) else _HOLDS
+        scanned = looks_scanned(self.documents[p])
+        holds = _SCANNED_HOLDS if scanned else _HOLDS
         if int(np.count_nonzero(taken & (in_p >= 0))) < holds * int(np.count_nonzero(taken)):
+            return False
+        # A scan loses a few lines, not a passage: a copy holding more of the source than p does
+        # in one place did not take it from p.
+        if scanned and _runs_at_least(taken & (in_p < 0), max(_CUT_WORDS, lost_line_words(self.documents[p]))):
             return False
         shared_change = self.collation.unique(source, p, c)
         # Two excerpts of one passage start and stop at the same places without one taking from
