@@ -210,12 +210,12 @@ def test_a_neighbouring_column_on_the_scanned_source_is_no_cut_its_copies_share(
     copies = [_scanned_page("THE COUNTY STANDARD.", story, 41), _scanned_page("MORNING CHRONICLE.", story, 42),
               _scanned_page("THE FARMER'S GAZETTE.", story, 43)]
     collation = _scanned_collation([source, *copies])
-    assert collation.shared_cuts(0, 1, 2, ends=False, story=collation.carried(0, [3])) == 0.0
+    assert collation.shared_cuts(0, 1, 2, ends=False, story=collation.carriers(0, [3]) > 0) == 0.0
     abridged = story[:2] + story[3:]
     copies = [_scanned_page("THE COUNTY STANDARD.", abridged, 41), _scanned_page("MORNING CHRONICLE.", abridged, 42),
               copies[2]]
     collation = _scanned_collation([source, *copies])
-    assert collation.shared_cuts(0, 1, 2, ends=False, story=collation.carried(0, [3])) == 1.0
+    assert collation.shared_cuts(0, 1, 2, ends=False, story=collation.carriers(0, [3]) > 0) == 1.0
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -115,13 +115,13 @@ class Collation:
             self._unique[key] = one
         return self._unique[key]
 
-    def carried(self, x: int, others: Sequence[int]) -> np.ndarray:
-        """Per content word of ``x``: does one of ``others`` have it (the story's text, not ``x``'s alone)?"""
-        out = np.zeros(len(self.documents[x].content), dtype=bool)
+    def carriers(self, x: int, others: Sequence[int]) -> np.ndarray:
+        """Per content word of ``x``: how many of ``others`` have it (0: ``x``'s alone, not its story's)."""
+        out = np.zeros(len(self.documents[x].content), dtype=np.int32)
         for w in others:
             in_w = self.match(x, w)
             if in_w is not None:
-                out |= in_w >= 0
+                out += in_w >= 0
         return out
 
     def shared_cuts(self, x: int, y: int, z: int, *, ends: bool = True, story: np.ndarray | None = None) -> float:
@@ -138,7 +138,7 @@ class Collation:
         the three is not aligned.  With ``ends=False`` only cuts inside what
         the three share count (two excerpts of one passage start and stop at
         the same places without one taking from the other).  With ``story``
-        (per word of ``x``, see :meth:`carried`), only those words can be cut:
+        (per word of ``x``, see :meth:`carriers`), only those words can be cut:
         a scanned page also prints a neighbouring column's lines, which no copy
         of its story takes.
         """

@@ -188,6 +188,8 @@ class _FamilyTree:
         # Edges whose child has passages its would-be parent lacks and other members carry.
         self._impossible: set[tuple[int, int]] = set()
         self._triples: dict[int, set[tuple[str, ...]]] = {}
+        # Per scanned member: how many others carry each of its words (its story, not its page's other columns).
+        self._carriers: dict[int, np.ndarray] = {}
         self._credits_another = {m: _credits_another(documents[m]) for m in members}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
@@ -382,16 +384,23 @@ class _FamilyTree:
             return False
         # A scan loses a few lines, not a passage: a copy holding more of the source than p does
         # in one place did not take it from p.
-        if scanned and _runs_at_least(taken & (in_p < 0), max(_CUT_WORDS, lost_line_words(self.documents[p]))):
+        if scanned and _run_spans(taken & (in_p < 0), max(_CUT_WORDS, lost_line_words(self.documents[p]))):
             return False
         shared_change = self.collation.unique(source, p, c)
         # Two excerpts of one passage start and stop at the same places without one taking from
         # the other; a reprinted column is cut at the end, and its reprint stops where it stopped.
         # A scanned source also prints a neighbouring column's lines: only its story's text, which
         # another copy took, can be cut.
-        scans = looks_scanned(self.documents[p]) and looks_scanned(self.documents[c])
-        story = self.collation.carried(source, [w for w in self.members if w not in (source, p, c)]) \
-            if looks_scanned(self.documents[source]) else None
+        story = None
+        if looks_scanned(self.documents[source]):
+            if source not in self._carriers:
+                self._carriers[source] = self.collation.carriers(source, [w for w in self.members if w != source])
+            story = self._carriers[source].copy()
+            for w in (p, c):
+                if (in_w := self.collation.match(source, w)) is not None:
+                    story -= in_w >= 0
+            story = story > 0
+        scans = scanned and looks_scanned(self.documents[c])
         return bool((shared_change is not None and shared_change.wording > 0)
                     or self.collation.shared_cuts(source, p, c, ends=scans, story=story) > 0)
 
