@@ -138,6 +138,14 @@ def test_misreadings_are_no_readings_but_other_words_are():
     assert ocr.misread_alike(["harbour", "of", "tuesday"], ["hanbour", "af", "port"]).tolist() == [True, True, False]
 
 
+def test_a_runs_letters_are_found_misread_among_another_runs():
+    # A scan that lost "year" and read "the" as "tbe": its letters are among the other scan's there.
+    assert ocr.letters_found(["tbe"], ["year", "the"])
+    assert ocr.letters_found(["chroniclet", "locol"], ["the", "chronicle", "local", "news"])
+    assert not ocr.letters_found(["year", "the"], ["tbe"])
+    assert not ocr.letters_found(["harbour"], ["vessel", "drifted"])
+
+
 def _printed_story(seed: int, paragraphs: int = 8) -> list[str]:
     return _story(random.Random(seed), _words(), paragraphs)
 

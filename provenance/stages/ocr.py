@@ -135,12 +135,19 @@ def letters_found(words_a: Sequence[str], words_b: Sequence[str]) -> bool:
     Two scans of one line split, join and garble its words differently, and a
     column break may put a neighbouring column's lines beside them; what stays
     is the letters (rapidfuzz's partial ratio, or its ratio when ``words_a``
-    has more letters, of at least :data:`MISREAD_SIMILARITY`).
+    has more letters, of at least :data:`MISREAD_SIMILARITY`, or one letter
+    wrong).
     """
     a, b = "".join(words_a), "".join(words_b)
     if not a or not b:
         return False
-    return (fuzz.partial_ratio(a, b) if len(a) <= len(b) else fuzz.ratio(a, b)) >= MISREAD_SIMILARITY
+    if len(a) <= len(b):
+        found = fuzz.partial_ratio_alignment(a, b)
+        b, score = b[found.dest_start : found.dest_end], found.score
+    else:
+        score = fuzz.ratio(a, b)
+    # One wrong letter in a short word ("the" read "tbe") is as plain a misreading as two in a long one.
+    return score >= MISREAD_SIMILARITY or Levenshtein.distance(a, b) <= 1
 
 
 def lost_line_words(doc: Document) -> int:
