@@ -52,6 +52,8 @@ CHUNK_PAIRS_DEFAULT = 256
 _PARALLEL_MIN_PAIRS = 64
 # Chunks per worker aimed at, so that a slow chunk cannot leave the others idle.
 _CHUNKS_PER_JOB = 8
+# Chunks of families per worker: each worker process is replaced after a chunk (see build_lineage_by_family).
+_LINEAGE_CHUNKS_PER_JOB = 32
 
 Progress = Callable[[str, int, int], None]
 Assessed = dict[tuple[int, int], tuple[PairEvidence, Alignment]]
@@ -469,7 +471,11 @@ def build_lineage_by_family(
         report("lineage", len(components), len(components))
         return out
     state = {"documents": documents, "pairs": pairs, "inside": inside, "model": model}
-    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers,
+    # Families share no document: what a worker caches for one family's documents serves no other, so
+    # each worker leaves after its chunk instead of keeping all it touched (memory, not time).
+    chunk = max(1, -(-len(components) // (workers * _LINEAGE_CHUNKS_PER_JOB)))
+    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers, chunk=chunk,
+                        fresh_workers=True,
                         progress=lambda done, total: report("lineage", done, total))
     edges: list[Edge] = []
     latent: list[Latent] = []

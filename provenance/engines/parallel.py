@@ -75,8 +75,11 @@ def resolve_jobs(jobs: int, owner: str = "map_ordered") -> int:
 
 
 @contextmanager
-def _pool(state: dict[str, Any], workers: int) -> Iterator[Any]:
-    """A pool of ``workers`` processes that see ``state`` as ``_STATE`` (inherited when forked)."""
+def _pool(state: dict[str, Any], workers: int, fresh: bool = False) -> Iterator[Any]:
+    """A pool of ``workers`` processes that see ``state`` as ``_STATE`` (inherited when forked).
+
+    With ``fresh``, each worker leaves after one chunk and a new one takes its place.
+    """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         context = multiprocessing.get_context("fork")
@@ -89,7 +92,8 @@ def _pool(state: dict[str, Any], workers: int) -> Iterator[Any]:
         context = multiprocessing.get_context(methods[0])
         initializer, initargs = _init_worker, (state,)
     try:
-        with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
+        with context.Pool(workers, initializer=initializer, initargs=initargs,
+                          maxtasksperchild=1 if fresh else None) as pool:
             yield pool
     finally:
         _STATE.clear()
@@ -106,6 +110,7 @@ def map_ordered(
     chunk: int = 0,
     min_parallel: int = 2,
     progress: Callable[[int, int], None] | None = None,
+    fresh_workers: bool = False,
 ) -> list[Result]:
     """``[function(state, task) for task in tasks]``, on ``jobs`` worker processes.
 
@@ -128,6 +133,12 @@ def map_ordered(
         Fewer tasks than this run in this process.
     progress : callable, optional
         Called as ``progress(done, total)`` as results come in.
+    fresh_workers : bool, default=False
+        Replace each worker process by a new one after every chunk.  What a
+        chunk leaves behind in a worker (values cached beside the state's
+        objects, pages copied from the parent as they were touched) is then
+        freed with it instead of adding up over the run: worth the cost of a
+        fork when tasks share nothing a later task could reuse.
 
     Returns
     -------
@@ -153,7 +164,7 @@ def map_ordered(
     else:
         size = chunk or max(1, -(-total // (workers * _CHUNKS_PER_JOB)))
         state[_FUNCTION] = function
-        with _pool(state, workers) as pool:
+        with _pool(state, workers, fresh=fresh_workers) as pool:
             for results in pool.imap(_run_chunk, _chunks(list(tasks), size)):
                 out.extend(results)
                 report(len(out), total)
