@@ -52,12 +52,10 @@ CHUNK_PAIRS_DEFAULT = 256
 _PARALLEL_MIN_PAIRS = 64
 # Chunks per worker aimed at, so that a slow chunk cannot leave the others idle.
 _CHUNKS_PER_JOB = 8
-# Chunks of families per worker: each worker process is replaced after a chunk (see build_lineage_by_family).
-_LINEAGE_CHUNKS_PER_JOB = 32
 # Chunks of pairs a worker aligns before a new one takes its place: the pages it copied from the
 # parent and its heap stop growing.  It then computes again what it keeps per document (word codes,
-# surfaces) for the documents it meets: at 20k articles that costs no measurable time.
-_ALIGN_CHUNKS_PER_WORKER = 16
+# surfaces) for the documents it meets, and a fork costs: every 64 chunks, not after each.
+_ALIGN_CHUNKS_PER_WORKER = 64
 
 Progress = Callable[[str, int, int], None]
 Assessed = dict[tuple[int, int], tuple[PairEvidence, Alignment]]
@@ -491,9 +489,7 @@ def build_lineage_by_family(
     state = {"documents": documents, "pairs": pairs, "inside": inside, "model": model}
     # Families share no document: what a worker caches for one family's documents serves no other, so
     # each worker leaves after its chunk instead of keeping all it touched (memory, not time).
-    chunk = max(1, -(-len(components) // (workers * _LINEAGE_CHUNKS_PER_JOB)))
-    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers, chunk=chunk,
-                        fresh_workers=1,
+    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers, fresh_workers=1,
                         progress=lambda done, total: report("lineage", done, total))
     edges: list[Edge] = []
     latent: list[Latent] = []
