@@ -52,6 +52,10 @@ CHUNK_PAIRS_DEFAULT = 256
 _PARALLEL_MIN_PAIRS = 64
 # Chunks per worker aimed at, so that a slow chunk cannot leave the others idle.
 _CHUNKS_PER_JOB = 8
+# Chunks of pairs a worker aligns before a new one takes its place: the pages it copied from the
+# parent and its heap stop growing.  It then computes again what it keeps per document (word codes,
+# surfaces) for the documents it meets, and a fork costs: every 64 chunks, not after each.
+_ALIGN_CHUNKS_PER_WORKER = 64
 
 Progress = Callable[[str, int, int], None]
 Assessed = dict[tuple[int, int], tuple[PairEvidence, Alignment]]
@@ -368,9 +372,11 @@ def assess_pairs(
         _import_wordfreq()
     state = {"documents": documents, "aligner": aligner, "model": direction_model,
              "min_link_words": min_link_words, "min_link_share": min_link_share, "linked_only": bool(linked_only)}
+    if workers > 1 and len(pairs) >= _PARALLEL_MIN_PAIRS:
+        _load_word_list()
     chunk = max(1, min(chunk_pairs, -(-len(pairs) // (workers * _CHUNKS_PER_JOB))))
     results = map_ordered(_assess_one, pairs, state=state, jobs=workers, chunk=chunk,
-                          min_parallel=_PARALLEL_MIN_PAIRS,
+                          min_parallel=_PARALLEL_MIN_PAIRS, fresh_workers=_ALIGN_CHUNKS_PER_WORKER,
                           progress=lambda done, total: report("align", done, total))
     assessed = {}
     for key, value in zip(pairs, results, strict=True):
@@ -380,6 +386,18 @@ def assess_pairs(
         if isinstance(value, tuple):
             assessed[key] = value
     return assessed
+
+
+def _load_word_list() -> None:
+    """Load the direction signals' English word list (wordfreq's, ~60 MB) in this process, before workers fork.
+
+    Each worker would otherwise load its own copy, a tenth of a second and
+    private memory every time a worker starts; loaded here, the forked
+    workers share it.
+    """
+    from wordfreq import zipf_frequency
+
+    zipf_frequency("the", "en")
 
 
 def _import_wordfreq() -> None:
@@ -469,7 +487,9 @@ def build_lineage_by_family(
         report("lineage", len(components), len(components))
         return out
     state = {"documents": documents, "pairs": pairs, "inside": inside, "model": model}
-    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers,
+    # Families share no document: what a worker caches for one family's documents serves no other, so
+    # each worker leaves after its chunk instead of keeping all it touched (memory, not time).
+    built = map_ordered(_family_task, range(len(components)), state=state, jobs=workers, fresh_workers=1,
                         progress=lambda done, total: report("lineage", done, total))
     edges: list[Edge] = []
     latent: list[Latent] = []

@@ -137,6 +137,30 @@ def test_map_ordered_keeps_the_order_and_reports_progress(jobs):
     assert not parallel._STATE
 
 
+def _pid_of(state, task):
+    import os
+
+    return task + state["plus"], os.getpid()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs the fork start method")
+def test_fresh_workers_run_each_chunk_in_a_new_process_with_the_same_results():
+    fresh = parallel.map_ordered(_pid_of, list(range(12)), state={"plus": 1}, jobs=2, chunk=3, fresh_workers=1)
+    kept = parallel.map_ordered(_pid_of, list(range(12)), state={"plus": 1}, jobs=2, chunk=3)
+    assert [out for out, _ in fresh] == [out for out, _ in kept] == [t + 1 for t in range(12)]
+    chunks = [{pid for _, pid in fresh[k:k + 3]} for k in range(0, 12, 3)]
+    # One process per chunk, a different one for every chunk; kept workers serve several chunks.
+    assert all(len(c) == 1 for c in chunks) and len(set().union(*chunks)) == 4
+    assert len({pid for _, pid in kept}) <= 2
+    assert not parallel._STATE
+
+
+@pytest.mark.parametrize("fresh", [-1, 1.5, True])
+def test_fresh_workers_must_be_an_int_at_least_zero(fresh):
+    with pytest.raises(ConfigError, match="fresh_workers"):
+        parallel.map_ordered(_square_plus, [1, 2], state={"plus": 1}, jobs=2, fresh_workers=fresh)
+
+
 def test_the_executor_knows_no_stage():
     source = Path(parallel.__file__).read_text(encoding="utf-8")
     imported = {node.module for node in ast.walk(ast.parse(source))
