@@ -129,3 +129,24 @@ def test_quotations_and_sentences_scanned_once_per_document_give_the_same_marks(
         for _ in range(2):  # the second call answers from the cache
             assert np.array_equal(quoted_mask(doc), _old_quoted_mask(doc))
             assert np.array_equal(sentence_ids(doc), expected)
+
+
+def test_readings_compare_codes_of_one_numbering(monkeypatch):
+    # The numbers of word surfaces are forgotten when they grow too many (a bound on memory);
+    # a pair whose second document starts a new numbering must not compare codes across two.
+    from provenance.pipeline import analyse
+    from provenance.stages import direction
+
+    text = "The harbour closed on Monday after the storm, officials said, and reopened on Friday.\n" * 3
+    other = Article("c.txt", "Zebras yawn quietly while xylophones vibrate under velvet umbrellas.\n")
+    documents, pairs, _ = analyse([Article("a.txt", text), Article("b.txt", text), other])
+    (_, alignment), = pairs.values()
+    doc_a, doc_b = documents[alignment.a], documents[alignment.b]
+    # Numbered after another text, doc_a's codes are not those doc_b gets in a new numbering.
+    direction._SURFACE_CODES.clear()
+    direction._SURFACE_NUMBERS.clear()
+    direction._surface_codes(next(d for d in documents if d.id == "c.txt"))
+    direction._surface_codes(doc_a)
+    monkeypatch.setattr(direction, "_SURFACE_NUMBERS_MAX", len(direction._SURFACE_NUMBERS) - 1)
+    agree_a, agree_b = direction.reading_agreement(doc_a, doc_b, alignment)
+    assert agree_a.all() and agree_b.all()

@@ -413,7 +413,8 @@ def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) ->
         # the alignment pairs no other words (equal words, or words sharing most of their letters).
         same = np.ones(len(ia), dtype=bool)
     else:
-        same = _surface_codes(doc_a)[ia] == _surface_codes(doc_b)[ib]
+        codes_a, codes_b = _surface_pair(doc_a, doc_b)
+        same = codes_a[ia] == codes_b[ib]
     agree_a[ia] = same
     agree_b[ib] = same
     return agree_a, agree_b
@@ -429,13 +430,30 @@ _GAP_BITS = 20
 # Gap text -> number of its signature; signature -> its number ("" is 0: no punctuation counted).
 _GAP_SIGNATURES: dict[str, int] = {}
 _SIGNATURE_NUMBERS: dict[str, int] = {"": 0}
+# How many times the numbers were forgotten and begun anew.
+_SURFACE_NUMBERING = [0]
 
 
-def _surface_codes(doc: Document) -> np.ndarray:
-    """One code per content word of ``doc``: equal codes mean equal :func:`word_surface`."""
+def _surface_pair(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndarray]:
+    """Both documents' codes in one numbering (numbering ``doc_b`` may start a new one)."""
+    numbering = _SURFACE_NUMBERING[0]
+    codes_a, codes_b = _surface_codes(doc_a), _surface_codes(doc_b)
+    if _SURFACE_NUMBERING[0] != numbering:
+        codes_a = _surface_codes(doc_a, forget=False)
+    return codes_a, codes_b
+
+
+def _surface_codes(doc: Document, *, forget: bool = True) -> np.ndarray:
+    """One code per content word of ``doc``: equal codes mean equal :func:`word_surface`.
+
+    With ``forget`` (the default) the numbers are begun anew first when they have grown too many.
+    """
     codes = _SURFACE_CODES.get(doc)
     if codes is None:
-        if len(_SURFACE_NUMBERS) > _SURFACE_NUMBERS_MAX or len(_SIGNATURE_NUMBERS) >= 1 << _GAP_BITS:
+        if forget and (len(_SURFACE_NUMBERS) > _SURFACE_NUMBERS_MAX
+                       or len(_SIGNATURE_NUMBERS) >= 1 << _GAP_BITS):
+            # Forgetting bounds memory; the codes of different numberings never meet (_surface_pair).
+            _SURFACE_NUMBERING[0] += 1
             _SURFACE_NUMBERS.clear()
             _SURFACE_CODES.clear()
             _GAP_SIGNATURES.clear()
