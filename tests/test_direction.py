@@ -150,3 +150,17 @@ def test_readings_compare_codes_of_one_numbering(monkeypatch):
     monkeypatch.setattr(direction, "_SURFACE_NUMBERS_MAX", len(direction._SURFACE_NUMBERS) - 1)
     agree_a, agree_b = direction.reading_agreement(doc_a, doc_b, alignment)
     assert agree_a.all() and agree_b.all()
+
+
+def test_publication_times_compare_in_one_zone():
+    # Pages of one day carry their own offsets: 19:03 at -04:00 is after 22:00 UTC.
+    from types import SimpleNamespace
+
+    from provenance.stages.direction import published_at
+
+    def page(when):
+        return SimpleNamespace(article=SimpleNamespace(published=when))
+
+    assert published_at(page("2018-06-01T19:03:02-04:00")) > published_at(page("2018-06-01T22:00:00+00:00"))
+    assert published_at(page("2018-06-01T22:00:00")) == published_at(page("2018-06-01T22:00:00Z"))
+    assert published_at(page("June the first")) is None and published_at(page(None)) is None

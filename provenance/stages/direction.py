@@ -25,7 +25,7 @@ import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -41,6 +41,7 @@ __all__ = [
     "assess_pair",
     "classify_relation",
     "is_copy",
+    "published_at",
     "reading_agreement",
     "MIN_LINK_WORDS_DEFAULT",
     "MIN_LINK_SHARE_DEFAULT",
@@ -267,7 +268,12 @@ def _furniture_words(doc: Document) -> int:
     return len(doc.tokens) - len(doc.content)
 
 
-def _date(doc: Document) -> datetime | None:
+def published_at(doc: Document) -> datetime | None:
+    """When ``doc`` was published, in UTC (naive), or None when unknown or unreadable.
+
+    Pages of one day carry their own offsets ("19:03-04:00" is later than "22:00+00:00"):
+    times compare only once in one zone.  A time without an offset is taken as UTC.
+    """
     value = doc.article.published
     if not value:
         return None
@@ -275,6 +281,8 @@ def _date(doc: Document) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC)
     return parsed.replace(tzinfo=None)
 
 
@@ -313,7 +321,7 @@ def assess_pair(
     head_a, tail_a = _edges_unmatched(alignment.a_match)
     head_b, tail_b = _edges_unmatched(alignment.b_match)
     rarer_a, rarer_b, noisy_a, noisy_b, examples = _count_traces(alignment)
-    date_a, date_b = _date(doc_a), _date(doc_b)
+    date_a, date_b = published_at(doc_a), published_at(doc_b)
     date_sign = 0.0
     if date_a and date_b and date_a != date_b:
         date_sign = 1.0 if date_a < date_b else -1.0

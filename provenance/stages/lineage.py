@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import networkx as nx
 import numpy as np
@@ -46,7 +47,7 @@ from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedP
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
-from .direction import PairEvidence, classify_relation
+from .direction import PairEvidence, classify_relation, published_at
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
 from .normalise import fold_text
 from .ocr import looks_scanned, lost_line_words
@@ -323,14 +324,15 @@ class _FamilyTree:
         return max(sources, key=lambda m: (self._explained(m, pool), self.origin[m]))
 
     def _updated_source(self, pool: list[int]) -> int | None:
-        """A member whose later version (same outlet, published later) can be the source of the rest.
+        """A member whose later version (:meth:`_update_of`) can be the source of the rest.
 
         An agency that updates its story (a write-thru) adds and changes text;
         outlets copy the update.  Against the first version those copies share
         the update's changes, so it is nobody's source by its text; but the
         update descends from it, and the copies from the update.
         """
-        for m in sorted(pool, key=lambda m: self.documents[m].article.published or "~"):
+        for m in sorted(pool, key=lambda m: (published_at(self.documents[m]) is None,
+                                             published_at(self.documents[m]) or datetime.min)):
             rest = [x for x in pool if x != m]
             updates = [y for y in rest if self._update_of(m, y)]
             if any(self._can_be_source(y, self._witnesses(y, rest)) for y in updates):
@@ -349,7 +351,7 @@ class _FamilyTree:
         if not (doc_m.article.outlet and fold_text(doc_m.article.outlet) == fold_text(doc_y.article.outlet or "")
                 and _credits_itself(doc_m) and _credits_itself(doc_y)):
             return False
-        when_m, when_y = doc_m.article.published, doc_y.article.published
+        when_m, when_y = published_at(doc_m), published_at(doc_y)
         if when_m and when_y:
             return when_m < when_y
         in_y = self.collation.match(m, y)
@@ -439,8 +441,8 @@ class _FamilyTree:
         if any(fold_text(s.text) not in carried and not _own_credit(doc, s.text)
                for s in doc.boilerplate if s.kind in _BYLINES):
             return False
-        when = doc.article.published
-        if when and any((o := self.documents[x].article.published) and o < when for x in others):
+        when = published_at(doc)
+        if when and any((o := published_at(self.documents[x])) and o < when for x in others):
             return False
         holds, cut_words = (_SCANNED_HOLDS, lost_line_words(doc)) if looks_scanned(doc) \
             else (_HOLDS, _CUT_WORDS)
@@ -566,7 +568,7 @@ class _FamilyTree:
         """
         if (c, w) not in self.logit:
             return False
-        when_c, when_w = self.documents[c].article.published, self.documents[w].article.published
+        when_c, when_w = published_at(self.documents[c]), published_at(self.documents[w])
         return not (when_c and when_w and when_w < when_c)
 
     def _lacks(self, m: int, words: Sequence[str]) -> bool:
