@@ -8,7 +8,19 @@
 from __future__ import annotations
 
 import os as _os
+import signal as _signal
 import sys as _sys
+
+
+def _abort_at_once(signum: int, frame: object) -> None:
+    """Ctrl-C while the ``trace`` command starts up: nothing is written yet, so stop here.
+
+    A KeyboardInterrupt raised in the middle of an import can land in a callback whose
+    exceptions Python ignores (the import lock's), and the run would go on to the end.
+    """
+    _sys.stderr.write("Aborted.\n")
+    _sys.stderr.flush()
+    _os._exit(130)
 
 
 def _quiet_interrupt(kind: type[BaseException], exc: BaseException, tb: object) -> None:
@@ -24,6 +36,7 @@ def _quiet_interrupt(kind: type[BaseException], exc: BaseException, tb: object) 
 if _os.path.basename(_sys.argv[0] if _sys.argv else "") == "trace" or getattr(_sys, "orig_argv", [])[1:3] == [
         "-m", "provenance"]:
     _sys.excepthook = _quiet_interrupt
+    _signal.signal(_signal.SIGINT, _abort_at_once)
 
 from importlib.metadata import PackageNotFoundError, version  # noqa: E402
 

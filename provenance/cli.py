@@ -11,6 +11,7 @@ import fnmatch
 import functools
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
@@ -570,4 +571,7 @@ _add_version_options(cli)
 
 def main() -> None:
     """Console-script entry point."""
+    # Start-up is over: Ctrl-C raises KeyboardInterrupt again, which the commands turn into
+    # "Aborted." and exit 130 after removing what they were writing.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     cli(prog_name="trace")

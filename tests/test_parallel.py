@@ -234,3 +234,21 @@ def test_the_spark_executor_flags_pairs_skipped_for_memory(corpus, monkeypatch):
     opts = pipeline.TraceOptions()
     flags = _assess_linked((0, ([documents[0]], [(1, documents[1]), (2, documents[2])])), opts)
     assert [(a, b, skipped) for a, b, _, skipped in flags] == [(0, 1, False), (0, 2, True)]
+
+
+def test_ctrl_c_while_the_pool_forks_arrives_after_it():
+    # Raised inside a fork's callbacks, KeyboardInterrupt would be ignored and the run go on.
+    import os
+    import signal
+    import time
+
+    from provenance.engines import parallel
+
+    reached = False
+    with pytest.raises(KeyboardInterrupt):
+        with parallel._no_interrupt_while_forking():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # a Ctrl-C not held back would be raised here
+            reached = True
+    assert reached
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -75,6 +76,25 @@ def resolve_jobs(jobs: int, owner: str = "map_ordered") -> int:
 
 
 @contextmanager
+def _no_interrupt_while_forking() -> Iterator[None]:
+    """Hold Ctrl-C back while the pool starts its workers and threads; it arrives right after.
+
+    Raised inside a fork's callbacks (the logging module's lock), KeyboardInterrupt is ignored by
+    Python and the run goes on.  The pool's threads, started with the signal blocked, keep it
+    blocked when they renew workers later, and the workers leave Ctrl-C to the main process,
+    which stops them.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def _pool(state: dict[str, Any], workers: int, fresh: int = 0) -> Iterator[Any]:
     """A pool of ``workers`` processes that see ``state`` as ``_STATE`` (inherited when forked).
 
@@ -94,8 +114,9 @@ def _pool(state: dict[str, Any], workers: int, fresh: int = 0) -> Iterator[Any]:
         initializer, initargs = _init_worker, (state,)
         fresh = 0
     try:
-        with context.Pool(workers, initializer=initializer, initargs=initargs,
-                          maxtasksperchild=fresh or None) as pool:
+        with _no_interrupt_while_forking():
+            pool = context.Pool(workers, initializer=initializer, initargs=initargs, maxtasksperchild=fresh or None)
+        with pool:
             yield pool
     finally:
         _STATE.clear()
