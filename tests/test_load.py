@@ -752,6 +752,7 @@ def test_html_page_without_text_is_skipped(tmp_path):
         ("This first line is a full sentence.\nBody.", None),
         (" ".join(["word"] * 21) + "\nBody", None),
         (" ".join(["word"] * 20) + "\nBody", " ".join(["word"] * 20)),
+        ("•Ship aground in the northern lane\nBody.", "Ship aground in the northern lane"),
     ],
 )
 def test_plain_text_title(tmp_path, text, title):

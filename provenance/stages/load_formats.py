@@ -195,6 +195,9 @@ def _iso(moment: datetime) -> str:
 _DATE_LINE = re.compile(r"^\W*(?:published|updated|posted|date)\b.*\d", re.IGNORECASE)
 
 
+_BULLETS = "•·▪‣◦●○■□➤►"
+
+
 def plain_title(text: str, *, markdown: bool = False) -> str | None:
     """Return the first non-empty line of ``text`` when it looks like a headline.
 
@@ -209,6 +212,8 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
             continue
         if markdown:
             line = line.lstrip("#").strip()
+        # A summary's bullet ("•NATO chief says ...") is no part of the headline.
+        line = line.lstrip(_BULLETS).strip()
         if not line or len(line) > TITLE_MAX_CHARS or line.endswith((".", "。")):
             return None
         if len(line.split()) > TITLE_MAX_WORDS:
