@@ -192,6 +192,9 @@ class _FamilyTree:
         # Per scanned member: how many others carry each of its words (its story, not its page's other columns).
         self._carriers: dict[int, np.ndarray] = {}
         self._credits_another = {m: _credits_another(documents[m]) for m in members}
+        # Per member, read once: when it was published (UTC), and whether it credits only its own outlet.
+        self._published = {m: published_at(documents[m]) for m in members}
+        self._credits_itself = {m: _names_only_its_outlet(documents[m], documents[m].credits) for m in members}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
         self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
@@ -331,8 +334,7 @@ class _FamilyTree:
         the update's changes, so it is nobody's source by its text; but the
         update descends from it, and the copies from the update.
         """
-        for m in sorted(pool, key=lambda m: (published_at(self.documents[m]) is None,
-                                             published_at(self.documents[m]) or datetime.min)):
+        for m in sorted(pool, key=lambda m: (self._published[m] is None, self._published[m] or datetime.min)):
             rest = [x for x in pool if x != m]
             updates = [y for y in rest if self._update_of(m, y)]
             if any(self._can_be_source(y, self._witnesses(y, rest)) for y in updates):
@@ -349,9 +351,9 @@ class _FamilyTree:
         """
         doc_m, doc_y = self.documents[m], self.documents[y]
         if not (doc_m.article.outlet and fold_text(doc_m.article.outlet) == fold_text(doc_y.article.outlet or "")
-                and _credits_itself(doc_m) and _credits_itself(doc_y)):
+                and self._credits_itself[m] and self._credits_itself[y]):
             return False
-        when_m, when_y = published_at(doc_m), published_at(doc_y)
+        when_m, when_y = self._published[m], self._published[y]
         if when_m and when_y:
             return when_m < when_y
         in_y = self.collation.match(m, y)
@@ -438,11 +440,11 @@ class _FamilyTree:
         if self._credits_another[m] or any(self._update_of(x, m) for x in others):
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
-        if any(fold_text(s.text) not in carried and not _own_credit(doc, s.text)
+        if any(fold_text(s.text) not in carried and not _names_only_its_outlet(doc, find_credits(s.text)[0])
                for s in doc.boilerplate if s.kind in _BYLINES):
             return False
-        when = published_at(doc)
-        if when and any((o := published_at(self.documents[x])) and o < when for x in others):
+        when = self._published[m]
+        if when and any((o := self._published[x]) and o < when for x in others):
             return False
         holds, cut_words = (_SCANNED_HOLDS, lost_line_words(doc)) if looks_scanned(doc) \
             else (_HOLDS, _CUT_WORDS)
@@ -568,7 +570,7 @@ class _FamilyTree:
         """
         if (c, w) not in self.logit:
             return False
-        when_c, when_w = published_at(self.documents[c]), published_at(self.documents[w])
+        when_c, when_w = self._published[c], self._published[w]
         return not (when_c and when_w and when_w < when_c)
 
     def _lacks(self, m: int, words: Sequence[str]) -> bool:
@@ -856,19 +858,13 @@ def _credits_another(doc: Document) -> bool:
     return credits and bool(doc.article.outlet or wrapped(doc))
 
 
-def _credits_itself(doc: Document) -> bool:
-    """Whether a page credits its story to its own outlet and to no one else (an agency's own story)."""
-    return bool(doc.credits) and all(names_agency(doc.article.outlet, credit) for credit in doc.credits)
+def _names_only_its_outlet(doc: Document, credits: Sequence[str]) -> bool:
+    """Whether ``credits`` name the page's own outlet and no one else (an agency's own story or dateline).
 
-
-def _own_credit(doc: Document, line: str) -> bool:
-    """Whether a dateline or credit line credits the page's own outlet ("NEW YORK (AP) —" on AP's page).
-
-    An agency's own story keeps its dateline, and the outlets that copy it put
-    their own credit forms in its place: dropped by every copy, it is still
-    no copier's own line.
+    An agency's own story keeps its dateline ("NEW YORK (AP) —" on AP's page), and the outlets
+    that copy it put their own credit forms in its place: dropped by every copy, it is still no
+    copier's own line.
     """
-    credits = find_credits(line)[0]
     return bool(credits) and all(names_agency(doc.article.outlet, credit) for credit in credits)
 
 
