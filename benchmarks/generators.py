@@ -43,6 +43,8 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
     Generator("agency", "benchmarks.gen_agency", (("reuters", "jsonl"),)),
     Generator("rewrite", "benchmarks.gen_rewrite", (("bbc", "jsonl"),)),
     Generator("ocr", "benchmarks.gen_rewrite", (("reuters", "txt"),), {"ocr": True}),
+    Generator("pages", "benchmarks.gen_pages", (("bbc", "jsonl"),)),
+    Generator("pages-scanned", "benchmarks.gen_pages", (("reuters", "txt"),), {"cer": 0.03}),
 )}
 """Every generator by name; ``syndication`` is ``simulate.py``."""
 

@@ -47,6 +47,8 @@ CHAINABLE: dict[str, frozenset[str]] = {
     "agency": frozenset({"reprint", "trim", "localise", "write-thru"}),
     "rewrite": frozenset({"rewrite", "rewrite-light", "reprint"}),
     "ocr": frozenset({"reprint", "trim", "abridge"}),
+    "pages": frozenset({"page-reprint", "page-trim", "page-abridge"}),
+    "pages-scanned": frozenset({"page-reprint", "page-trim", "page-abridge"}),
 }
 """Per world, the operations whose output a later copier may take (a world's rule, known to the bound)."""
 

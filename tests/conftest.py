@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,25 @@ def spin(text: str) -> str:
 
 def trim(text: str, keep: int) -> str:
     return "\n".join(text.strip().split("\n")[:keep]) + "\n"
+
+
+_COMMON_WORDS = "the of and to in a said on for was that with as at by from it his were is".split()
+
+
+def other_stories(seed: int, words: int, common: float = 0.85) -> str:
+    """Paragraphs of unrelated text, about ``words`` long, mostly the commonest words of English.
+
+    Two such texts share no passage but many scattered common words, as the other
+    stories of two newspaper pages do.
+    """
+    rng = random.Random(seed)
+    own = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(400)]
+    sentences: list[str] = []
+    while sum(len(s.split()) for s in sentences) < words:
+        picked = [rng.choice(_COMMON_WORDS) if rng.random() < common else rng.choice(own)
+                  for _ in range(rng.randint(10, 18))]
+        sentences.append(" ".join(picked).capitalize() + ".")
+    return "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
 
 
 @pytest.fixture

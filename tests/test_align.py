@@ -1,5 +1,5 @@
 import pytest
-from conftest import INDEPENDENT, WIRE, spin, trim
+from conftest import INDEPENDENT, WIRE, other_stories, spin, trim
 
 from provenance.errors import ConfigError
 from provenance.model import Article
@@ -56,3 +56,14 @@ def test_passage_offsets_point_into_content():
 def test_parameters_validated(kwargs):
     with pytest.raises(ConfigError, match=next(iter(kwargs))):
         Aligner(**kwargs)
+
+
+def test_passage_inside_two_long_texts_is_found_wherever_it_sits():
+    # The story sits near the end of one page and near the top of the other; the LCS of the
+    # whole pages prefers the common words scattered over them to the story itself.
+    page_a = other_stories(1, 1500) + "\n\n" + WIRE + "\n\n" + other_stories(2, 300)
+    page_b = other_stories(3, 200) + "\n\n" + WIRE + "\n\n" + other_stories(4, 1600)
+    _, al = _pair(page_a, page_b)
+    story = max(al.passages, key=lambda p: p.matched)
+    assert story.matched >= 0.9 * len(WIRE.split())
+    assert story.a_start > 1400 and story.b_start < 300

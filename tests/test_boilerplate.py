@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, other_stories
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -181,3 +181,21 @@ def test_a_template_line_in_many_documents_is_measured_as_arrays_with_the_same_r
     pairwise, batched = fitted(10**9), fitted(2)
     assert pairwise == batched
     assert pairwise[0] and pairwise[1]  # the line is learned, and kept as story text in some documents
+
+
+def test_news_prose_about_advertising_reprinted_in_unrelated_pages_is_story_text():
+    # The paragraph is a small part of four otherwise different pages, so the documents
+    # sharing it look unrelated; news about advertising is no notice to the reader.
+    story = ("The firm's revenue nearly tripled in the fourth quarter, helped by a revival in online "
+             "advertising. Its profit was dwarfed by the sums announced by its larger rival earlier in the week.")
+    docs = _docs([other_stories(seed, 200) + "\n\n" + story for seed in range(4)])
+    for doc in docs:
+        assert not [s for s in doc.boilerplate if "revenue nearly tripled" in s.text]
+
+
+def test_a_notice_to_the_reader_in_unrelated_pages_is_still_learned():
+    notice = ("Our journalism takes a lot of time and hard work to produce. If you enjoy it, "
+              "please consider subscribing today.")
+    docs = _docs([other_stories(seed, 200) + "\n\n" + notice for seed in range(4)])
+    for doc in docs:
+        assert [s for s in doc.boilerplate if "consider subscribing" in s.text]

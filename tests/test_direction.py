@@ -1,6 +1,8 @@
+import re
+
 import numpy as np
 import pytest
-from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, other_stories, spin, trim
 
 from provenance.model import Article
 from provenance.pipeline import prepare_documents
@@ -164,3 +166,40 @@ def test_publication_times_compare_in_one_zone():
     assert published_at(page("2018-06-01T19:03:02-04:00")) > published_at(page("2018-06-01T22:00:00+00:00"))
     assert published_at(page("2018-06-01T22:00:00")) == published_at(page("2018-06-01T22:00:00Z"))
     assert published_at(page("June the first")) is None and published_at(page(None)) is None
+
+
+def _pages(story_a: str, story_b: str, published: tuple[str | None, str | None] = (None, None)):
+    """Two long pages of other stories, each printing a story at a different place."""
+    page_a = other_stories(1, 1500, common=0.5) + "\n\n" + story_a + "\n\n" + other_stories(2, 300, common=0.5)
+    page_b = other_stories(3, 200, common=0.5) + "\n\n" + story_b + "\n\n" + other_stories(4, 1600, common=0.5)
+    docs = prepare_documents([Article("a", page_a, published=published[0]),
+                              Article("b", page_b, published=published[1])])
+    return assess_pair(docs[0], docs[1], Aligner().align(docs[0], docs[1], 0, 1))
+
+
+def test_a_story_reprinted_inside_two_long_pages_is_a_copy():
+    # The story is under a tenth of each page: no share of the page makes it a copy, its length does.
+    assert _pages(WIRE, WIRE).linked
+
+
+def test_a_misread_word_does_not_end_a_reprinted_passage():
+    # Every sixth word misread, so that no run of ten words is left verbatim.
+    count = iter(range(10**6))
+    misread = re.sub(r"\w+", lambda m: m.group(0)[::-1] if next(count) % 6 == 3 else m.group(0), WIRE)
+    assert misread != WIRE
+    assert _pages(WIRE, misread).linked
+
+
+def test_quotations_alone_do_not_link_long_pages():
+    # Two reports quoting one long statement in full share it word for word, and copy nothing.
+    statement = " ".join(WIRE.replace("“", "").replace("”", "").split())
+    assert len(statement.split()) > 150
+    quoted = f'The authority said in a statement: "{statement}"'
+    assert not _pages("Reported by our staff.\n\n" + quoted, "From a correspondent.\n\n" + quoted).linked
+
+
+def test_where_a_reprinted_passage_sits_says_nothing_of_direction_only_dates_do():
+    undated = _pages(WIRE, WIRE)
+    assert undated.forward == 0.0
+    dated = _pages(WIRE, WIRE, ("2024-03-01T10:00:00Z", "2024-03-01T12:30:00Z"))
+    assert dated.forward > 0

@@ -209,3 +209,27 @@ def test_quoting_is_transitive_for_partial_links() -> None:
     }}
     edges = [{"parent": "a", "child": "c", "confidence": 0.8, "relation": "partial"}]
     assert score(truth, {"edges": edges})["partial_links"] == 1
+
+
+def test_pages_reprint_a_story_that_is_a_small_part_of_each_page() -> None:
+    corpus = _quick("pages")
+    reprints = [d for d in corpus.docs if d.op.startswith("page-") and d.op != "page-source"]
+    assert {d.op for d in reprints} >= {"page-reprint", "page-trim"}
+    for doc in reprints:
+        story = " ".join(doc.source_text)
+        page = " ".join(doc.body)
+        assert " ".join(story.split()) in " ".join(page.split())
+        assert len(_words(story)) < 0.5 * len(_words(page)), doc.stem
+        # A reprint prints what its parent printed, less its own cuts.
+        assert set(doc.source_text) <= set(doc.parent.source_text), doc.stem
+        if doc.op == "page-reprint":
+            assert doc.source_text == doc.parent.source_text
+
+
+def test_scanned_pages_garble_the_page_not_the_printed_story() -> None:
+    corpus = _quick("pages-scanned")
+    reprints = [d for d in corpus.docs if d.op == "page-reprint" and d.parent is not None]
+    assert reprints
+    for doc in reprints:
+        assert doc.source_text == doc.parent.source_text
+        assert " ".join(" ".join(doc.source_text).split()) not in " ".join(" ".join(doc.body).split())

@@ -48,6 +48,9 @@ ALIGN_CELLS_MAX = 100_000_000
 #: Stretches with no anchor are aligned along the diagonal in pieces of this many words.
 ALIGN_PIECE_WORDS = 2_000
 _ANCHOR_WORDS = 4
+# When both texts keep this many words unmatched, the alignment is checked against the one
+# their shared rare 4-grams anchor (a passage reused inside a long page, digest or roundup).
+_REUSE_WORDS = 300
 
 
 class SkippedAlignment(Alignment):
@@ -139,6 +142,14 @@ class Aligner:
                 text_a, text_b = _as_text(seq_a[free_a]), _as_text(seq_b[free_b])
             blocks, subs = _lcs_blocks(text_a, text_b)
             found = self._passages(blocks)
+            if min(len(free_a), len(free_b)) - _matched(blocks, found) >= _REUSE_WORDS:
+                # Two long texts sharing a passage at different places: the LCS of the whole
+                # texts can prefer common words scattered over both to the passage itself.
+                # The passage's rare 4-grams anchor it wherever it sits.
+                anchored, anchored_subs = _lcs_blocks(text_a, text_b, anchored=True)
+                better = self._passages(anchored)
+                if _matched(anchored, better) > _matched(blocks, found):
+                    blocks, subs, found = anchored, anchored_subs, better
             if not found:
                 break
             blocks = np.array(blocks, dtype=np.int64).reshape(-1, 3)
@@ -263,15 +274,18 @@ def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total)
 
 
-def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
+def _lcs_blocks(seq_a: str, seq_b: str, *, anchored: bool = False,
+                ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
     """Matching blocks of the LCS alignment (a, b, size), and one-for-one substitutions between them.
 
     Between two consecutive blocks (and before the first, after the last)
     lies one unmatched stretch of each text; when both stretches have the
     same length, at most ``_MAX_SUBSTITUTION_RUN`` words, their words are
     read as substituted one for one ((a, b) positions, in text order).
+    With ``anchored``, the LCS runs between the 4-grams found once in each
+    text (as for a pair too long for the exact LCS).
     """
-    if exact_alignment(len(seq_a), len(seq_b)):
+    if not anchored and exact_alignment(len(seq_a), len(seq_b)):
         blocks = _exact_blocks(seq_a, seq_b)
     else:
         blocks = _anchored_blocks(seq_a, seq_b)
@@ -283,6 +297,11 @@ def _lcs_blocks(seq_a: str, seq_b: str) -> tuple[list[tuple[int, int, int]], lis
             subs.extend((lo_a + k, lo_b + k) for k in range(run))
         lo_a, lo_b = a + size, b + size
     return blocks, subs
+
+
+def _matched(blocks: list[tuple[int, int, int]], passages: list[tuple[int, int]]) -> int:
+    """Words matched in ``passages`` (first and last block indices into ``blocks``)."""
+    return sum(size for first, last in passages for _, _, size in blocks[first : last + 1])
 
 
 def exact_alignment(len_a: int, len_b: int) -> bool:

@@ -161,12 +161,15 @@ _LABEL_WORDS = 3
 # ... and this many characters (a line of unspaced script is one "word" but no label).
 _LABEL_CHARS = 40
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)」』]*$")
-# Words of the notices that outlets print on every page (copyright, subscriptions, cookies...).
+# Words of the notices that outlets print on every page (copyright, cookies, sign-up...).
 _NOTICE = re.compile(
-    r"\b(?:copyright|rights reserved|all rights|subscri\w*|newsletter|cookies?|sign up|log ?in|click|tap here|"
-    r"follow us|advert\w*|terms of (?:use|service)|privacy|reprints?|download|our app|email alerts?|"
-    r"redistribut\w*|disclaimer|inbox)\b"
+    r"\b(?:copyright|rights reserved|all rights|newsletter|cookies?|sign up|log ?in|click|tap here|"
+    r"follow us|terms of (?:use|service)|our app|email alerts?|redistribut\w*|disclaimer|inbox)\b"
 )
+# Words that news prose uses too ("a revival in online advertising", "70 million subscribers"):
+# a notice only where the page speaks to its reader.
+_READER_NOTICE = re.compile(r"\b(?:subscri\w*|advert\w*|privacy|reprints?|download)\b")
+_TO_THE_READER = re.compile(r"\b(?:you|your|our|please)\b")
 # After "Read more:" a list of short headline-like lines follows.
 _READ_MORE_RE = re.compile(r"^(?:read|see) (?:more|also)\s*:?$|^related (?:stories|articles)\s*:?$")
 _DATELINE_CREDIT = re.compile(r"\((?:reuters|ap|afp|aa|upi|bloomberg|dpa)\)\s*[-–—]", re.IGNORECASE)
@@ -720,7 +723,13 @@ def _is_story_prose(folded: str, words: int) -> bool:
     into them (a press release quoted by several outlets, an excerpt inside
     other reporting), which is what the tracer must see.
     """
-    return words > _SHORT_LINE_WORDS and _SENTENCE_END.search(folded) is not None and not _NOTICE.search(folded)
+    return words > _SHORT_LINE_WORDS and _SENTENCE_END.search(folded) is not None and not _is_notice(folded)
+
+
+def _is_notice(folded: str) -> bool:
+    """Whether a line reads as a notice to the page's reader (copyright, subscriptions...), not news."""
+    return _NOTICE.search(folded) is not None or (
+        _READER_NOTICE.search(folded) is not None and _TO_THE_READER.search(folded) is not None)
 
 
 def _median(values: list[float]) -> float:

@@ -77,6 +77,12 @@ _BRIEF_SENTENCE_WORDS = 3
 # lifts whole sentences.
 _PARTIAL_COVERAGE = 0.4
 _PARTIAL_MIN_RUN = 15
+# A passage this long (shared words outside quotations, or one run copied word for word with
+# what it quotes, over at least this many sentences) is copying however long the texts around
+# it: a story reprinted inside a page, a digest or a roundup is a small share of each, and no
+# stock sentence runs that long.
+_LONG_PASSAGE_WORDS = 100
+_LONG_PASSAGE_SENTENCES = 4
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
 
 
@@ -178,7 +184,11 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     over at least two sentences (with one passage of at least 15 words
     verbatim when the shared words are under 40% of each text), or one text
     consisting almost wholly of the other's words (a brief cut down to the
-    lead).
+    lead).  Enough is ``min_link_words`` and ``min_link_share`` of the
+    shorter text, or, whatever the share, a passage of four sentences with
+    100 words outside quotations or a 100-word run copied word for word (a
+    lone misread or swapped word does not end the run): a story reprinted
+    inside a long page or digest.
 
     Parameters
     ----------
@@ -202,12 +212,20 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
             and int((per_sentence >= _BRIEF_SENTENCE_WORDS).sum()) >= 2):
         return True
     outside_quotes = int((matched & ~quoted_mask(doc_a)).sum())
-    if outside_quotes < min_link_words or shared / shorter < min_link_share:
+    if outside_quotes < min_link_words:
+        return False
+    sentences = int((per_sentence >= _SENTENCE_MATCH_WORDS).sum())
+    # In a long passage a misread or swapped word does not end the copied run.
+    copied_run = longest_verbatim_run(bridge_single_words(alignment.a_match)) \
+        if sentences >= _LONG_PASSAGE_SENTENCES else 0
+    long_passage = sentences >= _LONG_PASSAGE_SENTENCES and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS
+    if shared / shorter < min_link_share and not long_passage:
         return False
     if (max(alignment.a_coverage, alignment.b_coverage) < _PARTIAL_COVERAGE
-            and longest_verbatim_run(alignment.a_match) < _PARTIAL_MIN_RUN):
+            and longest_verbatim_run(alignment.a_match) < _PARTIAL_MIN_RUN
+            and not (long_passage and copied_run >= _PARTIAL_MIN_RUN)):
         return False
-    return int((per_sentence >= _SENTENCE_MATCH_WORDS).sum()) >= 2
+    return sentences >= 2
 
 
 def longest_verbatim_run(match: np.ndarray) -> int:
@@ -219,6 +237,25 @@ def longest_verbatim_run(match: np.ndarray) -> int:
     edges = np.diff(np.concatenate(([0], continues.view(np.int8), [0])))
     lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
     return int(lengths.max()) + 1 if len(lengths) else 1
+
+
+def bridge_single_words(match: np.ndarray) -> np.ndarray:
+    """``match`` with each lone unmatched word between two neighbours' matches read as matched.
+
+    A word replaced one for one (a misreading, a synonym) sits between words
+    matched two apart: the text around it runs on as copied.
+
+    Examples
+    --------
+    >>> bridge_single_words(np.array([4, 5, -1, 7, -1, -1, 12])).tolist()
+    [4, 5, 6, 7, -1, -1, 12]
+    """
+    bridged = match.copy()
+    if len(match) >= 3:
+        before, lone, after = match[:-2], match[1:-1], match[2:]
+        fill = (lone < 0) & (before >= 0) & (after == before + 2)
+        bridged[1:-1][fill] = before[fill] + 1
+    return bridged
 
 
 def _edges_unmatched(match: np.ndarray) -> tuple[float, float]:
@@ -330,15 +367,19 @@ def assess_pair(
     # another does not is no page around the story.
     if abs(_furniture_words(doc_b) - _furniture_words(doc_a)) < _PAGE_WORDS:
         furniture = 0.0
+    # A passage that is a small part of both texts (a story reprinted among others on a page)
+    # says nothing by where it sits or how long the texts around it are: only its own changes
+    # and the dates tell which came first.
+    embedded = max(alignment.a_coverage, alignment.b_coverage) < _PARTIAL_COVERAGE
     features = (
-        tail_a - tail_b,
-        head_b - head_a,
+        0.0 if embedded else tail_a - tail_b,
+        0.0 if embedded else head_b - head_a,
         _signed_log(rarer_b - rarer_a),
         _signed_log(noisy_b - noisy_a),
         float(np.sign(furniture)) if abs(furniture) > 0.02 else 0.0,
         date_sign,
-        math.log(max(1, len(alignment.a_match)) / max(1, len(alignment.b_match))),
-        alignment.a_coverage - alignment.b_coverage,
+        0.0 if embedded else math.log(max(1, len(alignment.a_match)) / max(1, len(alignment.b_match))),
+        0.0 if embedded else alignment.a_coverage - alignment.b_coverage,
     )
     weights = model.vector()
     evidence = _describe(features, weights, alignment, rarer_a, rarer_b, noisy_a, noisy_b,
