@@ -446,8 +446,8 @@ def cli(debug: bool) -> None:
               help="Shared words (outside quotations) needed to link two documents.")
 @click.option("--min-link-share", type=click.FloatRange(0, 1), default=MIN_LINK_SHARE_DEFAULT,
               show_default=True,
-              help="Shared words needed, as a share of the shorter document (a passage of 100 words over "
-                   "four sentences links whatever the share).")
+              help="Shared words needed, as a share of the shorter document (60 words over three "
+                   "sentences with one copied whole link whatever the share).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
               show_default="all cores", help="Worker processes for the alignment.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,

@@ -78,11 +78,14 @@ _BRIEF_SENTENCE_WORDS = 3
 _PARTIAL_COVERAGE = 0.4
 _PARTIAL_MIN_RUN = 15
 # A passage this long (shared words outside quotations, or one run copied word for word with
-# what it quotes, over at least this many sentences) is copying however long the texts around
-# it: a story reprinted inside a page, a digest or a roundup is a small share of each, and no
-# stock sentence runs that long.
-_LONG_PASSAGE_WORDS = 100
-_LONG_PASSAGE_SENTENCES = 4
+# what it quotes, over at least this many sentences, a whole sentence of it lifted as it stood)
+# is copying however long the texts around it: a story reprinted inside a page, a digest or a
+# roundup is a small share of each, and no stock sentence runs that long (on the design seeds of
+# every simulated world, pairs of different stories shared at most 49 such words over three
+# sentences).  A rewrite that lifts phrases from a story it re-reports has no whole sentence.
+_LONG_PASSAGE_WORDS = 60
+_LONG_PASSAGE_SENTENCES = 3
+_LONG_PASSAGE_RUN = 25
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
 
 
@@ -185,10 +188,10 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     verbatim when the shared words are under 40% of each text), or one text
     consisting almost wholly of the other's words (a brief cut down to the
     lead).  Enough is ``min_link_words`` and ``min_link_share`` of the
-    shorter text, or, whatever the share, a passage of four sentences with
-    100 words outside quotations or a 100-word run copied word for word (a
-    lone misread or swapped word does not end the run): a story reprinted
-    inside a long page or digest.
+    shorter text, or, whatever the share, a passage of three sentences with
+    60 words outside quotations (or a 60-word run) of which one sentence,
+    25 words, was copied word for word (a lone misread or swapped word does
+    not end the run): a story reprinted inside a long page or digest.
 
     Parameters
     ----------
@@ -218,12 +221,12 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     # In a long passage a misread or swapped word does not end the copied run.
     copied_run = longest_verbatim_run(bridge_single_words(alignment.a_match)) \
         if sentences >= _LONG_PASSAGE_SENTENCES else 0
-    long_passage = sentences >= _LONG_PASSAGE_SENTENCES and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS
+    long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
+                    and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
     if shared / shorter < min_link_share and not long_passage:
         return False
     if (max(alignment.a_coverage, alignment.b_coverage) < _PARTIAL_COVERAGE
-            and longest_verbatim_run(alignment.a_match) < _PARTIAL_MIN_RUN
-            and not (long_passage and copied_run >= _PARTIAL_MIN_RUN)):
+            and longest_verbatim_run(alignment.a_match) < _PARTIAL_MIN_RUN and not long_passage):
         return False
     return sentences >= 2
 
