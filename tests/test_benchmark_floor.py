@@ -99,3 +99,24 @@ def test_excerpt_sources_in_the_folder_are_found(excerpt_scores: dict) -> None:
     assert excerpt_scores["root_acc"] >= MIN_EXCERPT_ROOT_ACC, _summary(excerpt_scores)
     assert excerpt_scores["parent_acc"] >= MIN_EXCERPT_PARENT_ACC, _summary(excerpt_scores)
     assert excerpt_scores["independents_linked"] == 0, _summary(excerpt_scores)
+
+
+# The pages world (every text a page of several stories, the reprinted one a small part of
+# each): the reprints are found whatever share of the page they fill.  Floor a little below seed 7.
+PAGES_SEED = 7
+MIN_PAGES_FAMILY_F1 = 0.85
+
+
+@pytest.fixture(scope="module")
+def pages_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Generate a quick pages corpus, trace it and score the result."""
+    from benchmarks.generators import generate
+
+    return _traced_scores(lambda: generate("pages", "bbc", PAGES_SEED, quick=True), tmp_path_factory.mktemp("pages"))
+
+
+@pytest.mark.corpora
+@pytest.mark.timeout(120)
+def test_stories_reprinted_inside_pages_are_linked(pages_scores: dict) -> None:
+    assert pages_scores["family_f1"] >= MIN_PAGES_FAMILY_F1, _summary(pages_scores)
+    assert pages_scores["independents_linked"] == 0, _summary(pages_scores)
