@@ -903,3 +903,11 @@ def test_corpora_load():
     reuters = load_articles(CORPORA / "reuters21578" / "reuters21578.jsonl")
     assert len(reuters.articles) == 19_043 and reuters.warnings == []
     assert by_id(reuters)["reuters-1"].published == "1987-02-26T15:01:01"
+
+
+def test_a_section_label_above_the_headline_is_no_title(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Russia Ukraine conflict\n\nNATO urges more Russia talks to defuse Ukraine crisis\n\n"
+                    "NATO's chief said on Saturday he had sent a letter to Moscow.\n", encoding="utf-8")
+    (article,) = load_articles(page).articles
+    assert article.title == "NATO urges more Russia talks to defuse Ukraine crisis"

@@ -53,6 +53,10 @@ FURNITURE_MAX_CHARS = 200
 TITLE_MAX_WORDS = 20
 #: ... and at most this many characters.
 TITLE_MAX_CHARS = 200
+# A first line this short may be a section label ("Russia Ukraine conflict") above the headline,
+# which is then a line of at least _HEADLINE_UNDER_LABEL_WORDS words.
+_LABEL_MAX_WORDS = 3
+_HEADLINE_UNDER_LABEL_WORDS = 5
 #: Deeper nesting of block containers is flattened before parsing (the HTML
 #: tree builder is quadratic in that depth; real pages stay far below it).
 HTML_DEPTH_MAX = 1000
@@ -203,10 +207,22 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
 
     A headline has at most ``TITLE_MAX_WORDS`` words and ``TITLE_MAX_CHARS``
     characters and does not end with a full stop.  A leading publication-date
-    line ("Published: 2024-03-01T10:22:00Z") is passed over.  With
-    ``markdown`` a leading ``#`` heading marker is removed.
+    line ("Published: 2024-03-01T10:22:00Z") is passed over, and so is a
+    section label of a few words above a longer headline ("Russia Ukraine
+    conflict" above "NATO urges more Russia talks ...").  With ``markdown`` a
+    leading ``#`` heading marker is removed.
+
+    Examples
+    --------
+    >>> plain_title("Russia Ukraine conflict\\n\\nNATO urges more Russia talks to defuse crisis\\n\\nBody.")
+    'NATO urges more Russia talks to defuse crisis'
+    >>> plain_title("Blair attacks Tories\\n\\nThe prime minister said on Monday ...")
+    'Blair attacks Tories'
+    >>> plain_title("Brexit latest\\n\\nHerald | Politics | 15 April 2024, 15:40 GMT\\n\\nBody.")
+    'Brexit latest'
     """
-    for raw in text[: TITLE_MAX_CHARS * 8].splitlines()[:4]:
+    found = []
+    for raw in text[: TITLE_MAX_CHARS * 8].splitlines()[:6]:
         line = raw.strip()
         if not line or _DATE_LINE.match(line):
             continue
@@ -214,12 +230,21 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
             line = line.lstrip("#").strip()
         # A summary's bullet ("•NATO chief says ...") is no part of the headline.
         line = line.lstrip(_BULLETS).strip()
-        if not line or len(line) > TITLE_MAX_CHARS or line.endswith((".", "。")):
-            return None
-        if len(line.split()) > TITLE_MAX_WORDS:
-            return None
-        return line
-    return None
+        headline = (bool(line) and len(line) <= TITLE_MAX_CHARS and not line.endswith((".", "。"))
+                    and len(line.split()) <= TITLE_MAX_WORDS)
+        if not found:
+            if not headline:
+                return None
+            found.append(line)
+            if len(line.split()) > _LABEL_MAX_WORDS:
+                return line
+            continue
+        # Under a label of a few words, a longer headline-like line is the headline (not a line of
+        # page furniture: "World | 15 April 2024, 15:40 GMT").
+        words = line.split()
+        furniture = any(c in line for c in "|·•»") or sum(any(ch.isdigit() for ch in w) for w in words) > 1
+        return line if headline and not furniture and len(words) >= _HEADLINE_UNDER_LABEL_WORDS else found[0]
+    return found[0] if found else None
 
 
 # A full stop after a lone capital is an initial ("U.S.", "R. Kelly"), not a sentence's end.
