@@ -33,7 +33,7 @@ from benchmarks.gen_rewrite import scan  # noqa: E402
 from benchmarks.originals import Original  # noqa: E402
 from benchmarks.simcorpus import SimCorpus, SimDoc  # noqa: E402
 from benchmarks.textops import trim  # noqa: E402
-from benchmarks.worldbase import WorldBuilder, body_of, run_cli  # noqa: E402
+from benchmarks.worldbase import WorldBuilder, body_of, checked_cer, checked_families, run_cli  # noqa: E402
 
 DEFAULT_SIZES = (24, 24)
 QUICK_SIZES = (6, 6)
@@ -135,12 +135,8 @@ def build(originals: list[Original], *, seed: int, quick: bool = False, cer: flo
     ValueError
         If ``cer`` or ``families`` is out of range.
     """
-    if not 0.0 <= cer <= 0.5:
-        raise ValueError(f"The 'cer' parameter must be a float in [0, 0.5]. Got {cer!r} instead.")
-    n = families if families is not None else (QUICK_SIZES if quick else DEFAULT_SIZES)[0]
-    if n < 0:
-        raise ValueError(f"The 'families' parameter must be an int >= 0. Got {n!r} instead.")
-    world = _PagesWorld(originals, seed, cer)
+    n = checked_families(families, (QUICK_SIZES if quick else DEFAULT_SIZES)[0])
+    world = _PagesWorld(originals, seed, checked_cer(cer))
     for index in range(n):
         world.family(index)
     for _ in range(n):

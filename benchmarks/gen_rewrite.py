@@ -51,7 +51,7 @@ from benchmarks.thesaurus import (  # noqa: E402
     reword_clauses,
     split_sentence,
 )
-from benchmarks.worldbase import WorldBuilder, body_of, run_cli, unsplit  # noqa: E402
+from benchmarks.worldbase import WorldBuilder, body_of, checked_cer, checked_families, run_cli, unsplit  # noqa: E402
 
 DEFAULT_SIZES = (40, 40)
 QUICK_SIZES = (10, 10)
@@ -279,13 +279,9 @@ def build(originals: list[Original], *, seed: int, quick: bool = False, ocr: boo
     ValueError
         If ``cer`` or ``families`` is out of range.
     """
-    if not 0.0 <= cer <= 0.5:
-        raise ValueError(f"The 'cer' parameter must be a float in [0, 0.5]. Got {cer!r} instead.")
     sizes = QUICK_SIZES if quick else DEFAULT_SIZES
-    n = families if families is not None else sizes[0]
-    if n < 0:
-        raise ValueError(f"The 'families' parameter must be an int >= 0. Got {n!r} instead.")
-    world = _RewriteWorld(originals, seed, ocr, cer)
+    n = checked_families(families, sizes[0])
+    world = _RewriteWorld(originals, seed, ocr, checked_cer(cer))
     for index in range(n):
         world.family(index)
     for _ in range(sizes[1] if families is None else n):

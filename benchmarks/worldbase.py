@@ -19,7 +19,8 @@ from benchmarks.simcorpus import LAYOUTS, SimCorpus, SimDoc, write_corpus
 from benchmarks.simulate import START, SimParams, _body_of, _Builder
 from benchmarks.textops import split_sentences
 
-__all__ = ["START", "WorldBuilder", "body_of", "run_cli", "sentences_of", "unsplit"]
+__all__ = ["START", "WorldBuilder", "body_of", "checked_cer", "checked_families", "run_cli", "sentences_of",
+           "unsplit"]
 
 body_of = _body_of
 
@@ -68,6 +69,33 @@ class WorldBuilder(_Builder):
         """An unrelated document (family None) with the original's text as it is."""
         return self.add(SimDoc(self.stem(), original.title, body_of(original), when, outlet, op,
                                dated=self.dated()))
+
+
+def checked_families(families: int | None, default: int) -> int:
+    """The number of families to simulate: ``families``, or ``default`` when None.
+
+    Raises
+    ------
+    ValueError
+        If ``families`` is negative.
+    """
+    n = default if families is None else families
+    if n < 0:
+        raise ValueError(f"The 'families' parameter must be an int >= 0. Got {n!r} instead.")
+    return n
+
+
+def checked_cer(cer: float) -> float:
+    """A character error rate for scanned pages, in [0, 0.5].
+
+    Raises
+    ------
+    ValueError
+        If ``cer`` is out of range.
+    """
+    if not 0.0 <= cer <= 0.5:
+        raise ValueError(f"The 'cer' parameter must be a float in [0, 0.5]. Got {cer!r} instead.")
+    return cer
 
 
 def _parse_args(doc: str, argv: list[str] | None, sizes: tuple[int, int], default_source: str,
