@@ -142,13 +142,14 @@ class Aligner:
                 text_a, text_b = _as_text(seq_a[free_a]), _as_text(seq_b[free_b])
             blocks, subs = _lcs_blocks(text_a, text_b)
             found = self._passages(blocks)
-            if min(len(free_a), len(free_b)) - _matched(blocks, found) >= _REUSE_WORDS:
+            matched = _matched(blocks, found)
+            if min(len(free_a), len(free_b)) - matched >= _REUSE_WORDS:
                 # Two long texts sharing a passage at different places: the LCS of the whole
                 # texts can prefer common words scattered over both to the passage itself.
                 # The passage's rare 4-grams anchor it wherever it sits.
                 anchored, anchored_subs = _lcs_blocks(text_a, text_b, anchored=True)
                 better = self._passages(anchored)
-                if _matched(anchored, better) > _matched(blocks, found):
+                if _matched(anchored, better) > matched:
                     blocks, subs, found = anchored, anchored_subs, better
             if not found:
                 break

@@ -221,7 +221,7 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
     >>> plain_title("Brexit latest\\n\\nHerald | Politics | 15 April 2024, 15:40 GMT\\n\\nBody.")
     'Brexit latest'
     """
-    found = []
+    label = None
     for raw in text[: TITLE_MAX_CHARS * 8].splitlines()[:6]:
         line = raw.strip()
         if not line or _DATE_LINE.match(line):
@@ -232,19 +232,19 @@ def plain_title(text: str, *, markdown: bool = False) -> str | None:
         line = line.lstrip(_BULLETS).strip()
         headline = (bool(line) and len(line) <= TITLE_MAX_CHARS and not line.endswith((".", "。"))
                     and len(line.split()) <= TITLE_MAX_WORDS)
-        if not found:
+        if label is None:
             if not headline:
                 return None
-            found.append(line)
             if len(line.split()) > _LABEL_MAX_WORDS:
                 return line
+            label = line
             continue
         # Under a label of a few words, a longer headline-like line is the headline (not a line of
         # page furniture: "World | 15 April 2024, 15:40 GMT").
         words = line.split()
         furniture = any(c in line for c in "|·•»") or sum(any(ch.isdigit() for ch in w) for w in words) > 1
-        return line if headline and not furniture and len(words) >= _HEADLINE_UNDER_LABEL_WORDS else found[0]
-    return found[0] if found else None
+        return line if headline and not furniture and len(words) >= _HEADLINE_UNDER_LABEL_WORDS else label
+    return label
 
 
 # A full stop after a lone capital is an initial ("U.S.", "R. Kelly"), not a sentence's end.
