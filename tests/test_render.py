@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, spin, trim
+from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, other_stories, spin, trim
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -353,3 +353,15 @@ def test_dot_draws_unseen_sources_in_their_cluster_with_headlines_and_weak_links
                       lineage.latent, lineage.families)
     assert dashed_links(render_dot(lowered)) == len(lineage.edges)
     assert "credited" in dot and "uncredited" in dot
+
+
+def test_a_partial_edge_names_the_passage_its_pages_share():
+    # Two pages titled by their masthead reprint one story among others: the tree says which.
+    hostile_wire = WIRE.replace("Harbour authorities", "Harbour\x1b[2J authorities", 1)
+    pages = [Article(f"page-{n}.txt", "THE WEEKLY GAZETTE\n\n" + other_stories(n, 900, common=0.5)
+                     + "\n\n" + hostile_wire + "\n\n" + other_stories(n + 10, 400, common=0.5),
+                     published=f"2024-03-0{n}T10:00:00Z") for n in (1, 2)]
+    report = render_text(trace_articles(pages))
+    line = next(line for line in report.splitlines() if "partial" in line and "page-2.txt" in line)
+    assert "shares “Harbour authorities in Port Elsby" in line
+    assert not UNSAFE.search(report)

@@ -20,6 +20,7 @@ __all__ = ["render_text", "terminal_safe"]
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _TITLE_WIDTH = 60
+_SHARED_WIDTH = 50
 # Ids and titles are text: tabulate must not read "2024.10" as a number and print "2024.1".
 
 
@@ -54,6 +55,19 @@ def _label(lineage: Lineage, node: str) -> str:
     return f"{terminal_safe(node)}  “{title}”{outlet}{credits}"
 
 
+def _shared_opening(lineage: Lineage, edge: Edge) -> str:
+    """For a ``partial`` edge, the opening words of the longest passage the two share.
+
+    A page, digest or roundup that reuses part of another text is titled for
+    itself, not for what it reused: the passage says which story it is.
+    """
+    if edge.relation != "partial" or not edge.shared or edge.child.startswith("~"):
+        return ""
+    passage = max(edge.shared, key=lambda p: p.words)
+    text = lineage.document(edge.child).article.text[passage.child_start:passage.child_end]
+    return f"  shares “{terminal_safe(text, _SHARED_WIDTH)}”"
+
+
 def _credits(credits: tuple[str, ...]) -> str:
     return ", ".join(terminal_safe(credit, 40) for credit in credits)
 
@@ -65,7 +79,8 @@ def _tree_lines(lineage: Lineage, node: str, children: dict[str, list[Edge]], pr
         last = n == len(kids) - 1
         branch = "└─" if last else "├─"
         lines.append(f"{prefix}{branch} {edge.relation} {edge.confidence:.2f}, "
-                     f"{credited_phrase(lineage.credited(edge))} ─ {_label(lineage, edge.child)}")
+                     f"{credited_phrase(lineage.credited(edge))} ─ {_label(lineage, edge.child)}"
+                     f"{_shared_opening(lineage, edge)}")
         lines.extend(_tree_lines(lineage, edge.child, children, prefix + ("   " if last else "│  ")))
     return lines
 
