@@ -103,20 +103,30 @@ def test_line_shingles_and_containment_match_the_plain_set_operations(family_art
     from provenance.stages.boilerplate import _containment, _line_shingles, _lines
     from provenance.stages.shingles import shingle_hashes
 
-    for article in family_articles:
+    texts, expected, expected_unions = [], [], []
+    for article in [*family_articles, Article(id="empty", text="")]:
         toks = tokenize(article.text)
         lines = _lines(article.text)
-        expected: dict[str, list[np.ndarray]] = {}
+        by_line: dict[str, list[np.ndarray]] = {}
         hashes = word_hashes(toks.words)
         for line in lines:
             lo = np.searchsorted(toks.starts, line.start)
             hi = np.searchsorted(toks.starts, line.end)
             if hi > lo:
-                expected.setdefault(line.folded, []).append(shingle_hashes(hashes[lo:hi], min(3, int(hi - lo))))
-        got = _line_shingles(lines, toks)
-        assert list(got) == list(expected)
-        for folded, parts in expected.items():
-            assert np.array_equal(got[folded], np.unique(np.concatenate(parts)))
+                by_line.setdefault(line.folded, []).append(shingle_hashes(hashes[lo:hi], min(3, int(hi - lo))))
+        texts.append((lines, toks, hashes))
+        expected.append(by_line)
+        kept = [np.concatenate(parts) for folded, parts in by_line.items() if len(folded) % 3]
+        expected_unions.append(np.unique(np.concatenate(kept)) if kept else np.empty(0, dtype=np.uint64))
+    # Lines measured: every other distinct line of each text; kept: an arbitrary two thirds.
+    measured = {folded for by_line in expected for folded in list(by_line)[::2]}
+    got, unions = _line_shingles(texts, measured, lambda folded: len(folded) % 3 != 0)
+    assert len(got) == len(unions) == len(texts)
+    for got_lines, by_line, union, expected_union in zip(got, expected, unions, expected_unions, strict=True):
+        assert set(got_lines) == {folded for folded in by_line if folded in measured}
+        for folded, shingles in got_lines.items():
+            assert np.array_equal(np.unique(shingles), np.unique(np.concatenate(by_line[folded])))
+        assert union.dtype == np.uint64 and np.array_equal(union, expected_union)
     rng = np.random.default_rng(1)
     for _ in range(50):
         a = np.unique(rng.integers(0, 60, rng.integers(0, 30)).astype(np.uint64))

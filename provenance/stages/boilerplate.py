@@ -527,7 +527,6 @@ class BoilerplateRemover:
 
         first = {f for f, docs in candidates.items() if self._is_boilerplate(docs, whole_relatedness)}
         involved = sorted({d for f in first for d in candidates[f]})
-        by_line = {d: _line_shingles(prepared[d].lines, prepared[d].tokens, prepared[d].hashes) for d in involved}
         furniture: dict[str, bool] = {}
 
         def kept(folded: str) -> bool:
@@ -536,7 +535,10 @@ class BoilerplateRemover:
                 is_furniture = furniture[folded] = _FURNITURE_RE.match(folded) is not None
             return folded not in first and not is_furniture
 
-        base = {d: _union([sh for f, sh in by_line[d].items() if kept(f)]) for d in involved}
+        # The shingles of each involved document's lines to measure, and the union of those it keeps.
+        sets, unions = _line_shingles([(prepared[d].lines, prepared[d].tokens, prepared[d].hashes)
+                                       for d in involved], first, kept)
+        by_line, base = dict(zip(involved, sets, strict=True)), dict(zip(involved, unions, strict=True))
         learned = set()
         story: dict[bytes, set[str]] = defaultdict(set)
         for folded in sorted(first):
@@ -778,43 +780,56 @@ def _containments(heads: list[np.ndarray], flat: np.ndarray, owner: np.ndarray, 
     return out
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
-    return distinct(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
+def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], measured: set[str] | frozenset[str],
+                   kept: Callable[[str], bool]) -> tuple[list[dict[str, np.ndarray]], list[np.ndarray]]:
+    """Word 3-gram shingles of lines (a line of fewer words: one shingle of all its words) of many texts
+    (lines, tokens, word hashes), hashed as one array.
 
+    A line's shingles are a slice of its text's (a shingle's hash depends on its words only).
 
-def _line_shingles(lines: list[_Line], tokens: Tokens, hashes: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Word 3-gram shingles of each line (shorter lines: one shingle of all their words), sorted and distinct.
-
-    A line's shingles are a slice of the whole text's (a shingle's hash
-    depends on its words only), so each size is hashed once per text and the
-    lines' sets are sorted out together.
+    Returns
+    -------
+    by_line : list of dict
+        Per text, the shingles of its lines whose folded text is in ``measured``, keyed by it: every
+        occurrence's, unsorted and possibly repeated (callers take the distinct values of a union).
+    unions : list of ndarray of uint64
+        Per text, the sorted distinct shingles of its lines for which ``kept(folded)`` is true.
     """
-    if hashes is None:
-        hashes = word_hashes(tokens.words)
+    n = len(texts)
+    lines = [ln for text in texts for ln in text[0]]
     if not lines:
-        return {}
-    bounds = np.array([(ln.start, ln.end) for ln in lines], dtype=np.int64)
-    lo = np.searchsorted(tokens.starts, bounds[:, 0], side="left")
-    hi = np.searchsorted(tokens.starts, bounds[:, 1], side="left")
-    by_size = {k: shingle_hashes(hashes, k) for k in (1, 2, 3) if len(hashes) >= k}
-    group: dict[str, int] = {}
-    pieces, owners, lengths = [], [], []
-    for ln, a, b in zip(lines, lo.tolist(), hi.tolist(), strict=True):
-        if b > a:
-            size = min(3, b - a)
-            pieces.append(by_size[size][a : b - size + 1])
-            owners.append(group.setdefault(ln.folded, len(group)))
-            lengths.append(b - a - size + 1)
-    if not pieces:
-        return {}
-    values, owner = np.concatenate(pieces), np.repeat(np.array(owners, dtype=np.int64), lengths)
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
-    first = np.ones(len(values), dtype=bool)
-    first[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
-    values, owner = values[first], owner[first]
-    cuts = np.searchsorted(owner, np.arange(len(group) + 1))
-    return {folded: values[cuts[g] : cuts[g + 1]] for folded, g in group.items()}
+        return [{} for _ in range(n)], [np.empty(0, dtype=np.uint64) for _ in range(n)]
+    # Token and line positions keyed by (text, offset), so one search finds every line's token range.
+    line_text = np.repeat(np.arange(n, dtype=np.int64), [len(text[0]) for text in texts])
+    token_keys = np.concatenate([text[1].starts for text in texts]).astype(np.int64)
+    token_keys += np.repeat(np.arange(n, dtype=np.int64), [len(text[2]) for text in texts]) << 40
+    bounds = np.array([(ln.start, ln.end) for ln in lines], dtype=np.int64) + (line_text << 40)[:, None]
+    lo = np.searchsorted(token_keys, bounds[:, 0], side="left")
+    hi = np.searchsorted(token_keys, bounds[:, 1], side="left")
+    hashes = np.concatenate([text[2] for text in texts]).astype(np.uint64, copy=False)
+    # Row k - 1: the k-word shingles (those running past a text's end are never read: a line's
+    # shingles lie inside its own words).
+    table = np.zeros((3, len(hashes)), dtype=np.uint64)
+    for k in (1, 2, 3):
+        row = shingle_hashes(hashes, k)
+        table[k - 1, : len(row)] = row
+    size = np.minimum(3, hi - lo)
+    counts = np.maximum(0, hi - lo - size + 1)  # 0 for a line without words
+    ends = np.cumsum(counts)
+    firsts = ends - counts
+    values = table[np.repeat(size - 1, counts), np.repeat(lo - firsts, counts) + np.arange(int(ends[-1]))]
+    keep_line = np.array([kept(ln.folded) for ln in lines], dtype=bool) & (counts > 0)
+    chosen = np.repeat(keep_line, counts)
+    chosen_values = values[chosen]
+    cuts = np.searchsorted(np.repeat(line_text, counts)[chosen], np.arange(n + 1))
+    unions = [distinct(chosen_values[cuts[t] : cuts[t + 1]]) for t in range(n)]
+    by_line: list[dict[str, np.ndarray]] = [{} for _ in range(n)]
+    measured_line = np.fromiter((ln.folded in measured for ln in lines), dtype=bool, count=len(lines)) & (counts > 0)
+    texts_of = line_text.tolist()
+    for k in np.flatnonzero(measured_line).tolist():
+        own, folded, piece = by_line[texts_of[k]], lines[k].folded, values[firsts[k] : ends[k]]
+        own[folded] = piece if folded not in own else np.concatenate((own[folded], piece))
+    return by_line, unions
 
 
 def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:
