@@ -8,7 +8,7 @@ from provenance.errors import ConfigError
 from provenance.model import Article
 from provenance.stages import boilerplate
 from provenance.stages.boilerplate import BoilerplateRemover, find_credits
-from provenance.stages.normalise import tokenize
+from provenance.stages.normalise import fold_text, tokenize
 from provenance.stages.shingles import word_hashes
 
 OTHER_STORY = """Council workers began repairing the old library roof on Monday after years of leaks damaged rare maps and books stored in the archive.
@@ -191,3 +191,16 @@ def test_a_template_line_in_many_documents_is_measured_as_arrays_with_the_same_r
     pairwise, batched = fitted(10**9), fitted(2)
     assert pairwise == batched
     assert pairwise[0] and pairwise[1]  # the line is learned, and kept as story text in some documents
+
+
+@given(st.lists(st.sampled_from(["Word", " ", "\n", "\t", "  ", "é", "_", "—", "Σ", "12", "\u00a0", "“", "`", "ﬁ", "\r"]),
+                max_size=30).map("".join))
+def test_lines_are_each_folded_line_with_a_letter_or_digit(text):
+    expected, pos = [], 0
+    for raw in text.split("\n"):
+        folded = fold_text(raw)
+        if folded and any(ch.isalnum() for ch in folded):
+            lead = len(raw) - len(raw.lstrip())
+            expected.append((pos + lead, pos + len(raw.rstrip()), folded, len(folded.split())))
+        pos += len(raw) + 1
+    assert [tuple(line) for line in boilerplate._lines(text)] == expected

@@ -23,7 +23,7 @@ import numpy as np
 from ..engines.parallel import map_ordered
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
-from .normalise import fold_text, tokenize, tokenize_corpus
+from .normalise import fold_lines, fold_text, tokenize, tokenize_corpus
 from .shingles import distinct, shingle_hashes, unique_inverse, word_hashes
 
 __all__ = [
@@ -192,6 +192,10 @@ _DATE_PREFIX = re.compile(rf"^\s*(?:published|date|posted)[ \t]*:?[ \t]*(?P<date
                           re.IGNORECASE)
 
 
+# A letter or digit: what str.isalnum() accepts (\w is that and the underscore).
+_ALNUM = re.compile(r"[^\W_]")
+
+
 class _Line(NamedTuple):
     start: int
     end: int
@@ -202,11 +206,13 @@ class _Line(NamedTuple):
 def _lines(text: str) -> list[_Line]:
     lines = []
     pos = 0
-    for raw in text.split("\n"):
-        folded = fold_text(raw)
-        if folded and any(ch.isalnum() for ch in folded):
+    has_alnum, new = _ALNUM.search, tuple.__new__  # (tuple.__new__: _Line(...) without a Python call)
+    for raw, folded in zip(text.split("\n"), fold_lines(text), strict=True):
+        # Most lines open with a letter or digit; the others are searched.
+        if folded and (folded[0].isalnum() or has_alnum(folded)):
             lead = len(raw) - len(raw.lstrip())
-            lines.append(_Line(pos + lead, pos + len(raw.rstrip()), folded, len(folded.split())))
+            # A folded line is single-spaced: its words are its spaces and one.
+            lines.append(new(_Line, (pos + lead, pos + len(raw.rstrip()), folded, folded.count(" ") + 1)))
         pos += len(raw) + 1
     return lines
 

@@ -19,7 +19,8 @@ import numpy as np
 
 from ..model import Tokens
 
-__all__ = ["tokenize", "tokenize_corpus", "fold_word", "fold_text", "gap_signature", "BATCH_CHARS_DEFAULT"]
+__all__ = ["tokenize", "tokenize_corpus", "fold_word", "fold_text", "fold_lines", "gap_signature",
+           "BATCH_CHARS_DEFAULT"]
 
 #: Characters of plain text tokenized as one array by :func:`tokenize_corpus`.
 BATCH_CHARS_DEFAULT = 1 << 22
@@ -81,6 +82,21 @@ def fold_text(text: str) -> str:
     """
     # str.split() and the regex \s agree on what white space is; splitting is the faster.
     return " ".join(_fold_chars(text).split())
+
+
+def fold_lines(text: str) -> list[str]:
+    """:func:`fold_text` of each line of ``text`` (``text.split("\\n")``), the text folded in one go.
+
+    Folding keeps line ends where they are: no character folds to or from a
+    line feed, and NFKC composes and reorders only between starters, which a
+    line feed is.
+
+    Examples
+    --------
+    >>> fold_lines("  “Read  more:”\\n\\nMoscow’s ﬁnal")
+    ['"read more:"', '', "moscow's final"]
+    """
+    return [" ".join(line.split()) for line in _fold_chars(text).split("\n")]
 
 
 def _fold_chars(text: str) -> str:
