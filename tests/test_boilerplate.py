@@ -204,3 +204,21 @@ def test_lines_are_each_folded_line_with_a_letter_or_digit(text):
             expected.append((pos + lead, pos + len(raw.rstrip()), folded, len(folded.split())))
         pos += len(raw) + 1
     assert [tuple(line) for line in boilerplate._lines(text)] == expected
+
+
+def test_prepared_documents_cross_processes_as_columns_unchanged(family_articles):
+    import pickle
+
+    articles = [*family_articles, Article(id="empty", text=""), Article(id="blank", text="\n \n")]
+    items = [boilerplate._prepare(a.text) for a in articles]
+    back = boilerplate._unpack(pickle.loads(pickle.dumps(boilerplate._pack(items))))
+    assert len(back) == len(items)
+    for got, item in zip(back, items, strict=True):
+        assert got.tokens.words == item.tokens.words and got.key == item.key
+        assert got.lines == item.lines and all(type(line) is boilerplate._Line for line in got.lines)
+        for name in ("starts", "ends"):
+            assert getattr(got.tokens, name).dtype == np.int64
+            assert np.array_equal(getattr(got.tokens, name), getattr(item.tokens, name))
+        for name in ("hashes", "whole"):
+            assert getattr(got, name).dtype == np.uint64 and np.array_equal(getattr(got, name), getattr(item, name))
+    assert boilerplate._unpack(boilerplate._pack([])) == []

@@ -676,7 +676,8 @@ class BoilerplateRemover:
         batches = [(start, min(n, start + _PREPARE_BATCH)) for start in range(0, n, _PREPARE_BATCH)]
         prepared = [item for batch in map_ordered(
             _prepare_task, batches, state={"articles": articles, "tokens": tokens}, jobs=jobs,
-            progress=lambda done, total: report("normalise", min(n, done * _PREPARE_BATCH), n)) for item in batch]
+            progress=lambda done, total: report("normalise", min(n, done * _PREPARE_BATCH), n))
+            for item in _unpack(batch)]
         report("boilerplate", 0, n)
         self._fit(prepared)
         # The fit alone needs the whole-text shingles.
@@ -702,12 +703,51 @@ def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None 
                      distinct(shingle_hashes(hashes, 3)))
 
 
-def _prepare_task(state: dict[str, Any], batch: tuple[int, int]) -> list[_Prepared]:
+def _prepare_task(state: dict[str, Any], batch: tuple[int, int]) -> tuple[Any, ...]:
+    """:func:`_prepare` of the articles ``batch`` (start, stop), packed by :func:`_pack`."""
     start, stop = batch
     texts = [article.text for article in state["articles"][start:stop]]
     tokens = state["tokens"]
     toks = tokenize_corpus(texts) if tokens is None else tokens[start:stop]
-    return [_prepare(text, t) for text, t in zip(texts, toks, strict=True)]
+    return _pack([_prepare(text, t) for text, t in zip(texts, toks, strict=True)])
+
+
+def _pack(items: Sequence[_Prepared]) -> tuple[Any, ...]:
+    """A batch of prepared documents in a few columns, to cross from a worker process cheaply.
+
+    Pickled one by one, the documents' hundreds of thousands of small arrays and line
+    records cost more to send and rebuild than preparing them did; as columns (each array kind
+    concatenated, lines as plain tuples) they cost little.  :func:`_unpack` rebuilds them.
+    """
+    def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
+
+    tokens = [item.tokens for item in items]
+    wholes = [item.whole for item in items]
+    return (
+        [t.words for t in tokens],
+        joined([t.starts for t in tokens], np.int64),
+        joined([t.ends for t in tokens], np.int64),
+        joined([item.hashes for item in items], np.uint64),
+        [len(w) for w in wholes],
+        joined(wholes, np.uint64),
+        [[tuple(line) for line in item.lines] for item in items],
+        [item.key for item in items],
+    )
+
+
+def _unpack(packed: tuple[Any, ...]) -> list[_Prepared]:
+    """The prepared documents :func:`_pack` packed (their arrays are views of the columns)."""
+    words, starts, ends, hashes, whole_counts, wholes, lines, keys = packed
+    cuts = np.cumsum([0] + [len(w) for w in words]).tolist()
+    whole_cuts = np.cumsum([0] + whole_counts).tolist()
+    new = tuple.__new__
+    return [
+        _Prepared(Tokens(words=w, starts=starts[a:b], ends=ends[a:b]), [new(_Line, line) for line in doc_lines],
+                  key, hashes[a:b], wholes[c:d])
+        for w, doc_lines, key, a, b, c, d in zip(words, lines, keys, cuts, cuts[1:], whole_cuts, whole_cuts[1:],
+                                                 strict=False)
+    ]
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
