@@ -90,8 +90,11 @@ def test_fit_transform_on_two_jobs_equals_one_job(family_articles, monkeypatch):
     from provenance.engines import parallel
 
     monkeypatch.setattr(parallel, "_CHUNKS_PER_JOB", 3)
-    one = BoilerplateRemover().fit_transform(family_articles)
-    two = BoilerplateRemover().fit_transform(family_articles, jobs=2)
+    serial, parallel_remover = BoilerplateRemover(), BoilerplateRemover()
+    one = serial.fit_transform(family_articles)
+    two = parallel_remover.fit_transform(family_articles, jobs=2)
+    assert serial.boilerplate_lines_ and serial.boilerplate_lines_ == parallel_remover.boilerplate_lines_
+    assert serial.story_lines_ == parallel_remover.story_lines_
     assert [(d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in one] == [
         (d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in two]
     for a, b in zip(one, two, strict=True):

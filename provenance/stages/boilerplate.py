@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..engines.parallel import map_ordered
+from ..engines.parallel import map_ordered, paused_gc
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
 from .normalise import fold_lines, fold_text, tokenize, tokenize_corpus
@@ -506,7 +506,7 @@ class BoilerplateRemover:
                     for n, (a, t) in enumerate(zip(articles, tokens, strict=True))]
         return self._fit(prepared)
 
-    def _fit(self, prepared: Sequence[_Prepared]) -> BoilerplateRemover:
+    def _fit(self, prepared: Sequence[_Prepared], jobs: int = 1) -> BoilerplateRemover:
         line_docs: dict[str, list[int]] = defaultdict(list)
         line_words: dict[str, int] = {}
         for i, item in enumerate(prepared):
@@ -547,34 +547,47 @@ class BoilerplateRemover:
         by_line, base = dict(zip(involved, sets, strict=True)), dict(zip(involved, unions, strict=True))
         learned = set()
         story: dict[bytes, set[str]] = defaultdict(set)
-        for folded in sorted(first):
-            docs = candidates[folded]
-            with_line: dict[int, np.ndarray] = {}
-            # Containment is symmetric: each pair is measured once per line.
-            measured: dict[tuple[int, int], float] = {}
-
-            def joined(d: int, line: str = folded, cache: dict[int, np.ndarray] = with_line) -> np.ndarray:
-                if d not in cache:
-                    cache[d] = distinct(np.concatenate((base[d], by_line[d].get(line, _EMPTY))))
-                return cache[d]
-
-            def relatedness(a: int, b: int, cache: dict[tuple[int, int], float] = measured) -> float:
-                key = (a, b) if a < b else (b, a)
-                value = cache.get(key)
-                if value is None:
-                    value = cache[key] = _containment(joined(a), joined(b))
-                return value
-
-            if not self._is_boilerplate(docs, relatedness):
+        # Each line is measured on its own (on worker processes when jobs > 1): None when it is no
+        # boilerplate, else the documents in which it is story text.
+        lines = sorted(first)
+        state = {"remover": self, "candidates": candidates, "base": base, "by_line": by_line}
+        for folded, related in zip(lines, map_ordered(_measure_line, lines, state=state, jobs=jobs), strict=True):
+            if related is None:
                 continue
             learned.add(folded)
-            # A headline learned from "related stories" lists is still story
-            # text in its own article and in that article's copies.
-            for d in self._related_to_head(docs, joined, relatedness):
+            for d in related:
                 story[order_key[d]].add(folded)
         self.boilerplate_lines_ = learned
         self.story_lines_ = dict(story)
         return self
+
+    def _measure(self, folded: str, docs: list[int], base: dict[int, np.ndarray],
+                 by_line: dict[int, dict[str, np.ndarray]]) -> list[int] | None:
+        """Second round for one line of the first: None when the documents sharing it (``docs``) are
+        related once the first round's boilerplate is taken out of them, else the documents in which
+        it is still story text."""
+        with_line: dict[int, np.ndarray] = {}
+        # Containment is symmetric: each pair is measured once per line.
+        measured: dict[tuple[int, int], float] = {}
+
+        def joined(d: int) -> np.ndarray:
+            value = with_line.get(d)
+            if value is None:
+                value = with_line[d] = distinct(np.concatenate((base[d], by_line[d].get(folded, _EMPTY))))
+            return value
+
+        def relatedness(a: int, b: int) -> float:
+            key = (a, b) if a < b else (b, a)
+            value = measured.get(key)
+            if value is None:
+                value = measured[key] = _containment(joined(a), joined(b))
+            return value
+
+        if not self._is_boilerplate(docs, relatedness):
+            return None
+        # A headline learned from "related stories" lists is still story
+        # text in its own article and in that article's copies.
+        return self._related_to_head(docs, joined, relatedness)
 
     def _related_to_head(self, docs: list[int], joined: Callable[[int], np.ndarray],
                          relatedness: Callable[[int, int], float]) -> list[int]:
@@ -669,7 +682,11 @@ class BoilerplateRemover:
         -------
         list of Document
         """
-        report = progress or (lambda stage, done, total: None)
+        with paused_gc():
+            return self._fit_transform(articles, tokens, jobs, progress or (lambda stage, done, total: None))
+
+    def _fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens] | None, jobs: int,
+                       report: Callable[[str, int, int], None]) -> list[Document]:
         n = len(articles)
         # Each text is tokenized, split into lines and hashed once, for both steps.
         # Texts are tokenized a batch at a time, as one array (tokenize_corpus).
@@ -679,7 +696,7 @@ class BoilerplateRemover:
             progress=lambda done, total: report("normalise", min(n, done * _PREPARE_BATCH), n))
             for item in _unpack(batch)]
         report("boilerplate", 0, n)
-        self._fit(prepared)
+        self._fit(prepared, jobs)
         # The fit alone needs the whole-text shingles.
         prepared = [item._replace(whole=None) for item in prepared]
         return self._transform(articles, prepared, jobs,
@@ -748,6 +765,11 @@ def _unpack(packed: tuple[Any, ...]) -> list[_Prepared]:
         for w, doc_lines, key, a, b, c, d in zip(words, lines, keys, cuts, cuts[1:], whole_cuts, whole_cuts[1:],
                                                  strict=False)
     ]
+
+
+def _measure_line(state: dict[str, Any], folded: str) -> list[int] | None:
+    """The fit's second round for one line (see ``BoilerplateRemover._measure``)."""
+    return state["remover"]._measure(folded, state["candidates"][folded], state["base"], state["by_line"])
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],

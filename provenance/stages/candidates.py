@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..engines.parallel import paused_gc
 from ..errors import ConfigError
 from ..model import Candidate, Document
 from .align import content_hashes
@@ -194,6 +195,12 @@ def find_candidates(
             )
     if len(documents) < 2:
         return []
+    with paused_gc():
+        return _find_candidates(documents, min_shared, max_df, max_candidates, shingle_size)
+
+
+def _find_candidates(documents: Sequence[Document], min_shared: int, max_df: int, max_candidates: int,
+                     shingle_size: int) -> list[Candidate]:
     groups = _duplicate_groups(documents)
     reps = [group[0] for group in groups]
     matrix = _representative_matrix([documents[r] for r in reps], [len(g) for g in groups], shingle_size, max_df)
