@@ -90,10 +90,14 @@ def test_fit_transform_on_two_jobs_equals_one_job(family_articles, monkeypatch):
     from provenance.engines import parallel
 
     monkeypatch.setattr(parallel, "_CHUNKS_PER_JOB", 3)
+    # An outlet's template lines around unrelated stories, to be learned (and measured on two workers).
+    template = "Subscribe to the Harbour Herald for daily news\nHarbour Herald weekend puzzles and letters\n"
+    articles = [*family_articles, *(Article(id=f"t{i}.txt", text=template + text)
+                                    for i, text in enumerate([WIRE, OTHER_STORY, INDEPENDENT]))]
     serial, parallel_remover = BoilerplateRemover(), BoilerplateRemover()
-    one = serial.fit_transform(family_articles)
-    two = parallel_remover.fit_transform(family_articles, jobs=2)
-    assert serial.boilerplate_lines_ and serial.boilerplate_lines_ == parallel_remover.boilerplate_lines_
+    one = serial.fit_transform(articles)
+    two = parallel_remover.fit_transform(articles, jobs=2)
+    assert len(serial.boilerplate_lines_) >= 2 and serial.boilerplate_lines_ == parallel_remover.boilerplate_lines_
     assert serial.story_lines_ == parallel_remover.story_lines_
     assert [(d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in one] == [
         (d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in two]
