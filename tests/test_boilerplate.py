@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE
@@ -229,3 +231,16 @@ def test_prepared_documents_cross_processes_as_columns_unchanged(family_articles
         for name in ("hashes", "whole"):
             assert getattr(got, name).dtype == np.uint64 and np.array_equal(getattr(got, name), getattr(item, name))
     assert boilerplate._unpack(boilerplate._pack([])) == []
+
+
+@given(st.lists(st.sampled_from(["ap", "AP", "afp", "pa media", "pa", "bbc", "cnn", "tass", "reuters", "x", "_", "3", " ",
+                                 "\n", "(", ")", "-", "’", "«", "é", "Ж", "\ud800", ".", "ians", "dpa"]),
+                max_size=12).map("".join))
+def test_agency_prefilter_finds_what_the_name_patterns_find(text):
+    low = boilerplate._folded_ascii(text)
+    if low is None:  # a text with non-ASCII letters or digits: every credit pattern runs
+        return
+    # The plain definition: an agency name's literal opening, or a short name between word boundaries.
+    bounded = re.compile("|".join(a for p in boilerplate._AGENCIES.values() for a in p.split("|") if a.startswith(r"\b")))
+    expected = any(name in low for name in boilerplate._AGENCY_LITERALS) or bounded.search(low) is not None
+    assert boilerplate._may_credit(low) == expected

@@ -175,6 +175,9 @@ _DATELINE = re.compile(
     r"^[ \t]*[A-Z][A-Z .'’-]{1,40}(?:,[ \t]*[A-Za-z0-9 .]{1,30})?[ \t]*\([^()\n]{1,40}\)[ \t]*[-–—]+[ \t]*",
     re.MULTILINE,
 )
+# What every dateline has: a bracket closed before the dash.  Searched first (the engine skips to
+# each ")"), it spares most texts the dateline pattern, which is tried at every character.
+_DATELINE_CLOSE = re.compile(r"\)[ \t]*[-–—]")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_EXPR = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?"
@@ -217,16 +220,26 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
-def _agency_prefilter() -> tuple[tuple[str, ...], re.Pattern[str]]:
-    """Literal openings of the agency names, and the short \\b-bounded ones as one regex."""
+def _agency_prefilter() -> tuple[tuple[str, ...], re.Pattern[bytes]]:
+    """Literal openings of the agency names, and the short \\b-bounded ones as one bytes regex.
+
+    The regex runs on the UTF-8 of a text whose non-ASCII characters are no letters or digits
+    (see :func:`_folded_ascii`): there ASCII word characters and \\b mean what they mean in the
+    text.  Each name opens with a word character, so a non-word character before it (the text
+    is searched with a space put in front) stands for the opening \\b, and a character set
+    opening the pattern lets the engine skip to candidates instead of trying every position
+    (a third faster).
+    """
     literals, bounded = [], []
     for pattern in _AGENCIES.values():
         for alternative in pattern.split("|"):
             if alternative.startswith(r"\b"):
-                bounded.append(alternative)
+                assert re.match(r"\w", alternative[2:]), alternative
+                bounded.append(alternative[2:])
             else:
                 literals.append(re.split(r"[\\\[\](){}?*+.^$]", alternative)[0])
-    return tuple(dict.fromkeys(x for x in literals if x.strip())), re.compile("|".join(bounded))
+    return (tuple(dict.fromkeys(x for x in literals if x.strip())),
+            re.compile(r"[^\w](?:{})".format("|".join(bounded)).encode("ascii")))
 
 
 _AGENCY_LITERALS, _AGENCY_BOUNDED = _agency_prefilter()
@@ -245,7 +258,8 @@ def _folded_ascii(text: str) -> str | None:
 
 def _may_credit(low: str) -> bool:
     """False only when no agency name can occur in ``low`` (then no credit pattern matches)."""
-    return any(name in low for name in _AGENCY_LITERALS) or _AGENCY_BOUNDED.search(low) is not None
+    return (any(name in low for name in _AGENCY_LITERALS)
+            or _AGENCY_BOUNDED.search(b" " + low.encode("utf-8", "surrogatepass")) is not None)
 
 
 def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -360,6 +374,8 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     for match in _DATELINE_CREDIT.finditer(text):
         spans.append(Span(match.start(), match.end(), match.group(), "credit"))
     for regex, kind in ((_DATELINE, "dateline"), (_DATE_LINE, "date"), (_DATE_PREFIX, "date")):
+        if regex is _DATELINE and _DATELINE_CLOSE.search(text) is None:
+            continue
         for match in regex.finditer(text):
             start = match.start() + len(match.group()) - len(match.group().lstrip())
             end = match.start() + len(match.group().rstrip())
