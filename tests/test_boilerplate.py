@@ -113,7 +113,9 @@ def test_line_shingles_and_containment_match_the_plain_set_operations(family_art
     from provenance.stages.shingles import shingle_hashes
 
     texts, expected, expected_unions = [], [], []
-    for article in [*family_articles, Article(id="empty", text="")]:
+    # A line whose only word began on the line before ("syndi-\ncation") has no words of its own.
+    hyphenated = Article(id="hyphen", text="Boats and syndi-\ncations\nand more syndi-\ncation here")
+    for article in [*family_articles, Article(id="empty", text=""), hyphenated]:
         toks = tokenize(article.text)
         lines = _lines(article.text)
         by_line: dict[str, list[np.ndarray]] = {}

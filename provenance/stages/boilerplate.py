@@ -898,7 +898,7 @@ def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], meas
         row = shingle_hashes(hashes, k)
         table[k - 1, : len(row)] = row
     size = np.minimum(3, hi - lo)
-    counts = np.maximum(0, hi - lo - size + 1)  # 0 for a line without words
+    counts = np.where(hi > lo, hi - lo - size + 1, 0)  # 0 for a line without words of its own
     ends = np.cumsum(counts)
     firsts = ends - counts
     values = table[np.repeat(size - 1, counts), np.repeat(lo - firsts, counts) + np.arange(int(ends[-1]))]
