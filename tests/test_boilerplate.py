@@ -200,4 +200,3 @@ def test_a_template_line_in_many_documents_is_measured_as_arrays_with_the_same_r
     pairwise, batched = fitted(10**9), fitted(2)
     assert pairwise == batched
     assert pairwise[0] and pairwise[1]  # the line is learned, and kept as story text in some documents
-
