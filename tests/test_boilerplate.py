@@ -90,8 +90,15 @@ def test_fit_transform_on_two_jobs_equals_one_job(family_articles, monkeypatch):
     from provenance.engines import parallel
 
     monkeypatch.setattr(parallel, "_CHUNKS_PER_JOB", 3)
-    one = BoilerplateRemover().fit_transform(family_articles)
-    two = BoilerplateRemover().fit_transform(family_articles, jobs=2)
+    # An outlet's template lines around unrelated stories, to be learned (and measured on two workers).
+    template = "Subscribe to the Harbour Herald for daily news\nHarbour Herald weekend puzzles and letters\n"
+    articles = [*family_articles, *(Article(id=f"t{i}.txt", text=template + text)
+                                    for i, text in enumerate([WIRE, OTHER_STORY, INDEPENDENT]))]
+    serial, parallel_remover = BoilerplateRemover(), BoilerplateRemover()
+    one = serial.fit_transform(articles)
+    two = parallel_remover.fit_transform(articles, jobs=2)
+    assert len(serial.boilerplate_lines_) >= 2 and serial.boilerplate_lines_ == parallel_remover.boilerplate_lines_
+    assert serial.story_lines_ == parallel_remover.story_lines_
     assert [(d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in one] == [
         (d.id, d.boilerplate, d.credits, d.bylines, d.fingerprint, d.article) for d in two]
     for a, b in zip(one, two, strict=True):
@@ -103,20 +110,32 @@ def test_line_shingles_and_containment_match_the_plain_set_operations(family_art
     from provenance.stages.boilerplate import _containment, _line_shingles, _lines
     from provenance.stages.shingles import shingle_hashes
 
-    for article in family_articles:
+    texts, expected, expected_unions = [], [], []
+    # A line whose only word began on the line before ("syndi-\ncation") has no words of its own.
+    hyphenated = Article(id="hyphen", text="Boats and syndi-\ncations\nand more syndi-\ncation here")
+    for article in [*family_articles, Article(id="empty", text=""), hyphenated]:
         toks = tokenize(article.text)
         lines = _lines(article.text)
-        expected: dict[str, list[np.ndarray]] = {}
+        by_line: dict[str, list[np.ndarray]] = {}
         hashes = word_hashes(toks.words)
         for line in lines:
             lo = np.searchsorted(toks.starts, line.start)
             hi = np.searchsorted(toks.starts, line.end)
             if hi > lo:
-                expected.setdefault(line.folded, []).append(shingle_hashes(hashes[lo:hi], min(3, int(hi - lo))))
-        got = _line_shingles(lines, toks)
-        assert list(got) == list(expected)
-        for folded, parts in expected.items():
-            assert np.array_equal(got[folded], np.unique(np.concatenate(parts)))
+                by_line.setdefault(line.folded, []).append(shingle_hashes(hashes[lo:hi], min(3, int(hi - lo))))
+        texts.append((lines, toks, hashes))
+        expected.append(by_line)
+        kept = [np.concatenate(parts) for folded, parts in by_line.items() if len(folded) % 3]
+        expected_unions.append(np.unique(np.concatenate(kept)) if kept else np.empty(0, dtype=np.uint64))
+    # Lines measured: every other distinct line of each text; kept: an arbitrary two thirds.
+    measured = {folded for by_line in expected for folded in list(by_line)[::2]}
+    got, unions = _line_shingles(texts, measured, lambda folded: len(folded) % 3 != 0)
+    assert len(got) == len(unions) == len(texts)
+    for got_lines, by_line, union, expected_union in zip(got, expected, unions, expected_unions, strict=True):
+        assert set(got_lines) == {folded for folded in by_line if folded in measured}
+        for folded, shingles in got_lines.items():
+            assert np.array_equal(np.unique(shingles), np.unique(np.concatenate(by_line[folded])))
+        assert union.dtype == np.uint64 and np.array_equal(union, expected_union)
     rng = np.random.default_rng(1)
     for _ in range(50):
         a = np.unique(rng.integers(0, 60, rng.integers(0, 30)).astype(np.uint64))

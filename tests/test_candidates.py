@@ -1,8 +1,14 @@
+from collections import Counter
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 
 from provenance.errors import ConfigError
 from provenance.pipeline import prepare_documents
-from provenance.stages.candidates import find_candidates
+from provenance.stages import candidates
+from provenance.stages.candidates import COPIED_SHARE_MIN, find_candidates
+from provenance.stages.shingles import shingle_hashes
 
 
 def test_copies_are_candidates_and_topic_alone_is_not(family_articles):
@@ -62,3 +68,42 @@ def test_tfidf_weights_equal_scikit_learn():
     assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
     assert np.array_equal(ours.data, theirs.data)  # bit for bit, not just close
     assert np.array_equal(counts.toarray(), dense)  # the input is left alone
+
+
+def _plain_representative_matrix(hashes, copies, size, max_df):
+    """The representative x shingle matrix of each document's distinct shingles, set by set (the definition)."""
+    sets = [set(shingle_hashes(h, size).tolist()) for h in hashes]
+    holders = Counter(s for one in sets for s in one)
+    total = Counter()
+    for one, n in zip(sets, copies, strict=True):
+        for s in one:
+            total[s] += n
+    frequent = {s for s, n in holders.items() if n > max_df}
+    copied = [len(one & frequent) / max(1, len(one)) >= COPIED_SHARE_MIN for one in sets]
+    for s in list(frequent):
+        if 2 * sum(copied[r] for r, one in enumerate(sets) if s in one) > holders[s]:
+            frequent.discard(s)
+    columns = sorted(s for s in holders if total[s] >= 2 and s not in frequent)
+    number = {s: k for k, s in enumerate(columns)}
+    return {(r, number[s]) for r, one in enumerate(sets) for s in one if s in number}, len(columns)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_representative_matrix_is_the_set_by_set_definition(seed):
+    rng = np.random.default_rng(seed)
+    # Words from a few common ones (their shingles recur, some in more than max_df documents) and
+    # many rare ones, in a different mix per document; some documents are shorter than a shingle.
+    hashes = []
+    for _ in range(40):
+        n = int(rng.integers(0, 30))
+        common = rng.random(n) < rng.random()
+        words = np.where(common, rng.integers(1, 5, n), rng.integers(5, 10**6, n))
+        hashes.append(words.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    copies = rng.integers(1, 4, len(hashes)).tolist()
+    docs = [SimpleNamespace(content_hashes=h) for h in hashes]
+    for max_df in (2, 5, 200):
+        matrix = candidates._representative_matrix(docs, copies, 3, max_df)
+        coo = matrix.tocoo()
+        cells, n_columns = _plain_representative_matrix(hashes, copies, 3, max_df)
+        assert matrix.shape == (len(docs), n_columns)
+        assert set(zip(coo.row.tolist(), coo.col.tolist(), strict=True)) == cells and (coo.data == 1).all()

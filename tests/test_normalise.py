@@ -153,3 +153,10 @@ def test_typography_replaced_as_str_translate_would(text):
     # _replace_chars stands for str.translate (40x slower on long non-ASCII texts): same result.
     for pairs in (normalise._TYPOGRAPHY, normalise._APOSTROPHES):
         assert normalise._replace_chars(text, pairs) == text.translate(str.maketrans(dict(pairs)))
+
+
+@given(st.lists(st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+                          st.sampled_from(["\n", "Σ", "ς", "ß", "İ", "\u0301" * 35, "ﬁ", "´", "`", "\u2028", "\r\n"])),
+                max_size=10).map("".join))
+def test_fold_lines_folds_each_line_as_fold_text(text):
+    assert normalise.fold_lines(text) == [fold_text(line) for line in text.split("\n")]

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from ..errors import ConfigError
 
-__all__ = ["map_ordered", "resolve_jobs"]
+__all__ = ["map_ordered", "resolve_jobs", "paused_gc"]
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -73,6 +73,32 @@ def resolve_jobs(jobs: int, owner: str = "map_ordered") -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector held off for the duration (restored as it was after).
+
+    The per-document stages create millions of small containers (tokens, line
+    records, spans) that live on, and the collector would traverse the whole
+    growing heap again and again while they are made: about a seventh of
+    those stages' time on 20,000 articles.  They make no reference cycles worth
+    collecting, and reference counting still frees everything else at once.
+
+    Examples
+    --------
+    >>> import gc
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

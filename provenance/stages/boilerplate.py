@@ -20,10 +20,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..engines.parallel import map_ordered
+from ..engines.parallel import map_ordered, paused_gc
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
-from .normalise import fold_text, tokenize, tokenize_corpus
+from .normalise import fold_lines, fold_text, tokenize, tokenize_corpus
 from .shingles import distinct, shingle_hashes, unique_inverse, word_hashes
 
 __all__ = [
@@ -178,6 +178,9 @@ _DATELINE = re.compile(
     r"^[ \t]*[A-Z][A-Z .'’-]{1,40}(?:,[ \t]*[A-Za-z0-9 .]{1,30})?[ \t]*\([^()\n]{1,40}\)[ \t]*[-–—]+[ \t]*",
     re.MULTILINE,
 )
+# What every dateline has: a bracket closed before the dash.  Searched first (the engine skips to
+# each ")"), it spares most texts the dateline pattern, which is tried at every character.
+_DATELINE_CLOSE = re.compile(r"\)[ \t]*[-–—]")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_EXPR = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?"
@@ -195,6 +198,10 @@ _DATE_PREFIX = re.compile(rf"^\s*(?:published|date|posted)[ \t]*:?[ \t]*(?P<date
                           re.IGNORECASE)
 
 
+# A letter or digit: what str.isalnum() accepts (\w is that and the underscore).
+_ALNUM = re.compile(r"[^\W_]")
+
+
 class _Line(NamedTuple):
     start: int
     end: int
@@ -205,25 +212,37 @@ class _Line(NamedTuple):
 def _lines(text: str) -> list[_Line]:
     lines = []
     pos = 0
-    for raw in text.split("\n"):
-        folded = fold_text(raw)
-        if folded and any(ch.isalnum() for ch in folded):
+    has_alnum, new = _ALNUM.search, tuple.__new__  # (tuple.__new__: _Line(...) without a Python call)
+    for raw, folded in zip(text.split("\n"), fold_lines(text), strict=True):
+        # Most lines open with a letter or digit; the others are searched.
+        if folded and (folded[0].isalnum() or has_alnum(folded)):
             lead = len(raw) - len(raw.lstrip())
-            lines.append(_Line(pos + lead, pos + len(raw.rstrip()), folded, len(folded.split())))
+            # A folded line is single-spaced: its words are its spaces and one.
+            lines.append(new(_Line, (pos + lead, pos + len(raw.rstrip()), folded, folded.count(" ") + 1)))
         pos += len(raw) + 1
     return lines
 
 
-def _agency_prefilter() -> tuple[tuple[str, ...], re.Pattern[str]]:
-    """Literal openings of the agency names, and the short \\b-bounded ones as one regex."""
+def _agency_prefilter() -> tuple[tuple[str, ...], re.Pattern[bytes]]:
+    """Literal openings of the agency names, and the short \\b-bounded ones as one bytes regex.
+
+    The regex runs on the UTF-8 of a text whose non-ASCII characters are no letters or digits
+    (see :func:`_folded_ascii`): there ASCII word characters and \\b mean what they mean in the
+    text.  Each name opens with a word character, so a non-word character before it (the text
+    is searched with a space put in front) stands for the opening \\b, and a character set
+    opening the pattern lets the engine skip to candidates instead of trying every position
+    (a third faster).
+    """
     literals, bounded = [], []
     for pattern in _AGENCIES.values():
         for alternative in pattern.split("|"):
             if alternative.startswith(r"\b"):
-                bounded.append(alternative)
+                assert re.match(r"\w", alternative[2:]), alternative
+                bounded.append(alternative[2:])
             else:
                 literals.append(re.split(r"[\\\[\](){}?*+.^$]", alternative)[0])
-    return tuple(dict.fromkeys(x for x in literals if x.strip())), re.compile("|".join(bounded))
+    return (tuple(dict.fromkeys(x for x in literals if x.strip())),
+            re.compile(r"[^\w](?:{})".format("|".join(bounded)).encode("ascii")))
 
 
 _AGENCY_LITERALS, _AGENCY_BOUNDED = _agency_prefilter()
@@ -242,7 +261,8 @@ def _folded_ascii(text: str) -> str | None:
 
 def _may_credit(low: str) -> bool:
     """False only when no agency name can occur in ``low`` (then no credit pattern matches)."""
-    return any(name in low for name in _AGENCY_LITERALS) or _AGENCY_BOUNDED.search(low) is not None
+    return (any(name in low for name in _AGENCY_LITERALS)
+            or _AGENCY_BOUNDED.search(b" " + low.encode("utf-8", "surrogatepass")) is not None)
 
 
 def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -357,6 +377,8 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     for match in _DATELINE_CREDIT.finditer(text):
         spans.append(Span(match.start(), match.end(), match.group(), "credit"))
     for regex, kind in ((_DATELINE, "dateline"), (_DATE_LINE, "date"), (_DATE_PREFIX, "date")):
+        if regex is _DATELINE and _DATELINE_CLOSE.search(text) is None:
+            continue
         for match in regex.finditer(text):
             start = match.start() + len(match.group()) - len(match.group().lstrip())
             end = match.start() + len(match.group().rstrip())
@@ -503,7 +525,7 @@ class BoilerplateRemover:
                     for n, (a, t) in enumerate(zip(articles, tokens, strict=True))]
         return self._fit(prepared)
 
-    def _fit(self, prepared: Sequence[_Prepared]) -> BoilerplateRemover:
+    def _fit(self, prepared: Sequence[_Prepared], jobs: int = 1) -> BoilerplateRemover:
         line_docs: dict[str, list[int]] = defaultdict(list)
         line_words: dict[str, int] = {}
         for i, item in enumerate(prepared):
@@ -530,7 +552,6 @@ class BoilerplateRemover:
 
         first = {f for f, docs in candidates.items() if self._is_boilerplate(docs, whole_relatedness)}
         involved = sorted({d for f in first for d in candidates[f]})
-        by_line = {d: _line_shingles(prepared[d].lines, prepared[d].tokens, prepared[d].hashes) for d in involved}
         furniture: dict[str, bool] = {}
 
         def kept(folded: str) -> bool:
@@ -539,37 +560,53 @@ class BoilerplateRemover:
                 is_furniture = furniture[folded] = _FURNITURE_RE.match(folded) is not None
             return folded not in first and not is_furniture
 
-        base = {d: _union([sh for f, sh in by_line[d].items() if kept(f)]) for d in involved}
+        # The shingles of each involved document's lines to measure, and the union of those it keeps.
+        sets, unions = _line_shingles([(prepared[d].lines, prepared[d].tokens, prepared[d].hashes)
+                                       for d in involved], first, kept)
+        by_line, base = dict(zip(involved, sets, strict=True)), dict(zip(involved, unions, strict=True))
         learned = set()
         story: dict[bytes, set[str]] = defaultdict(set)
-        for folded in sorted(first):
-            docs = candidates[folded]
-            with_line: dict[int, np.ndarray] = {}
-            # Containment is symmetric: each pair is measured once per line.
-            measured: dict[tuple[int, int], float] = {}
-
-            def joined(d: int, line: str = folded, cache: dict[int, np.ndarray] = with_line) -> np.ndarray:
-                if d not in cache:
-                    cache[d] = distinct(np.concatenate((base[d], by_line[d].get(line, _EMPTY))))
-                return cache[d]
-
-            def relatedness(a: int, b: int, cache: dict[tuple[int, int], float] = measured) -> float:
-                key = (a, b) if a < b else (b, a)
-                value = cache.get(key)
-                if value is None:
-                    value = cache[key] = _containment(joined(a), joined(b))
-                return value
-
-            if not self._is_boilerplate(docs, relatedness):
+        # Each line is measured on its own (on worker processes when jobs > 1): None when it is no
+        # boilerplate, else the documents in which it is story text.
+        lines = sorted(first)
+        state = {"remover": self, "candidates": candidates, "base": base, "by_line": by_line}
+        for folded, related in zip(lines, map_ordered(_measure_line, lines, state=state, jobs=jobs), strict=True):
+            if related is None:
                 continue
             learned.add(folded)
-            # A headline learned from "related stories" lists is still story
-            # text in its own article and in that article's copies.
-            for d in self._related_to_head(docs, joined, relatedness):
+            for d in related:
                 story[order_key[d]].add(folded)
         self.boilerplate_lines_ = learned
         self.story_lines_ = dict(story)
         return self
+
+    def _measure(self, folded: str, docs: list[int], base: dict[int, np.ndarray],
+                 by_line: dict[int, dict[str, np.ndarray]]) -> list[int] | None:
+        """Second round for one line of the first: None when the documents sharing it (``docs``) are
+        related once the first round's boilerplate is taken out of them, else the documents in which
+        it is still story text."""
+        with_line: dict[int, np.ndarray] = {}
+        # Containment is symmetric: each pair is measured once per line.
+        measured: dict[tuple[int, int], float] = {}
+
+        def joined(d: int) -> np.ndarray:
+            value = with_line.get(d)
+            if value is None:
+                value = with_line[d] = distinct(np.concatenate((base[d], by_line[d].get(folded, _EMPTY))))
+            return value
+
+        def relatedness(a: int, b: int) -> float:
+            key = (a, b) if a < b else (b, a)
+            value = measured.get(key)
+            if value is None:
+                value = measured[key] = _containment(joined(a), joined(b))
+            return value
+
+        if not self._is_boilerplate(docs, relatedness):
+            return None
+        # A headline learned from "related stories" lists is still story
+        # text in its own article and in that article's copies.
+        return self._related_to_head(docs, joined, relatedness)
 
     def _related_to_head(self, docs: list[int], joined: Callable[[int], np.ndarray],
                          relatedness: Callable[[int, int], float]) -> list[int]:
@@ -664,16 +701,21 @@ class BoilerplateRemover:
         -------
         list of Document
         """
-        report = progress or (lambda stage, done, total: None)
+        with paused_gc():
+            return self._fit_transform(articles, tokens, jobs, progress or (lambda stage, done, total: None))
+
+    def _fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens] | None, jobs: int,
+                       report: Callable[[str, int, int], None]) -> list[Document]:
         n = len(articles)
         # Each text is tokenized, split into lines and hashed once, for both steps.
         # Texts are tokenized a batch at a time, as one array (tokenize_corpus).
         batches = [(start, min(n, start + _PREPARE_BATCH)) for start in range(0, n, _PREPARE_BATCH)]
         prepared = [item for batch in map_ordered(
             _prepare_task, batches, state={"articles": articles, "tokens": tokens}, jobs=jobs,
-            progress=lambda done, total: report("normalise", min(n, done * _PREPARE_BATCH), n)) for item in batch]
+            progress=lambda done, total: report("normalise", min(n, done * _PREPARE_BATCH), n))
+            for item in _unpack(batch)]
         report("boilerplate", 0, n)
-        self._fit(prepared)
+        self._fit(prepared, jobs)
         # The fit alone needs the whole-text shingles.
         prepared = [item._replace(whole=None) for item in prepared]
         return self._transform(articles, prepared, jobs,
@@ -697,12 +739,56 @@ def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None 
                      distinct(shingle_hashes(hashes, 3)))
 
 
-def _prepare_task(state: dict[str, Any], batch: tuple[int, int]) -> list[_Prepared]:
+def _prepare_task(state: dict[str, Any], batch: tuple[int, int]) -> tuple[Any, ...]:
+    """:func:`_prepare` of the articles ``batch`` (start, stop), packed by :func:`_pack`."""
     start, stop = batch
     texts = [article.text for article in state["articles"][start:stop]]
     tokens = state["tokens"]
     toks = tokenize_corpus(texts) if tokens is None else tokens[start:stop]
-    return [_prepare(text, t) for text, t in zip(texts, toks, strict=True)]
+    return _pack([_prepare(text, t) for text, t in zip(texts, toks, strict=True)])
+
+
+def _pack(items: Sequence[_Prepared]) -> tuple[Any, ...]:
+    """A batch of prepared documents in a few columns, to cross from a worker process cheaply.
+
+    Pickled one by one, the documents' hundreds of thousands of small arrays and line
+    records cost more to send and rebuild than preparing them did; as columns (each array kind
+    concatenated, lines as plain tuples) they cost little.  :func:`_unpack` rebuilds them.
+    """
+    def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
+
+    tokens = [item.tokens for item in items]
+    wholes = [item.whole for item in items]
+    return (
+        [t.words for t in tokens],
+        joined([t.starts for t in tokens], np.int64),
+        joined([t.ends for t in tokens], np.int64),
+        joined([item.hashes for item in items], np.uint64),
+        [len(w) for w in wholes],
+        joined(wholes, np.uint64),
+        [[tuple(line) for line in item.lines] for item in items],
+        [item.key for item in items],
+    )
+
+
+def _unpack(packed: tuple[Any, ...]) -> list[_Prepared]:
+    """The prepared documents :func:`_pack` packed (their arrays are views of the columns)."""
+    words, starts, ends, hashes, whole_counts, wholes, lines, keys = packed
+    cuts = np.cumsum([0] + [len(w) for w in words]).tolist()
+    whole_cuts = np.cumsum([0] + whole_counts).tolist()
+    new = tuple.__new__
+    return [
+        _Prepared(Tokens(words=w, starts=starts[a:b], ends=ends[a:b]), [new(_Line, line) for line in doc_lines],
+                  key, hashes[a:b], wholes[c:d])
+        for w, doc_lines, key, a, b, c, d in zip(words, lines, keys, cuts, cuts[1:], whole_cuts, whole_cuts[1:],
+                                                 strict=False)
+    ]
+
+
+def _measure_line(state: dict[str, Any], folded: str) -> list[int] | None:
+    """The fit's second round for one line (see ``BoilerplateRemover._measure``)."""
+    return state["remover"]._measure(folded, state["candidates"][folded], state["base"], state["by_line"])
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
@@ -787,43 +873,56 @@ def _containments(heads: list[np.ndarray], flat: np.ndarray, owner: np.ndarray, 
     return out
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
-    return distinct(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
+def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], measured: set[str] | frozenset[str],
+                   kept: Callable[[str], bool]) -> tuple[list[dict[str, np.ndarray]], list[np.ndarray]]:
+    """Word 3-gram shingles of lines (a line of fewer words: one shingle of all its words) of many texts
+    (lines, tokens, word hashes), hashed as one array.
 
+    A line's shingles are a slice of its text's (a shingle's hash depends on its words only).
 
-def _line_shingles(lines: list[_Line], tokens: Tokens, hashes: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Word 3-gram shingles of each line (shorter lines: one shingle of all their words), sorted and distinct.
-
-    A line's shingles are a slice of the whole text's (a shingle's hash
-    depends on its words only), so each size is hashed once per text and the
-    lines' sets are sorted out together.
+    Returns
+    -------
+    by_line : list of dict
+        Per text, the shingles of its lines whose folded text is in ``measured``, keyed by it: every
+        occurrence's, unsorted and possibly repeated (callers take the distinct values of a union).
+    unions : list of ndarray of uint64
+        Per text, the sorted distinct shingles of its lines for which ``kept(folded)`` is true.
     """
-    if hashes is None:
-        hashes = word_hashes(tokens.words)
+    n = len(texts)
+    lines = [ln for text in texts for ln in text[0]]
     if not lines:
-        return {}
-    bounds = np.array([(ln.start, ln.end) for ln in lines], dtype=np.int64)
-    lo = np.searchsorted(tokens.starts, bounds[:, 0], side="left")
-    hi = np.searchsorted(tokens.starts, bounds[:, 1], side="left")
-    by_size = {k: shingle_hashes(hashes, k) for k in (1, 2, 3) if len(hashes) >= k}
-    group: dict[str, int] = {}
-    pieces, owners, lengths = [], [], []
-    for ln, a, b in zip(lines, lo.tolist(), hi.tolist(), strict=True):
-        if b > a:
-            size = min(3, b - a)
-            pieces.append(by_size[size][a : b - size + 1])
-            owners.append(group.setdefault(ln.folded, len(group)))
-            lengths.append(b - a - size + 1)
-    if not pieces:
-        return {}
-    values, owner = np.concatenate(pieces), np.repeat(np.array(owners, dtype=np.int64), lengths)
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
-    first = np.ones(len(values), dtype=bool)
-    first[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
-    values, owner = values[first], owner[first]
-    cuts = np.searchsorted(owner, np.arange(len(group) + 1))
-    return {folded: values[cuts[g] : cuts[g + 1]] for folded, g in group.items()}
+        return [{} for _ in range(n)], [np.empty(0, dtype=np.uint64) for _ in range(n)]
+    # Token and line positions keyed by (text, offset), so one search finds every line's token range.
+    line_text = np.repeat(np.arange(n, dtype=np.int64), [len(text[0]) for text in texts])
+    token_keys = np.concatenate([text[1].starts for text in texts]).astype(np.int64)
+    token_keys += np.repeat(np.arange(n, dtype=np.int64), [len(text[2]) for text in texts]) << 40
+    bounds = np.array([(ln.start, ln.end) for ln in lines], dtype=np.int64) + (line_text << 40)[:, None]
+    lo = np.searchsorted(token_keys, bounds[:, 0], side="left")
+    hi = np.searchsorted(token_keys, bounds[:, 1], side="left")
+    hashes = np.concatenate([text[2] for text in texts]).astype(np.uint64, copy=False)
+    # Row k - 1: the k-word shingles (those running past a text's end are never read: a line's
+    # shingles lie inside its own words).
+    table = np.zeros((3, len(hashes)), dtype=np.uint64)
+    for k in (1, 2, 3):
+        row = shingle_hashes(hashes, k)
+        table[k - 1, : len(row)] = row
+    size = np.minimum(3, hi - lo)
+    counts = np.where(hi > lo, hi - lo - size + 1, 0)  # 0 for a line without words of its own
+    ends = np.cumsum(counts)
+    firsts = ends - counts
+    values = table[np.repeat(size - 1, counts), np.repeat(lo - firsts, counts) + np.arange(int(ends[-1]))]
+    keep_line = np.array([kept(ln.folded) for ln in lines], dtype=bool) & (counts > 0)
+    chosen = np.repeat(keep_line, counts)
+    chosen_values = values[chosen]
+    cuts = np.searchsorted(np.repeat(line_text, counts)[chosen], np.arange(n + 1))
+    unions = [distinct(chosen_values[cuts[t] : cuts[t + 1]]) for t in range(n)]
+    by_line: list[dict[str, np.ndarray]] = [{} for _ in range(n)]
+    measured_line = np.fromiter((ln.folded in measured for ln in lines), dtype=bool, count=len(lines)) & (counts > 0)
+    texts_of = line_text.tolist()
+    for k in np.flatnonzero(measured_line).tolist():
+        own, folded, piece = by_line[texts_of[k]], lines[k].folded, values[firsts[k] : ends[k]]
+        own[folded] = piece if folded not in own else np.concatenate((own[folded], piece))
+    return by_line, unions
 
 
 def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:

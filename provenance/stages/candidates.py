@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..engines.parallel import paused_gc
 from ..errors import ConfigError
 from ..model import Candidate, Document
 from .align import content_hashes
@@ -75,7 +76,7 @@ def shingle_matrix(documents: Sequence[Document], size: int = SHINGLE_SIZE_DEFAU
     keep = wanted[inverse]
     row = row[keep]
     # A kept shingle's column is the number of kept shingles before it.
-    compact = (np.cumsum(wanted) - 1)[inverse[keep]]
+    compact = (np.cumsum(wanted, dtype=np.intp) - 1)[inverse[keep]]
     n_cols = int(np.count_nonzero(wanted))
     data = np.ones(len(row), dtype=np.int32)
     return sp.csr_matrix((data, (row, compact)), shape=(len(documents), n_cols))
@@ -194,6 +195,12 @@ def find_candidates(
             )
     if len(documents) < 2:
         return []
+    with paused_gc():
+        return _find_candidates(documents, min_shared, max_df, max_candidates, shingle_size)
+
+
+def _find_candidates(documents: Sequence[Document], min_shared: int, max_df: int, max_candidates: int,
+                     shingle_size: int) -> list[Candidate]:
     groups = _duplicate_groups(documents)
     reps = [group[0] for group in groups]
     matrix = _representative_matrix([documents[r] for r in reps], [len(g) for g in groups], shingle_size, max_df)
@@ -269,25 +276,66 @@ def _representative_matrix(docs: Sequence[Document], copies: Sequence[int], size
     """
     import scipy.sparse as sp
 
-    parts = [distinct(shingle_hashes(content_hashes(doc), size)) for doc in docs]
-    if not parts:
+    if not docs:
         return sp.csr_matrix((0, 0), dtype=np.int32)
-    row = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
-    col = np.concatenate(parts)
-    _, inverse, holders = unique_inverse(col)
-    total = np.bincount(inverse, weights=np.asarray(copies, dtype=np.float64)[row], minlength=len(holders))
+    hashes = [content_hashes(doc) for doc in docs]
+    col, row = _corpus_shingles(hashes, size)
+    weight = np.asarray(copies, dtype=np.float64)
+    # Most shingles are held by one document with no duplicates: they can pair nothing and are
+    # dropped before the sort, found by counting copies per bucket of the hash's low bits (a
+    # shingle alone in its bucket with fewer than two copies is one of them; the others stay).
+    buckets = 1 << max(10, min(24, len(col).bit_length()))
+    bucket = (col & np.uint64(buckets - 1)).astype(np.intp)
+    maybe = np.bincount(bucket, weights=weight[row], minlength=buckets)[bucket] >= 2
+    # A shingle dropped is the only one of its value: one of its document's distinct shingles.
+    distinct_held = np.bincount(row[~maybe], minlength=len(docs))
+    col, row = col[maybe], row[maybe]
+    # The distinct (shingle, document) pairs, by shingle, then document: what the sets of each
+    # document's distinct shingles, concatenated, give once sorted.
+    order = np.argsort(col, kind="stable")
+    col, row = col[order], row[order]
+    fresh = np.ones(len(col), dtype=bool)
+    fresh[1:] = (col[1:] != col[:-1]) | (row[1:] != row[:-1])
+    col, row = col[fresh], row[fresh]
+    first = np.ones(len(col), dtype=bool)
+    first[1:] = col[1:] != col[:-1]
+    inverse = np.cumsum(first, dtype=np.intp) - 1
+    holders = np.diff(np.flatnonzero(first), append=len(col))
+    total = np.bincount(inverse, weights=weight[row], minlength=len(holders))
     frequent = holders > max_df
     if frequent.any():
         # Share of each representative's shingles that are frequent: near 1 for a copy of a widely run story.
-        copied = mostly_copied(np.bincount(row, weights=frequent[inverse], minlength=len(parts)),
-                               np.array([len(p) for p in parts]))
+        frequent_held = np.bincount(row, weights=frequent[inverse], minlength=len(docs))
+        copied = mostly_copied(frequent_held, distinct_held + np.bincount(row, minlength=len(docs)))
         frequent &= ~frequent_kept(np.bincount(inverse, weights=copied[row], minlength=len(holders)), holders)
     wanted = (total >= 2) & ~frequent
     keep = wanted[inverse]
     # A kept shingle's column is the number of kept shingles before it.
-    compact = (np.cumsum(wanted) - 1)[inverse[keep]]
+    compact = (np.cumsum(wanted, dtype=np.intp) - 1)[inverse[keep]]
     data = np.ones(int(keep.sum()), dtype=np.int32)
-    return sp.csr_matrix((data, (row[keep], compact)), shape=(len(parts), int(np.count_nonzero(wanted))))
+    return sp.csr_matrix((data, (row[keep], compact)), shape=(len(docs), int(np.count_nonzero(wanted))))
+
+
+def _corpus_shingles(hashes: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``size``-word shingle of each text's word ``hashes`` (as :func:`shingle_hashes` of each), hashed as
+    one array, and the text each is of.
+
+    Returns
+    -------
+    shingles : ndarray of uint64
+        Text by text, in position order.
+    texts : ndarray of intp
+        The index of each shingle's text.
+    """
+    lengths = np.array([len(h) for h in hashes], dtype=np.intp)
+    if not len(lengths) or not lengths.sum():
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.intp)
+    whole = shingle_hashes(np.concatenate(hashes).astype(np.uint64, copy=False), size)
+    # A shingle is kept when it starts at least ``size - 1`` words before its text's end.
+    text = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)[: len(whole)]
+    ends = np.cumsum(lengths)
+    inside = np.arange(len(whole)) + size <= ends[text]
+    return whole[inside], text[inside]
 
 
 def _expand(groups: Sequence[list[int]], ra: np.ndarray, rb: np.ndarray, shared: np.ndarray, within: np.ndarray,

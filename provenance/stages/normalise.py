@@ -19,7 +19,8 @@ import numpy as np
 
 from ..model import Tokens
 
-__all__ = ["tokenize", "tokenize_corpus", "fold_word", "fold_text", "gap_signature", "BATCH_CHARS_DEFAULT"]
+__all__ = ["tokenize", "tokenize_corpus", "fold_word", "fold_text", "fold_lines", "gap_signature",
+           "BATCH_CHARS_DEFAULT"]
 
 #: Characters of plain text tokenized as one array by :func:`tokenize_corpus`.
 BATCH_CHARS_DEFAULT = 1 << 22
@@ -41,8 +42,6 @@ _TYPOGRAPHY = (
     ("\u00a0", " "), ("\u00ad", ""),
 )
 _SPACE = re.compile(r"\s+")
-# The plain (all-ASCII words) tokenizer: same words as _WORD on such texts.
-_PLAIN_WORD = re.compile(r"\w+(?:'\w+)*")
 _WORD_CHAR = re.compile(r"\w")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_WORD = np.array([bool(_WORD_CHAR.match(chr(c))) for c in range(128)] + [False], dtype=bool)
@@ -83,6 +82,21 @@ def fold_text(text: str) -> str:
     """
     # str.split() and the regex \s agree on what white space is; splitting is the faster.
     return " ".join(_fold_chars(text).split())
+
+
+def fold_lines(text: str) -> list[str]:
+    """:func:`fold_text` of each line of ``text`` (``text.split("\\n")``), the text folded in one go.
+
+    Folding keeps line ends where they are: no character folds to or from a
+    line feed, and NFKC composes and reorders only between starters, which a
+    line feed is.
+
+    Examples
+    --------
+    >>> fold_lines("  “Read  more:”\\n\\nMoscow’s ﬁnal")
+    ['"read more:"', '', "moscow's final"]
+    """
+    return [" ".join(line.split()) for line in _fold_chars(text).split("\n")]
 
 
 def _fold_chars(text: str) -> str:
@@ -293,20 +307,23 @@ def _tokenize_plain(text: str, checked: bool = False) -> Tokens | None:
             folded = folded.replace(apostrophe, "'")
     if len(folded) != len(text):
         return None
-    words = _PLAIN_WORD.findall(folded)
-    if not words:
+    if not folded:
         return Tokens(words=(), starts=np.empty(0, dtype=np.int64), ends=np.empty(0, dtype=np.int64))
     points = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
     word_char = _ASCII_WORD[np.minimum(points, 128)]
     joins = points == _APOSTROPHE
     joins[0] = joins[-1] = False
     joins[1:-1] &= word_char[:-2] & word_char[2:]
-    inside = (word_char | joins).view(np.int8)
-    step = np.diff(inside, prepend=np.int8(0), append=np.int8(0))
+    inside = word_char | joins
+    # The words are the runs of word characters and joining apostrophes (all ASCII), which is what
+    # the regex \w+(?:'\w+)* finds (the same words as _WORD on such texts): with every other
+    # character made a space, str.split() cuts them out, several times faster than a regex scan.
+    words = np.where(inside, points, 0x20).astype(np.uint8).tobytes().decode("ascii").split()
+    if not words:
+        return Tokens(words=(), starts=np.empty(0, dtype=np.int64), ends=np.empty(0, dtype=np.int64))
+    step = np.diff(inside.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(step == 1)
     ends = np.flatnonzero(step == -1)
-    if len(starts) != len(words):  # pragma: no cover - a character class the checks above missed
-        return None
     after = points[ends[:-1]]
     breaks = np.flatnonzero((after == 0x2D) | (after == 0xAD) | (after == 0x2010) | (after == 0x2011))
     if len(breaks):
