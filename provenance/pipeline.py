@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from .engines.parallel import map_ordered, resolve_jobs
+from .engines.parallel import frozen_heap, map_ordered, resolve_jobs
 from .errors import ConfigError
 from .model import Alignment, Article, Document, Edge, Family, Latent, Lineage
 from .stages.align import Aligner, SkippedAlignment
@@ -193,9 +193,10 @@ def trace_articles(
                                      direction_model=direction_model, progress=progress, warnings=warnings,
                                      **options)
     report = progress or (lambda stage, done, total: None)
-    edges, latent, families = build_lineage_by_family(documents, pairs, model=edge_model, jobs=opts.jobs,
-                                                      progress=report)
-    latent, families = describe_sources(documents, pairs, latent, families)
+    with frozen_heap():  # nor over the aligned pairs
+        edges, latent, families = build_lineage_by_family(documents, pairs, model=edge_model, jobs=opts.jobs,
+                                                          progress=report)
+        latent, families = describe_sources(documents, pairs, latent, families)
     return Lineage(
         documents=sorted(documents, key=lambda d: d.id),
         edges=edges,
@@ -247,10 +248,11 @@ def analyse(
     aligner = aligner or Aligner()
     index_pairs = [(c.a, c.b) for c in candidates]
     skipped: set[tuple[int, int]] = set()
-    pairs = _assess(documents, index_pairs, aligner, direction_model, opts, report, linked_only=True,
-                    skipped=skipped)
-    _add_witnesses(documents, index_pairs, pairs, aligner, direction_model, opts, report, skipped=skipped)
-    _complete_families(documents, pairs, aligner, direction_model, opts, report, skipped=skipped)
+    with frozen_heap():  # the documents and candidates live to the end: no collector passes over them
+        pairs = _assess(documents, index_pairs, aligner, direction_model, opts, report, linked_only=True,
+                        skipped=skipped)
+        _add_witnesses(documents, index_pairs, pairs, aligner, direction_model, opts, report, skipped=skipped)
+        _complete_families(documents, pairs, aligner, direction_model, opts, report, skipped=skipped)
     if skipped and warnings is not None:
         warnings.append(skipped_pairs_warning(len(skipped)))
     return documents, pairs, opts

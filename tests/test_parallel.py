@@ -257,3 +257,22 @@ def test_ctrl_c_while_the_pool_forks_arrives_after_it():
         signal.signal(signal.SIGINT, previous)
     assert reached
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+def test_frozen_heap_leaves_a_programs_own_frozen_objects_frozen():
+    import gc
+
+    from provenance.engines.parallel import frozen_heap
+
+    assert gc.get_freeze_count() == 0
+    with frozen_heap():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
