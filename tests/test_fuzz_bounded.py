@@ -15,7 +15,7 @@ import zipfile
 import numpy as np
 import pytest
 from conftest import WIRE, spin, trim
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import provenance.stages.align as align_module
@@ -25,6 +25,7 @@ from provenance.pipeline import prepare_documents
 from provenance.stages.align import Aligner
 from provenance.stages.load import decode_bytes
 from provenance.stages.load_formats import parse_records, read_docx
+from provenance.stages.ocr import looks_scanned
 
 SCRIPTS = st.sampled_from(["abcdefghij", "абвгдежзик", "αβγδεζηθικ", "的一是不了人我在有他", "ابتثجحخدذر", "éèçàùâêîôû"])
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,8 +55,11 @@ def _check_alignment(al, doc_a, doc_b) -> None:
     for p in al.passages:
         assert 0 <= p.a_start < p.a_end <= doc_a.words and 0 <= p.b_start < p.b_end <= doc_b.words
         assert p.matched <= min(p.a_end - p.a_start, p.b_end - p.b_start)
-    words_a, words_b = doc_a.content_words, doc_b.content_words
-    assert all(words_a[i] == words_b[al.a_match[i]] for i in matched_a.tolist())
+    if not (looks_scanned(doc_a) or looks_scanned(doc_b)):
+        # On the word path matched words are equal; a scan's pairs are read off its letters, and a
+        # word between two paired ones is its misreading (stages/ocr.py), so they may differ.
+        words_a, words_b = doc_a.content_words, doc_b.content_words
+        assert all(words_a[i] == words_b[al.a_match[i]] for i in matched_a.tolist())
 
 
 @st.composite
@@ -71,6 +75,8 @@ def texts(draw) -> str:
 
 @FUZZ
 @given(texts(), texts(), st.sampled_from([(10**9, 2000), (50, 7)]))
+# Found by this test on a fresh machine: text with many words in no word list reads as scanned.
+@example("a a a a a a a a .", "a a aa abbb aa a a aa abbb aa a a aa abbb aa a a aa abbb aa .", (10**9, 2000))
 def test_alignment_never_fails_and_keeps_its_invariants(text_a, text_b, budget):
     doc_a, doc_b = _pair(text_a, text_b)
     with bounded(*budget):
