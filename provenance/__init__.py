@@ -13,10 +13,11 @@ import sys as _sys
 
 
 def _abort_at_once(signum: int, frame: object) -> None:
-    """Ctrl-C while the ``trace`` command starts up: nothing is written yet, so stop here.
+    """Ctrl-C while the ``trace`` command starts up or shuts down: nothing is being written, so stop here.
 
     A KeyboardInterrupt raised in the middle of an import can land in a callback whose
-    exceptions Python ignores (the import lock's), and the run would go on to the end.
+    exceptions Python ignores (the import lock's), and the run would go on to the end;
+    raised while Python shuts down, it is printed as "ignored".
     """
     _sys.stderr.write("Aborted.\n")
     _sys.stderr.flush()

@@ -7,6 +7,7 @@ input error; 3 internal error (rerun with ``--debug`` for the traceback);
 
 from __future__ import annotations
 
+import _thread
 import fnmatch
 import functools
 import os
@@ -15,6 +16,7 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -23,7 +25,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, _abort_at_once
 from .cli_engine import add_engine_options, run_trace
 from .errors import ProvenanceError
 from .render import FORMATS, TABLES, render, render_text, terminal_safe
@@ -128,6 +130,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         debug = bool(ctx.find_root().params.get("debug"))
+        command_line = signal.getsignal(signal.SIGINT) is _abort_at_once
+        if command_line:
+            # The command starts: from here Ctrl-C raises KeyboardInterrupt, caught below after
+            # the command removed what it was writing.  (Till now, during imports and option
+            # parsing, nothing was written and the start-up handler just exited.)
+            signal.signal(signal.SIGINT, interrupt_when_safe)
         try:
             return func(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -149,8 +157,35 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             hint = "see the traceback above" if debug else "rerun with --debug for the traceback"
             _echo_err(f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} ({hint})")
             ctx.exit(EXIT_INTERNAL)
+        finally:
+            if command_line:
+                # The command is over, its output written or removed: while Python shuts down
+                # (where a KeyboardInterrupt is printed as "ignored"), Ctrl-C stops at once.
+                signal.signal(signal.SIGINT, _abort_at_once)
 
     return wrapper
+
+
+def interrupt_when_safe(signum: int, frame: Any) -> None:
+    """SIGINT handler: raise KeyboardInterrupt, or a moment later where Python would ignore it.
+
+    Raised inside the import machinery (a module lock's clean-up callback), a
+    finaliser or a fork's callbacks (run while the pool holds Ctrl-C back), the
+    exception is printed as "ignored" and the run goes on to the end with exit 0.
+    There the interrupt is delivered again 10 ms later, straight to the main
+    thread (a signal raised from a new thread could stay pending on it for good:
+    threads started while a pool forks keep Ctrl-C blocked).
+    """
+    held_back = hasattr(signal, "pthread_sigmask") and signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    while frame is not None and not held_back:
+        held_back = frame.f_code.co_filename.startswith("<frozen importlib") or frame.f_code.co_name == "__del__"
+        frame = frame.f_back
+    if held_back:
+        again = threading.Timer(0.01, _thread.interrupt_main, args=(signum,))
+        again.daemon = True  # Python's shutdown would wait for it
+        again.start()
+        return
+    raise KeyboardInterrupt
 
 
 def _one_line(text: str) -> str:
@@ -573,7 +608,4 @@ _add_version_options(cli)
 
 def main() -> None:
     """Console-script entry point."""
-    # Start-up is over: Ctrl-C raises KeyboardInterrupt again, which the commands turn into
-    # "Aborted." and exit 130 after removing what they were writing.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     cli(prog_name="trace")

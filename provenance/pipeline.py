@@ -428,7 +428,7 @@ def _assess_one(state: dict[str, Any],
     # Most candidate pairs are not copies: when only links are kept, the
     # link test (assess_pair's own) decides before the evidence is assembled.
     if state["linked_only"] and not is_copy(documents[i], al, min_link_words=state["min_link_words"],
-                                            min_link_share=state["min_link_share"]):
+                                            min_link_share=state["min_link_share"], doc_b=documents[j]):
         return None
     ev = assess_pair(documents[i], documents[j], al, model=state["model"],
                      min_link_words=state["min_link_words"], min_link_share=state["min_link_share"])

@@ -168,10 +168,10 @@ def test_publication_times_compare_in_one_zone():
     assert published_at(page("June the first")) is None and published_at(page(None)) is None
 
 
-def _pages(story_a: str, story_b: str, published: tuple[str | None, str | None] = (None, None)):
+def _pages(story_a: str, story_b: str, published: tuple[str | None, str | None] = (None, None), common: float = 0.5):
     """Two long pages of other stories, each printing a story at a different place."""
-    page_a = other_stories(1, 1500, common=0.5) + "\n\n" + story_a + "\n\n" + other_stories(2, 300, common=0.5)
-    page_b = other_stories(3, 200, common=0.5) + "\n\n" + story_b + "\n\n" + other_stories(4, 1600, common=0.5)
+    page_a = other_stories(1, 1500, common) + "\n\n" + story_a + "\n\n" + other_stories(2, 300, common)
+    page_b = other_stories(3, 200, common) + "\n\n" + story_b + "\n\n" + other_stories(4, 1600, common)
     docs = prepare_documents([Article("a", page_a, published=published[0]),
                               Article("b", page_b, published=published[1])])
     return assess_pair(docs[0], docs[1], Aligner().align(docs[0], docs[1], 0, 1))
@@ -188,6 +188,38 @@ def test_a_misread_word_does_not_end_a_reprinted_passage():
     misread = re.sub(r"\w+", lambda m: m.group(0)[::-1] if next(count) % 6 == 3 else m.group(0), WIRE)
     assert misread != WIRE
     assert _pages(WIRE, misread).linked
+
+
+def _reword(text: str, change) -> str:
+    """``text`` with each word ``w``, the ``k``-th, replaced by ``change(k, w)``."""
+    count = iter(range(10**6))
+    return re.sub(r"\w+", lambda m: change(next(count), m.group(0)), text)
+
+
+_LOOK_ALIKE = str.maketrans("eoaintrhucl", "cenlmfnbnel")
+
+
+def _misread(word: str) -> str:
+    """A scan's misreading: the second letter read as one that looks like it."""
+    return word[0] + word[1:2].translate(_LOOK_ALIKE) + word[2:]
+
+
+def test_two_scans_misreading_nearby_words_share_a_reprinted_passage():
+    # Lightly scanned pages (English words around the story: no page reads as scanned, and the
+    # word path aligns them): three words in a row misread in one scan, the first of them in the
+    # other too, so no run of 25 words is left even with lone substitutions bridged.
+    scan_a = _reword(WIRE, lambda k, w: _misread(w) if k % 5 in (1, 2, 3) else w)
+    scan_b = _reword(WIRE, lambda k, w: _misread(w) if k % 5 == 1 or k % 7 == 4 else w)
+    assert _pages(scan_a, scan_b, common=1.0).linked
+
+
+def test_phrases_replaced_by_other_words_end_a_reprinted_passage():
+    # Three words in nine replaced by other words on each side: a rewrite's changes, not a scan's
+    # (the two pages still share some 140 words of the story).
+    words_a, words_b = ("brisk", "calm", "dark", "eager", "firm", "grim", "huge"), ("sudden", "quiet", "bleak", "keen")
+    phrased_a = _reword(WIRE, lambda k, w: words_a[k % 7] if k % 9 in (1, 2, 3) else w)
+    phrased_b = _reword(WIRE, lambda k, w: words_b[k % 4] if k % 9 in (1, 2, 3) else w)
+    assert not _pages(phrased_a, phrased_b, common=1.0).linked
 
 
 def test_quotations_alone_do_not_link_long_pages():

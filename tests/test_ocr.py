@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 import pytest
-from conftest import INDEPENDENT, WIRE
+from conftest import INDEPENDENT, WIRE, other_stories
 from syndicated import _story, _words
 
 from provenance.model import Article
@@ -246,3 +246,23 @@ def test_a_scanned_reprint_of_a_trim_descends_through_the_trim(seed):
     assert parents["headless.txt"] == parents["abridged.txt"] == "source.txt"
     assert (parents["trimmed.txt"], parents["reprinted.txt"]) in {("source.txt", "trimmed.txt"),
                                                                   ("reprinted.txt", "source.txt")}
+
+
+def test_only_a_passage_at_one_offset_is_aligned_letter_by_letter():
+    # Scanned pages of unrelated stories share many common spellings ("ment", "ation" grams)
+    # at every offset; a story printed on both pages shares its grams at one offset, wherever
+    # it sits. Only such pairs are worth the letter alignment (15 ms a pair of pages).
+    story = "\n\n".join(_printed_story(40, 4))
+    page_a = other_stories(1, 900, common=1.0) + "\n\n" + story
+    page_b = story + "\n\n" + other_stories(2, 900, common=1.0)
+    page_c = other_stories(3, 900, common=1.0)
+    docs = prepare_documents([Article(name, scanned(text, seed, 0.1))
+                              for seed, (name, text) in enumerate([("a", page_a), ("b", page_b), ("c", page_c)])])
+    assert ocr.shares_a_passage(docs[0], docs[1])
+    assert ocr.gram_share(docs[1], docs[2]) >= ocr.MIN_GRAM_SHARE_DEFAULT  # enough grams in common...
+    assert not ocr.shares_a_passage(docs[1], docs[2])  # ...but at no one offset
+    assert ocr.passage_grams(docs[0], docs[0])[0] > 100
+    # Two short scans of one story share few grams, most of them at one offset.
+    short = prepare_documents([Article("x", scanned(WIRE[:250], 3, 0.1)), Article("y", scanned(WIRE[:250], 4, 0.1))])
+    at_one_offset, shared = ocr.passage_grams(*short)
+    assert at_one_offset < ocr.MIN_PASSAGE_GRAMS and ocr.shares_a_passage(*short)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import ast
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -276,3 +281,45 @@ def test_frozen_heap_leaves_a_programs_own_frozen_objects_frozen():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie waiting for its new parent to reap it has)."""
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or "fork" not in multiprocessing.get_all_start_methods(),
+                    reason="reads process states from /proc")
+def test_workers_leave_when_the_main_process_is_killed(tmp_path):
+    # Killed (or interrupted while the pool renews a worker), a main process left its workers
+    # behind: a busy one finished its chunk, an idle one waited on the task queue for good.
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from provenance.engines.parallel import map_ordered\n"
+        "def work(state, task):\n"
+        f"    open(os.path.join({str(tmp_path)!r}, f'worker-{{os.getpid()}}'), 'w').close()\n"
+        "    time.sleep(120)\n"
+        "    return task\n"
+        "map_ordered(work, list(range(4)), jobs=2, chunk=1)\n")
+    main = subprocess.Popen([sys.executable, str(script)])
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.glob("worker-*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(path.name.split("-")[1]) for path in tmp_path.glob("worker-*")]
+        assert len(workers) == 2
+    finally:
+        main.kill()
+        main.wait()
+    deadline = time.monotonic() + 10
+    while not all(map(_gone, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if not _gone(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left

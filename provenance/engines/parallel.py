@@ -18,6 +18,8 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -31,6 +33,8 @@ Result = TypeVar("Result")
 
 # Chunks per worker aimed at, so that a slow chunk cannot leave the others idle.
 _CHUNKS_PER_JOB = 8
+#: Seconds between a worker's checks that the main process is still there.
+_PARENT_POLL_SECONDS = 0.5
 # Everything a worker needs, set in the parent before the pool forks (or by the
 # initializer under other start methods).  Never pickled per task.
 _STATE: dict[str, Any] = {}
@@ -159,7 +163,7 @@ def _pool(state: dict[str, Any], workers: int, fresh: int = 0) -> Iterator[Any]:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         context = multiprocessing.get_context("fork")
-        initializer, initargs = None, ()
+        initializer, initargs = _exit_with_parent, (os.getpid(),)
         _STATE.update(state)
         # Objects that exist before the fork are never scanned by the workers'
         # collector, so their pages stay shared instead of being copied.
@@ -274,3 +278,20 @@ def _double(state: dict[str, Any], task: int) -> int:
 def _init_worker(state: dict[str, Any]) -> None:
     """Worker start-up without fork: receive the documents once."""
     _STATE.update(state)
+    _exit_with_parent(os.getppid())
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker start-up: leave as soon as the main process ``parent`` is gone.
+
+    A main process that is killed (or interrupted while the pool renews a
+    worker) leaves its workers behind: busy ones would finish their chunk,
+    idle ones wait on the task queue's lock for good, each holding its copy
+    of the corpus.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -23,7 +23,7 @@ import json
 import math
 import re
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from ..model import Alignment, Document, Evidence
 from .fitted import read_fit
 from .normalise import gap_signature
-from .ocr import looks_scanned
+from .ocr import looks_scanned, misread_stretch
 
 __all__ = [
     "PairEvidence",
@@ -86,6 +86,9 @@ _PARTIAL_MIN_RUN = 15
 _LONG_PASSAGE_WORDS = 60
 _LONG_PASSAGE_SENTENCES = 3
 _LONG_PASSAGE_RUN = 25
+#: Most unmatched words on either side between two matched words that can be the other side's misread
+#: (a scan splits a word in two or three, or joins two, or garbles a couple in a row).
+_MISREAD_GAP_WORDS = 3
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
 
 
@@ -180,7 +183,7 @@ def sentence_ids(doc: Document) -> np.ndarray:
 
 
 def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_LINK_WORDS_DEFAULT,
-            min_link_share: float = MIN_LINK_SHARE_DEFAULT) -> bool:
+            min_link_share: float = MIN_LINK_SHARE_DEFAULT, doc_b: Document | None = None) -> bool:
     """Whether the shared text amounts to copying, not a shared quotation or sentence.
 
     Copying means either enough shared words outside quotation marks, spread
@@ -191,7 +194,8 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     shorter text, or, whatever the share, a passage of three sentences with
     60 words outside quotations (or a 60-word run) of which one sentence,
     25 words, was copied word for word (a lone misread or swapped word does
-    not end the run): a story reprinted inside a long page or digest.
+    not end the run, nor, given ``doc_b``, a few words that are the other
+    text's own misread): a story reprinted inside a long page or digest.
 
     Parameters
     ----------
@@ -203,6 +207,9 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
         Fewest shared words outside quotations.
     min_link_share : float, default=0.15
         Fewest shared words as a share of the shorter document.
+    doc_b : Document, optional
+        The second document: with it, words that two scans (or a scan and a
+        clean text) read differently do not end a copied run.
     """
     matched = alignment.a_match >= 0
     shared = int(matched.sum())
@@ -219,8 +226,12 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
         return False
     sentences = int((per_sentence >= _SENTENCE_MATCH_WORDS).sum())
     # In a long passage a misread or swapped word does not end the copied run.
-    copied_run = longest_verbatim_run(bridge_single_words(alignment.a_match)) \
-        if sentences >= _LONG_PASSAGE_SENTENCES else 0
+    copied_run = 0
+    if sentences >= _LONG_PASSAGE_SENTENCES:
+        # Even light scanning (a letter in thirty misread) garbles a word in five of each scan: no
+        # clean run of 25 words survives in two scans, but the words between the matches are misreadings.
+        copied_run = longest_verbatim_run(bridge_single_words(alignment.a_match)) if doc_b is None \
+            else longest_misread_run(alignment.a_match, doc_a.content_words, doc_b.content_words)
     long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
                     and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
     if shared / shorter < min_link_share and not long_passage:
@@ -259,6 +270,42 @@ def bridge_single_words(match: np.ndarray) -> np.ndarray:
         fill = (lone < 0) & (before >= 0) & (after == before + 2)
         bridged[1:-1][fill] = before[fill] + 1
     return bridged
+
+
+def longest_misread_run(match: np.ndarray, words_a: Sequence[str], words_b: Sequence[str]) -> int:
+    """Most consecutive words of ``a`` copied from ``b`` up to misreadings.
+
+    Between two matched words, a lone word replaced one for one continues the
+    run (as in :func:`bridge_single_words`), and so do up to
+    :data:`_MISREAD_GAP_WORDS` unmatched words on each side whose letters are
+    the other side's, a few misread (:func:`~provenance.stages.ocr.misread_stretch`):
+    a scan garbles, splits and joins words, a copy does not change them.
+    Words replaced by different words (a new phrase) end the run.
+
+    Examples
+    --------
+    >>> longest_misread_run(np.array([0, -1, -1, 2]), ["the", "gov", "emment", "said"],
+    ...                     ["the", "government", "said"])
+    4
+    >>> longest_misread_run(np.array([0, -1, -1, 2]), ["the", "new", "cabinet", "said"],
+    ...                     ["the", "government", "said"])
+    1
+    """
+    hits = np.flatnonzero(match >= 0)
+    if len(hits) < 2:
+        return len(hits)
+    to = match[hits]
+    gap_a, gap_b = np.diff(hits) - 1, np.diff(to) - 1
+    joined = (gap_a == gap_b) & (gap_a <= 1)
+    maybe = ~joined & (gap_b >= 0) & (gap_a <= _MISREAD_GAP_WORDS) & (gap_b <= _MISREAD_GAP_WORDS)
+    for k in np.flatnonzero(maybe).tolist():
+        joined[k] = misread_stretch(words_a[hits[k] + 1 : hits[k + 1]], words_b[to[k] + 1 : to[k + 1]])
+    # Runs of joined gaps: a run of hits from hits[s] to hits[e] spans hits[e] - hits[s] + 1 words.
+    edges = np.diff(np.concatenate(([0], joined.view(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return 1
+    return int((hits[ends] - hits[starts]).max()) + 1
 
 
 def _edges_unmatched(match: np.ndarray) -> tuple[float, float]:
@@ -356,7 +403,7 @@ def assess_pair(
     """
     model = model or _default_model()
     shared = alignment.shared_words
-    linked = is_copy(doc_a, alignment, min_link_words=min_link_words, min_link_share=min_link_share)
+    linked = is_copy(doc_a, alignment, min_link_words=min_link_words, min_link_share=min_link_share, doc_b=doc_b)
 
     head_a, tail_a = _edges_unmatched(alignment.a_match)
     head_b, tail_b = _edges_unmatched(alignment.b_match)

@@ -45,9 +45,13 @@ __all__ = [
     "gram_cosine",
     "refine_alignment",
     "gram_share",
+    "passage_grams",
+    "shares_a_passage",
+    "MIN_PASSAGE_GRAMS",
     "misread_alike",
     "lost_line_words",
     "letters_found",
+    "misread_stretch",
     "MISREAD_SIMILARITY",
     "GRAM_SIZE",
     "SCANNED_SHARE",
@@ -65,6 +69,14 @@ _SCANNED_MIN_WORDS = 20
 GRAM_SIZE = 7
 #: One gram in this many is kept (chosen by hash, so every text keeps the same ones).
 GRAM_SAMPLE = 4
+#: Width of an offset band between two letter strings: a scan's dropped and doubled letters
+#: shift a copied passage's offset by a few letters over its length.
+_DIAGONAL_LETTERS = 64
+#: Fewest shared grams at one offset for a pair to be aligned letter by letter: a 30-word passage
+#: (about 37 sampled grams) at 10% character errors in each of two scans keeps about 9.
+MIN_PASSAGE_GRAMS = 8
+#: ...or this share of all the grams the pair shares.
+_PASSAGE_SHARE = 0.25
 #: Shared sampled grams / grams of the smaller text for a pair to be a character candidate.
 MIN_GRAM_SHARE_DEFAULT = 0.04
 #: Fewest shared sampled grams for a character candidate (about a 30-word passage at 10% errors).
@@ -91,7 +103,7 @@ _BASE = np.uint64(0x100000001B3)
 
 # Per-document letter strings and gram sets; valid in this process only, kept beside the documents.
 _LETTERS: weakref.WeakKeyDictionary[Document, tuple[str, np.ndarray]] = weakref.WeakKeyDictionary()
-_GRAMS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+_GRAMS: weakref.WeakKeyDictionary[Document, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
 _SCANNED: weakref.WeakKeyDictionary[Document, bool] = weakref.WeakKeyDictionary()
 
 
@@ -150,6 +162,26 @@ def letters_found(words_a: Sequence[str], words_b: Sequence[str]) -> bool:
     return score >= MISREAD_SIMILARITY or Levenshtein.distance(a, b) <= 1
 
 
+def misread_stretch(words_a: Sequence[str], words_b: Sequence[str]) -> bool:
+    """Whether two short stretches of words are one text as two readings (scans) spell it.
+
+    Their letters, joined (a scan splits and joins words), differ by at most
+    one letter in four (rapidfuzz's ratio of at least :data:`MISREAD_SIMILARITY`),
+    or by one letter; a stretch without letters on one side matches none.
+
+    Examples
+    --------
+    >>> misread_stretch(["gov", "ernment"], ["govemment"])
+    True
+    >>> misread_stretch(["cabinet"], ["government"])
+    False
+    """
+    a, b = "".join(words_a), "".join(words_b)
+    if not a or not b:
+        return False
+    return fuzz.ratio(a, b) >= MISREAD_SIMILARITY or Levenshtein.distance(a, b) <= 1
+
+
 def lost_line_words(doc: Document) -> int:
     """Most words a scan of ``doc`` may lose in one place: :data:`SCANNED_CUT_LINES` of its printed lines.
 
@@ -185,22 +217,60 @@ def letters(doc: Document) -> tuple[str, np.ndarray]:
 
 def char_grams(doc: Document) -> np.ndarray:
     """Sorted unique hashes of the document's sampled character 7-grams (uint64)."""
+    return _sampled_grams(doc)[0]
+
+
+def _sampled_grams(doc: Document) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique hashes of the sampled character 7-grams, and where each first starts in :func:`letters`."""
     grams = _GRAMS.get(doc)
     if grams is None:
         text, _ = letters(doc)
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         n = len(codes) - GRAM_SIZE + 1
         if n <= 0:
-            grams = np.empty(0, dtype=np.uint64)
+            grams = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64))
         else:
             with np.errstate(over="ignore"):
                 h = codes[:n].copy()
                 for k in range(1, GRAM_SIZE):
                     h = h * _BASE + codes[k : k + n]
                 h = (h ^ (h >> np.uint64(31))) * _MIX
-            grams = np.unique(h[(h >> np.uint64(60)) % np.uint64(GRAM_SAMPLE) == 0])
+            at = np.flatnonzero((h >> np.uint64(60)) % np.uint64(GRAM_SAMPLE) == 0)
+            hashes, first = np.unique(h[at], return_index=True)
+            grams = (hashes, at[first])
         _GRAMS[doc] = grams
     return grams
+
+
+def passage_grams(doc_a: Document, doc_b: Document) -> tuple[int, int]:
+    """Most sampled grams two documents share at one offset (give or take :data:`_DIAGONAL_LETTERS`), and all shared.
+
+    A passage one text copied keeps its letters in order, so its shared grams
+    sit at one offset between the two letter strings, the scan's dropped and
+    doubled letters shifting it a little; the common spellings two unrelated
+    pages share ("ernment", "ationof") are scattered over every offset.
+    """
+    (ha, pa), (hb, pb) = _sampled_grams(doc_a), _sampled_grams(doc_b)
+    _, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
+    if not len(ia):
+        return 0, 0
+    offsets, counts = np.unique((pa[ia] - pb[ib]) // _DIAGONAL_LETTERS, return_counts=True)
+    # An offset and the next: a passage near a band's edge is split between the two.
+    beside = np.searchsorted(offsets, offsets + 1)
+    following = np.where((beside < len(offsets)) & (offsets[np.minimum(beside, len(offsets) - 1)] == offsets + 1),
+                         counts[np.minimum(beside, len(offsets) - 1)], 0)
+    return int((counts + following).max()), len(ia)
+
+
+def shares_a_passage(doc_a: Document, doc_b: Document) -> bool:
+    """Whether many of the sampled grams two documents share sit at one offset (see :func:`passage_grams`).
+
+    Many is :data:`MIN_PASSAGE_GRAMS`, or a quarter of all they share: two
+    short texts share few grams, and a copy of one interleaved with a
+    neighbouring column's lines is at several offsets.
+    """
+    at_one_offset, shared = passage_grams(doc_a, doc_b)
+    return at_one_offset >= min(MIN_PASSAGE_GRAMS, _PASSAGE_SHARE * shared)
 
 
 def gram_share(doc_a: Document, doc_b: Document) -> float:
@@ -220,7 +290,7 @@ def find_char_candidates(
     max_candidates: int,
     min_share: float = MIN_GRAM_SHARE_DEFAULT,
 ) -> list[Candidate]:
-    """Pairs of scanned documents (see looks_scanned) sharing many character grams, not yet word candidates.
+    """Pairs of scanned documents (see looks_scanned) sharing a passage's character grams, not yet word candidates.
 
     Parameters
     ----------
@@ -232,7 +302,7 @@ def find_char_candidates(
         Grams in more documents than this are ignored (stock spellings).
     max_candidates : int
         Most character candidates kept per document.
-    min_share : float, default=0.08
+    min_share : float, default=0.04
         Fewest shared grams as a share of the smaller gram set.
 
     Returns
@@ -272,9 +342,11 @@ def find_char_candidates(
     size_of = np.zeros(len(documents), dtype=np.float64)
     size_of[rows_doc] = sizes
     cosine = gram_cosine(counts, size_of[a], size_of[b])
-    chosen = _top_per_document(a, b, counts, cosine, max_candidates)
+    chosen = _top_per_document(a, b, counts, cosine, max_candidates).tolist()
+    # Grams shared at no one offset are common spellings, not a passage: nothing to align.
+    chosen = [k for k in chosen if shares_a_passage(documents[int(a[k])], documents[int(b[k])])]
     return [Candidate(a=int(a[k]), b=int(b[k]), shared_shingles=int(counts[k]), cosine=float(cosine[k]))
-            for k in sorted(chosen.tolist(), key=lambda k: (int(a[k]), int(b[k])))]
+            for k in sorted(chosen, key=lambda k: (int(a[k]), int(b[k])))]
 
 
 def gram_pair_kept(shared: np.ndarray | int, size_a: np.ndarray | int, size_b: np.ndarray | int,
@@ -319,7 +391,8 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
     -------
     Alignment
         The word alignment when it is strong, when the texts share few
-        character grams, or when the character alignment does not find much
+        character grams or none at one offset (no passage of one is in the
+        other), or when the character alignment does not find much
         more text with many words spelled differently; otherwise the word
         matches read off the character alignment.
     """
@@ -328,7 +401,7 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
         return alignment
     if not (looks_scanned(doc_a) or looks_scanned(doc_b)):
         return alignment
-    if gram_share(doc_a, doc_b) < MIN_GRAM_SHARE_DEFAULT:
+    if gram_share(doc_a, doc_b) < MIN_GRAM_SHARE_DEFAULT or not shares_a_passage(doc_a, doc_b):
         return alignment
     a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b)
     shared = int((a_match >= 0).sum())
