@@ -266,3 +266,15 @@ def test_only_a_passage_at_one_offset_is_aligned_letter_by_letter():
     short = prepare_documents([Article("x", scanned(WIRE[:250], 3, 0.1)), Article("y", scanned(WIRE[:250], 4, 0.1))])
     at_one_offset, shared = ocr.passage_grams(*short)
     assert at_one_offset < ocr.MIN_PASSAGE_GRAMS and ocr.shares_a_passage(*short)
+
+
+@pytest.mark.parametrize("seed", [40, 41])
+def test_a_short_story_printed_in_two_long_scanned_pages_is_aligned(seed):
+    # Aligned as whole letter strings, two long pages matched trigrams scattered over both and
+    # found a fifth of a 100-word story printed in each; the letters around the offset where
+    # most shared grams sit, aligned on their own, hold all of it.
+    story = "\n\n".join(_printed_story(seed, 3))
+    page_a = other_stories(1, 2500) + "\n\n" + story + "\n\n" + other_stories(2, 300)
+    page_b = other_stories(3, 300) + "\n\n" + story + "\n\n" + other_stories(4, 2500)
+    docs = prepare_documents([Article("a", scanned(page_a, 1)), Article("b", scanned(page_b, 2))])
+    assert Aligner().align(*docs).shared_words >= 0.8 * len(story.split())

@@ -77,6 +77,10 @@ _DIAGONAL_LETTERS = 64
 MIN_PASSAGE_GRAMS = 8
 #: ...or this share of all the grams the pair shares.
 _PASSAGE_SHARE = 0.25
+#: Letters around a passage's shared grams aligned with it (its first and last grams may be misread).
+_WINDOW_MARGIN = 200
+#: A passage's letters under this share of a text are aligned on their own as well.
+_WINDOW_SHARE = 0.5
 #: Shared sampled grams / grams of the smaller text for a pair to be a character candidate.
 MIN_GRAM_SHARE_DEFAULT = 0.04
 #: Fewest shared sampled grams for a character candidate (about a 30-word passage at 10% errors).
@@ -250,16 +254,34 @@ def passage_grams(doc_a: Document, doc_b: Document) -> tuple[int, int]:
     doubled letters shifting it a little; the common spellings two unrelated
     pages share ("ernment", "ationof") are scattered over every offset.
     """
+    _, _, band, best = _best_band(doc_a, doc_b)
+    return (int(np.isin(band, (best, best + 1)).sum()), len(band)) if len(band) else (0, 0)
+
+
+def _best_band(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Where shared sampled grams start in each text, their offset bands, and the band holding most (with the next)."""
     (ha, pa), (hb, pb) = _sampled_grams(doc_a), _sampled_grams(doc_b)
     _, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
-    if not len(ia):
-        return 0, 0
-    offsets, counts = np.unique((pa[ia] - pb[ib]) // _DIAGONAL_LETTERS, return_counts=True)
+    at_a, at_b = pa[ia], pb[ib]
+    band = (at_a - at_b) // _DIAGONAL_LETTERS
+    if not len(band):
+        return at_a, at_b, band, 0
+    offsets, counts = np.unique(band, return_counts=True)
     # An offset and the next: a passage near a band's edge is split between the two.
-    beside = np.searchsorted(offsets, offsets + 1)
-    following = np.where((beside < len(offsets)) & (offsets[np.minimum(beside, len(offsets) - 1)] == offsets + 1),
-                         counts[np.minimum(beside, len(offsets) - 1)], 0)
-    return int((counts + following).max()), len(ia)
+    beside = np.minimum(np.searchsorted(offsets, offsets + 1), len(offsets) - 1)
+    following = np.where(offsets[beside] == offsets + 1, counts[beside], 0)
+    return at_a, at_b, band, int(offsets[int(np.argmax(counts + following))])
+
+
+def _passage_window(doc_a: Document, doc_b: Document) -> tuple[int, int, int, int]:
+    """Letter ranges ``(lo_a, hi_a, lo_b, hi_b)`` around the shared grams of the best offset band, with a margin."""
+    at_a, at_b, band, best = _best_band(doc_a, doc_b)
+    inside = np.isin(band, (best, best + 1))
+    if not inside.any():
+        return 0, 0, 0, 0
+    lo_a, hi_a = int(at_a[inside].min()), int(at_a[inside].max()) + GRAM_SIZE
+    lo_b, hi_b = int(at_b[inside].min()), int(at_b[inside].max()) + GRAM_SIZE
+    return (max(0, lo_a - _WINDOW_MARGIN), hi_a + _WINDOW_MARGIN, max(0, lo_b - _WINDOW_MARGIN), hi_b + _WINDOW_MARGIN)
 
 
 def shares_a_passage(doc_a: Document, doc_b: Document) -> bool:
@@ -418,13 +440,33 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
 
 def _char_alignment(aligner: Aligner, doc_a: Document,
                     doc_b: Document) -> tuple[np.ndarray, np.ndarray, tuple[Passage, ...]]:
-    """Word matches read off the letter alignment of two documents, grouped into passages by ``aligner``."""
-    text_a, owner_a = letters(doc_a)
-    text_b, owner_b = letters(doc_b)
+    """Word matches read off the letter alignment of two documents, grouped into passages by ``aligner``.
+
+    Between two long texts (pages) the alignment of the whole letter strings
+    can prefer trigrams scattered over both to a short story printed in each;
+    the letters around the offset where most shared grams sit are aligned
+    too, and the alignment matching more words kept.
+    """
+    text_a, _ = letters(doc_a)
+    text_b, _ = letters(doc_b)
+    best = _words_from_letters(aligner, doc_a, doc_b, *_aligned_letters(text_a, text_b))
+    lo_a, hi_a, lo_b, hi_b = _passage_window(doc_a, doc_b)
+    if hi_a - lo_a < _WINDOW_SHARE * len(text_a) or hi_b - lo_b < _WINDOW_SHARE * len(text_b):
+        chars_a, chars_b = _aligned_letters(text_a[lo_a:hi_a], text_b[lo_b:hi_b])
+        local = _words_from_letters(aligner, doc_a, doc_b, chars_a + lo_a, chars_b + lo_b)
+        if (local[0] >= 0).sum() > (best[0] >= 0).sum():
+            best = local
+    return best
+
+
+def _words_from_letters(aligner: Aligner, doc_a: Document, doc_b: Document, chars_a: np.ndarray,
+                        chars_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[Passage, ...]]:
+    """Word matches and passages from the positions of letters aligned to each other."""
+    _, owner_a = letters(doc_a)
+    _, owner_b = letters(doc_b)
     n_a, n_b = len(doc_a.content_words), len(doc_b.content_words)
     a_match = np.full(n_a, -1, dtype=np.int32)
     b_match = np.full(n_b, -1, dtype=np.int32)
-    chars_a, chars_b = _aligned_letters(text_a, text_b)
     if len(chars_a) == 0:
         return a_match, b_match, ()
     # Letters of each word pair aligned to each other; a pair counts when it holds
