@@ -323,3 +323,30 @@ def test_workers_leave_when_the_main_process_is_killed(tmp_path):
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left
+
+
+def test_an_interrupted_pool_that_does_not_stop_is_not_waited_for(monkeypatch):
+    # A worker killed while sending a result keeps the result queue's lock: Pool.terminate then
+    # waits for good, and an interrupted trace hung instead of exiting.
+    import threading
+
+    monkeypatch.setattr(parallel, "_STOP_SECONDS", 0.1)
+    release = threading.Event()
+
+    class StuckPool:
+        def terminate(self) -> None:
+            release.wait()
+
+    try:
+        parallel._stop(StuckPool())  # returns
+    finally:
+        release.set()
+
+
+def test_an_error_in_a_task_stops_the_pool_and_reaches_the_caller():
+    with pytest.raises(ZeroDivisionError):
+        parallel.map_ordered(_divide, [1, 0, 2, 3], jobs=2, chunk=1)
+
+
+def _divide(state, task):
+    return 1 / task

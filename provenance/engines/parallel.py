@@ -35,6 +35,8 @@ Result = TypeVar("Result")
 _CHUNKS_PER_JOB = 8
 #: Seconds between a worker's checks that the main process is still there.
 _PARENT_POLL_SECONDS = 0.5
+#: Longest wait for an interrupted pool to stop.
+_STOP_SECONDS = 5.0
 # Everything a worker needs, set in the parent before the pool forks (or by the
 # initializer under other start methods).  Never pickled per task.
 _STATE: dict[str, Any] = {}
@@ -175,8 +177,12 @@ def _pool(state: dict[str, Any], workers: int, fresh: int = 0) -> Iterator[Any]:
     try:
         with _no_interrupt_while_forking():
             pool = context.Pool(workers, initializer=initializer, initargs=initargs, maxtasksperchild=fresh or None)
-        with pool:
+        try:
             yield pool
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.terminate()
     finally:
         _STATE.clear()
         if "fork" in methods:
@@ -273,6 +279,18 @@ def _run_chunk(chunk: list[Any]) -> list[Any]:
 def _double(state: dict[str, Any], task: int) -> int:
     """Example task of :func:`map_ordered`."""
     return state["factor"] * task
+
+
+def _stop(pool: Any) -> None:
+    """Stop a pool interrupted in the middle of its work, waiting at most :data:`_STOP_SECONDS`.
+
+    A worker killed while it sends a result keeps the result queue's lock, and
+    ``Pool.terminate`` then waits for it for good (the workers themselves are
+    killed before that wait).
+    """
+    stopper = threading.Thread(target=pool.terminate, name="stop-pool", daemon=True)
+    stopper.start()
+    stopper.join(_STOP_SECONDS)
 
 
 def _init_worker(state: dict[str, Any]) -> None:
