@@ -172,20 +172,28 @@ def interrupt_when_safe(signum: int, frame: Any) -> None:
     Raised inside the import machinery (a module lock's clean-up callback), a
     finaliser or a fork's callbacks (run while the pool holds Ctrl-C back), the
     exception is printed as "ignored" and the run goes on to the end with exit 0.
-    There the interrupt is delivered again 10 ms later, straight to the main
-    thread (a signal raised from a new thread could stay pending on it for good:
-    threads started while a pool forks keep Ctrl-C blocked).
+    There the signal is sent again 10 ms later, to the main thread itself (a
+    signal raised in a new thread could stay pending there for good: threads
+    started while a pool forks keep Ctrl-C blocked).
     """
     held_back = hasattr(signal, "pthread_sigmask") and signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ())
     while frame is not None and not held_back:
         held_back = frame.f_code.co_filename.startswith("<frozen importlib") or frame.f_code.co_name == "__del__"
         frame = frame.f_back
     if held_back:
-        again = threading.Timer(0.01, _thread.interrupt_main, args=(signum,))
+        again = threading.Timer(0.01, _interrupt_main_thread, args=(signum,))
         again.daemon = True  # Python's shutdown would wait for it
         again.start()
         return
     raise KeyboardInterrupt
+
+
+def _interrupt_main_thread(signum: int) -> None:
+    """Send ``signum`` to the main thread itself: it wakes a wait there, and waits while Ctrl-C is held back."""
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident, signum)
+    else:  # pragma: no cover - not on POSIX
+        _thread.interrupt_main(signum)
 
 
 def _one_line(text: str) -> str:

@@ -385,3 +385,27 @@ def test_a_draft_inside_the_corpus_is_not_its_own_source(runner, corpus):
     assert "it is the draft itself" in result.stderr
     assert draft.name not in {s["id"] for s in data["sources"]}
     assert {s["id"] for s in data["sources"]} == {"000_ff1cc9cdafb8e1cb.txt", "002_e3353238399ad4ec.txt"}
+
+
+def test_ctrl_c_where_python_would_ignore_it_is_delivered_a_moment_later():
+    # Raised inside the import machinery (a module lock's callback) or while Ctrl-C is held
+    # back (a pool forking), KeyboardInterrupt was printed as "ignored" and the run went on.
+    from types import SimpleNamespace
+
+    from provenance.cli import interrupt_when_safe
+
+    in_import = SimpleNamespace(f_code=SimpleNamespace(co_filename="<frozen importlib._bootstrap>", co_name="cb"),
+                                f_back=None)
+    elsewhere = SimpleNamespace(f_code=SimpleNamespace(co_filename=__file__, co_name="run"), f_back=None)
+    with pytest.raises(KeyboardInterrupt):
+        interrupt_when_safe(signal.SIGINT, elsewhere)
+    with pytest.raises(KeyboardInterrupt):
+        interrupt_when_safe(signal.SIGINT, in_import)  # returns: delivered again 10 ms later...
+        time.sleep(5)  # ...to this thread, through the SIGINT handler in place (Python's default)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        interrupt_when_safe(signal.SIGINT, elsewhere)  # held back: returns
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    with pytest.raises(KeyboardInterrupt):
+        time.sleep(5)
