@@ -159,9 +159,12 @@ def letters_found(words_a: Sequence[str], words_b: Sequence[str]) -> bool:
         return False
     if len(a) <= len(b):
         found = fuzz.partial_ratio_alignment(a, b)
-        b, score = b[found.dest_start : found.dest_end], found.score
-    else:
-        score = fuzz.ratio(a, b)
+        return _read_alike(a, b[found.dest_start : found.dest_end], found.score)
+    return _read_alike(a, b, fuzz.ratio(a, b))
+
+
+def _read_alike(a: str, b: str, score: float) -> bool:
+    """Whether letters ``a`` and ``b``, ``score`` alike (rapidfuzz, 0-100), are one text as two scans read it."""
     # One wrong letter in a short word ("the" read "tbe") is as plain a misreading as two in a long one.
     return score >= MISREAD_SIMILARITY or Levenshtein.distance(a, b) <= 1
 
@@ -181,9 +184,7 @@ def misread_stretch(words_a: Sequence[str], words_b: Sequence[str]) -> bool:
     False
     """
     a, b = "".join(words_a), "".join(words_b)
-    if not a or not b:
-        return False
-    return fuzz.ratio(a, b) >= MISREAD_SIMILARITY or Levenshtein.distance(a, b) <= 1
+    return bool(a and b) and _read_alike(a, b, fuzz.ratio(a, b))
 
 
 def lost_line_words(doc: Document) -> int:
@@ -254,34 +255,8 @@ def passage_grams(doc_a: Document, doc_b: Document) -> tuple[int, int]:
     doubled letters shifting it a little; the common spellings two unrelated
     pages share ("ernment", "ationof") are scattered over every offset.
     """
-    _, _, band, best = _best_band(doc_a, doc_b)
-    return (int(np.isin(band, (best, best + 1)).sum()), len(band)) if len(band) else (0, 0)
-
-
-def _best_band(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Where shared sampled grams start in each text, their offset bands, and the band holding most (with the next)."""
-    (ha, pa), (hb, pb) = _sampled_grams(doc_a), _sampled_grams(doc_b)
-    _, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
-    at_a, at_b = pa[ia], pb[ib]
-    band = (at_a - at_b) // _DIAGONAL_LETTERS
-    if not len(band):
-        return at_a, at_b, band, 0
-    offsets, counts = np.unique(band, return_counts=True)
-    # An offset and the next: a passage near a band's edge is split between the two.
-    beside = np.minimum(np.searchsorted(offsets, offsets + 1), len(offsets) - 1)
-    following = np.where(offsets[beside] == offsets + 1, counts[beside], 0)
-    return at_a, at_b, band, int(offsets[int(np.argmax(counts + following))])
-
-
-def _passage_window(doc_a: Document, doc_b: Document) -> tuple[int, int, int, int]:
-    """Letter ranges ``(lo_a, hi_a, lo_b, hi_b)`` around the shared grams of the best offset band, with a margin."""
-    at_a, at_b, band, best = _best_band(doc_a, doc_b)
-    inside = np.isin(band, (best, best + 1))
-    if not inside.any():
-        return 0, 0, 0, 0
-    lo_a, hi_a = int(at_a[inside].min()), int(at_a[inside].max()) + GRAM_SIZE
-    lo_b, hi_b = int(at_b[inside].min()), int(at_b[inside].max()) + GRAM_SIZE
-    return (max(0, lo_a - _WINDOW_MARGIN), hi_a + _WINDOW_MARGIN, max(0, lo_b - _WINDOW_MARGIN), hi_b + _WINDOW_MARGIN)
+    _, _, inside = _best_band(doc_a, doc_b)
+    return int(inside.sum()), len(inside)
 
 
 def shares_a_passage(doc_a: Document, doc_b: Document) -> bool:
@@ -291,8 +266,37 @@ def shares_a_passage(doc_a: Document, doc_b: Document) -> bool:
     short texts share few grams, and a copy of one interleaved with a
     neighbouring column's lines is at several offsets.
     """
-    at_one_offset, shared = passage_grams(doc_a, doc_b)
-    return at_one_offset >= min(MIN_PASSAGE_GRAMS, _PASSAGE_SHARE * shared)
+    return _holds_passage(_best_band(doc_a, doc_b)[2])
+
+
+def _holds_passage(inside: np.ndarray) -> bool:
+    """:func:`shares_a_passage` from the mask of shared grams in the best offset band."""
+    return int(inside.sum()) >= min(MIN_PASSAGE_GRAMS, _PASSAGE_SHARE * len(inside))
+
+
+def _best_band(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where shared sampled grams start in each text, and which lie in the offset band holding most (with the next)."""
+    (ha, pa), (hb, pb) = _sampled_grams(doc_a), _sampled_grams(doc_b)
+    _, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
+    at_a, at_b = pa[ia], pb[ib]
+    band = (at_a - at_b) // _DIAGONAL_LETTERS
+    if not len(band):
+        return at_a, at_b, np.zeros(0, dtype=bool)
+    offsets, counts = np.unique(band, return_counts=True)
+    # An offset and the next: a passage near a band's edge is split between the two.
+    beside = np.minimum(np.searchsorted(offsets, offsets + 1), len(offsets) - 1)
+    following = np.where(offsets[beside] == offsets + 1, counts[beside], 0)
+    best = offsets[int(np.argmax(counts + following))]
+    return at_a, at_b, (band == best) | (band == best + 1)
+
+
+def _passage_window(at_a: np.ndarray, at_b: np.ndarray, inside: np.ndarray) -> tuple[int, int, int, int]:
+    """Letter ranges ``(lo_a, hi_a, lo_b, hi_b)`` around the shared grams ``inside`` the best band, with a margin."""
+    if not inside.any():
+        return 0, 0, 0, 0
+    lo_a, hi_a = int(at_a[inside].min()), int(at_a[inside].max()) + GRAM_SIZE
+    lo_b, hi_b = int(at_b[inside].min()), int(at_b[inside].max()) + GRAM_SIZE
+    return (max(0, lo_a - _WINDOW_MARGIN), hi_a + _WINDOW_MARGIN, max(0, lo_b - _WINDOW_MARGIN), hi_b + _WINDOW_MARGIN)
 
 
 def gram_share(doc_a: Document, doc_b: Document) -> float:
@@ -423,9 +427,12 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
         return alignment
     if not (looks_scanned(doc_a) or looks_scanned(doc_b)):
         return alignment
-    if gram_share(doc_a, doc_b) < MIN_GRAM_SHARE_DEFAULT or not shares_a_passage(doc_a, doc_b):
+    if gram_share(doc_a, doc_b) < MIN_GRAM_SHARE_DEFAULT:
         return alignment
-    a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b)
+    at_a, at_b, inside = _best_band(doc_a, doc_b)
+    if not _holds_passage(inside):
+        return alignment
+    a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b, _passage_window(at_a, at_b, inside))
     shared = int((a_match >= 0).sum())
     if shared < _GAIN * alignment.shared_words or shared < aligner.min_passage_words:
         return alignment
@@ -438,19 +445,20 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
                      substitutions=(), shared_words=shared)
 
 
-def _char_alignment(aligner: Aligner, doc_a: Document,
-                    doc_b: Document) -> tuple[np.ndarray, np.ndarray, tuple[Passage, ...]]:
+def _char_alignment(aligner: Aligner, doc_a: Document, doc_b: Document,
+                    window: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray, tuple[Passage, ...]]:
     """Word matches read off the letter alignment of two documents, grouped into passages by ``aligner``.
 
     Between two long texts (pages) the alignment of the whole letter strings
     can prefer trigrams scattered over both to a short story printed in each;
-    the letters around the offset where most shared grams sit are aligned
-    too, and the alignment matching more words kept.
+    the letters around the offset where most shared grams sit (``window``:
+    ``lo_a, hi_a, lo_b, hi_b``) are aligned too, and the alignment matching
+    more words kept.
     """
     text_a, _ = letters(doc_a)
     text_b, _ = letters(doc_b)
     best = _words_from_letters(aligner, doc_a, doc_b, *_aligned_letters(text_a, text_b))
-    lo_a, hi_a, lo_b, hi_b = _passage_window(doc_a, doc_b)
+    lo_a, hi_a, lo_b, hi_b = window
     if hi_a - lo_a < _WINDOW_SHARE * len(text_a) or hi_b - lo_b < _WINDOW_SHARE * len(text_b):
         chars_a, chars_b = _aligned_letters(text_a[lo_a:hi_a], text_b[lo_b:hi_b])
         local = _words_from_letters(aligner, doc_a, doc_b, chars_a + lo_a, chars_b + lo_b)
