@@ -62,14 +62,33 @@ def test_two_copies_that_disagree_keep_one_reading():
 
 
 def test_stretches_no_copy_spans_are_marked():
+    # Two pairs of copies: paragraphs 2-3 shared by x and y, paragraphs 6-7 by z and w; nothing spans 4-5.
     x = _join(PARAS[:3])
-    y = _join(PARAS[2:4])
-    z = _join(PARAS[5:])
-    documents, pairs, index = _copies({"x": x, "y": y, "z": z})
-    rebuilt = reconstruct(documents, pairs, [index["x"], index["y"], index["z"]])
+    y = _join(PARAS[1:3])
+    z = _join(PARAS[5:7])
+    w = _join(PARAS[5:])
+    documents, pairs, index = _copies({"x": x, "y": y, "z": z, "w": w})
+    rebuilt = reconstruct(documents, pairs, [index[k] for k in "xyzw"])
     assert rebuilt.text.count(GAP_MARK) == 1
     before, after = rebuilt.text.split(GAP_MARK)
-    assert _words(before) == _words(_join(PARAS[:4])) and _words(after) == _words(z)
+    assert _words(before) == _words(_join(PARAS[1:3])) and _words(after) == _words(z)
+
+
+def test_text_one_copy_alone_carries_is_not_the_source():
+    # Each copy adds its own page text: a header, a paragraph of its own, a footer. The source is
+    # what they share; a word one copy changed inside the shared text is still read by the majority.
+    header = "A tugboat guides a cargo ship past the breakwater in a photo taken last winter by our staff."
+    footer = "Our journalism takes a lot of time, effort and hard work; please consider subscribing today."
+    own = "Residents along the river said they had watched the ship drift for hours before anyone came."
+    a = _join([header, *PARAS])
+    b = _join([*PARAS[:3], own, *PARAS[3:]])
+    c = _join([PARAS[0].replace("storm", "gale"), *PARAS[1:], footer])
+    documents, pairs, index = _copies({"a": a, "b": b, "c": c})
+    rebuilt = reconstruct(documents, pairs, [index["a"], index["b"], index["c"]])
+    assert _words(rebuilt.text) == _words(WIRE)
+    added = {(ch.child, c[ch.copy_start:ch.copy_end] if ch.child == "c" else None) for ch in rebuilt.changes
+             if ch.kind == "added"}
+    assert {"a", "b", "c"} <= {child for child, _ in added} and ("c", footer.rstrip(".")) in added
 
 
 def test_seed_source_reads_as_the_story_the_copies_share():

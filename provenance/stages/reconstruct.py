@@ -15,7 +15,10 @@ critic collates witnesses:
    none (copies cut more than they add), then the commoner wording wins (a
    spinner's synonyms are rarer), then the longer, then the most central
    child's; where every copy reads a short place differently, so that no
-   column has a majority, the plurality reading is kept;
+   column has a majority, the plurality reading is kept; a passage of
+   MIN_PASSAGE_WORDS or more that one copy alone carries is dropped (a
+   page's header, caption or footer, or the copy's own paragraph: the
+   source is what its copies share);
 3. the kept columns are written out with the original text of one child
    (the same as long as it carries them, so punctuation and paragraphs read
    naturally), "[not carried by any copy]" where no child spans the join;
@@ -266,7 +269,25 @@ class _Collation:
             # Only word changes: where a copy has a longer passage of its own, the copies diverge there.
             if len(carrying) and 2 * len(carrying) > len(across) and carried.max() <= _MAX_VARIANT_WORDS:
                 keep[self._plurality(lo, hi, carrying, with_empty=False)] = True
-        return keep
+        return keep & ~self._single_witness(keep)
+
+    def _single_witness(self, keep: np.ndarray) -> np.ndarray:
+        """Kept positions in passages that one copy alone carries.
+
+        Text one copy alone has cannot be told from that copy's own addition
+        (a page's header, a photo caption, an outlet's footer, a paragraph of
+        its own reporting), so the source is the passages its copies share; a
+        word one copy reads differently inside a shared passage stays a variant.
+        """
+        out = np.zeros_like(keep)
+        if len(self.order) < 2:
+            return out
+        kept = np.flatnonzero(keep)
+        alone = (self.present[:, kept].sum(axis=0) == 1).tolist()
+        for lo, hi in _stretches(alone):
+            if hi - lo >= MIN_PASSAGE_WORDS:
+                out[kept[lo:hi]] = True
+        return out
 
     def _plurality(self, lo: int, hi: int, rows: np.ndarray, *, with_empty: bool) -> list[int]:
         """Positions of the reading most of ``rows`` give in [lo, hi).
