@@ -19,6 +19,7 @@ original), so reports can show the original text.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -55,6 +56,8 @@ __all__ = [
 JSON_VERSION = 2
 #: Raised when fields are added within a version (1: ``edges[].credited``).
 JSON_MINOR_VERSION = 1
+# A word of a reconstructed source, counted for its copies' shared words.
+_WORD = re.compile(r"\w+")
 #: Values of :meth:`Lineage.credited`: the child names its parent's outlet or agency, or not, or
 #: the parent's outlet and agency are unknown.
 CREDITED = ("yes", "no", "unknown")
@@ -505,6 +508,30 @@ class Lineage:
             cache[key] = credit_status(child, names)
         return cache[key]
 
+    def shared_words(self, edge: Edge) -> int:
+        """Words the child of ``edge`` shares with its parent.
+
+        For a parent in the folder, the words of their shared passages; for an
+        unseen source, the words of its reconstruction's passages the child
+        carries, less those it cut or reworded.
+        """
+        if edge.shared:
+            return sum(s.words for s in edge.shared)
+        parent = self.document(edge.parent)
+        if not isinstance(parent, Latent):
+            return 0
+        carried = np.zeros(len(parent.text) + 1, dtype=np.int8)
+        for p in parent.passages:
+            if edge.child in p.support:
+                carried[p.start] += 1
+                carried[p.end] -= 1
+        for change in parent.changes:
+            if change.child == edge.child and change.kind != "added":  # the source's words it cut or reworded
+                carried[change.source_start] -= 1
+                carried[change.source_end] += 1
+        inside = np.cumsum(carried[:-1]) > 0
+        return sum(bool(inside[m.start()]) for m in _WORD.finditer(parent.text))
+
     def family_of(self, node: str) -> str | None:
         """Id of the family ``node`` (a document or an unseen source) belongs to, or None."""
         for fam in self.families:
@@ -672,8 +699,16 @@ def _rows(lineage: Lineage, what: str) -> list[dict[str, Any]]:
                     "child": e.child, "child_title": c_title, "child_outlet": c_outlet, "child_published": c_date,
                     "relation": e.relation, "confidence": round(e.confidence, 4), "credited": lineage.credited(e),
                     "child_credits": "; ".join(getattr(child, "credits", ())),
-                    "shared_words": sum(s.words for s in e.shared), "passages": len(e.shared)})
+                    "shared_words": lineage.shared_words(e), "passages": _passage_count(lineage, e)})
     return out
+
+
+def _passage_count(lineage: Lineage, edge: Edge) -> int:
+    """Shared passages of an edge; for an unseen parent, the reconstruction's passages the child carries."""
+    parent = lineage.document(edge.parent)
+    if isinstance(parent, Latent):
+        return sum(edge.child in p.support for p in parent.passages)
+    return len(edge.shared)
 
 
 def _split_families(families: list[Family], edges: list[Edge]) -> list[Family]:

@@ -365,3 +365,22 @@ def test_a_partial_edge_names_the_passage_its_pages_share():
     line = next(line for line in report.splitlines() if "partial" in line and "page-2.txt" in line)
     assert "shares “Harbour authorities in Port Elsby" in line
     assert not UNSAFE.search(report)
+
+
+def test_text_report_counts_words_shared_with_an_unseen_source_and_keeps_evidence_whole():
+    from conftest import SEEDS
+
+    import provenance
+    from provenance.render.words import evidence_sentence, main_evidence
+
+    traced = provenance.trace(SEEDS)
+    (lat,) = traced.latent
+    shared = {e.child: traced.shared_words(e) for e in traced.edges if e.parent == lat.id}
+    spun, reprint = shared["002_e3353238399ad4ec.txt"], shared["001_0aaa2a31d96aaafb.txt"]
+    # A copy shares the reconstruction's words less its own changes: the spinner's dozens cost it more.
+    assert 0 < spun < reprint <= len(re.findall(r"\w+", lat.text))
+    rows = {row["child"]: row for row in traced.rows("edges")}
+    assert rows["001_0aaa2a31d96aaafb.txt"]["shared_words"] == reprint
+    report = " ".join(render_text(traced).split())
+    for edge in traced.edges:
+        assert " ".join(evidence_sentence(main_evidence(edge)).split()) in report

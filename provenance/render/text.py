@@ -20,6 +20,9 @@ __all__ = ["render_text", "terminal_safe"]
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _TITLE_WIDTH = 60
+# The table's evidence column wraps at this width (a sentence, not a cut-off fragment), up to this length.
+_EVIDENCE_WIDTH = 60
+_EVIDENCE_LENGTH = 240
 _SHARED_WIDTH = 50
 # Ids and titles are text: tabulate must not read "2024.10" as a number and print "2024.1".
 
@@ -160,11 +163,12 @@ def render_text(lineage: Lineage, *, show_sources: bool = False) -> str:
         for e in lineage.edges:
             top = main_evidence(e)
             rows.append([terminal_safe(e.parent, 40), terminal_safe(e.child, 40), terminal_safe(e.relation),
-                         f"{e.confidence:.2f}", lineage.credited(e), sum(s.words for s in e.shared) or "",
-                         terminal_safe(evidence_sentence(top), 90) if top else ""])
+                         f"{e.confidence:.2f}", lineage.credited(e), lineage.shared_words(e) or "",
+                         terminal_safe(evidence_sentence(top), _EVIDENCE_LENGTH) if top else ""])
         out.append(tabulate(rows, headers=["parent", "child", "relation", "confidence", "credited",
                                            "shared words", "main evidence"], disable_numparse=True,
-                            colalign=("left", "left", "left", "right", "left", "right", "left")))
+                            colalign=("left", "left", "left", "right", "left", "right", "left"),
+                            maxcolwidths=[None] * 6 + [_EVIDENCE_WIDTH]))
         uncredited = sum(lineage.credited(e) == "no" for e in lineage.edges)
         out.append(f"uncredited copies: {uncredited} of {len(lineage.edges)}")
         out.append("")
