@@ -12,6 +12,7 @@ import random
 import re
 
 import pytest
+from conftest import CORPORA
 from syndicated import _story, _words, synthetic_corpus
 
 from provenance.model import Article
@@ -310,3 +311,18 @@ def test_an_agency_update_descends_from_its_first_version_and_outlets_copy_the_u
     assert lineage.latent == []
     assert lineage.families[0].root == "first"
     assert _parents(lineage) == {"update": "first", "copy0": "update", "copy1": "update", "copy2": "update"}
+
+
+@pytest.mark.corpora
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora absent")
+def test_an_unseen_source_chosen_over_a_likely_parent_says_so():
+    # Under an unseen source, a copy's evidence names what the choice was weighed against: no
+    # document that could be its source, or one that looks like it by their pair alone.
+    from provenance.stages.load import load_articles
+
+    lineage = trace_articles(load_articles(CORPORA / "samedaynews-2018" / "spotify.jsonl").articles)
+    weighed = [ev for e in lineage.edges if e.parent.startswith("~") for ev in e.evidence
+               if ev.signal == "latent-source"]
+    assert any(ev.weight < 0 for ev in weighed) and any(ev.weight > 0 for ev in weighed)
+    for ev in weighed:
+        assert ev.detail.startswith("no document in the folder can be its source") == (ev.weight >= 0)

@@ -818,11 +818,14 @@ class _FamilyTree:
         relation = self._latent_relation(child, siblings, own_wording)
         names = ", ".join(self.documents[s].id for s in siblings)
         best = max(rivals, default=-math.inf)
+        # Against a likely parent in the folder the unseen source won on the whole family, not on this pair.
+        why_unseen = ("a document in the folder looks like its source by their pair alone; the family as a "
+                      "whole is better explained by a source outside the folder") if best > 0 else \
+            "no document in the folder can be its source: each candidate carries changes it lacks"
         evidence = (
             Evidence("unique-readings", round(float(own_total), 3),
                      f"has {_about(own_total)} of its own that its sibling copies ({names}) lack"),
-            Evidence("latent-source", round(-best, 3) if math.isfinite(best) else 10.0,
-                     "no document in the folder can be its source: each candidate carries changes it lacks"),
+            Evidence("latent-source", round(-best, 3) if math.isfinite(best) else 10.0, why_unseen),
         )
         return Edge(parent=lat_id, child=self.documents[child].id, confidence=confidence,
                     relation=relation, evidence=evidence, shared=())
