@@ -25,6 +25,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+import orjson
 
 __all__ = [
     "Article",
@@ -50,6 +51,7 @@ __all__ = [
     "RELATIONS",
     "CREDITED",
     "TABLE_COLUMNS",
+    "json_text",
 ]
 
 #: Raised when a field of the JSON contract is removed or renamed (2: reconstructed unseen sources).
@@ -653,7 +655,23 @@ class Lineage:
 
     def to_json_str(self) -> str:
         """Serialise :meth:`to_json` deterministically (sorted keys, 2-space indent)."""
-        return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json_text(self.to_json())
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON with sorted keys and a 2-space indent, ending in a newline.
+
+    orjson writes it (Python's own encoder runs in Python once it indents: a
+    20,000-article trace took seconds); the same text as
+    ``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)``, but
+    for floats under 1e-4 (``0.00001``, not ``1e-05``) and NaN (``null``).
+    What orjson cannot write (integers beyond 64 bits, lone surrogates)
+    goes to Python's encoder.
+    """
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 #: Columns of :meth:`Lineage.rows` (and of ``trace --format csv --what ...``).

@@ -384,3 +384,13 @@ def test_text_report_counts_words_shared_with_an_unseen_source_and_keeps_evidenc
     report = " ".join(render_text(traced).split())
     for edge in traced.edges:
         assert " ".join(evidence_sentence(main_evidence(edge)).split()) in report
+
+
+def test_json_text_is_what_pythons_encoder_writes(lineage):
+    from provenance.model import json_text
+
+    data = lineage.to_json()
+    assert json_text(data) == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # What orjson cannot write goes to Python's encoder rather than failing.
+    odd = {"big": 10**20, "text": "lone \ud800 surrogate", "nested": {"b": [], "a": {}}}
+    assert json_text(odd) == json.dumps(odd, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

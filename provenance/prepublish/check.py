@@ -26,7 +26,6 @@ own stages on the draft and on the few sources worth a look:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import ConfigError, InputError
-from ..model import Article, Document
+from ..model import Article, Document, json_text
 from ..stages.align import Aligner, SkippedAlignment
 from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import COPIED_SHARE_MIN
@@ -182,7 +181,7 @@ class CheckResult:
 
     def to_json_str(self) -> str:
         """Serialise :meth:`to_json` deterministically (sorted keys, 2-space indent)."""
-        return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json_text(self.to_json())
 
 
 class SourceIndex(Protocol):
