@@ -9,6 +9,7 @@ catches hangs (a FIFO opened for reading waits forever without using CPU).
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -399,13 +400,20 @@ def test_ctrl_c_where_python_would_ignore_it_is_delivered_a_moment_later():
     elsewhere = SimpleNamespace(f_code=SimpleNamespace(co_filename=__file__, co_name="run"), f_back=None)
     with pytest.raises(KeyboardInterrupt):
         interrupt_when_safe(signal.SIGINT, elsewhere)
-    interrupt_when_safe(signal.SIGINT, in_import)  # returns: sent again 10 ms later...
-    with pytest.raises(KeyboardInterrupt):
-        time.sleep(5)  # ...to this thread, through the SIGINT handler in place (Python's default)
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # Python's default handler is in place here: a KeyboardInterrupt it raised while the garbage
+    # collector ran a finaliser of an earlier test's objects would be "ignored", and the test lost.
+    gc.collect()
+    gc.disable()
     try:
-        interrupt_when_safe(signal.SIGINT, elsewhere)  # held back: returns
+        interrupt_when_safe(signal.SIGINT, in_import)  # returns: sent again 10 ms later...
+        with pytest.raises(KeyboardInterrupt):
+            time.sleep(5)  # ...to this thread, through the SIGINT handler in place
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            interrupt_when_safe(signal.SIGINT, elsewhere)  # held back: returns
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        with pytest.raises(KeyboardInterrupt):
+            time.sleep(5)
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    with pytest.raises(KeyboardInterrupt):
-        time.sleep(5)
+        gc.enable()

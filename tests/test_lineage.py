@@ -93,3 +93,16 @@ def test_result_does_not_depend_on_names_or_order(family_articles):
 def test_unrelated_documents_make_no_family():
     lineage = trace_articles([Article("w", WIRE), Article("i", INDEPENDENT)])
     assert lineage.edges == [] and lineage.families == []
+
+
+def test_a_link_between_two_identical_texts_is_no_likelier_than_its_reverse():
+    # Two identical reprints with nothing to date them: either could be the other's source, so the
+    # link the tree draws between them is a coin toss, whatever else the family holds.
+    from provenance.stages.edge_model import EdgeModel
+
+    edited = WIRE.replace("bad weather", "poor conditions").replace("campaigners", "activists")
+    other = WIRE.replace("Local fishing crews", "Fishermen").replace("the open sea", "open water")
+    lineage = trace_articles([Article("x.txt", WIRE), Article("y.txt", WIRE), Article("b.txt", edited),
+                              Article("c.txt", other)])
+    (twin,) = [e for e in lineage.edges if {e.parent, e.child} == {"x.txt", "y.txt"}]
+    assert twin.confidence <= EdgeModel.load().calibrate(0.5)

@@ -187,6 +187,25 @@ def test_a_top_member_that_cannot_be_the_source_gives_way_to_one_below_it_that_c
     assert below[index["story.txt"]] == set(members)
 
 
+def test_a_copy_whose_changes_every_other_copy_keeps_is_still_a_copy():
+    # The story in the folder, a spinner's copy of it, and two copies of the spinner's text, each
+    # with changes of its own. No copy keeps the story's words where the spinner changed them, so
+    # by its readings the spinner's text could be everyone's source; the copying it shows (common
+    # words swapped for rarer ones) says it came after the story. Nor is either later copy the
+    # spinner's parent: each has changes of its own that the spinner reads as the story does.
+    from conftest import WIRE, spin
+
+    spun = spin(WIRE)
+    own_a = spun.replace("timber and steel", "steel and timber").replace("two tugboats", "a pair of tugboats")
+    own_b = spun.replace("bad weather", "poor conditions").replace("campaigners", "activists")
+    lineage = trace_articles([Article("story.txt", WIRE), Article("spun.txt", spun), Article("a.txt", own_a),
+                              Article("b.txt", own_b)])
+    parents = _parents(lineage)
+    assert "story.txt" not in parents and lineage.latent == []
+    assert parents["spun.txt"] == "story.txt"
+    assert parents["a.txt"] in ("spun.txt", "story.txt") and parents["b.txt"] in ("spun.txt", "story.txt")
+
+
 def _source_test(printed: dict[str, list[str]] | list[Article], member: str) -> bool:
     """``_can_be_source`` of ``member`` against the other texts of ``printed`` (one family)."""
     from provenance.pipeline import analyse

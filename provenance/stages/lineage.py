@@ -86,6 +86,13 @@ _THROUGH_FIRST = 1e4
 # Groups larger than this test only their longest members as the source, against this many witnesses.
 _SOURCE_WITNESSES = 12
 _SOURCE_CANDIDATES = 3
+# Log-odds by which the pair's evidence must put another member before a would-be source to overrule it.
+_DIRECTION_VETO = 4.0
+# The pair signals that read a change copying makes (stages.direction), not the texts' lengths.
+_COPYING_SIGNS = frozenset({"spin", "noise", "furniture", "date"})
+# A would-be parent's own changes that its copy reads as the source does: one place may be an alignment's
+# quirk or a word the copy changed again; more say the copy did not take the text from it.
+_PARENT_OWN_CHANGES = 1.0
 # Log-odds a tree loses for making a page that credits another the original of its copies.
 _CREDITED_ROOT_PENALTY = 10.0
 # Boilerplate that names who published a story: it travels from a source to its copies.
@@ -324,7 +331,38 @@ class _FamilyTree:
         sources = [m for m in candidates if self._can_be_source(m, witnesses if m in witnesses else [m, *witnesses])]
         if not sources:
             return self._updated_source(pool)
-        return max(sources, key=lambda m: (self._explained(m, pool), self.origin[m]))
+        return self._earliest(max(sources, key=lambda m: (self._explained(m, pool), self.origin[m])), pool)
+
+    def _earliest(self, m: int, pool: list[int]) -> int:
+        """``m``, or the member the pair's signs of copying clearly put before it (and so on up).
+
+        Copies that change a source the same way (two rewriters picking one
+        synonym) hide their changes from the readings test and give the
+        source "changes" of its own; the evidence of each pair (dates, rarer
+        words, garbling, furniture) still tells which of two came first.
+        """
+        seen = {m}
+        while not looks_scanned(self.documents[m]):
+            margin, earlier = max(((self._copying_signs(y, m), y) for y in pool if y != m), default=(-math.inf, m))
+            if margin < _DIRECTION_VETO or earlier in seen or looks_scanned(self.documents[earlier]):
+                break
+            m = earlier
+            seen.add(m)
+        return m
+
+    def _copying_signs(self, y: int, m: int) -> float:
+        """Log-odds that ``y`` came before ``m`` from the changes copying makes, not from the texts' shapes.
+
+        Rarer synonyms, garbled words, added page furniture and a later date
+        mark the copy; length and containment do not (a page is longer than
+        the story it reprints).
+        """
+        pair = self.pairs.get((min(y, m), max(y, m)))
+        if pair is None:
+            return -math.inf
+        ev = pair[0]
+        forward = sum(e.weight for e in ev.evidence if e.signal in _COPYING_SIGNS)
+        return forward if ev.a == y else -forward
 
     def _updated_source(self, pool: list[int]) -> int | None:
         """A member whose later version (:meth:`_update_of`) can be the source of the rest.
@@ -391,6 +429,12 @@ class _FamilyTree:
         if scanned and _run_spans(taken & (in_p < 0), max(_CUT_WORDS, lost_line_words(self.documents[p]))):
             return False
         shared_change = self.collation.unique(source, p, c)
+        if not scanned:
+            # Nor has the parent changes of its own where the copy reads as the source does:
+            # the copy would have had to change every such word back.
+            own_of_p = self.collation.unique(p, source, c)
+            if own_of_p is not None and own_of_p.wording > _PARENT_OWN_CHANGES:
+                return False
         # Two excerpts of one passage start and stop at the same places without one taking from
         # the other; a reprinted column is cut at the end, and its reprint stops where it stopped.
         # A scanned source also prints a neighbouring column's lines: only its story's text, which
@@ -782,9 +826,11 @@ class _FamilyTree:
     def _document_edge(self, p: int, c: int) -> Edge:
         ev, al = self.pairs[(min(p, c), max(p, c))]
         logit = self._effective(p, c)
-        # Probability this parent is right, among the rivals and "source outside the folder".
+        # Probability this parent is right, among the rivals, "source outside the folder" and the
+        # reverse: the child being the parent's source (a verbatim reprint reads either way).
         outside = [] if c in self._held_by_member else [0.0]
-        confidence = self.model.calibrate(_share(logit, [*outside, *self._rivals(c, p)]))
+        reverse = [self._effective(c, p)] if (c, p) in self.logit else []
+        confidence = self.model.calibrate(_share(logit, [*outside, *reverse, *self._rivals(c, p)]))
         p_is_a = al.a == p
         p_match = al.a_match if p_is_a else al.b_match
         hits = np.flatnonzero(p_match >= 0)
