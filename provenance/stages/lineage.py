@@ -826,10 +826,11 @@ class _FamilyTree:
     def _document_edge(self, p: int, c: int) -> Edge:
         ev, al = self.pairs[(min(p, c), max(p, c))]
         logit = self._effective(p, c)
-        # Probability this parent is right, among the rivals, "source outside the folder" and the
-        # reverse: the child being the parent's source (a verbatim reprint reads either way).
+        # Probability this parent is right, among the rivals, "source outside the folder" and, for
+        # two texts that hold each other (a reprint reads either way), the child being the source.
         outside = [] if c in self._held_by_member else [0.0]
-        reverse = [self._effective(c, p)] if (c, p) in self.logit else []
+        reverse = [self._effective(c, p)] if (c, p) in self.logit and min(al.a_coverage, al.b_coverage) >= _HOLDS \
+            else []
         confidence = self.model.calibrate(_share(logit, [*outside, *reverse, *self._rivals(c, p)]))
         p_is_a = al.a == p
         p_match = al.a_match if p_is_a else al.b_match
