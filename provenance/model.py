@@ -532,7 +532,11 @@ class Lineage:
                 carried[change.source_start] -= 1
                 carried[change.source_end] += 1
         inside = np.cumsum(carried[:-1]) > 0
-        return sum(bool(inside[m.start()]) for m in _WORD.finditer(parent.text))
+        # Where the reconstruction's words start, found once per unseen source (a table asks for every edge).
+        starts: dict[str, np.ndarray] = self.__dict__.setdefault("_word_starts", {})
+        if parent.id not in starts:
+            starts[parent.id] = np.fromiter((m.start() for m in _WORD.finditer(parent.text)), dtype=np.int64)
+        return int(inside[starts[parent.id]].sum())
 
     def family_of(self, node: str) -> str | None:
         """Id of the family ``node`` (a document or an unseen source) belongs to, or None."""
