@@ -27,18 +27,18 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
-from provenance.model import Lineage
-from provenance.stages.collation import Collation
-from provenance.stages.direction import DIRECTION_FEATURES, DirectionModel
-from provenance.stages.edge_model import FEATURES, ORIGIN_FEATURES, EdgeModel, origin_features
-from provenance.stages.lineage import build_lineage, family_members, training_rows
-from provenance.stages.load import load_articles
-
+# This checkout's package, not whichever one is installed: a worktree fits its own code.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.generators import GENERATORS, check_names, generate  # noqa: E402
 from benchmarks.score import edge_outcomes  # noqa: E402
 from benchmarks.simcorpus import write_corpus  # noqa: E402
-from provenance.pipeline import analyse
+from provenance.model import Lineage  # noqa: E402
+from provenance.pipeline import analyse  # noqa: E402
+from provenance.stages.collation import Collation  # noqa: E402
+from provenance.stages.direction import DIRECTION_FEATURES, DirectionModel  # noqa: E402
+from provenance.stages.edge_model import FEATURES, ORIGIN_FEATURES, EdgeModel, origin_features  # noqa: E402
+from provenance.stages.lineage import build_lineage, family_members, training_rows  # noqa: E402
+from provenance.stages.load import load_articles  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "provenance" / "data" / "edge_model.json"
