@@ -58,7 +58,7 @@ _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)( per cent| percent|%| pct)")
 _MILLION_RE = re.compile(r"(\d+(?:\.\d+)?)(m| million| mln)\b")
 _THOUSANDS_RE = re.compile(r"\b(\d{1,3}),(\d{3})\b")
 _SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_SMALL_RE = re.compile(r"\b([2-9])\b(?![.,]\d)")
+_SMALL_RE = re.compile(r"(?<!\d[.,])\b([2-9])\b(?![.,]\d)")
 
 
 def reword_clauses(sentence: str, rng: random.Random) -> str:

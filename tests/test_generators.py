@@ -16,7 +16,7 @@ from benchmarks.generators import GENERATORS, generate  # noqa: E402
 from benchmarks.lexicon import SYNONYMS  # noqa: E402
 from benchmarks.score import ABSENT, score, unseen_strangers  # noqa: E402
 from benchmarks.simcorpus import SimCorpus  # noqa: E402
-from benchmarks.thesaurus import REWORDINGS  # noqa: E402
+from benchmarks.thesaurus import REWORDINGS, reformat_numbers  # noqa: E402
 
 pytestmark = pytest.mark.corpora
 NAMES = sorted(GENERATORS)
@@ -166,6 +166,14 @@ def test_ocr_reprints_inherit_cuts_not_scanning_errors() -> None:
 
 def test_rewriter_thesaurus_is_not_the_spinners() -> None:
     assert not set(REWORDINGS) & set(SYNONYMS)
+
+
+def test_number_formats_leave_decimals_whole() -> None:
+    # A desk writes "three" for 3, never "12.seven" for 12.7.
+    for seed in range(20):
+        text = reformat_numbers("Sales fell 12.7 percent to 3 cars, or 4,5 and 2.5 units.", random.Random(seed))
+        assert "12.7" in text and "4,5" in text and "2.5" in text
+        assert text.count("3 cars") + text.count("three cars") == 1
 
 
 def test_unseen_strangers_counts_pairs_sharing_nothing() -> None:
