@@ -45,6 +45,7 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
     Generator("ocr", "benchmarks.gen_rewrite", (("reuters", "txt"),), {"ocr": True}),
     Generator("pages", "benchmarks.gen_pages", (("bbc", "jsonl"),)),
     Generator("pages-scanned", "benchmarks.gen_pages", (("reuters", "txt"),), {"cer": 0.03}),
+    Generator("press", "benchmarks.gen_press", (("bbc", "txt"),)),
 )}
 """Every generator by name; ``syndication`` is ``simulate.py``."""
 

@@ -49,6 +49,8 @@ CHAINABLE: dict[str, frozenset[str]] = {
     "ocr": frozenset({"reprint", "trim", "abridge"}),
     "pages": frozenset({"page-reprint", "page-trim", "page-abridge"}),
     "pages-scanned": frozenset({"page-reprint", "page-trim", "page-abridge"}),
+    # A paper may take another paper's derived version; nobody takes a non-derived story.
+    "press": frozenset({"wholly-derived", "partially-derived"}),
 }
 """Per world, the operations whose output a later copier may take (a world's rule, known to the bound)."""
 

@@ -241,3 +241,34 @@ def test_scanned_pages_garble_the_page_not_the_printed_story() -> None:
     for doc in reprints:
         assert doc.source_text == doc.parent.source_text
         assert " ".join(" ".join(doc.source_text).split()) not in " ".join(" ".join(doc.body).split())
+
+
+def test_press_versions_come_from_their_parent_and_negatives_only_quote_it() -> None:
+    docs = [d for seed in (11, 12) for d in _quick("press", seed).docs]
+    ops = {d.op for d in docs}
+    assert ops == {"source", "wholly-derived", "partially-derived", "non-derived", "independent"}
+    for doc in docs:
+        if doc.op in ("wholly-derived", "partially-derived"):
+            assert doc.parent.op in ("source", "wholly-derived", "partially-derived"), doc.stem
+            assert doc.family == doc.parent.family == doc.extra["story"]
+            assert doc.when > doc.parent.when
+            # The parent's text (the wire's without its dateline) shows through, in whatever words.
+            assert _grams(" ".join(doc.body), 5) & _grams(" ".join(doc.parent.body), 5), doc.stem
+        elif doc.op == "non-derived":
+            wire = doc.partial_of[0]
+            assert doc.family is None and doc.parent is None and wire.op == "source"
+            assert doc.extra["story"] == wire.family
+            assert _grams(" ".join(doc.body), 8) & _grams(" ".join(wire.body), 8), doc.stem
+
+
+def test_press_rewriters_pick_among_several_synonyms() -> None:
+    from benchmarks.subediting import CHOICES, reword
+
+    assert all(len(set(choices)) >= 3 and word not in choices for word, choices in CHOICES.items())
+    sentence = "The firm said profits rose sharply as customers backed its latest phones."
+    rewrites = {reword(sentence, random.Random(seed), count=3) for seed in range(20)}
+    # Independent sub-editors rarely land on the same three replacements.
+    assert len(rewrites) >= 15
+    # A capital inside the sentence is a name ("the Star"), left alone; parts of hyphenated words too.
+    reworded = reword("Fans of the Star said high-speed links were a success.", random.Random(0), rate=1.0)
+    assert " Star " in reworded and "high-speed" in reworded and " said " not in reworded
