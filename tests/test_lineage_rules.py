@@ -345,3 +345,42 @@ def test_an_unseen_source_chosen_over_a_likely_parent_says_so():
     assert any(ev.weight < 0 for ev in weighed) and any(ev.weight > 0 for ev in weighed)
     for ev in weighed:
         assert ev.detail.startswith("no document in the folder can be its source") == (ev.weight >= 0)
+
+
+def _subedited(seed: int, copies: int = 6, alike: bool = False) -> list[Article]:
+    """A bare wire story and outlets' copies whose sub-editors pick among two synonyms at the same few places.
+
+    Two copies change each such place, half the time alike; the other copies keep the wire's
+    word there.  With ``alike``, the first two copies also make two changes the same way.
+    """
+    rng = random.Random(seed)
+    story = _story(rng, _VOCAB, 8)
+    bodies = [[p.split(" ") for p in story] for _ in range(copies)]
+    for p in range(1, 8):
+        for k in (2, 6, 9):
+            choices = [rng.choice(_VOCAB) for _ in range(2)]
+            for c in rng.sample(range(copies), 2):
+                bodies[c][p][k] = rng.choice(choices)
+    if alike:
+        for k in (4, 8):
+            bodies[0][0][k] = bodies[1][0][k] = rng.choice(_VOCAB)
+    return [Article("wire.txt", "\n\n".join(story) + "\n"),
+            *(Article(f"copy{c}.txt", _page(f"Outlet {c}", [" ".join(b) for b in body]))
+              for c, body in enumerate(bodies))]
+
+
+def test_an_unseen_source_over_some_top_copies_is_tested_against_the_copies_below_them_too():
+    # A tree leaves the wire and two copies at the top and the other copies below them.  The two
+    # copies made two changes alike that no other copy touched; against those two alone, the wire
+    # has a change of its own and cannot be their source, but the copies below read as the wire
+    # there: it is the source of all of them, not a second name for an unseen one.
+    from provenance.stages import lineage as stage
+
+    tree, index = _family_tree(_subedited(4, alike=True))
+    wire, first, second = index["wire.txt"], index["copy0.txt"], index["copy1.txt"]
+    parent = {m: first if m not in (wire, first, second) else stage._ROOT for m in tree.members}
+    assert not tree._can_be_source(wire, [wire, first, second])
+    placed = tree._parsimonious(parent)
+    assert placed[wire] == stage._ROOT
+    assert stage._subtrees(placed)[wire] == set(tree.members)
+

@@ -299,7 +299,9 @@ class _FamilyTree:
                         self._place_copies(parent, group[0], pool)
                     continue
             else:
-                pool = group
+                # The unseen source would be the source of the copies below the group too: they
+                # witness its readings (convergent changes of two copies are outvoted by the rest).
+                pool = sorted(set().union(*(below[m] for m in group)), key=self.members.index)
             # Own changes show only where two copies agree against a text: two members cannot tell,
             # unless one is the other's later version.
             source = self._source_among(pool) if len(pool) >= 3 else self._updated_source(pool)
