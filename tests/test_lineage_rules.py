@@ -384,3 +384,26 @@ def test_an_unseen_source_over_some_top_copies_is_tested_against_the_copies_belo
     assert placed[wire] == stage._ROOT
     assert stage._subtrees(placed)[wire] == set(tree.members)
 
+
+
+def test_a_story_that_reuses_part_of_an_older_one_comes_after_it_whatever_its_copies_dates():
+    # The agency's story, then a paper's own story weaving in two of its paragraphs, then the
+    # outlets' later copies of the agency's story.  The paper's story is older than those copies
+    # but not than the agency's text they copy: of the two stories, the agency's came first.
+    rng = random.Random(23)
+    wire = _story(rng, _VOCAB, 6)
+    own = _story(rng, _VOCAB, 6)
+    hours = iter(range(1, 20))
+
+    def at() -> str:
+        return f"2024-05-02T{next(hours):02d}:00:00+00:00"
+
+    articles = [Article("wire.txt", "\n\n".join(wire) + "\n", published=at()),
+                Article("paper.txt", _page("The Paper", own[:3] + wire[1:3] + own[3:]), published=at())]
+    for c in range(3):
+        body = [_reword(p, rng, 0.2) if k == c + 2 else p for k, p in enumerate(wire)]
+        articles.append(Article(f"copy{c}.txt", _page(f"Outlet {c}", body), published=at()))
+    tree, index = _family_tree(articles)
+    agency_story = [index[n] for n in ("wire.txt", "copy0.txt", "copy1.txt", "copy2.txt")]
+    reused = tree._reuse_between([agency_story, [index["paper.txt"]]])
+    assert list(reused) == [1] and reused[1][0] == 0 and reused[1][1] > 0

@@ -716,17 +716,22 @@ class _FamilyTree:
         if len(groups) < 2:
             return {}
         where = {m: g for g, group in enumerate(groups) for m in group}
-        older: dict[tuple[int, int], float] = {}
+        # first[(g, h)][i]: log-odds that member i of g came before the member of h least likely after it.
+        first: dict[tuple[int, int], dict[int, float]] = {}
         shared: dict[tuple[int, int], int] = {}
         for (i, j), (ev, _) in self.pairs.items():
             g, h = where.get(i), where.get(j)
             if g is None or h is None or g == h or not ev.linked:
                 continue
             forward = ev.forward if ev.a == i else -ev.forward
-            older[(g, h)] = older.get((g, h), 0.0) + forward
-            older[(h, g)] = older.get((h, g), 0.0) - forward
+            for (x, y, sign) in ((i, j, 1.0), (j, i, -1.0)):
+                pair = (where[x], where[y])
+                first.setdefault(pair, {})[x] = min(first.get(pair, {}).get(x, math.inf), sign * forward)
             shared[(g, h)] = shared[(h, g)] = shared.get((g, h), 0) + ev.shared_words
-        age = {g: sum(v for (a, _), v in older.items() if a == g) for g in range(len(groups))}
+        # A story is older than another when one of its texts came before all the other's texts it is
+        # linked to: the later copies of an old story say nothing of when the story began.
+        older = {pair: max(by_member.values()) for pair, by_member in first.items()}
+        age = {g: sum(older[(g, h)] - older[(h, g)] for (a, h) in older if a == g) for g in range(len(groups))}
         rank = sorted(range(len(groups)), key=lambda g: (-age[g], g))
         out = {}
         for n, h in enumerate(rank):
