@@ -2,6 +2,7 @@
 
     python benchmarks/calibrate.py [--seeds 101,102,103] [--generators syndication,excerpt]
                                    [--out provenance/data/edge_model.json]
+                                   [--confidence-only provenance/data/edge_model.json]
 
 Builds corpora with the chosen generators (``benchmarks/generators.py``; by default
 ``syndication``, i.e. BBC- and Reuters-based corpora of ``simulate.py``) on training seeds,
@@ -11,7 +12,9 @@ takes the features of every possible edge inside every family
 (``provenance.stages.lineage.training_rows``) with the truth "is this parent the
 child's real parent", and fits a conditional logit (scipy).  The
 weights go to ``provenance/data/edge_model.json``; nothing is trained when
-the tool runs.
+the tool runs.  With ``--confidence-only MODEL`` only the map from an edge's share to its
+reported confidence is fitted again (on the final edges the current rules give), the
+weights and tree-search settings of MODEL kept.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -204,6 +208,31 @@ def fit_confidence(shares: np.ndarray, rights: np.ndarray) -> dict[str, float]:
             "edges": int(len(rights))}
 
 
+def refit_confidence(model_path: Path, corpora: list, out: Path, command: str) -> int:
+    """Refit the confidence map of a fitted model on the final edges of ``corpora``, all else kept.
+
+    The lineage rules decide which edges a tree ends with, so when they change the map from
+    an edge's share to its reported confidence is fitted again; the weights are not.
+    """
+    payload = json.loads(model_path.read_text())
+    direction = DirectionModel.load(str(model_path.with_name("direction.json")))
+    # Shares as they come out of the trees, before any confidence map.
+    edge_model = replace(EdgeModel.load(str(model_path)), confidence_slope=1.0, confidence_intercept=0.0)
+    shares, rights = [], []
+    for _, articles, truth in corpora:
+        documents, pairs, _ = analyse(articles, direction_model=direction)
+        predicted = _as_json(documents, *build_lineage(documents, pairs, model=edge_model))
+        for edge, right in edge_outcomes(truth, predicted):
+            shares.append(edge["confidence"])
+            rights.append(right)
+    payload["confidence"] = fit_confidence(np.asarray(shares), np.asarray(rights))
+    payload["confidence_command"] = command
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    print(json.dumps(payload["confidence"], indent=2))
+    return 0
+
+
 def choose_root_logit(groups: list[tuple[np.ndarray, int]], w: np.ndarray, b: float) -> float:
     """Decision threshold for "source outside the folder" that gets the most children right.
 
@@ -229,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=0.01, help="L2 penalty on the weights")
     parser.add_argument("--generators", default="syndication",
                         help="comma-separated generators to fit on, a subset of " + ",".join(GENERATORS))
+    parser.add_argument("--confidence-only", type=Path, default=None, metavar="MODEL",
+                        help="refit only the confidence map of this edge_model.json (with the direction.json "
+                             "beside it) on the training corpora's final edges, and write it to --out")
     args = parser.parse_args(argv)
     try:
         generators = check_names([g.strip() for g in args.generators.split(",") if g.strip()])
@@ -241,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
             for name, source, target, truth in training_corpora(generator, seeds, Path(tmp)):
                 corpora.append((name, load_articles(target).articles, truth))
                 sources.add(source)
+    command = "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.confidence_only is not None:
+        return refit_confidence(args.confidence_only, corpora, args.out, command)
     # 1. Direction: which of two linked texts is the older.
     dx, dy = [], []
     for _, articles, truth in corpora:
@@ -315,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     confidence = fit_confidence(np.asarray(shares), np.asarray(rights))
     payload = {
         "about": "Edge model of provenance.stages.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
-        "command": "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": command,
         "training": {"sources": sorted(sources), "generators": list(generators), "seeds": args.seeds,
                      "children": len(groups),
                      "with_parent": sum(label >= 0 for _, label in groups)},
