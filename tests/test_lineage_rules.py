@@ -407,3 +407,34 @@ def test_a_story_that_reuses_part_of_an_older_one_comes_after_it_whatever_its_co
     agency_story = [index[n] for n in ("wire.txt", "copy0.txt", "copy1.txt", "copy2.txt")]
     reused = tree._reuse_between([agency_story, [index["paper.txt"]]])
     assert list(reused) == [1] and reused[1][0] == 0 and reused[1][1] > 0
+
+
+def test_copies_below_an_agency_first_version_do_not_hide_its_update():
+    # An agency's first version, its update, an outlet's copy of the update at the top of a tree,
+    # and two outlets' cuts of the first version below it.  Tested against all five, no member is
+    # the source (the cuts keep words the update changed); the group at the top still is one
+    # story the agency updated: the first version is its source, not an unseen text.
+    from provenance.stages import lineage as stage
+
+    rng = random.Random(29)
+    story = _story(rng, _VOCAB, 5)
+    update = [*_story(rng, _VOCAB, 2), story[0], _reword(story[1], rng, 0.2), *story[2:], *_story(rng, _VOCAB, 2)]
+    articles = [
+        Article("first", "NEW YORK (AA) - " + "\n\n".join(story) + "\n", outlet="Anadolu Agency",
+                published="2024-04-15T19:00:00+00:00"),
+        Article("update", "NEW YORK (AA) - " + "\n\n".join(update) + "\n", outlet="Anadolu Agency",
+                published="2024-04-15T21:00:00+00:00"),
+        Article("copy", _page("KQTV News 7", update) + "Source: Anadolu Agency\n", outlet="KQTV News 7",
+                published="2024-04-15T22:00:00+00:00"),
+        Article("cut0", _page("NewsWire Digest", story[:4]) + "Source: Anadolu Agency\n", outlet="NewsWire Digest",
+                published="2024-04-15T20:00:00+00:00"),
+        Article("cut1", _page("Daily Markets Brief", story[:3]) + "Source: Anadolu Agency\n",
+                outlet="Daily Markets Brief", published="2024-04-15T20:30:00+00:00"),
+    ]
+    tree, index = _family_tree(articles)
+    first, update_, copy = index["first"], index["update"], index["copy"]
+    parent = {m: first for m in tree.members}
+    parent.update({first: stage._ROOT, update_: stage._ROOT, copy: stage._ROOT})
+    placed = tree._parsimonious(parent)
+    assert placed[first] == stage._ROOT
+    assert placed[update_] == first and placed[copy] == update_

@@ -302,14 +302,23 @@ class _FamilyTree:
                 # The unseen source would be the source of the copies below the group too: they
                 # witness its readings (convergent changes of two copies are outvoted by the rest).
                 pool = sorted(set().union(*(below[m] for m in group)), key=self.members.index)
-            # Own changes show only where two copies agree against a text: two members cannot tell,
-            # unless one is the other's later version.
-            source = self._source_among(pool) if len(pool) >= 3 else self._updated_source(pool)
+            source = self._pool_source(pool)
+            if source is None and len(pool) > len(group):
+                # Copies below a member may descend from it rather than from the group's source
+                # (an agency's first version and its copies, under the update the others took).
+                pool = group
+                source = self._pool_source(pool)
             if source is None:
                 continue
             self._place_copies(parent, source, pool)
             self._held_by_member.update(m for m in group if m != source)
         return parent
+
+    def _pool_source(self, pool: list[int]) -> int | None:
+        """The member of ``pool`` that is the others' source, if any."""
+        # Own changes show only where two copies agree against a text: two members cannot tell,
+        # unless one is the other's later version.
+        return self._source_among(pool) if len(pool) >= 3 else self._updated_source(pool)
 
     def _place_copies(self, parent: dict[int, int], source: int, pool: list[int]) -> None:
         """Make ``source`` the top of ``pool`` in ``parent``; its copies descend from it as their edges say.
