@@ -300,7 +300,8 @@ class _FamilyTree:
                     continue
             else:
                 # The unseen source would be the source of the copies below the group too: they
-                # witness its readings (convergent changes of two copies are outvoted by the rest).
+                # witness its readings (a change two top copies made alike is none of a member's
+                # when a copy below reads as that member).
                 pool = sorted(set().union(*(below[m] for m in group)), key=self.members.index)
             source = self._pool_source(pool)
             if source is None and len(pool) > len(group):
@@ -733,9 +734,9 @@ class _FamilyTree:
             if g is None or h is None or g == h or not ev.linked:
                 continue
             forward = ev.forward if ev.a == i else -ev.forward
-            for (x, y, sign) in ((i, j, 1.0), (j, i, -1.0)):
-                pair = (where[x], where[y])
-                first.setdefault(pair, {})[x] = min(first.get(pair, {}).get(x, math.inf), sign * forward)
+            for x, y, x_first in ((i, j, forward), (j, i, -forward)):
+                by_member = first.setdefault((where[x], where[y]), {})
+                by_member[x] = min(by_member.get(x, math.inf), x_first)
             shared[(g, h)] = shared[(h, g)] = shared.get((g, h), 0) + ev.shared_words
         # A story is older than another when one of its texts came before all the other's texts it is
         # linked to: the later copies of an old story say nothing of when the story began.
