@@ -208,6 +208,17 @@ def fit_confidence(shares: np.ndarray, rights: np.ndarray) -> dict[str, float]:
             "edges": int(len(rights))}
 
 
+def confidence_of_final_edges(edge_model: EdgeModel, analysed: list) -> dict[str, float]:
+    """Platt scaling fitted on the edges the lineage stage ends with on the ``analysed`` corpora."""
+    shares, rights = [], []
+    for (documents, pairs), truth in analysed:
+        predicted = _as_json(documents, *build_lineage(documents, pairs, model=edge_model))
+        for edge, right in edge_outcomes(truth, predicted):
+            shares.append(edge["confidence"])
+            rights.append(right)
+    return fit_confidence(np.asarray(shares), np.asarray(rights))
+
+
 def refit_confidence(model_path: Path, corpora: list, out: Path, command: str) -> int:
     """Refit the confidence map of a fitted model on the final edges of ``corpora``, all else kept.
 
@@ -218,14 +229,8 @@ def refit_confidence(model_path: Path, corpora: list, out: Path, command: str) -
     direction = DirectionModel.load(str(model_path.with_name("direction.json")))
     # Shares as they come out of the trees, before any confidence map.
     edge_model = replace(EdgeModel.load(str(model_path)), confidence_slope=1.0, confidence_intercept=0.0)
-    shares, rights = [], []
-    for _, articles, truth in corpora:
-        documents, pairs, _ = analyse(articles, direction_model=direction)
-        predicted = _as_json(documents, *build_lineage(documents, pairs, model=edge_model))
-        for edge, right in edge_outcomes(truth, predicted):
-            shares.append(edge["confidence"])
-            rights.append(right)
-    payload["confidence"] = fit_confidence(np.asarray(shares), np.asarray(rights))
+    analysed = [(analyse(articles, direction_model=direction)[:2], truth) for _, articles, truth in corpora]
+    payload["confidence"] = confidence_of_final_edges(edge_model, analysed)
     payload["confidence_command"] = command
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
@@ -341,13 +346,7 @@ def main(argv: list[str] | None = None) -> int:
                            tree_conflict_weight=tree_conflict["weight"], tree_conflict_min=tree_conflict["min"],
                            origin_weights=origin["weights"], origin_intercept=origin["intercept"],
                            latent_logit=latent_logit, root_conflict_weight=root_conflict)
-    shares, rights = [], []
-    for (documents, pairs), truth in analysed:
-        predicted = _as_json(documents, *build_lineage(documents, pairs, model=edge_model))
-        for edge, right in edge_outcomes(truth, predicted):
-            shares.append(edge["confidence"])
-            rights.append(right)
-    confidence = fit_confidence(np.asarray(shares), np.asarray(rights))
+    confidence = confidence_of_final_edges(edge_model, analysed)
     payload = {
         "about": "Edge model of provenance.stages.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
         "command": command,
