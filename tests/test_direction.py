@@ -49,6 +49,20 @@ def test_shared_quotation_alone_is_no_link():
     assert not _assess(WIRE, INDEPENDENT).linked
 
 
+# A company's statement: one outlet quotes it, another sets it out as a block without quotation marks.
+STATEMENT = ("While we believe our intentions were good, the language was too vague, we created confusion and "
+             "concern, and we did not spend enough time getting input from our own team and key partners before "
+             "sharing the new guidelines. Across all genres our role is not to regulate artists. Therefore we are "
+             "moving away from implementing a policy around artist conduct, and we will keep listening to our users.")
+
+
+def test_a_statement_two_outlets_carry_is_no_link_whichever_is_read_first():
+    quoting = INDEPENDENT + f'\nThe company said in a blog post on Friday: "{STATEMENT}"\n'
+    block = WIRE.splitlines()[0] + "\nIn a statement released on Friday, the company said:\n" + STATEMENT + "\n"
+    assert not _assess(quoting, block).linked
+    assert not _assess(block, quoting).linked
+
+
 # An agency's follow-up story: it re-phrases the first report (WIRE) in fragments of up to 12 words,
 # a third of each text, but lifts no whole sentence.
 FOLLOW_UP = """Port Elsby harbour reopened its northern shipping lane on Friday, four days after a cargo vessel lost power and ran aground, the port authority said.

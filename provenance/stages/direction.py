@@ -186,7 +186,9 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
             min_link_share: float = MIN_LINK_SHARE_DEFAULT, doc_b: Document | None = None) -> bool:
     """Whether the shared text amounts to copying, not a shared quotation or sentence.
 
-    Copying means either enough shared words outside quotation marks, spread
+    Copying means either enough shared words outside quotation marks (in
+    either text, given ``doc_b``: a statement one outlet quotes and another
+    sets out as a block is still the speaker's, not copied), spread
     over at least two sentences (with one passage of at least 15 words
     verbatim when the shared words are under 40% of each text), or one text
     consisting almost wholly of the other's words (a brief cut down to the
@@ -221,7 +223,12 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     if (shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE
             and int((per_sentence >= _BRIEF_SENTENCE_WORDS).sum()) >= 2):
         return True
-    outside_quotes = int((matched & ~quoted_mask(doc_a)).sum())
+    quoted = quoted_mask(doc_a)
+    if doc_b is not None:
+        # A quotation in either text is a quotation, so which of the two is read first cannot decide a link.
+        quoted = quoted.copy()
+        quoted[matched] |= quoted_mask(doc_b)[alignment.a_match[matched]]
+    outside_quotes = int((matched & ~quoted).sum())
     if outside_quotes < min_link_words:
         return False
     sentences = int((per_sentence >= _SENTENCE_MATCH_WORDS).sum())
