@@ -56,6 +56,20 @@ STATEMENT = ("While we believe our intentions were good, the language was too va
              "moving away from implementing a policy around artist conduct, and we will keep listening to our users.")
 
 
+def test_two_sentences_a_copy_joined_into_one_link_whichever_is_read_first():
+    # A report that lifts two of the wire's sentences and joins them with "and": one sentence in it,
+    # two in the wire, so the copied words span two sentences whichever text the pair lists first.
+    lines = WIRE.splitlines()
+    joined = lines[0].rstrip(".") + ", and " + lines[3][0].lower() + lines[3][1:]
+    own = ("Council members met on Thursday evening to discuss the budget for the coming year and the state of "
+           "the roads. Several residents asked why repairs to the bridge had been delayed again, and officials "
+           "promised an answer next month. The mayor said the town would publish its spending plans in full "
+           "before the vote in the spring.")
+    report = own + "\n" + joined + "\n"
+    assert _assess(report, WIRE).linked
+    assert _assess(WIRE, report).linked
+
+
 def test_a_statement_two_outlets_carry_is_no_link_whichever_is_read_first():
     quoting = INDEPENDENT + f'\nThe company said in a blog post on Friday: "{STATEMENT}"\n'
     block = WIRE.splitlines()[0] + "\nIn a statement released on Friday, the company said:\n" + STATEMENT + "\n"

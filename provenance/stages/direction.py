@@ -218,10 +218,17 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     if shared == 0:
         return False
     shorter = max(1, min(len(alignment.a_match), len(alignment.b_match)))
-    per_sentence = np.bincount(sentence_ids(doc_a)[matched])
+    per_sentence = [np.bincount(sentence_ids(doc_a)[matched])]
+    if doc_b is not None:
+        # A copy joins two of its source's sentences into one, or splits one: the shared words span
+        # as many sentences as either text gives them, whichever of the two is read first.
+        per_sentence.append(np.bincount(sentence_ids(doc_b)[alignment.b_match >= 0]))
+
+    def spanned(words: int) -> int:
+        return max(int((counts >= words).sum()) for counts in per_sentence)
+
     # A brief (headline and lead) consists almost wholly of its source's words.
-    if (shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE
-            and int((per_sentence >= _BRIEF_SENTENCE_WORDS).sum()) >= 2):
+    if shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE and spanned(_BRIEF_SENTENCE_WORDS) >= 2:
         return True
     quoted = quoted_mask(doc_a)
     if doc_b is not None:
@@ -231,7 +238,7 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     outside_quotes = int((matched & ~quoted).sum())
     if outside_quotes < min_link_words:
         return False
-    sentences = int((per_sentence >= _SENTENCE_MATCH_WORDS).sum())
+    sentences = spanned(_SENTENCE_MATCH_WORDS)
     # In a long passage a misread or swapped word does not end the copied run.
     copied_run = 0
     if sentences >= _LONG_PASSAGE_SENTENCES:
