@@ -189,8 +189,8 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     Copying means either enough shared words outside quotation marks (in
     either text, given ``doc_b``: a statement one outlet quotes and another
     sets out as a block is still the speaker's, not copied), spread
-    over at least two sentences (of either text: a copy joins or splits its
-    source's sentences) (with one passage of at least 15 words
+    over at least two sentences of either text (a copy joins or splits its
+    source's sentences; with one passage of at least 15 words
     verbatim when the shared words are under 40% of each text), or one text
     consisting almost wholly of the other's words (a brief cut down to the
     lead).  Enough is ``min_link_words`` and ``min_link_share`` of the
