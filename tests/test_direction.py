@@ -1,4 +1,5 @@
 import re
+import textwrap
 
 import numpy as np
 import pytest
@@ -216,6 +217,26 @@ def test_a_misread_word_does_not_end_a_reprinted_passage():
     misread = re.sub(r"\w+", lambda m: m.group(0)[::-1] if next(count) % 6 == 3 else m.group(0), WIRE)
     assert misread != WIRE
     assert _pages(WIRE, misread).linked
+
+
+def _printed(text: str, width: int) -> str:
+    """``text`` as a newspaper column prints it: each paragraph broken into lines of ``width`` characters."""
+    return "\n\n".join(textwrap.fill(p, width) for p in text.split("\n") if p.strip())
+
+
+def test_lines_a_scan_lost_do_not_end_a_reprinted_passage():
+    # Two columns of different widths print the story; the second's scan lost every third line,
+    # so no run of 25 words is left in it, but each stretch only one side has is one printed line.
+    column = _printed(WIRE, 34).split("\n")
+    scanned = "\n".join(line for k, line in enumerate(column) if k % 3 != 1)
+    page_a = _printed(other_stories(1, 1500, 0.5), 40) + "\n\n" + _printed(WIRE, 40) + "\n\n" \
+        + _printed(other_stories(2, 300, 0.5), 40)
+    page_b = _printed(other_stories(3, 200, 0.5), 34) + "\n\n" + scanned + "\n\n" \
+        + _printed(other_stories(4, 1600, 0.5), 34)
+    docs = prepare_documents([Article("a", page_a), Article("b", page_b)])
+    alignment = Aligner().align(docs[0], docs[1], 0, 1)
+    assert longest_verbatim_run(alignment.a_match) < 25
+    assert assess_pair(docs[0], docs[1], alignment).linked
 
 
 def _reword(text: str, change) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "find_date",
     "is_story_prose",
     "page_lines",
+    "printed_line_words",
     "MIN_DOCS_DEFAULT",
     "MAX_RELATEDNESS_DEFAULT",
 ]
@@ -336,6 +337,18 @@ def _in_paragraph(text: str, before: _Line | None, line: _Line, after: _Line | N
     if not _SENTENCE_END.search(before.folded):
         return True
     return _adjacent(text, line, after) and after.words > _LABEL_WORDS
+
+
+def printed_line_words(text: str) -> int:
+    """Words of one printed line when the text's prose is broken into printed lines, else 0.
+
+    The median over its lines of prose: a scanned column's width, or an
+    e-mail's.  A page that gives each paragraph a line has no printed lines.
+    """
+    lines = _lines(text)
+    if not _hard_wrapped(text, lines):
+        return 0
+    return int(np.median([ln.words for ln in lines if ln.words > _LABEL_WORDS]))
 
 
 def _hard_wrapped(text: str, lines: list[_Line]) -> bool:

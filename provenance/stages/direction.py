@@ -32,9 +32,10 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ..model import Alignment, Document, Evidence
+from .boilerplate import printed_line_words
 from .fitted import read_fit
 from .normalise import gap_signature
-from .ocr import looks_scanned, misread_stretch
+from .ocr import SCANNED_CUT_LINES, looks_scanned, misread_stretch
 
 __all__ = [
     "PairEvidence",
@@ -157,6 +158,7 @@ def _zipf(word: str) -> float:
 # document, not one per pair it is in (process-local, kept beside the documents).
 _QUOTATIONS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
 _SENTENCE_ENDS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+_LOST_LINE_WORDS: weakref.WeakKeyDictionary[Document, int] = weakref.WeakKeyDictionary()
 
 
 def quoted_mask(doc: Document) -> np.ndarray:
@@ -180,6 +182,14 @@ def sentence_ids(doc: Document) -> np.ndarray:
         found = [m.end() for m in _SENTENCE_END.finditer(doc.article.text)]
         ends = _SENTENCE_ENDS[doc] = np.asarray(found, dtype=np.int64)
     return np.searchsorted(ends, doc.tokens.starts[doc.content], side="right")
+
+
+def _lost_line_words(doc: Document) -> int:
+    """Most words a scan of ``doc`` loses in one place if it is printed in lines (see ocr.SCANNED_CUT_LINES)."""
+    words = _LOST_LINE_WORDS.get(doc)
+    if words is None:
+        words = _LOST_LINE_WORDS[doc] = printed_line_words(doc.article.text) * SCANNED_CUT_LINES
+    return words
 
 
 def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_LINK_WORDS_DEFAULT,
@@ -246,7 +256,8 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
         # Even light scanning (a letter in thirty misread) garbles a word in five of each scan: no
         # clean run of 25 words survives in two scans, but the words between the matches are misreadings.
         copied_run = longest_verbatim_run(bridge_single_words(alignment.a_match)) if doc_b is None \
-            else longest_misread_run(alignment.a_match, doc_a.content_words, doc_b.content_words)
+            else longest_misread_run(alignment.a_match, doc_a.content_words, doc_b.content_words,
+                                     lost_a=_lost_line_words(doc_a), lost_b=_lost_line_words(doc_b))
     long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
                     and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
     if shared / shorter < min_link_share and not long_passage:
@@ -287,7 +298,8 @@ def bridge_single_words(match: np.ndarray) -> np.ndarray:
     return bridged
 
 
-def longest_misread_run(match: np.ndarray, words_a: Sequence[str], words_b: Sequence[str]) -> int:
+def longest_misread_run(match: np.ndarray, words_a: Sequence[str], words_b: Sequence[str], *,
+                        lost_a: int = 0, lost_b: int = 0) -> int:
     """Most consecutive words of ``a`` copied from ``b`` up to misreadings.
 
     Between two matched words, a lone word replaced one for one continues the
@@ -295,6 +307,9 @@ def longest_misread_run(match: np.ndarray, words_a: Sequence[str], words_b: Sequ
     :data:`_MISREAD_GAP_WORDS` unmatched words on each side whose letters are
     the other side's, a few misread (:func:`~provenance.stages.ocr.misread_stretch`):
     a scan garbles, splits and joins words, a copy does not change them.
+    So do words only one side has, up to ``lost_b`` words where ``b`` lacks
+    them and ``lost_a`` where ``a`` does (the printed lines a scan of that
+    text may lose in one place; 0 for a text not printed in lines).
     Words replaced by different words (a new phrase) end the run.
 
     Examples
@@ -305,6 +320,10 @@ def longest_misread_run(match: np.ndarray, words_a: Sequence[str], words_b: Sequ
     >>> longest_misread_run(np.array([0, -1, -1, 2]), ["the", "new", "cabinet", "said"],
     ...                     ["the", "government", "said"])
     1
+    >>> lost_a_line = (np.array([0, 1, 5, 6]), ["the", "lane", "stays", "closed"],
+    ...                ["the", "lane", "officials", "said", "today", "stays", "closed"])
+    >>> longest_misread_run(*lost_a_line), longest_misread_run(*lost_a_line, lost_a=6)
+    (2, 4)
     """
     hits = np.flatnonzero(match >= 0)
     if len(hits) < 2:
@@ -312,6 +331,7 @@ def longest_misread_run(match: np.ndarray, words_a: Sequence[str], words_b: Sequ
     to = match[hits]
     gap_a, gap_b = np.diff(hits) - 1, np.diff(to) - 1
     joined = (gap_a == gap_b) & (gap_a <= 1)
+    joined |= ((gap_a == 0) & (gap_b >= 1) & (gap_b <= lost_a)) | ((gap_b == 0) & (gap_a >= 1) & (gap_a <= lost_b))
     maybe = ~joined & (gap_b >= 0) & (gap_a <= _MISREAD_GAP_WORDS) & (gap_b <= _MISREAD_GAP_WORDS)
     for k in np.flatnonzero(maybe).tolist():
         joined[k] = misread_stretch(words_a[hits[k] + 1 : hits[k + 1]], words_b[to[k] + 1 : to[k + 1]])
