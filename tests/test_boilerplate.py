@@ -1,3 +1,5 @@
+import textwrap
+
 import numpy as np
 import pytest
 from conftest import FURNITURE_HEAD, FURNITURE_TAIL, INDEPENDENT, WIRE, other_stories
@@ -218,3 +220,23 @@ def test_a_notice_to_the_reader_in_unrelated_pages_is_still_learned():
     docs = _docs([other_stories(seed, 200) + "\n\n" + notice for seed in range(4)])
     for doc in docs:
         assert [s for s in doc.boilerplate if "consider subscribing" in s.text]
+
+
+def _printed(text: str, width: int) -> str:
+    return "\n\n".join(textwrap.fill(p, width) for p in text.split("\n") if p.strip())
+
+
+def test_lines_two_columns_break_alike_are_story_text_but_a_standing_notice_is_not():
+    # Two long pages print the story in columns of different widths: a paragraph's first line (or
+    # last words) comes out alike in both, the rest differently. The pages are otherwise unrelated,
+    # so such a line looked like boilerplate; it runs on into lines of the story that are not.
+    notice = ("Our journalism takes a lot of time and hard work to produce. If you enjoy it, please "
+              "consider subscribing today.")
+    pages = [_printed(other_stories(seed, 300), 40) + "\n\n" + _printed(WIRE, width) + "\n\n"
+             + _printed(notice, 40) for seed, width in ((1, 40), (2, 34))]
+    docs = _docs(pages)
+    story_lines = {line.strip() for width in (40, 34) for line in _printed(WIRE, width).split("\n")}
+    for doc in docs:
+        learned = [s.text for s in doc.boilerplate if s.kind == "learned"]
+        assert not story_lines & set(learned)
+        assert any("consider subscribing" in text for text in learned)

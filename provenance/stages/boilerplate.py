@@ -363,6 +363,31 @@ def _hard_wrapped(text: str, lines: list[_Line]) -> bool:
     return runs_on >= 2 and 2 * runs_on >= len(prose)
 
 
+def _outside_prose(text: str, lines: list[_Line], learned: list[bool], covered: set[tuple[int, int]]) -> list[bool]:
+    """Of the learned lines of a text broken into printed lines, those that are no part of its prose.
+
+    Two columns that print one story at different widths break a paragraph's
+    first line (and its last words) alike, and the rest of it differently: a
+    learned line whose sentence runs on, in lower case, from or into a line of
+    the text that is neither learned nor built-in boilerplate is that
+    paragraph's text.  A standing notice recurs whole, so its lines are
+    learned together and stay boilerplate; a label or a list of headlines
+    does not run on in lower case.
+    """
+
+    def story(k: int) -> bool:
+        return (0 <= k < len(lines) and not learned[k] and (lines[k].start, lines[k].end) not in covered
+                and lines[k].words > _LABEL_WORDS)
+
+    def runs_on(upper: _Line, lower: _Line) -> bool:
+        return (_adjacent(text, upper, lower) and not _SENTENCE_END.search(upper.folded)
+                and text[lower.start].islower())
+
+    return [mark and not ((story(k - 1) and runs_on(lines[k - 1], line))
+                          or (story(k + 1) and runs_on(line, lines[k + 1])))
+            for k, (line, mark) in enumerate(zip(lines, learned, strict=True))]
+
+
 def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
     spans = []
     in_read_more = False
@@ -682,11 +707,12 @@ class BoilerplateRemover:
         spans = _builtin_spans(text, lines) if self.builtin else []
         covered = {(s.start, s.end) for s in spans}
         own = getattr(self, "story_lines_", {}).get(item.key, ())
-        for line in lines:
-            if line.folded in own:
-                continue
-            if line.folded in learned and (line.start, line.end) not in covered:
-                spans.append(Span(line.start, line.end, text[line.start : line.end], "learned"))
+        marked = [line.folded in learned and line.folded not in own and (line.start, line.end) not in covered
+                  for line in lines]
+        if any(marked) and _hard_wrapped(text, lines):
+            marked = _outside_prose(text, lines, marked, covered)
+        spans.extend(Span(line.start, line.end, text[line.start : line.end], "learned")
+                     for line, mark in zip(lines, marked, strict=True) if mark)
         spans.sort(key=lambda s: (s.start, s.end))
         credits, bylines = find_credits(text)
         stated = find_date(text) if article.published is None else None
