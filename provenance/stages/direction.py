@@ -229,19 +229,24 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     if shared == 0:
         return False
     shorter = max(1, min(len(alignment.a_match), len(alignment.b_match)))
-    per_sentence = [np.bincount(sentence_ids(doc_a)[matched])]
-    if doc_b is not None:
-        # A copy joins two of its source's sentences into one, or splits one: the shared words span
-        # as many sentences as either text gives them, whichever of the two is read first.
-        per_sentence.append(np.bincount(sentence_ids(doc_b)[alignment.b_match >= 0]))
+    per_sentence_a = np.bincount(sentence_ids(doc_a)[matched])
 
-    def spanned(words: int) -> int:
-        return max(int((counts >= words).sum()) for counts in per_sentence)
+    def spanned(words: int, enough: int) -> int:
+        # A copy joins two of its source's sentences into one, or splits one: the shared words span
+        # as many sentences as either text gives them, whichever of the two is read first (the
+        # second text is read only when the first gives fewer than ``enough``).
+        count = int((per_sentence_a >= words).sum())
+        if count >= enough or doc_b is None:
+            return count
+        return max(count, int((np.bincount(sentence_ids(doc_b)[alignment.b_match >= 0]) >= words).sum()))
 
     # A brief (headline and lead) consists almost wholly of its source's words.
-    if shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE and spanned(_BRIEF_SENTENCE_WORDS) >= 2:
+    if (shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE
+            and spanned(_BRIEF_SENTENCE_WORDS, 2) >= 2):
         return True
     quoted = quoted_mask(doc_a)
+    if int((matched & ~quoted).sum()) < min_link_words:
+        return False
     if doc_b is not None:
         # A quotation in either text is a quotation, so which of the two is read first cannot decide a link.
         quoted = quoted.copy()
@@ -249,15 +254,21 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     outside_quotes = int((matched & ~quoted).sum())
     if outside_quotes < min_link_words:
         return False
-    sentences = spanned(_SENTENCE_MATCH_WORDS)
+    sentences = spanned(_SENTENCE_MATCH_WORDS, _LONG_PASSAGE_SENTENCES)
     # In a long passage a misread or swapped word does not end the copied run.
     copied_run = 0
     if sentences >= _LONG_PASSAGE_SENTENCES:
         # Even light scanning (a letter in thirty misread) garbles a word in five of each scan: no
         # clean run of 25 words survives in two scans, but the words between the matches are misreadings.
-        copied_run = longest_verbatim_run(bridge_single_words(alignment.a_match)) if doc_b is None \
-            else longest_misread_run(alignment.a_match, doc_a.content_words, doc_b.content_words,
-                                     lost_a=_lost_line_words(doc_a), lost_b=_lost_line_words(doc_b))
+        if doc_b is None:
+            copied_run = longest_verbatim_run(bridge_single_words(alignment.a_match))
+        else:
+            words_a, words_b = doc_a.content_words, doc_b.content_words
+            copied_run = longest_misread_run(alignment.a_match, words_a, words_b)
+            if copied_run < _LONG_PASSAGE_RUN or max(outside_quotes, copied_run) < _LONG_PASSAGE_WORDS:
+                # Printed lines a scan lost only lengthen the run: read where they could decide.
+                copied_run = longest_misread_run(alignment.a_match, words_a, words_b,
+                                                 lost_a=_lost_line_words(doc_a), lost_b=_lost_line_words(doc_b))
     long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
                     and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
     if shared / shorter < min_link_share and not long_passage:
