@@ -278,3 +278,53 @@ def test_a_short_story_printed_in_two_long_scanned_pages_is_aligned(seed):
     page_b = other_stories(3, 300) + "\n\n" + story + "\n\n" + other_stories(4, 2500)
     docs = prepare_documents([Article("a", scanned(page_a, 1)), Article("b", scanned(page_b, 2))])
     assert Aligner().align(*docs).shared_words >= 0.8 * len(story.split())
+
+
+# --------------------------------------------------------------------------- light scans
+
+
+def test_a_light_scan_looks_scanned_but_keeps_the_word_path():
+    # About one letter in a hundred misread: few words fall out of the word list (names and rare words
+    # do as much in clean news), but those that do are one-off near misses of common words.
+    light = prepare_documents([Article("light", scanned(WIRE, 4, rate=0.01))])[0]
+    assert ocr.looks_scanned(light)
+    assert not ocr.garbles_words(light)  # its copies are found word by word: no letter path
+    heavy = prepare_documents([Article("heavy", SCAN_A)])[0]
+    assert ocr.looks_scanned(heavy) and ocr.garbles_words(heavy)
+
+
+def test_typos_names_and_abbreviations_are_no_scan():
+    # Two typos in a story, and an abbreviation the story repeats, are a clean text's own spellings.
+    text = WIRE.replace("distress", "distres").replace("engineers", "engineeers") + (
+        "\nThe PEA said PEA crews would stay, and PEA divers would check the ship.")
+    assert not ocr.looks_scanned(prepare_documents([Article("typos", text)])[0])
+    # A crew list: many words in no word list, none of them a misread common word.
+    crew = ("The crew were named as Ximeno Traoulet, Jadwiga Krzeminska, Oyelaran Adebisi, Thorvald "
+            "Skjelbred, Ngozika Umeadi, Radomir Vukasinovic, Eulalio Quispehuaman, Siosaia Fifita, "
+            "Bartholomeus Vlietstra, Kestutis Zemaitaitis, Aurelijus Dambrauskas and Tevita Lolohea.")
+    listed = prepare_documents([Article("crew", WIRE + "\n" + crew)])[0]
+    assert not ocr.looks_scanned(listed) and not ocr.garbles_words(listed)
+
+
+def test_light_scans_of_one_printed_story_have_the_first_printing_as_source():
+    # Old papers reprinting one story, each page scanned on its own: every scan misreads its own
+    # letters.  Those misreadings are no changes of the papers', so the first printing (by date) is
+    # the source of the others, not a sibling of theirs under an unseen source.
+    dates = [f"1871-05-0{day}T08:00:00Z" for day in (1, 3, 4, 5)]
+    pages = [Article(f"paper-{k}.txt", scanned(WIRE, 20 + k, rate=0.01), published=dates[k]) for k in range(4)]
+    assert all(ocr.looks_scanned(doc) for doc in prepare_documents(pages))
+    lineage = trace_articles(pages)
+    parents = {e.child: e.parent for e in lineage.edges}
+    assert parents == {f"paper-{k}.txt": "paper-0.txt" for k in (1, 2, 3)}
+
+
+def test_a_clean_text_is_no_copy_of_a_scan():
+    # A scan's misreadings are no changes of the page it printed, so scans may descend from scans; but
+    # a text without one misreading was not taken from a scan: it would have restored every letter.
+    pages = [Article("scan-1.txt", scanned(WIRE, 31), published="1871-05-01T08:00:00Z"),
+             Article("scan-2.txt", scanned(WIRE, 32), published="1871-05-03T08:00:00Z"),
+             Article("typed.txt", WIRE, published="1871-05-05T08:00:00Z")]
+    lineage = trace_articles(pages)
+    assert {e.child for e in lineage.edges} == {"scan-2.txt", "typed.txt"} | (
+        {"scan-1.txt"} if any(e.parent.startswith("~") for e in lineage.edges) else set())
+    assert not any(e.child == "typed.txt" and e.parent.startswith("scan-") for e in lineage.edges)

@@ -54,7 +54,7 @@ from ..stages.boilerplate import BoilerplateRemover
 from ..stages.candidates import _top_per_document, content_key, frequent_kept, group_face, group_pairs, mostly_copied
 from ..stages.lineage import build_lineage
 from ..stages.normalise import fold_text, tokenize
-from ..stages.ocr import char_grams, gram_cosine, gram_pair_kept, looks_scanned
+from ..stages.ocr import char_grams, garbles_words, gram_cosine, gram_pair_kept
 from ..stages.reconstruct import describe_sources
 from ..stages.shingles import SHINGLE_SIZE_DEFAULT, shingle_hashes
 from .spark_read import ENGINES, INPUT_FORMATS, MASTER_DEFAULT, is_local, read_articles
@@ -562,7 +562,7 @@ class _Run:
         """((a, b), (shared grams, cosine)) of the character candidates of scanned documents that the word
         candidates miss; None when fewer than two documents read as scanned."""
         max_df = self.opts.max_df
-        scanned = self._cache(docs.filter(lambda item: looks_scanned(item[1])))
+        scanned = self._cache(docs.filter(lambda item: garbles_words(item[1])))
         if len(scanned.take(2)) < 2:
             return None
         pairs = (scanned.flatMap(_grams).groupByKey(numPartitions=self.partitions).mapValues(list)

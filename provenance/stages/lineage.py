@@ -50,7 +50,7 @@ from .collation import Collation
 from .direction import PairEvidence, classify_relation, published_at
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
 from .normalise import fold_text
-from .ocr import looks_scanned, lost_line_words
+from .ocr import looks_scanned, lost_line_words, misread_words
 
 __all__ = ["build_lineage", "family_members", "training_rows"]
 
@@ -193,8 +193,14 @@ class _FamilyTree:
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
         # Children whose unseen source would be a member's text: for them "a source outside the folder" is no option.
         self._held_by_member: set[int] = set()
-        # Edges whose child has passages its would-be parent lacks and other members carry.
-        self._impossible: set[tuple[int, int]] = set()
+        # Edges whose child has passages its would-be parent lacks and other members carry; and
+        # from a scan to a clean text: a scan's misreadings are its own, no change of the text it
+        # printed, but a text without one misreading was not taken from the scan (it would have
+        # restored every letter).  A light scan may have too few to read as one: it is no clean text.
+        scanned = {m for m in members if looks_scanned(documents[m])}
+        self._clean = {m for m in members if scanned and not misread_words(documents[m])}
+        self._impossible: set[tuple[int, int]] = {
+            (p, c) for p, c in self.logit if c in self._clean and p in scanned}
         self._triples: dict[int, set[tuple[str, ...]]] = {}
         # Per scanned member: how many others carry each of its words (its story, not its page's other columns).
         self._carriers: dict[int, np.ndarray] = {}
@@ -231,7 +237,9 @@ class _FamilyTree:
             # take from the source (a lexicographic order: the edges' log-odds only break ties).
             through = {c for p, c, _ in edges if p not in (_ROOT, holding)}
             edges = [(p, c, w - _THROUGH_FIRST if p == holding and c in through else w) for p, c, w in edges]
-        return maximum_spanning_arborescence([_ROOT], edges)
+        tree = maximum_spanning_arborescence([_ROOT], edges)
+        # A member no allowed edge reaches is no node of the graph: then no tree spans the members.
+        return tree if tree is not None and all(m in tree for m in members) else None
 
     def _score(self, parent: dict[int, int]) -> float:
         """Log-odds of a tree: its edges, plus each top group's origin (one member) or unseen source (several)."""
@@ -501,6 +509,9 @@ class _FamilyTree:
             return False
         when = self._published[m]
         if when and any((o := self._published[x]) and o < when for x in others):
+            return False
+        # A clean text was not taken from a scan (see the impossible edges of __init__).
+        if looks_scanned(doc) and any(x in self._clean for x in others):
             return False
         holds, cut_words = (_SCANNED_HOLDS, lost_line_words(doc)) if looks_scanned(doc) \
             else (_HOLDS, _CUT_WORDS)
