@@ -47,6 +47,7 @@ CHAINABLE: dict[str, frozenset[str]] = {
     "agency": frozenset({"reprint", "trim", "localise", "write-thru"}),
     "rewrite": frozenset({"rewrite", "rewrite-light", "reprint"}),
     "ocr": frozenset({"reprint", "trim", "abridge"}),
+    "ocr-light": frozenset({"reprint", "trim", "abridge"}),
     "pages": frozenset({"page-reprint", "page-trim", "page-abridge"}),
     "pages-scanned": frozenset({"page-reprint", "page-trim", "page-abridge"}),
     # A paper may take another paper's derived version; nobody takes a non-derived story.
