@@ -25,7 +25,7 @@ from provenance.pipeline import prepare_documents
 from provenance.stages.align import Aligner
 from provenance.stages.load import decode_bytes
 from provenance.stages.load_formats import parse_records, read_docx
-from provenance.stages.ocr import garbles_words
+from provenance.stages.ocr import looks_scanned
 
 SCRIPTS = st.sampled_from(["abcdefghij", "абвгдежзик", "αβγδεζηθικ", "的一是不了人我在有他", "ابتثجحخدذر", "éèçàùâêîôû"])
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,8 +55,8 @@ def _check_alignment(al, doc_a, doc_b) -> None:
     for p in al.passages:
         assert 0 <= p.a_start < p.a_end <= doc_a.words and 0 <= p.b_start < p.b_end <= doc_b.words
         assert p.matched <= min(p.a_end - p.a_start, p.b_end - p.b_start)
-    if not (garbles_words(doc_a) or garbles_words(doc_b)):
-        # On the word path matched words are equal; a scan's pairs are read off its letters, and a
+    if not (looks_scanned(doc_a) or looks_scanned(doc_b)):
+        # Clean texts' matched words are equal; a scan's pairs are read off its letters, and a
         # word between two paired ones is its misreading (stages/ocr.py), so they may differ.
         words_a, words_b = doc_a.content_words, doc_b.content_words
         assert all(words_a[i] == words_b[al.a_match[i]] for i in matched_a.tolist())

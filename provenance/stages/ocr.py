@@ -22,6 +22,7 @@ two texts, the mark of scanning.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import weakref
 from collections import Counter
@@ -481,7 +482,11 @@ def add_char_candidates(documents: Sequence[Document], candidates: list[Candidat
 
 
 def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignment: Alignment) -> Alignment:
-    """The character-level alignment of a pair when the word alignment misses scanned text, else ``alignment``.
+    """The alignment of a pair with a scan: its misread words paired, and letter by letter where words miss.
+
+    Between two equal words, words two scans spelled differently are paired
+    (:func:`_pair_misreadings`); a heavy scan is aligned letter by letter
+    where the word alignment misses it.
 
     Parameters
     ----------
@@ -495,12 +500,17 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
     Returns
     -------
     Alignment
-        The word alignment when it is strong, when the texts share few
+        ``alignment`` as it is when neither text reads as a scan.  Else the
+        word alignment with its misreadings paired when it is strong, when
+        neither is a heavy scan, when the texts share few
         character grams or none at one offset (no passage of one is in the
         other), or when the character alignment does not find much
         more text with many words spelled differently; otherwise the word
         matches read off the character alignment.
     """
+    if not (looks_scanned(doc_a) or looks_scanned(doc_b)):
+        return alignment
+    alignment = _pair_misreadings(alignment, doc_a.content_words, doc_b.content_words)
     shorter = min(len(alignment.a_match), len(alignment.b_match))
     if shorter < aligner.min_passage_words or alignment.shared_words >= _STRONG_WORD_SHARE * shorter:
         return alignment
@@ -587,6 +597,36 @@ def _words_from_letters(aligner: Aligner, doc_a: Document, doc_b: Document, char
     b_match[a_match[drop]] = -1
     a_match[drop] = -1
     return a_match, b_match, tuple(passages)
+
+
+def _pair_misreadings(alignment: Alignment, words_a: Sequence[str], words_b: Sequence[str]) -> Alignment:
+    """``alignment`` with equal unmatched stretches (up to 3 words) between matched words paired, where each
+    pair of words reads alike (:func:`misread_alike`): one word as two scans spelled it.
+
+    The word alignment pairs equal words only, so every misread word of a
+    light scan would read as a change of wording and lower the words two
+    copies share; the letter path pairs them (:func:`_fill_gaps`).
+    """
+    a_match, b_match = alignment.a_match.copy(), alignment.b_match.copy()
+    hits = np.flatnonzero(a_match >= 0)
+    if len(hits) < 2:
+        return alignment
+    left, right = hits[:-1], hits[1:]
+    run = right - left - 1
+    gap = (run >= 1) & (run <= _MAX_FILLED_GAP) & (a_match[right] - a_match[left] - 1 == run)
+    paired = 0
+    for lo, hi, at in zip(left[gap].tolist(), right[gap].tolist(), a_match[left[gap]].tolist(), strict=True):
+        partners = list(range(at + 1, at + hi - lo))
+        if (b_match[partners] < 0).all() and misread_alike(words_a[lo + 1 : hi], [words_b[j] for j in partners]).all():
+            a_match[lo + 1 : hi] = partners
+            b_match[partners] = np.arange(lo + 1, hi)
+            paired += hi - lo - 1
+    if not paired:
+        return alignment
+    passages = tuple(dataclasses.replace(p, matched=int(np.count_nonzero(a_match[p.a_start : p.a_end] >= 0)))
+                     for p in alignment.passages)
+    return dataclasses.replace(alignment, a_match=a_match, b_match=b_match, passages=passages,
+                               shared_words=int(np.count_nonzero(a_match >= 0)))
 
 
 def _trigram_text(text: str) -> str:
