@@ -340,3 +340,17 @@ def test_light_scans_pair_their_misread_words():
     misread = [i for i in hits if doc_a.content_words[i] != doc_b.content_words[int(alignment.a_match[i])]]
     assert len(misread) >= 5
     assert alignment.shared_words >= 0.97 * min(doc_a.words, doc_b.words)
+
+
+@pytest.mark.parametrize("seeds", [(3, 4), (7, 8)])
+def test_heavy_scans_keep_few_grams_but_at_one_offset(seeds):
+    # At one letter in four misread, two scans of one story keep under 4% of their sampled 7-grams in
+    # common, as unrelated pages may; but a copy's sit at one offset, more of them than chance puts there.
+    story = WIRE + "\n" + other_stories(11, 250, common=0.5)
+    docs = prepare_documents([Article("a", scanned(story, seeds[0], rate=0.25)),
+                              Article("b", scanned(story, seeds[1], rate=0.25)),
+                              Article("c", scanned(other_stories(53, 450, common=0.5), 99, rate=0.25))])
+    shared = len(np.intersect1d(ocr.char_grams(docs[0]), ocr.char_grams(docs[1])))
+    assert shared < ocr.MIN_GRAM_SHARE_DEFAULT * min(len(ocr.char_grams(d)) for d in docs[:2])
+    found = ocr.find_char_candidates(docs, set(), max_df=50, max_candidates=10)
+    assert [(c.a, c.b) for c in found] == [(0, 1)]

@@ -97,6 +97,9 @@ _WINDOW_SHARE = 0.5
 MIN_GRAM_SHARE_DEFAULT = 0.04
 #: Fewest shared sampled grams for a character candidate (about a 30-word passage at 10% errors).
 MIN_GRAM_SHARED = 5
+#: A pair sharing this fraction of MIN_GRAM_SHARE_DEFAULT is a candidate too when MIN_PASSAGE_GRAMS of its
+#: shared grams sit at one offset: at 20% errors a copy keeps a 7-gram in both scans about one time in 20.
+_FEW_SHARED = 0.25
 #: A word alignment covering this share of the shorter text is strong: no character pass.
 _STRONG_WORD_SHARE = 0.6
 #: Share of a word's letters that must align to one word of the other text (both ways).
@@ -346,11 +349,18 @@ def shares_a_passage(doc_a: Document, doc_b: Document) -> bool:
     short texts share few grams, and a copy of one interleaved with a
     neighbouring column's lines is at several offsets.
     """
-    return _holds_passage(_best_band(doc_a, doc_b)[2])
+    return _holds_passage(_best_band(doc_a, doc_b)[2], min(len(char_grams(doc_a)), len(char_grams(doc_b))))
 
 
-def _holds_passage(inside: np.ndarray) -> bool:
-    """:func:`shares_a_passage` from the mask of shared grams in the best offset band."""
+def _holds_passage(inside: np.ndarray, smaller: int | None = None) -> bool:
+    """:func:`shares_a_passage` from the mask of shared grams in the best offset band.
+
+    With ``smaller`` (the sampled grams of the pair's smaller text), a pair sharing under
+    :data:`MIN_GRAM_SHARE_DEFAULT` of them (a heavy scan keeps few of its copy's grams) needs
+    :data:`MIN_PASSAGE_GRAMS` at one offset, more than chance puts in any band.
+    """
+    if smaller is not None and len(inside) < MIN_GRAM_SHARE_DEFAULT * smaller:
+        return int(inside.sum()) >= MIN_PASSAGE_GRAMS
     return int(inside.sum()) >= min(MIN_PASSAGE_GRAMS, _PASSAGE_SHARE * len(inside))
 
 
@@ -459,7 +469,9 @@ def gram_pair_kept(shared: np.ndarray | int, size_a: np.ndarray | int, size_b: n
                    min_share: float = MIN_GRAM_SHARE_DEFAULT) -> np.ndarray | bool:
     """Whether two scanned documents with ``size_a`` and ``size_b`` sampled grams, ``shared`` of them in
     common, are a character candidate (enough grams, and enough of the smaller set)."""
-    return (shared >= MIN_GRAM_SHARED) & (shared >= min_share * np.minimum(size_a, size_b))
+    smaller = np.minimum(size_a, size_b)
+    return (((shared >= MIN_GRAM_SHARED) & (shared >= min_share * smaller))
+            | ((shared >= MIN_PASSAGE_GRAMS) & (shared >= _FEW_SHARED * min_share * smaller)))
 
 
 def gram_cosine(shared: np.ndarray | int, size_a: np.ndarray | int, size_b: np.ndarray | int) -> np.ndarray | float:
@@ -516,10 +528,10 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
         return alignment
     if not (garbles_words(doc_a) or garbles_words(doc_b)):
         return alignment
-    if gram_share(doc_a, doc_b) < MIN_GRAM_SHARE_DEFAULT:
+    if gram_share(doc_a, doc_b) < _FEW_SHARED * MIN_GRAM_SHARE_DEFAULT:
         return alignment
     at_a, at_b, inside = _best_band(doc_a, doc_b)
-    if not _holds_passage(inside):
+    if not _holds_passage(inside, min(len(char_grams(doc_a)), len(char_grams(doc_b)))):
         return alignment
     a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b, _passage_window(at_a, at_b, inside))
     shared = int((a_match >= 0).sum())
