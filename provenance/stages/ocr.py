@@ -200,7 +200,7 @@ def misread_words(doc: Document) -> int:
 
 
 def _near_common() -> set[str]:
-    """Common words (:data:`_COMMON_FREQUENCY` or more) and each spelling of one less one letter."""
+    """Common words (:data:`_COMMON_FREQUENCY` or more), and each of them with one letter left out."""
     if not _NEAR_COMMON:
         from wordfreq import get_frequency_dict
 
@@ -468,7 +468,9 @@ def find_char_candidates(
 def gram_pair_kept(shared: np.ndarray | int, size_a: np.ndarray | int, size_b: np.ndarray | int,
                    min_share: float = MIN_GRAM_SHARE_DEFAULT) -> np.ndarray | bool:
     """Whether two scanned documents with ``size_a`` and ``size_b`` sampled grams, ``shared`` of them in
-    common, are a character candidate (enough grams, and enough of the smaller set)."""
+    common, are a character candidate: enough grams and enough of the smaller set, or, where heavy
+    scanning left fewer, :data:`MIN_PASSAGE_GRAMS` of them (which :func:`shares_a_passage` then asks
+    to sit at one offset)."""
     smaller = np.minimum(size_a, size_b)
     return (((shared >= MIN_GRAM_SHARED) & (shared >= min_share * smaller))
             | ((shared >= MIN_PASSAGE_GRAMS) & (shared >= _FEW_SHARED * min_share * smaller)))
