@@ -125,6 +125,7 @@ _LETTERS: weakref.WeakKeyDictionary[Document, tuple[str, np.ndarray]] = weakref.
 _GRAMS: weakref.WeakKeyDictionary[Document, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
 _SCANNED: weakref.WeakKeyDictionary[Document, tuple[bool, bool]] = weakref.WeakKeyDictionary()
 _MISREAD: weakref.WeakKeyDictionary[Document, int] = weakref.WeakKeyDictionary()
+_LOST_LINE_WORDS: weakref.WeakKeyDictionary[Document, int] = weakref.WeakKeyDictionary()
 # The symmetric-deletion index of common words, built at first need (_near_common).
 _NEAR_COMMON: list[set[str]] = []
 
@@ -277,8 +278,11 @@ def lost_line_words(doc: Document) -> int:
     column's printed line), so the allowance follows the column's width, not
     a number fitted to one source of scans.
     """
-    counts = [len(line.split()) for line in doc.article.text.splitlines() if line.strip()]
-    return int(np.median(counts)) * SCANNED_CUT_LINES if counts else 0
+    words = _LOST_LINE_WORDS.get(doc)
+    if words is None:
+        counts = [len(line.split()) for line in doc.article.text.splitlines() if line.strip()]
+        words = _LOST_LINE_WORDS[doc] = int(np.median(counts)) * SCANNED_CUT_LINES if counts else 0
+    return words
 
 
 def letters(doc: Document) -> tuple[str, np.ndarray]:
