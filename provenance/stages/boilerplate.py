@@ -30,6 +30,7 @@ __all__ = [
     "BoilerplateRemover",
     "find_credits",
     "find_date",
+    "PUBLISHED_LABELS",
     "is_story_prose",
     "page_lines",
     "printed_line_words",
@@ -188,14 +189,19 @@ _DATE_EXPR = (
     rf"|\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}},? \d{{4}})"
     rf"(?:,? (?:at )?\d{{1,2}}[:.]\d{{2}}(?: ?[ap]m)?(?: [a-z]{{2,4}})?)?"
 )
+#: Labels that put a page's publication date before it ("Posted 3 May 2024"; an aggregator's
+#: "Imported ..." is when its page went up).  "Updated" is only an upper bound (see find_date).
+PUBLISHED_LABELS = ("published", "first published", "posted", "date", "imported", "issued", "filed",
+                    "released", "created", "added")
+_LABELS = "|".join(PUBLISHED_LABELS)
 # A line (or a line's opening) that is only a publication date.
 _DATE_LINE = re.compile(
-    rf"^[ \t]*(?:(?:published|updated|last updated|posted|date)[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
+    rf"^[ \t]*(?:(?:{_LABELS}|updated|last updated)[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
     rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:updated|last updated)[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _UPDATED_ONLY = re.compile(r"^[ \t]*(?:last[ \t]+)?updated\b", re.IGNORECASE)
-_DATE_PREFIX = re.compile(rf"^\s*(?:published|date|posted)[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",
+_DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",
                           re.IGNORECASE)
 
 
@@ -476,6 +482,8 @@ def find_date(text: str) -> str | None:
     '2024-04-24T11:50:00'
     >>> find_date("Last updated 12 March 2024, 10:22\\nStory") is None
     True
+    >>> find_date("NewsWire Digest\\nImported 14 April 2024, 11:56 GMT\\nStory")
+    '2024-04-14T11:56:00'
     """
     head = text[:2000]
     match = _DATE_PREFIX.match(head)
