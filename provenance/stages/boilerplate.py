@@ -10,6 +10,7 @@ excluded from similarity but kept on the document as evidence.  Credits
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import hashlib
 import re
@@ -194,6 +195,8 @@ _DATE_EXPR = (
 PUBLISHED_LABELS = ("published", "first published", "posted", "date", "imported", "issued", "filed",
                     "released", "created", "added")
 _LABELS = "|".join(PUBLISHED_LABELS)
+# Two spellings of a month this alike (rapidfuzz ratio) are one month as a scan misread it.
+_MONTH_SIMILARITY = 80
 # A line (or a line's opening) that is only a publication date.
 _DATE_LINE = re.compile(
     rf"^[ \t]*(?:(?:{_LABELS}|updated|last updated)[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
@@ -484,6 +487,8 @@ def find_date(text: str) -> str | None:
     True
     >>> find_date("NewsWire Digest\\nImported 14 April 2024, 11:56 GMT\\nStory")
     '2024-04-14T11:56:00'
+    >>> find_date("THE WEEKLY ARGUS.\\nNOVEMBERR 14, 1872\\nStory")
+    '1872-11-14T00:00:00'
     """
     head = text[:2000]
     match = _DATE_PREFIX.match(head)
@@ -505,6 +510,16 @@ def _parse_date(value: str) -> str | None:
         return f"{iso.group(1)}T{clock if clock.count(':') == 2 else clock + ':00'}"
     cleaned = re.sub(r"\b(at|gmt|utc|bst|et|est|cet)\b", "", value, flags=re.IGNORECASE)
     cleaned = " ".join(cleaned.replace(",", " ").replace(".", ":").split())
+    parsed = _strptime(cleaned)
+    if parsed is None:
+        # A scanned masthead misreads its month ("NOVEMBERR 14, 1872", "OCTOBFR"): the month it reads as.
+        month = re.search(r"[^\W\d_]{3,}", cleaned)
+        name = month and _misread_month(month.group(0))
+        parsed = name and _strptime(cleaned[: month.start()] + name + cleaned[month.end() :])
+    return parsed
+
+
+def _strptime(cleaned: str) -> str | None:
     for fmt in ("%d %B %Y %H:%M", "%d %b %Y %H:%M", "%B %d %Y %H:%M", "%b %d %Y %H:%M",
                 "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p"):
         try:
@@ -512,6 +527,20 @@ def _parse_date(value: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def _misread_month(word: str) -> str | None:
+    """The month whose name ``word`` is, a letter or two misread (rapidfuzz ratio 80), if just one.
+
+    Examples
+    --------
+    >>> _misread_month("NOVEMBERR"), _misread_month("Octobfr"), _misread_month("Monday")
+    ('November', 'October', None)
+    """
+    from rapidfuzz import fuzz
+
+    alike = [m for m in calendar.month_name[1:] if fuzz.ratio(word.casefold(), m.casefold()) >= _MONTH_SIMILARITY]
+    return alike[0] if len(alike) == 1 else None
 
 
 class BoilerplateRemover:
