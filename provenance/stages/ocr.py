@@ -163,7 +163,7 @@ def _scan_reading(doc: Document) -> tuple[bool, bool]:
     if reading is None:
         words, unknown = _unknown_words(doc)
         floor = _misread_floor(len(words))
-        scanned = len(words) >= _SCANNED_MIN_WORDS and len(unknown) >= floor and misread_words(doc) >= floor
+        scanned = len(words) >= _SCANNED_MIN_WORDS and len(unknown) >= floor and misread_words(doc, unknown) >= floor
         reading = _SCANNED[doc] = (scanned, scanned and len(unknown) > SCANNED_SHARE * len(words))
     return reading
 
@@ -182,7 +182,7 @@ def _misread_floor(words: int) -> float:
     return max(MISREAD_MIN_WORDS, MISREAD_SHARE * words)
 
 
-def misread_words(doc: Document) -> int:
+def misread_words(doc: Document, unknown: list[str] | None = None) -> int:
     """How many of a document's words read as misreadings: in no word list, once in the text, a letter or
     two from a common word.
 
@@ -190,12 +190,14 @@ def misread_words(doc: Document) -> int:
     misreads "the" differently each time.  Closeness is a symmetric-deletion
     test: the word, or the word less one letter, is a common word or a common
     word less one letter (one letter dropped, doubled or changed; two at most).
+    ``unknown``, when the caller has them, are the document's words in no word list.
     """
     count = _MISREAD.get(doc)
     if count is None:
-        unknown = Counter(_unknown_words(doc)[1])  # every use of an unknown word is in the list
-        near = _near_common() if unknown else set()
-        count = _MISREAD[doc] = sum(1 for w, uses in unknown.items() if uses == 1 and (
+        # Every use of an unknown word is in the list, so its count there is its count in the text.
+        uses_of = Counter(_unknown_words(doc)[1] if unknown is None else unknown)
+        near = _near_common() if uses_of else set()
+        count = _MISREAD[doc] = sum(1 for w, uses in uses_of.items() if uses == 1 and (
             w in near or any(w[:k] + w[k + 1:] in near for k in range(len(w)))))
     return count
 
