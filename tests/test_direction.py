@@ -284,3 +284,30 @@ def test_where_a_reprinted_passage_sits_says_nothing_of_direction_only_dates_do(
     assert undated.forward == 0.0
     dated = _pages(WIRE, WIRE, ("2024-03-01T10:00:00Z", "2024-03-01T12:30:00Z"))
     assert dated.forward > 0
+
+
+def test_a_date_without_a_time_is_its_whole_day():
+    # A page dated "1 March" is neither before nor after one stamped 12:30 that day, but before the next day's.
+    same_day = _pages(WIRE, WIRE, ("2024-03-01", "2024-03-01T12:30:00Z"))
+    assert same_day.forward == 0.0 and not any(e.signal == "date" for e in same_day.evidence)
+    next_day = _pages(WIRE, WIRE, ("2024-03-01", "2024-03-02T00:10:00Z"))
+    assert next_day.forward > 0
+    assert _pages(WIRE, WIRE, ("2024-03-02", "2024-03-01T23:50:00Z")).forward < 0
+
+
+def test_a_page_titled_with_its_day_is_dated_by_it():
+    # Digest and newspaper pages name their day in the title ("The Daily Digest, 2 March 2024"):
+    # the earlier page is the source of a verbatim reprint, whichever is read first.
+    def pages(first: str, second: str):
+        body_a = other_stories(1, 600, 0.5) + "\n\n" + WIRE + "\n\n" + other_stories(2, 300, 0.5)
+        body_b = other_stories(3, 200, 0.5) + "\n\n" + WIRE + "\n\n" + other_stories(4, 700, 0.5)
+        docs = prepare_documents([Article("a", body_a, title=first), Article("b", body_b, title=second)])
+        return docs, assess_pair(docs[0], docs[1], Aligner().align(docs[0], docs[1], 0, 1))
+
+    docs, ev = pages("The Daily Digest, 2 March 2024", "Evening Roundup - Monday, 4 March 2024, Page 2")
+    assert [d.published for d in docs] == ["2024-03-02", "2024-03-04"] and ev.forward > 0
+    _, ev = pages("Evening Roundup, 4 March 2024", "The Daily Digest, 2 March 2024")
+    assert ev.forward < 0
+    # A headline about a day is no page's date.
+    docs, _ = pages("Floods of 2 March 2024 remembered", "The Daily Digest, 4 March 2024")
+    assert docs[0].published is None

@@ -31,6 +31,7 @@ __all__ = [
     "BoilerplateRemover",
     "find_credits",
     "find_date",
+    "named_date",
     "PUBLISHED_LABELS",
     "is_story_prose",
     "page_lines",
@@ -202,6 +203,14 @@ _DATE_LINE = re.compile(
     rf"^[ \t]*(?:(?:{_LABELS}|updated|last updated)[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
     rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:updated|last updated)[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
+)
+# A page's name and its date, as a masthead, a digest or an archive prints them: "The Daily
+# Digest, 18 April 2024", "Evening Star - Tuesday, March 3, 1872, Page 2".  The separator is
+# what tells it from a headline about a day ("Floods of 12 March 2004 remembered").
+_NAMED_DATE = re.compile(
+    rf"^[ \t]*[^\n,|–—]{{1,60}}?[ \t]*[,|–—-][ \t]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]+)?"
+    rf"(?P<date>{_DATE_EXPR})(?:[ \t]*[,|–—-][ \t]*(?:page|p\.|no\.|image)[ \t]*\d+)?[ \t]*$",
+    re.IGNORECASE,
 )
 _UPDATED_ONLY = re.compile(r"^[ \t]*(?:last[ \t]+)?updated\b", re.IGNORECASE)
 _DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",
@@ -480,7 +489,7 @@ def find_date(text: str) -> str | None:
     >>> find_date("Published: 2024-03-01T10:22:00Z\\nStory")
     '2024-03-01T10:22:00'
     >>> find_date(" date 2022-02-19 NATO said")
-    '2022-02-19T00:00:00'
+    '2022-02-19'
     >>> find_date("24 April 2024, 11:50 GMT\\nStory")
     '2024-04-24T11:50:00'
     >>> find_date("Last updated 12 March 2024, 10:22\\nStory") is None
@@ -488,7 +497,7 @@ def find_date(text: str) -> str | None:
     >>> find_date("NewsWire Digest\\nImported 14 April 2024, 11:56 GMT\\nStory")
     '2024-04-14T11:56:00'
     >>> find_date("THE WEEKLY ARGUS.\\nNOVEMBERR 14, 1872\\nStory")
-    '1872-11-14T00:00:00'
+    '1872-11-14'
     """
     head = text[:2000]
     match = _DATE_PREFIX.match(head)
@@ -502,11 +511,33 @@ def find_date(text: str) -> str | None:
     return None
 
 
+def named_date(title: str | None) -> str | None:
+    """The date of a page whose title names it and its day ("The Daily Digest, 18 April 2024").
+
+    Examples
+    --------
+    >>> named_date("The Daily Digest, 18 April 2024")
+    '2024-04-18'
+    >>> named_date("Evening Star - Tuesday, March 3, 1872, Page 2")
+    '1872-03-03'
+    >>> named_date("Floods of 12 March 2004 remembered") is None
+    True
+    >>> named_date("Election set for 30 January 2005") is None
+    True
+    """
+    if not title:
+        return None
+    match = _NAMED_DATE.match(title)
+    return _parse_date(match.group("date")) if match else None
+
+
 def _parse_date(value: str) -> str | None:
     value = value.strip().rstrip(".")
     iso = re.match(r"(\d{4}-\d{2}-\d{2})(?:[tT ](\d{2}:\d{2}(?::\d{2})?))?", value)
     if iso:
-        clock = iso.group(2) or "00:00:00"
+        clock = iso.group(2)
+        if clock is None:
+            return iso.group(1)  # a day, not its midnight (see direction.published_span)
         return f"{iso.group(1)}T{clock if clock.count(':') == 2 else clock + ':00'}"
     cleaned = re.sub(r"\b(at|gmt|utc|bst|et|est|cet)\b", "", value, flags=re.IGNORECASE)
     cleaned = " ".join(cleaned.replace(",", " ").replace(".", ":").split())
@@ -523,9 +554,10 @@ def _strptime(cleaned: str) -> str | None:
     for fmt in ("%d %B %Y %H:%M", "%d %b %Y %H:%M", "%B %d %Y %H:%M", "%b %d %Y %H:%M",
                 "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p"):
         try:
-            return datetime.strptime(cleaned, fmt).isoformat()
+            moment = datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
+        return moment.isoformat() if "%H" in fmt or "%I" in fmt else moment.date().isoformat()
     return None
 
 
@@ -752,7 +784,7 @@ class BoilerplateRemover:
                      for line, mark in zip(lines, marked, strict=True) if mark)
         spans.sort(key=lambda s: (s.start, s.end))
         credits, bylines = find_credits(text)
-        stated = find_date(text) if article.published is None else None
+        stated = (find_date(text) or named_date(article.title)) if article.published is None else None
         fingerprint = hashlib.blake2b(" ".join(toks.words).encode("utf-8"), digest_size=8).hexdigest()
         return tuple(spans), _content_indices(toks, spans), credits, bylines, stated or None, fingerprint
 

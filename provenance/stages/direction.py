@@ -25,7 +25,7 @@ import re
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -43,6 +43,8 @@ __all__ = [
     "classify_relation",
     "is_copy",
     "published_at",
+    "published_before",
+    "published_span",
     "reading_agreement",
     "MIN_LINK_WORDS_DEFAULT",
     "MIN_LINK_SHARE_DEFAULT",
@@ -419,6 +421,30 @@ def published_at(doc: Document) -> datetime | None:
     return parsed.replace(tzinfo=None)
 
 
+# A date written without a time ("2024-03-01", as a masthead or a feed gives it).
+_DAY_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+PublishedSpan = tuple[datetime, datetime]
+
+
+def published_span(doc: Document) -> PublishedSpan | None:
+    """The earliest and latest moment ``doc`` can have been published (UTC, naive), or None.
+
+    A date without a time is its whole day: a page dated "18 April 2024" is neither
+    before nor after one stamped at 09:00 that day.
+    """
+    start = published_at(doc)
+    if start is None:
+        return None
+    if _DAY_ONLY.fullmatch(doc.article.published or ""):
+        return start, start + timedelta(days=1) - timedelta(microseconds=1)
+    return start, start
+
+
+def published_before(first: PublishedSpan | None, second: PublishedSpan | None) -> bool:
+    """Whether ``first`` was surely published before ``second`` (both known, no overlap)."""
+    return first is not None and second is not None and first[1] < second[0]
+
+
 def assess_pair(
     doc_a: Document,
     doc_b: Document,
@@ -454,10 +480,8 @@ def assess_pair(
     head_a, tail_a = _edges_unmatched(alignment.a_match)
     head_b, tail_b = _edges_unmatched(alignment.b_match)
     rarer_a, rarer_b, noisy_a, noisy_b, examples = _count_traces(alignment)
-    date_a, date_b = published_at(doc_a), published_at(doc_b)
-    date_sign = 0.0
-    if date_a and date_b and date_a != date_b:
-        date_sign = 1.0 if date_a < date_b else -1.0
+    date_a, date_b = published_span(doc_a), published_span(doc_b)
+    date_sign = 1.0 if published_before(date_a, date_b) else -1.0 if published_before(date_b, date_a) else 0.0
     furniture = _furniture_share(doc_b) - _furniture_share(doc_a)
     # A line or two (a byline, "Order reprint") that one corpus learns as furniture and
     # another does not is no page around the story.

@@ -47,7 +47,7 @@ from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedP
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
-from .direction import PairEvidence, classify_relation, published_at
+from .direction import PairEvidence, classify_relation, published_before, published_span
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
 from .normalise import fold_text
 from .ocr import looks_scanned, lost_line_words, misread_words
@@ -206,7 +206,7 @@ class _FamilyTree:
         self._carriers: dict[int, np.ndarray] = {}
         self._credits_another = {m: _credits_another(documents[m]) for m in members}
         # Per member, read once: when it was published (UTC), and whether it credits only its own outlet.
-        self._published = {m: published_at(documents[m]) for m in members}
+        self._published = {m: published_span(documents[m]) for m in members}
         self._credits_itself = {m: _names_only_its_outlet(documents[m], documents[m].credits) for m in members}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
@@ -392,7 +392,7 @@ class _FamilyTree:
         the update's changes, so it is nobody's source by its text; but the
         update descends from it, and the copies from the update.
         """
-        for m in sorted(pool, key=lambda m: (self._published[m] is None, self._published[m] or datetime.min)):
+        for m in sorted(pool, key=lambda m: (self._published[m] is None, (self._published[m] or (datetime.min,))[0])):
             rest = [x for x in pool if x != m]
             updates = [y for y in rest if self._update_of(m, y)]
             if any(self._can_be_source(y, self._witnesses(y, rest)) for y in updates):
@@ -412,8 +412,8 @@ class _FamilyTree:
                 and self._credits_itself[m] and self._credits_itself[y]):
             return False
         when_m, when_y = self._published[m], self._published[y]
-        if when_m and when_y:
-            return when_m < when_y
+        if published_before(when_m, when_y) or published_before(when_y, when_m):
+            return published_before(when_m, when_y)
         in_y = self.collation.match(m, y)
         return in_y is not None and (
             int(np.count_nonzero(in_y >= 0)) >= _HOLDS * len(in_y)
@@ -508,7 +508,7 @@ class _FamilyTree:
                for s in doc.boilerplate if s.kind in _BYLINES):
             return False
         when = self._published[m]
-        if when and any((o := self._published[x]) and o < when for x in others):
+        if any(published_before(self._published[x], when) for x in others):
             return False
         # A clean text was not taken from a scan (see the impossible edges of __init__).
         if looks_scanned(doc) and any(x in self._clean for x in others):
@@ -638,7 +638,7 @@ class _FamilyTree:
         if (c, w) not in self.logit:
             return False
         when_c, when_w = self._published[c], self._published[w]
-        return not (when_c and when_w and when_w < when_c)
+        return not published_before(when_w, when_c)
 
     def _lacks(self, m: int, words: Sequence[str]) -> bool:
         """Whether ``m`` lacks a passage (most of its word triples), not merely has it elsewhere.
