@@ -56,8 +56,8 @@ __all__ = [
 
 #: Raised when a field of the JSON contract is removed or renamed (2: reconstructed unseen sources).
 JSON_VERSION = 2
-#: Raised when fields are added within a version (1: ``edges[].credited``).
-JSON_MINOR_VERSION = 1
+#: Raised when fields are added within a version (1: ``edges[].credited``; 2: ``documents[].updated``).
+JSON_MINOR_VERSION = 2
 # A word of a reconstructed source, counted for its copies' shared words.
 _WORD = re.compile(r"\w+")
 #: Values of :meth:`Lineage.credited`: the child names its parent's outlet or agency, or not, or
@@ -83,6 +83,9 @@ class Article:
         File the article came from, as given by the user.
     title, published, outlet, url : str or None
         Optional metadata; ``published`` is an ISO 8601 string when known.
+    updated : str or None
+        When the page last changed, stated without its publication date ("Updated
+        12 March 2024"), as ISO 8601: the publication came before it.
     furniture : tuple of str
         Page furniture removed by the HTML extractor (kept as evidence).
     agency : str or None
@@ -99,6 +102,7 @@ class Article:
     url: str | None = None
     furniture: tuple[str, ...] = ()
     agency: str | None = None
+    updated: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -779,6 +783,7 @@ def _document_json(doc: Document) -> dict[str, Any]:
         "credits": list(doc.credits),
         "bylines": list(doc.bylines),
         "published": art.published,
+        "updated": art.updated,
         "boilerplate": [
             {"start": s.start, "end": s.end, "text": s.text, "kind": s.kind} for s in doc.boilerplate
         ],

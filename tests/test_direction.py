@@ -311,3 +311,21 @@ def test_a_page_titled_with_its_day_is_dated_by_it():
     # A headline about a day is no page's date.
     docs, _ = pages("Floods of 2 March 2024 remembered", "The Daily Digest, 4 March 2024")
     assert docs[0].published is None
+
+
+def test_an_updated_stamp_only_bounds_the_publication_from_above():
+    # "Updated 09:00" was published by 09:00, so before a page published at 12:30; "Updated 15:00"
+    # may have been published before or after it.
+    def pages(updated: str):
+        body_a = "Updated " + updated + "\n\n" + other_stories(1, 600, 0.5) + "\n\n" + WIRE
+        body_b = other_stories(3, 200, 0.5) + "\n\n" + WIRE + "\n\n" + other_stories(4, 700, 0.5)
+        docs = prepare_documents([Article("a", body_a), Article("b", body_b, published="2024-03-01T12:30:00Z")])
+        return docs, assess_pair(docs[0], docs[1], Aligner().align(docs[0], docs[1], 0, 1))
+
+    docs, ev = pages("1 March 2024, 09:00 GMT")
+    assert docs[0].published is None and docs[0].article.updated == "2024-03-01T09:00:00"
+    assert ev.forward > 0 and any(e.signal == "date" for e in ev.evidence)
+    _, ev = pages("1 March 2024, 15:00 GMT")
+    assert ev.forward == 0.0
+    _, ev = pages("1 March 2024")
+    assert ev.forward == 0.0

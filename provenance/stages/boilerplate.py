@@ -31,8 +31,10 @@ __all__ = [
     "BoilerplateRemover",
     "find_credits",
     "find_date",
+    "find_updated",
     "named_date",
     "PUBLISHED_LABELS",
+    "UPDATED_LABELS",
     "is_story_prose",
     "page_lines",
     "printed_line_words",
@@ -196,12 +198,16 @@ _DATE_EXPR = (
 PUBLISHED_LABELS = ("published", "first published", "posted", "date", "imported", "issued", "filed",
                     "released", "created", "added")
 _LABELS = "|".join(PUBLISHED_LABELS)
+#: Labels of a page's last change ("Updated ...", "Last modified ..."): it was published before,
+#: how long before is unknown, so the date only bounds its publication from above.
+UPDATED_LABELS = ("updated", "last updated", "modified", "last modified", "revised", "last revised")
+_UPDATED = "|".join(UPDATED_LABELS)
 # Two spellings of a month this alike (rapidfuzz ratio) are one month as a scan misread it.
 _MONTH_SIMILARITY = 80
 # A line (or a line's opening) that is only a publication date.
 _DATE_LINE = re.compile(
-    rf"^[ \t]*(?:(?:{_LABELS}|updated|last updated)[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
-    rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:updated|last updated)[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
+    rf"^[ \t]*(?:(?:{_LABELS}|{_UPDATED})[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
+    rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:{_UPDATED})[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # A page's name and its date, as a masthead, a digest or an archive prints them: "The Daily
@@ -212,7 +218,7 @@ _NAMED_DATE = re.compile(
     rf"(?P<date>{_DATE_EXPR})(?:[ \t]*[,|–—-][ \t]*(?:page|p\.|no\.|image)[ \t]*\d+)?[ \t]*$",
     re.IGNORECASE,
 )
-_UPDATED_ONLY = re.compile(r"^[ \t]*(?:last[ \t]+)?updated\b", re.IGNORECASE)
+_UPDATED_ONLY = re.compile(rf"^[ \t]*(?:{_UPDATED})\b", re.IGNORECASE)
 _DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",
                           re.IGNORECASE)
 
@@ -511,6 +517,24 @@ def find_date(text: str) -> str | None:
     return None
 
 
+def find_updated(text: str) -> str | None:
+    """The earliest last-change date stated at the head of ``text`` ("Updated 12 March 2024"), as ISO 8601.
+
+    A page shows it when it does not show when it was published: the publication came
+    before it (see ``direction.published_span``).
+
+    Examples
+    --------
+    >>> find_updated("Last modified 28 March 2024, 17:42 GMT\\nStory")
+    '2024-03-28T17:42:00'
+    >>> find_updated("Published 1 March 2024 | Updated 5 March 2024\\nStory") is None
+    True
+    """
+    stated = [_parse_date(match.group("date")) for match in _DATE_LINE.finditer(text[:2000])
+              if _UPDATED_ONLY.match(match.group(0))]
+    return min((d for d in stated if d), default=None)
+
+
 def named_date(title: str | None) -> str | None:
     """The date of a page whose title names it and its day ("The Daily Digest, 18 April 2024").
 
@@ -755,10 +779,10 @@ class BoilerplateRemover:
         state = {"remover": self, "articles": articles, "prepared": prepared}
         marked = map_ordered(_mark_task, range(len(articles)), state=state, jobs=jobs, progress=progress)
         documents = []
-        for article, item, (spans, content, credits, bylines, stated, fingerprint) in zip(
+        for article, item, (spans, content, credits, bylines, (stated, updated), fingerprint) in zip(
                 articles, prepared, marked, strict=True):
-            if stated is not None:
-                article = dataclasses.replace(article, published=stated)
+            if stated or updated:
+                article = dataclasses.replace(article, published=stated or None, updated=updated or article.updated)
             doc = Document(article=article, tokens=item.tokens, content=content, boilerplate=spans,
                            credits=credits, bylines=bylines, fingerprint=fingerprint)
             if item.hashes is not None:
@@ -768,9 +792,9 @@ class BoilerplateRemover:
         return documents
 
     def _mark(self, article: Article, item: _Prepared) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
-                                                                 tuple[str, ...], str | None, str]:
-        """Spans, content indices, credits, bylines, stated date (None when the article has one) and
-        fingerprint of one document."""
+                                                                 tuple[str, ...], tuple[str | None, str | None], str]:
+        """Spans, content indices, credits, bylines, stated publication and last-change dates (None
+        when the article has a date) and fingerprint of one document."""
         learned = getattr(self, "boilerplate_lines_", set())
         text, toks, lines = article.text, item.tokens, item.lines
         spans = _builtin_spans(text, lines) if self.builtin else []
@@ -785,8 +809,9 @@ class BoilerplateRemover:
         spans.sort(key=lambda s: (s.start, s.end))
         credits, bylines = find_credits(text)
         stated = (find_date(text) or named_date(article.title)) if article.published is None else None
+        updated = find_updated(text) if article.published is None and stated is None else None
         fingerprint = hashlib.blake2b(" ".join(toks.words).encode("utf-8"), digest_size=8).hexdigest()
-        return tuple(spans), _content_indices(toks, spans), credits, bylines, stated or None, fingerprint
+        return tuple(spans), _content_indices(toks, spans), credits, bylines, (stated, updated), fingerprint
 
     def fit_transform(self, articles: Sequence[Article], tokens: Sequence[Tokens] | None = None, *,
                       jobs: int = 1, progress: Callable[[str, int, int], None] | None = None) -> list[Document]:
@@ -900,8 +925,8 @@ def _measure_line(state: dict[str, Any], folded: str) -> list[int] | None:
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
-                                                       tuple[str, ...], str | None, str]:
-    """Boilerplate spans, content indices, credits, bylines, stated date (when the article has none), fingerprint."""
+                                                       tuple[str, ...], tuple[str | None, str | None], str]:
+    """Boilerplate spans, content indices, credits, bylines, stated dates (when the article has none), fingerprint."""
     return state["remover"]._mark(state["articles"][n], state["prepared"][n])
 
 

@@ -409,7 +409,10 @@ def published_at(doc: Document) -> datetime | None:
     Pages of one day carry their own offsets ("19:03-04:00" is later than "22:00+00:00"):
     times compare only once in one zone.  A time without an offset is taken as UTC.
     """
-    value = doc.article.published
+    return _moment(doc.article.published)
+
+
+def _moment(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
@@ -430,14 +433,22 @@ def published_span(doc: Document) -> PublishedSpan | None:
     """The earliest and latest moment ``doc`` can have been published (UTC, naive), or None.
 
     A date without a time is its whole day: a page dated "18 April 2024" is neither
-    before nor after one stamped at 09:00 that day.
+    before nor after one stamped at 09:00 that day.  A page that shows only when it
+    was last changed ("Updated ...") was published at any time up to then.
     """
-    start = published_at(doc)
+    value = doc.article.published
+    start = _moment(value)
     if start is None:
-        return None
-    if _DAY_ONLY.fullmatch(doc.article.published or ""):
-        return start, start + timedelta(days=1) - timedelta(microseconds=1)
+        value = doc.article.updated
+        end = _moment(value)
+        return None if end is None else (datetime.min, _day_end(end) if _DAY_ONLY.fullmatch(value or "") else end)
+    if _DAY_ONLY.fullmatch(value or ""):
+        return start, _day_end(start)
     return start, start
+
+
+def _day_end(day: datetime) -> datetime:
+    return day + timedelta(days=1) - timedelta(microseconds=1)
 
 
 def published_before(first: PublishedSpan | None, second: PublishedSpan | None) -> bool:

@@ -392,7 +392,9 @@ class _FamilyTree:
         the update's changes, so it is nobody's source by its text; but the
         update descends from it, and the copies from the update.
         """
-        for m in sorted(pool, key=lambda m: (self._published[m] is None, (self._published[m] or (datetime.min,))[0])):
+        # Oldest first by the earliest each can be; undated (or only bounded from above) last.
+        earliest = {m: (self._published[m] or (datetime.min,))[0] for m in pool}
+        for m in sorted(pool, key=lambda m: (earliest[m] == datetime.min, earliest[m])):
             rest = [x for x in pool if x != m]
             updates = [y for y in rest if self._update_of(m, y)]
             if any(self._can_be_source(y, self._witnesses(y, rest)) for y in updates):

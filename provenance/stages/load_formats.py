@@ -21,7 +21,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
-from .boilerplate import PUBLISHED_LABELS, find_credits, is_story_prose, page_lines
+from .boilerplate import PUBLISHED_LABELS, UPDATED_LABELS, find_credits, is_story_prose, page_lines
 
 __all__ = [
     "FURNITURE_MAX_ITEMS",
@@ -196,7 +196,7 @@ def _iso(moment: datetime) -> str:
 # --------------------------------------------------------------------------- titles
 
 
-_DATE_LINE = re.compile(rf"^\W*(?:{'|'.join(PUBLISHED_LABELS)}|updated)\b.*\d", re.IGNORECASE)
+_DATE_LINE = re.compile(rf"^\W*(?:{'|'.join((*PUBLISHED_LABELS, *UPDATED_LABELS))})\b.*\d", re.IGNORECASE)
 
 
 _BULLETS = "•·▪‣◦●○■□➤►"
