@@ -32,3 +32,25 @@ def test_spun_words_are_the_spinners_own_readings():
     collation = _collation(WIRE, WIRE, spin(WIRE))
     assert collation.unique(2, 0, 1).wording >= 5
     assert collation.unique(0, 1, 2).total == 0.0
+
+
+def test_copies_agreeing_on_function_words_alone_made_no_change_of_the_source():
+    # "an urgent inspection" became "a full inspection" in one copy and "a inspection" in the
+    # other: the agreement on "a" is the grammar of each change, no change of the source's own.
+    source = WIRE.replace("engineers had checked", "engineers had made an urgent inspection of")
+    one = source.replace("an urgent inspection", "a full inspection")
+    other = source.replace("an urgent inspection", "a inspection")
+    assert _collation(source, one, other).own_readings(0, [1, 2])[0] == 0
+    # Two copies that put one word in its place did change it alike.
+    alike = source.replace("an urgent inspection", "a rapid inspection")
+    assert _collation(source, alike, alike).own_readings(0, [1, 2])[0] == 1
+
+
+def test_marks_where_copies_join_other_words_are_no_house_style():
+    # Both copies cut "and the regional government" down to a new sentence ("... for the
+    # industry. The regional government ..."): the full stop and capital at the junction are
+    # the cut's, not a habit the source lacks.
+    source = WIRE.replace("for the industry.\nThe regional", "for the industry, and the regional")
+    assert "industry, and the regional" in source
+    collation = _collation(source, WIRE, WIRE)
+    assert collation.unique(0, 1, 2).style == 0.0

@@ -260,6 +260,9 @@ def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
     assert _source_test([wire, *copies], "wire")
     # The same dateline on an outlet's page that names another is the outlet's own: it says copy.
     assert not _source_test([Article("wire", wire.text, outlet="The Daily Ledger"), *copies], "wire")
+    # A file that does not say whose page it is, opening with an agency's dateline, reads as that
+    # agency's own story (papers rewriting an agency's copy drop its dateline).
+    assert _source_test([Article("wire", wire.text), *copies], "wire")
 
 
 def _family_tree(articles: list[Article]):

@@ -35,6 +35,20 @@ _OMISSION_WORDS = 4
 _MISREAD_ZIPF = 1.5
 # Two copies that stop within this many words of each other stop at the same place.
 _SAME_CUT_WORDS = 3
+# English function words (a closed class): two copies that each reword a phrase of m's otherwise
+# agree on them by grammar, not by descent ("an international component" -> "a component", "a
+# global component": both wrote "a").  Copies that differ there and share only these made no
+# change of m's together; copies that read alike there did.
+_FUNCTION_WORDS = frozenset("""
+a an the this that these those some any each every no all both either neither
+and or but nor so yet if then than as because while although though whether
+of in on at by for with from to into onto upon about over under after before between among
+through during without within against across along around up down out off
+i me my mine we us our ours you your yours he him his she her hers it its they them their theirs
+who whom whose which what where when why how
+is am are was were be been being has have had do does did will would shall should can could
+may might must not
+""".split())
 # Weighed places remembered at once (a bound on memory; forgetting changes no answer).
 _SITES_KEPT = 200_000
 
@@ -224,12 +238,25 @@ class Collation:
                     for s2, e2, ys, ye in replaced[y]:
                         if s2 < e and s < e2:
                             alt = x_in_y[xs:xe]
-                            if len(alt) and np.count_nonzero((alt >= ys) & (alt < ye)) * 2 >= len(alt) \
-                                    and self._read_alike(x, xs, xe, y, ys, ye):
+                            agreed = (alt >= ys) & (alt < ye)
+                            if len(alt) and np.count_nonzero(agreed) * 2 >= len(alt) \
+                                    and self._read_alike(x, xs, xe, y, ys, ye) \
+                                    and self._one_change(x, xs, xe, y, ys, ye, agreed):
                                 own += 1
                                 marked[s:e] = True
                             break
         return own, int(np.count_nonzero(carried >= 2))
+
+    def _one_change(self, x: int, x_start: int, x_end: int, y: int, y_start: int, y_end: int,
+                    agreed: np.ndarray) -> bool:
+        """Whether two copies' rewordings of one place are one change: the same words, or sharing more than grammar.
+
+        ``agreed`` marks ``x``'s words there that ``y``'s rewording has too.
+        """
+        words_x, words_y = self.documents[x].content_words, self.documents[y].content_words
+        if [w.casefold() for w in words_x[x_start:x_end]] == [w.casefold() for w in words_y[y_start:y_end]]:
+            return True
+        return any(words_x[x_start + int(p)].casefold() not in _FUNCTION_WORDS for p in np.flatnonzero(agreed))
 
     def _read_alike(self, x: int, x_start: int, x_end: int, y: int, y_start: int, y_end: int) -> bool:
         """Whether two copies' words at one place are one reading: aligned, and in scans the same letters.
@@ -314,6 +341,12 @@ class Collation:
         if (y_in_x[start:end] >= 0).all() and not (looks_scanned(doc_x) or looks_scanned(doc_y)):
             surf_y = surface(doc_y, start, end)
             surf_x = surface(doc_x, int(y_in_x[start]), int(y_in_x[end - 1]) + 1)
+            if start == 0 or y_in_x[start - 1] != y_in_x[start] - 1:
+                # The texts join other words there (a headline, a merged sentence): the marks
+                # before the place and its first letter's case are the junction's, no habit.
+                surf_y, surf_x = _unjoined(doc_y, start, surf_y), _unjoined(doc_x, int(y_in_x[start]), surf_x)
+                if surf_y == surf_x:
+                    return None, 0.0
             y_plainer = surf_y.translate(_PLAIN) == surf_y and surf_x.translate(_PLAIN) != surf_x
             return _habit(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
         before = int(y_in_x[start - 1]) if start > 0 else -1
@@ -359,6 +392,12 @@ def _habit(a: str, b: str) -> str:
     if a.casefold() == b.casefold():
         return "case"
     return "punctuation"
+
+
+def _unjoined(doc: Document, start: int, text: str) -> str:
+    """``text`` (a :func:`surface` from word ``start``) without the marks before it, its first letter in lower case."""
+    text = text[len(word_surface(doc, start)[1]):]
+    return text[:1].lower() + text[1:]
 
 
 def surface(doc: Document, start: int, end: int) -> str:

@@ -43,7 +43,7 @@ from datetime import datetime
 import networkx as nx
 import numpy as np
 
-from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage
+from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage, Span
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
@@ -506,7 +506,7 @@ class _FamilyTree:
         if self._credits_another[m] or any(self._update_of(x, m) for x in others):
             return False
         carried = {fold_text(s.text) for x in others for s in self.documents[x].boilerplate if s.kind in _BYLINES}
-        if any(fold_text(s.text) not in carried and not _names_only_its_outlet(doc, find_credits(s.text)[0])
+        if any(fold_text(s.text) not in carried and not _agency_line(doc, s)
                for s in doc.boilerplate if s.kind in _BYLINES):
             return False
         when = self._published[m]
@@ -936,6 +936,20 @@ def _credits_another(doc: Document) -> bool:
     """
     credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
     return credits and bool(doc.article.outlet or wrapped(doc))
+
+
+def _agency_line(doc: Document, line: Span) -> bool:
+    """Whether a dateline or credit line of ``doc`` can be an agency's own on its own story.
+
+    On a page of a known outlet, when it names that outlet alone.  Whose page it is
+    unknown, a dateline naming news agencies alone ("BELFAST (PA) -") is how that agency's
+    own story opens: the papers that rewrite the story drop it, so no copy carrying it
+    does not make it a copier's own.
+    """
+    credits = find_credits(line.text)[0]
+    if doc.article.outlet:
+        return _names_only_its_outlet(doc, credits)
+    return line.kind == "dateline" and bool(credits)
 
 
 def _names_only_its_outlet(doc: Document, credits: Sequence[str]) -> bool:
