@@ -213,7 +213,8 @@ def test_parallel_preparation_writes_the_same_index(tmp_path: Path) -> None:
 def test_documents_come_back_exactly_as_prepared(tmp_path: Path) -> None:
     text = (FURNITURE_HEAD + "Published: 2024-03-01T10:22:00Z\nBy Jane Smith\nPORT ELSBY (Reuters) - " + WIRE
             + FURNITURE_TAIL)
-    articles = [Article(id="a.txt", text=text, title="T", outlet="Courier"), Article(id="b.txt", text=WIRE)]
+    articles = [Article(id="a.txt", text=text, title="T", outlet="Courier"), Article(id="b.txt", text=WIRE),
+                Article(id="c.txt", text="Updated 1 March 2024, 09:00 GMT\n\n" + WIRE)]
     db = tmp_path / "x.sqlite"
     build_index(articles, db)
     expected = prepare_articles(articles)
@@ -235,6 +236,7 @@ def test_documents_come_back_exactly_as_prepared(tmp_path: Path) -> None:
                 theirs.boilerplate, theirs.credits, theirs.bylines, theirs.fingerprint)
     assert expected[0].credits == ("Reuters",) and expected[0].bylines == ("Jane Smith",)
     assert expected[0].article.published == "2024-03-01T10:22:00" and expected[0].boilerplate
+    assert expected[2].article.updated == "2024-03-01T09:00:00" and expected[2].article.published is None
 
 
 # ----------------------------------------------------------------------------- lookups

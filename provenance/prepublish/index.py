@@ -225,7 +225,8 @@ def _prepare_rows(articles: Sequence[Article], size: int, sample: int) -> list[t
 
 def _encode(doc: Document) -> bytes:
     """What preparing ``doc`` found (tokens, content, spans, credits), so a check need not prepare it again."""
-    head = json.dumps({"published": doc.article.published, "credits": doc.credits, "bylines": doc.bylines,
+    head = json.dumps({"published": doc.article.published, "updated": doc.article.updated,
+                       "credits": doc.credits, "bylines": doc.bylines,
                        "fingerprint": doc.fingerprint,
                        "spans": [[s.start, s.end, s.kind] for s in doc.boilerplate]}).encode("utf-8")
     words = "\x1f".join(doc.tokens.words).encode("utf-8")
@@ -242,7 +243,7 @@ def _decode(blob: bytes, article: Article) -> Document:
     numbers = np.frombuffer(data, dtype=np.int32, offset=at + n_head + n_words).astype(np.int64)
     n = len(words)
     spans = tuple(Span(start, end, article.text[start:end], kind) for start, end, kind in head["spans"])
-    return Document(article=dataclasses.replace(article, published=head["published"]),
+    return Document(article=dataclasses.replace(article, published=head["published"], updated=head.get("updated")),
                     tokens=Tokens(words=words, starts=numbers[:n], ends=numbers[n : 2 * n]),
                     content=numbers[2 * n : 2 * n + n_content], boilerplate=spans, credits=tuple(head["credits"]),
                     bylines=tuple(head["bylines"]), fingerprint=head["fingerprint"])
