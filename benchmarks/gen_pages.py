@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.gen_rewrite import scan  # noqa: E402
+from benchmarks.gen_rewrite import NOISES, checked_noise, scan  # noqa: E402
 from benchmarks.originals import Original  # noqa: E402
 from benchmarks.simcorpus import SimCorpus, SimDoc  # noqa: E402
 from benchmarks.textops import trim  # noqa: E402
@@ -52,9 +52,9 @@ def _story(original: Original) -> list[str]:
 
 
 class _PagesWorld(WorldBuilder):
-    def __init__(self, originals: list[Original], seed: int, cer: float) -> None:
+    def __init__(self, originals: list[Original], seed: int, cer: float, noise: str, crowd: int) -> None:
         super().__init__(originals, seed, P_DATED)
-        self.cer = cer
+        self.cer, self.noise, self.crowd = cer, noise, crowd
         # The reprinted story as each page printed it (its reprints start from it).
         self.printed: dict[int, list[str]] = {}
 
@@ -69,7 +69,7 @@ class _PagesWorld(WorldBuilder):
         if story is not None:
             self.printed[id(doc)] = story
             doc.source_text = story
-        doc.body = scan(text, self.rng, self.cer, None) if self.cer else text
+        doc.body = scan(text, self.rng, self.cer, None, self.noise) if self.cer else text
         return self.add(doc)
 
     def new_doc(self, op: str, when: datetime, family: str | None = None, parent: SimDoc | None = None,
@@ -98,18 +98,18 @@ class _PagesWorld(WorldBuilder):
         elif op == "page-abridge" and len(story) >= 3:
             del story[self.rng.randrange(1, len(story) - 1)]
         doc = self.new_doc(op, parent.when + timedelta(hours=self.rng.uniform(2, 96)), parent.family, parent)
-        return self.page(doc, [headline, *story], self.fillers(3, 8))
+        return self.page(doc, [headline, *story], self.fillers(min(3, self.crowd), self.crowd))
 
     def negative(self) -> None:
         kind = self.rng.choice(("independent", "same-topic"))
-        others = self.fillers(3, 8)
+        others = self.fillers(min(3, self.crowd), self.crowd)
         if kind == "same-topic" and self.anchor is not None:
             others.insert(self.rng.randint(0, len(others)), _story(self.pool.take_similar(self.anchor)))
         self.page(self.new_doc(kind, self.moment()), None, others)
 
 
 def build(originals: list[Original], *, seed: int, quick: bool = False, cer: float = 0.0,
-          families: int | None = None) -> SimCorpus:
+          noise: str = "letters", crowd: int = 8, families: int | None = None) -> SimCorpus:
     """Simulate pages that reprint stories among others (see the module docstring).
 
     Parameters
@@ -122,6 +122,8 @@ def build(originals: list[Original], *, seed: int, quick: bool = False, cer: flo
         A small corpus.
     cer : float, default=0.0
         Character error rate of scanned pages, in [0, 0.5]; 0 leaves pages unscanned.
+    noise : {"letters", "newsprint"}, default="letters"
+        The scans' errors (``gen_rewrite.build``).
     families : int, optional
         Number of families (default 24, quick 6); as many hard-negative pages are added.
 
@@ -133,25 +135,28 @@ def build(originals: list[Original], *, seed: int, quick: bool = False, cer: flo
     Raises
     ------
     ValueError
-        If ``cer`` or ``families`` is out of range.
+        If ``cer``, ``noise`` or ``families`` is out of range.
     """
     n = checked_families(families, (QUICK_SIZES if quick else DEFAULT_SIZES)[0])
-    world = _PagesWorld(originals, seed, checked_cer(cer))
+    world = _PagesWorld(originals, seed, checked_cer(cer), checked_noise(noise), crowd)
     for index in range(n):
         world.family(index)
     for _ in range(n):
         world.negative()
-    return SimCorpus(world.docs, {"generator": "pages", "seed": seed, "families": n, "cer": cer})
+    return SimCorpus(world.docs, {"generator": "pages", "seed": seed, "families": n, "cer": cer,
+                                      "noise": noise})
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cer", type=float, default=0.0, help="character error rate of scanned pages (0: not scanned)")
+    parser.add_argument("--noise", choices=NOISES, default="letters", help="kind of scanning errors")
+    parser.add_argument("--crowd", type=int, default=8, help="most other stories on a page")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints the path to trace."""
     return run_cli(__doc__, argv, build, sizes=(DEFAULT_SIZES[0], QUICK_SIZES[0]), extra=_options,
-                   options=lambda args: {"cer": args.cer})
+                   options=lambda args: {"cer": args.cer, "noise": args.noise, "crowd": args.crowd})
 
 
 if __name__ == "__main__":

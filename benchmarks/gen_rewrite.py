@@ -33,6 +33,7 @@ scanning errors.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 from datetime import UTC, datetime, timedelta
@@ -67,6 +68,12 @@ _CONFUSIONS = {"e": "co", "c": "eo", "h": "bn", "n": "uh", "u": "n", "i": "l1", 
                "t": "f", "f": "t", "a": "o", "o": "ae", "s": "5", "m": "n", "r": "n", "b": "h",
                "d": "cl", "g": "q", "E": "F", "O": "Q", "I": "l", "S": "8"}
 _LETTERS = "etaoinshrdlu"
+# Old newsprint: one letter read as two and two as one, marks misread, words run together or split.
+_AS_TWO = {"m": "rn", "w": "vv", "d": "cl", "h": "li", "n": "ri", "u": "ii", "k": "lc"}
+_AS_ONE = {"rn": "m", "cl": "d", "vv": "w", "li": "h", "ri": "n"}
+_MARKS = ".,;:'\""
+_CASE_SLIPS = {"l": "I", "I": "l", "o": "O", "O": "0", "s": "S", "c": "C", "1": "l", "0": "O"}
+NOISES = ("letters", "newsprint")
 
 BLOGS: tuple[Outlet, ...] = (
     Outlet("The Curious Reader", "", ("Posted by admin", "{published}"),
@@ -141,6 +148,67 @@ def scan_errors(text: str, rng: random.Random, cer: float) -> str:
     return "".join(out)
 
 
+def newsprint_errors(text: str, rng: random.Random, cer: float) -> str:
+    """OCR of old newsprint: ``scan_errors`` plus the errors that change a text's words and marks.
+
+    Each page's rate varies around ``cer`` (ink, paper and type differ from page to page). Beyond
+    one letter confused, dropped or doubled: one letter read as two ("m" -> "rn") and two as one,
+    case slips ("l" -> "I"), words run together (a space lost) or split (one read inside a
+    word), and punctuation misread or lost.
+    """
+    rate = min(0.5, cer * math.exp(rng.gauss(0.0, 0.5)))
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char, pair = text[index], text[index:index + 2]
+        index += 1
+        if pair in _AS_ONE and rng.random() < rate:
+            out.append(_AS_ONE[pair])
+            index += 1
+        elif char == " ":
+            if rng.random() >= rate * 0.3:
+                out.append(char)
+        elif char in _MARKS:
+            roll = rng.random()
+            if roll >= rate * 2:
+                out.append(char)
+            elif roll < rate:
+                out.append(rng.choice(_MARKS))
+        elif not char.isalnum() or rng.random() >= rate:
+            out.append(char)
+        else:
+            roll = rng.random()
+            if roll < 0.45:
+                out.append(rng.choice(_CONFUSIONS.get(char, _LETTERS)))
+            elif roll < 0.6:
+                out.append(_AS_TWO.get(char) or _CASE_SLIPS.get(char) or rng.choice(_LETTERS))
+            elif roll < 0.7:
+                out.append(_CASE_SLIPS.get(char, char.swapcase()))
+            elif roll < 0.8:
+                out.append(char + " ")
+            elif roll < 0.9:
+                continue
+            else:
+                out.append(char + char)
+    return "".join(out)
+
+
+_NOISE = {"letters": scan_errors, "newsprint": newsprint_errors}
+
+
+def checked_noise(noise: str) -> str:
+    """A kind of scanning errors, one of :data:`NOISES`.
+
+    Raises
+    ------
+    ValueError
+        If ``noise`` is unknown.
+    """
+    if noise not in NOISES:
+        raise ValueError(f"The 'noise' parameter must be one of {', '.join(NOISES)}. Got {noise!r} instead.")
+    return noise
+
+
 def _lines(paragraph: str, width: int) -> list[str]:
     """Break into lines of at most ``width`` characters, hyphenating long words at line ends."""
     lines, line = [], ""
@@ -158,8 +226,12 @@ def _lines(paragraph: str, width: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def scan(paragraphs: list[str], rng: random.Random, cer: float, neighbour: list[str] | None) -> list[str]:
-    """A scanned page: errors, narrow hyphenated lines, dropped lines, an interleaved column."""
+def scan(paragraphs: list[str], rng: random.Random, cer: float, neighbour: list[str] | None,
+         noise: str = "letters") -> list[str]:
+    """A scanned page: errors, narrow hyphenated lines, dropped lines, an interleaved column.
+
+    ``noise`` is ``"letters"`` (:func:`scan_errors`) or ``"newsprint"`` (:func:`newsprint_errors`).
+    """
     width = rng.randint(28, 42)
     columns = [[ln for p in paragraphs for ln in _lines(p, width) + [""]]]
     if neighbour:
@@ -174,14 +246,14 @@ def scan(paragraphs: list[str], rng: random.Random, cer: float, neighbour: list[
             lines.extend(other[:run])
             other = other[run:]
     kept = [ln for ln in lines if not ln or rng.random() >= 0.03]
-    text = scan_errors("\n".join(kept), rng, cer)
+    text = _NOISE[noise]("\n".join(kept), rng, cer)
     return [block.strip() for block in text.split("\n\n") if block.strip()]
 
 
 class _RewriteWorld(WorldBuilder):
-    def __init__(self, originals: list[Original], seed: int, ocr: bool, cer: float) -> None:
+    def __init__(self, originals: list[Original], seed: int, ocr: bool, cer: float, noise: str) -> None:
         super().__init__(originals, seed, P_DATED)
-        self.ocr, self.cer = ocr, cer
+        self.ocr, self.cer, self.noise = ocr, cer, noise
         # The printed (clean) text of each document, which its reprints start from.
         self.printed: dict[int, list[str]] = {}
 
@@ -197,9 +269,9 @@ class _RewriteWorld(WorldBuilder):
             doc.source_text = text
             neighbour = list(self.pool.take().paragraphs) if self.rng.random() < 0.5 else None
             header = [ln.format(published=f"{doc.when:%B %d, %Y}".upper()) for ln in outlet.header]
-            doc.body = scan([*header, *text, *outlet.footer], self.rng, self.cer, neighbour)
-            doc.title = scan_errors(doc.title.upper() if self.rng.random() < 0.5 else doc.title,
-                                    self.rng, self.cer)
+            doc.body = scan([*header, *text, *outlet.footer], self.rng, self.cer, neighbour, self.noise)
+            doc.title = _NOISE[self.noise](doc.title.upper() if self.rng.random() < 0.5 else doc.title,
+                                           self.rng, self.cer)
         else:
             doc.body = text
             doc.page = furnish(outlet, doc.when, self.related(), self.rng)
@@ -251,7 +323,7 @@ class _RewriteWorld(WorldBuilder):
 
 
 def build(originals: list[Original], *, seed: int, quick: bool = False, ocr: bool = False,
-          cer: float = CER_DEFAULT, families: int | None = None) -> SimCorpus:
+          cer: float = CER_DEFAULT, noise: str = "letters", families: int | None = None) -> SimCorpus:
     """Simulate human rewrites, or (``ocr``) scanned reprints (see the module docstring).
 
     Parameters
@@ -266,6 +338,10 @@ def build(originals: list[Original], *, seed: int, quick: bool = False, ocr: boo
         The scanned-newspaper world instead of the rewrite world.
     cer : float, default=0.10
         Character error rate of the scans, in [0, 0.5].
+    noise : {"letters", "newsprint"}, default="letters"
+        The scans' errors: letters confused, dropped or doubled; or ``"newsprint"``, which also
+        runs words together, splits them, reads one letter as two and misreads punctuation,
+        at a rate varying from page to page.
     families : int, optional
         Number of families (default 40, quick 10); as many hard negatives are added.
 
@@ -277,30 +353,31 @@ def build(originals: list[Original], *, seed: int, quick: bool = False, ocr: boo
     Raises
     ------
     ValueError
-        If ``cer`` or ``families`` is out of range.
+        If ``cer``, ``noise`` or ``families`` is out of range.
     """
     sizes = QUICK_SIZES if quick else DEFAULT_SIZES
     n = checked_families(families, sizes[0])
-    world = _RewriteWorld(originals, seed, ocr, checked_cer(cer))
+    world = _RewriteWorld(originals, seed, ocr, checked_cer(cer), checked_noise(noise))
     for index in range(n):
         world.family(index)
     for _ in range(sizes[1] if families is None else n):
         world.independent()
     meta = {"generator": "ocr" if ocr else "rewrite", "seed": seed, "families": n}
     if ocr:
-        meta["cer"] = cer
+        meta.update(cer=cer, noise=noise)
     return SimCorpus(world.docs, meta)
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ocr", action="store_true", help="scanned reprints instead of human rewrites")
     parser.add_argument("--cer", type=float, default=CER_DEFAULT, help="character error rate of --ocr scans")
+    parser.add_argument("--noise", choices=NOISES, default="letters", help="kind of scanning errors")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints the path to trace."""
     return run_cli(__doc__, argv, build, sizes=(DEFAULT_SIZES[0], QUICK_SIZES[0]), extra=_options,
-                   options=lambda args: {"ocr": args.ocr, "cer": args.cer})
+                   options=lambda args: {"ocr": args.ocr, "cer": args.cer, "noise": args.noise})
 
 
 if __name__ == "__main__":
