@@ -45,6 +45,9 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
     Generator("ocr", "benchmarks.gen_rewrite", (("reuters", "txt"),), {"ocr": True}),
     # The same papers scanned lightly (2% character errors): few words fall out of the word list.
     Generator("ocr-light", "benchmarks.gen_rewrite", (("bbc", "txt"),), {"ocr": True, "cer": 0.02}),
+    # Old newsprint read by OCR: words run together or split, "m" read as "rn", marks misread.
+    Generator("ocr-newsprint", "benchmarks.gen_rewrite", (("reuters", "jsonl"),),
+              {"ocr": True, "cer": 0.06, "noise": "newsprint"}),
     Generator("pages", "benchmarks.gen_pages", (("bbc", "jsonl"),)),
     Generator("pages-scanned", "benchmarks.gen_pages", (("reuters", "txt"),), {"cer": 0.03}),
     Generator("press", "benchmarks.gen_press", (("bbc", "txt"),)),

@@ -48,6 +48,7 @@ CHAINABLE: dict[str, frozenset[str]] = {
     "rewrite": frozenset({"rewrite", "rewrite-light", "reprint"}),
     "ocr": frozenset({"reprint", "trim", "abridge"}),
     "ocr-light": frozenset({"reprint", "trim", "abridge"}),
+    "ocr-newsprint": frozenset({"reprint", "trim", "abridge"}),
     "pages": frozenset({"page-reprint", "page-trim", "page-abridge"}),
     "pages-scanned": frozenset({"page-reprint", "page-trim", "page-abridge"}),
     # A paper may take another paper's derived version; nobody takes a non-derived story.

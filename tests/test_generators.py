@@ -155,6 +155,22 @@ def test_ocr_error_rate_follows_cer() -> None:
         assert 0.5 * cer * letters / 4 < changed
 
 
+def test_newsprint_scans_run_words_together_split_them_and_misread_marks() -> None:
+    from benchmarks.gen_rewrite import newsprint_errors
+
+    text = "The mayor said, on Monday, that the bridge would reopen in March. " * 200
+    scanned = [newsprint_errors(text, random.Random(seed), 0.08) for seed in range(5)]
+    words = text.split()
+    for page in scanned:
+        # Every page has words run together or split (the word count moves) and marks misread.
+        assert len(page.split()) != len(words)
+        assert page.count(",") != text.count(",") or page.count(".") != text.count(".")
+    # The rate varies from page to page (ink and paper): the pages do not all change alike.
+    assert len({sum(a != b for a, b in zip(text, page, strict=False)) for page in scanned}) == 5
+    # One letter read as two: "m" as "rn" (the text has no "rn" of its own).
+    assert "rn" not in text and any("rn" in page for page in scanned)
+
+
 def test_ocr_reprints_inherit_cuts_not_scanning_errors() -> None:
     corpus = _quick("ocr")
     reprints = [d for d in corpus.docs if d.op == "reprint" and d.parent is not None and d.parent.present]
