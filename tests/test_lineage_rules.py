@@ -441,3 +441,25 @@ def test_copies_below_an_agency_first_version_do_not_hide_its_update():
     placed = tree._parsimonious(parent)
     assert placed[first] == stage._ROOT
     assert placed[update_] == first and placed[copy] == update_
+
+
+def test_an_unseen_source_weighs_the_child_being_the_original_its_sibling_copied():
+    # An agency story and a paper's own story weaving in three of its sentences, neither dated:
+    # they may share an unseen text, or the story may be the original the paper took from.  The
+    # unseen source's confidence weighs that option too, as a document edge weighs its reverse.
+    from conftest import INDEPENDENT, WIRE
+
+    from provenance.stages import lineage as stage
+
+    wire, story = WIRE.strip().split("\n"), INDEPENDENT.strip().split("\n")
+    woven = [story[0], wire[1], story[1], wire[3], story[2], wire[4], story[3]]
+    tree, index = _family_tree([Article("wire", "LONDON (PA) - " + WIRE),
+                                Article("paper", "\n\n".join(woven) + "\n")])
+    edges, latent, _ = tree.build(1)
+    assert len(latent) == 1 and {e.child for e in edges if e.parent == latent[0].id} == {"wire", "paper"}
+    for edge in edges:
+        child = index[edge.child]
+        assert tree._can_be_source(child, list(index.values()))
+        options = [*tree._rivals(child, None), tree.origin[child]]
+        assert edge.confidence == tree.model.calibrate(stage._share(tree.model.latent_logit, options))
+        assert edge.confidence < tree.model.calibrate(stage._share(tree.model.latent_logit, options[:-1]))

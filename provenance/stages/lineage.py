@@ -884,7 +884,11 @@ class _FamilyTree:
 
     def _latent_edge(self, lat_id: str, child: int, group: list[int]) -> Edge:
         rivals = self._rivals(child, None)
-        # The unseen source's share carries its prior, as it did when the tree was chosen.
+        # The unseen source's share carries its prior, as it did when the tree was chosen.  A child
+        # that could itself be the source of its siblings (no change of its own where they agree) may
+        # be the original they copied: one more option, as a document edge's reverse is.
+        if self._can_be_source(child, group):
+            rivals.append(self.origin[child] - (_CREDITED_ROOT_PENALTY if self._credits_another[child] else 0.0))
         confidence = self.model.calibrate(_share(self.model.latent_logit, rivals))
         siblings = [s for s in group if s != child]
         others = [w for w in self._nearest(child, self.members) if w != child][:_SOURCE_WITNESSES]
