@@ -240,3 +240,20 @@ def test_lines_two_columns_break_alike_are_story_text_but_a_standing_notice_is_n
         learned = [s.text for s in doc.boilerplate if s.kind == "learned"]
         assert not story_lines & set(learned)
         assert any("consider subscribing" in text for text in learned)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Published: Tue 3 Mar 2024 10.22 GMT", "2024-03-03T10:22:00"),
+    ("First published on Tuesday 3 March 2024 10.22 GMT", "2024-03-03T10:22:00"),
+    ("March 3, 2024 at 10:22 a.m. EST", "2024-03-03T10:22:00-05:00"),
+    ("Jun 3, 2018, 4:15 PM EDT", "2018-06-03T16:15:00-04:00"),
+    ("June 3, 2018 / 4:15 PM", "2018-06-03T16:15:00"),
+    ("3:45 PM EST, Tue March 3, 2024", "2024-03-03T15:45:00-05:00"),
+    ("Published on Mar. 3, 2024", "2024-03-03"),
+    ("Sunday, June 3, 2018", "2018-06-03"),
+    ("Published 2024/03/03", "2024-03-03"),
+    ("Posted: 03/03/2024", None),  # day or month first: not said
+    ("Monday was a holiday", None),
+])
+def test_pages_state_their_date_in_many_forms(line, expected):
+    assert boilerplate.find_date(line + "\nThe story begins here.") == expected

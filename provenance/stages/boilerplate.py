@@ -35,6 +35,7 @@ __all__ = [
     "named_date",
     "PUBLISHED_LABELS",
     "UPDATED_LABELS",
+    "ZONE_OFFSETS",
     "is_story_prose",
     "page_lines",
     "printed_line_words",
@@ -188,10 +189,15 @@ _DATELINE = re.compile(
 # each ")"), it spares most texts the dateline pattern, which is tried at every character.
 _DATELINE_CLOSE = re.compile(r"\)[ \t]*[-–—]")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# How pages write a day and a time: "Tue 3 Mar 2024 10.22 GMT", "March 3, 2024 at 10:22 a.m. EST",
+# "Jun 3, 2018, 4:15 PM EDT", "June 3, 2018 / 4:15 PM", "3:45 PM EST, Tue March 3, 2024".
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+)"
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?(?:[ \t]+[a-z]{2,4})?"
+_DAY = rf"{_WEEKDAY}?(?:\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}},? \d{{4}})"
 _DATE_EXPR = (
-    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?"
-    rf"|\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}},? \d{{4}})"
-    rf"(?:,? (?:at )?\d{{1,2}}[:.]\d{{2}}(?: ?[ap]m)?(?: [a-z]{{2,4}})?)?"
+    rf"(?:(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{4}}/\d{{2}}/\d{{2}}|{_DAY})"
+    rf"(?:[ \t]*[,/|]?[ \t]*(?:at[ \t]+)?{_CLOCK})?"
+    rf"|{_CLOCK}[ \t]*[,/|]?[ \t]*{_DAY})"
 )
 #: Labels that put a page's publication date before it ("Posted 3 May 2024"; an aggregator's
 #: "Imported ..." is when its page went up).  "Updated" is only an upper bound (see find_date).
@@ -206,7 +212,7 @@ _UPDATED = "|".join(UPDATED_LABELS)
 _MONTH_SIMILARITY = 80
 # A line (or a line's opening) that is only a publication date.
 _DATE_LINE = re.compile(
-    rf"^[ \t]*(?:(?:{_LABELS}|{_UPDATED})[ \t]*:?[ \t]*)*(?P<date>{_DATE_EXPR})"
+    rf"^[ \t]*(?:(?:{_LABELS}|{_UPDATED})[ \t]*:?[ \t]*(?:on[ \t]+)?)*(?P<date>{_DATE_EXPR})"
     rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:{_UPDATED})[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -219,7 +225,7 @@ _NAMED_DATE = re.compile(
     re.IGNORECASE,
 )
 _UPDATED_ONLY = re.compile(rf"^[ \t]*(?:{_UPDATED})\b", re.IGNORECASE)
-_DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*:?[ \t]*(?P<date>{_DATE_EXPR})[ \t]+",
+_DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*:?[ \t]*(?:on[ \t]+)?(?P<date>{_DATE_EXPR})[ \t]+",
                           re.IGNORECASE)
 
 
@@ -500,6 +506,12 @@ def find_date(text: str) -> str | None:
     '2024-04-24T11:50:00'
     >>> find_date("Last updated 12 March 2024, 10:22\\nStory") is None
     True
+    >>> find_date("Published: Tue 3 Mar 2024 10.22 GMT\\nStory")
+    '2024-03-03T10:22:00'
+    >>> find_date("3:45 PM EST, Tue March 3, 2024\\nStory")
+    '2024-03-03T15:45:00-05:00'
+    >>> find_date("Published on Mar. 3, 2024\\nStory"), find_date("Sunday, June 3, 2018\\nStory")
+    ('2024-03-03', '2018-06-03')
     >>> find_date("NewsWire Digest\\nImported 14 April 2024, 11:56 GMT\\nStory")
     '2024-04-14T11:56:00'
     >>> find_date("THE WEEKLY ARGUS.\\nNOVEMBERR 14, 1872\\nStory")
@@ -557,26 +569,47 @@ def named_date(title: str | None) -> str | None:
 
 def _parse_date(value: str) -> str | None:
     value = value.strip().rstrip(".")
-    iso = re.match(r"(\d{4}-\d{2}-\d{2})(?:[tT ](\d{2}:\d{2}(?::\d{2})?))?", value)
+    iso = re.match(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[tT ](\d{2}:\d{2}(?::\d{2})?))?", value)
     if iso:
-        clock = iso.group(2)
+        day, clock = "-".join(iso.group(1, 2, 3)), iso.group(4)
         if clock is None:
-            return iso.group(1)  # a day, not its midnight (see direction.published_span)
-        return f"{iso.group(1)}T{clock if clock.count(':') == 2 else clock + ':00'}"
-    cleaned = re.sub(r"\b(at|gmt|utc|bst|et|est|cet)\b", "", value, flags=re.IGNORECASE)
-    cleaned = " ".join(cleaned.replace(",", " ").replace(".", ":").split())
+            return day  # a day, not its midnight (see direction.published_span)
+        return f"{day}T{clock if clock.count(':') == 2 else clock + ':00'}"
+    cleaned = re.sub(r"\b([ap])\.m\b\.?", r"\1m", value, flags=re.IGNORECASE)
+    cleaned = re.sub(rf"\b{_WEEKDAY}", " ", cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(r"\b(at|gmt|utc|bst|et|est|edt|cet|cest|pt|pst|pdt|ct|cst|cdt)\b", "", cleaned,
+                     flags=re.IGNORECASE)
+    cleaned = re.sub(r"\b([a-z]{3,4})\.", r"\1", cleaned, flags=re.IGNORECASE)  # "Mar." is "Mar"
+    cleaned = " ".join(cleaned.replace(",", " ").replace("/", " ").replace("|", " ").replace(".", ":").split())
+    clock_first = re.match(r"(\d{1,2}:\d{2}(?: ?[ap]m)?) (.+)$", cleaned, re.IGNORECASE)
+    if clock_first:
+        cleaned = f"{clock_first.group(2)} {clock_first.group(1)}"
     parsed = _strptime(cleaned)
     if parsed is None:
         # A scanned masthead misreads its month ("NOVEMBERR 14, 1872", "OCTOBFR"): the month it reads as.
         month = re.search(r"[^\W\d_]{3,}", cleaned)
         name = month and _misread_month(month.group(0))
         parsed = name and _strptime(cleaned[: month.start()] + name + cleaned[month.end() :])
+    zone = _ZONE.search(value)
+    if parsed and "T" in parsed and zone and ZONE_OFFSETS[zone.group(1).lower()] != "+00:00":
+        # Outlets in other zones stamp one day's pages: compared only once in one zone (a time
+        # without an offset is read as UTC, see direction.published_at).
+        parsed += ZONE_OFFSETS[zone.group(1).lower()]
     return parsed
+
+
+#: Zones a page names beside its time, when they say one offset ("ET" alone may be either of two).
+ZONE_OFFSETS = {"gmt": "+00:00", "utc": "+00:00", "bst": "+01:00", "cet": "+01:00", "cest": "+02:00",
+                 "est": "-05:00", "edt": "-04:00", "cst": "-06:00", "cdt": "-05:00", "pst": "-08:00",
+                 "pdt": "-07:00"}
+_ZONE = re.compile(rf"\b({'|'.join(ZONE_OFFSETS)})\b", re.IGNORECASE)
 
 
 def _strptime(cleaned: str) -> str | None:
     for fmt in ("%d %B %Y %H:%M", "%d %b %Y %H:%M", "%B %d %Y %H:%M", "%b %d %Y %H:%M",
-                "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p"):
+                "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p",
+                "%d %b %Y %I:%M %p", "%b %d %Y %I:%M %p", "%d %B %Y %I:%M%p", "%B %d %Y %I:%M%p",
+                "%d %b %Y %I:%M%p", "%b %d %Y %I:%M%p"):
         try:
             moment = datetime.strptime(cleaned, fmt)
         except ValueError:

@@ -21,7 +21,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
-from .boilerplate import PUBLISHED_LABELS, UPDATED_LABELS, find_credits, is_story_prose, page_lines
+from .boilerplate import PUBLISHED_LABELS, UPDATED_LABELS, ZONE_OFFSETS, find_credits, is_story_prose, page_lines
 
 __all__ = [
     "FURNITURE_MAX_ITEMS",
@@ -90,7 +90,8 @@ _MONTHS = {
 }
 _TIME = (
     r"(?:[\sT,]+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:[.,]\d+)?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?)?\s*(?:(?P<utc>utc|gmt|z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2}))?"
+    r"\s*(?P<ampm>[ap]\.?m\.?)?)?\s*(?:(?P<utc>utc|gmt|z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2})"
+    rf"|(?P<zone>{'|'.join(z for z, offset in ZONE_OFFSETS.items() if offset != '+00:00')}))?"
 )
 _WEEKDAY = r"(?:[a-z]{3,9}\.?,?\s+)?"
 _DMY_RE = re.compile(
@@ -171,9 +172,11 @@ def _from_named_month(text: str) -> str | None:
         tzinfo = None
         if match["utc"]:
             tzinfo = UTC
-        elif match["oh"]:
-            sign = -1 if match["oh"].startswith("-") else 1
-            offset = timedelta(hours=int(match["oh"][1:]), minutes=int(match["om"]))
+        elif match["oh"] or match["zone"]:
+            hours, minutes = (match["oh"], match["om"]) if match["oh"] else \
+                ZONE_OFFSETS[match["zone"].lower()].split(":")
+            sign = -1 if hours.startswith("-") else 1
+            offset = timedelta(hours=int(hours[1:]), minutes=int(minutes))
             tzinfo = timezone(sign * offset)
         clock = time(hour, int(match["mi"]), int(match["s"] or 0))
         moment = datetime.combine(day, clock, tzinfo)
