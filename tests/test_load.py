@@ -697,6 +697,28 @@ def test_html_text_metadata_and_furniture(tmp_path):
     assert all(text and "\n" not in text for text in article.furniture)
 
 
+def test_html_dates_from_schema_org_and_other_tags(tmp_path):
+    # News pages state their dates in schema.org JSON-LD (often inside a @graph), microdata or
+    # analytics tags; a <time> in the story may be an event's, so the stated ones come first.
+    linked = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": '
+              '"WebPage"}, {"@type": "NewsArticle", "datePublished": "2024-03-03T10:22:00-05:00", '
+              '"dateModified": "2024-03-04T08:00:00Z"}]}</script>')
+    page = extract_html(f'<html><head>{linked}</head><body><article><p>Story.</p>'
+                        '<time datetime="2020-01-01">at the event</time></article></body></html>')
+    assert (page.published, page.updated) == ("2024-03-03T10:22:00-05:00", "2024-03-04T08:00:00+00:00")
+    page = extract_html('<head><meta name="parsely-pub-date" content="2024-03-02T08:00:00Z"></head>'
+                        '<body><article><p>Story.</p></article></body>')
+    assert page.published == "2024-03-02T08:00:00+00:00"
+    # A page that shows only when it last changed: the publication came before that.
+    (tmp_path / "a.html").write_text('<head><meta itemprop="dateModified" content="2024-03-04T08:00:00Z"></head>'
+                                     "<body><article><p>Story text.</p></article></body>", encoding="utf-8")
+    (article,) = load_articles(tmp_path).articles
+    assert article.published is None and article.updated == "2024-03-04T08:00:00+00:00"
+    # Broken JSON-LD is skipped.
+    page = extract_html('<script type="application/ld+json">{"datePublished": </script><p>Story.</p>')
+    assert page.published is None
+
+
 def test_html_without_article_uses_body_minus_page_furniture():
     page = extract_html(
         "<body><nav>Menu</nav><h1>Head</h1><p>One<p>Two<footer>Foot</footer>"

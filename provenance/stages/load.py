@@ -544,6 +544,7 @@ def _article(text: str, article_id: str, path: str, kind: str) -> Article:
             outlet=page.outlet,
             url=page.url,
             furniture=page.furniture,
+            updated=None if page.published else page.updated,
         )
     return Article(
         id=article_id, text=text, path=path, title=plain_title(text, markdown=kind == ".md")

@@ -12,7 +12,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -677,6 +677,7 @@ class HtmlPage:
     outlet: str | None
     url: str | None
     furniture: tuple[str, ...]
+    updated: str | None = None
 
 
 def extract_html(html: str) -> HtmlPage:
@@ -711,6 +712,7 @@ def extract_html(html: str) -> HtmlPage:
         url=_attr(tree, 'link[rel~="canonical"]', "href")
         or _attr(tree, 'meta[property="og:url"]', "content"),
         furniture=_furniture(furniture),
+        updated=_first_date(tree, _UPDATED_META, "dateModified"),
     )
 
 
@@ -806,18 +808,59 @@ def _title(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+# Where news pages state when they were published, and when they last changed (Open Graph,
+# schema.org microdata, Dublin Core, analytics tags); schema.org's JSON-LD is read too.
+_PUBLISHED_META = ('meta[property="article:published_time"]', 'meta[property="og:article:published_time"]',
+                   'meta[itemprop="datePublished"]', 'meta[name="pubdate"]', 'meta[name="publishdate"]',
+                   'meta[name="parsely-pub-date"]', 'meta[name="sailthru.date"]', 'meta[name="dc.date.issued"]',
+                   'meta[name="DC.date.issued"]')
+_UPDATED_META = ('meta[property="article:modified_time"]', 'meta[itemprop="dateModified"]',
+                 'meta[property="og:updated_time"]')
+# JSON-LD blocks are searched this deep (an Article inside a @graph inside a list).
+_LINKED_DATA_DEPTH = 6
+
+
 def _published(tree: LexborHTMLParser, main: LexborNode) -> str | None:
-    candidates = [
-        _attr(tree, 'meta[property="article:published_time"]', "content"),
-        _attr(main, "time[datetime]", "datetime"),
-        _attr(tree, "time[datetime]", "datetime"),
-        _attr(tree, 'meta[name="date"]', "content"),
-    ]
-    for value in candidates:
+    return (_first_date(tree, _PUBLISHED_META, "datePublished")
+            or _first_date(main, ("time[datetime]",), None)
+            or _first_date(tree, ("time[datetime]", 'meta[name="date"]'), None))
+
+
+def _first_date(root: LexborHTMLParser | LexborNode, selectors: Sequence[str], linked_key: str | None) -> str | None:
+    """The first readable date of ``selectors`` (a meta's content, a ``<time>``'s datetime), else of
+    JSON-LD's ``linked_key``."""
+    for selector in selectors:
+        value = _attr(root, selector, "datetime" if selector.startswith("time") else "content")
         parsed = parse_date(value)
         if parsed is not None:
             return parsed
+    if linked_key is None:
+        return None
+    for node in root.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text(deep=True))
+        except (ValueError, RecursionError):
+            continue
+        for value in _linked_values(data, linked_key, _LINKED_DATA_DEPTH):
+            parsed = parse_date(value)
+            if parsed is not None:
+                return parsed
     return None
+
+
+def _linked_values(data: Any, key: str, depth: int) -> Iterator[Any]:
+    """Values of ``key`` anywhere in a JSON-LD document, outer objects first."""
+    if depth <= 0:
+        return
+    if isinstance(data, dict):
+        if key in data:
+            yield data[key]
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _linked_values(value, key, depth - 1)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _linked_values(value, key, depth - 1)
 
 
 def _attr(root: LexborHTMLParser | LexborNode, selector: str, name: str) -> str | None:
