@@ -254,6 +254,10 @@ def test_lines_two_columns_break_alike_are_story_text_but_a_standing_notice_is_n
     ("Published 2024/03/03", "2024-03-03"),
     ("Posted: 03/03/2024", None),  # day or month first: not said
     ("Monday was a holiday", None),
+    ("By Jane Roe | Tue 3 Mar 2024 10.22 GMT", "2024-03-03T10:22:00"),
+    ("Sport · 3 March 2024 · 3 min read", "2024-03-03"),
+    ("29 April 2024, 02:46 GMT | 3 min read", "2024-04-29T02:46:00"),
+    ("The talks | 3 March 2024 deadline", None),
 ])
 def test_pages_state_their_date_in_many_forms(line, expected):
     assert boilerplate.find_date(line + "\nThe story begins here.") == expected

@@ -15,7 +15,7 @@ import dataclasses
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -224,6 +224,10 @@ _NAMED_DATE = re.compile(
     rf"(?P<date>{_DATE_EXPR})(?:[ \t]*[,|–—-][ \t]*(?:page|p\.|no\.|image)[ \t]*\d+)?[ \t]*$",
     re.IGNORECASE,
 )
+# A page's head lines are parts of one line set apart by a bar or a dot ("By Jane Roe | 3 March 2024");
+# the first lines of a text are where a page states its date.
+_LINE_PARTS = re.compile(r"[ \t]+[|·•][ \t]+")
+_DATED_LINES = 12
 _UPDATED_ONLY = re.compile(rf"^[ \t]*(?:{_UPDATED})\b", re.IGNORECASE)
 _DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*:?[ \t]*(?:on[ \t]+)?(?P<date>{_DATE_EXPR})[ \t]+",
                           re.IGNORECASE)
@@ -516,6 +520,8 @@ def find_date(text: str) -> str | None:
     '2024-04-14T11:56:00'
     >>> find_date("THE WEEKLY ARGUS.\\nNOVEMBERR 14, 1872\\nStory")
     '1872-11-14'
+    >>> find_date("Politics\\nBy Jane Roe | Tue 3 Mar 2024 10.22 GMT\\nStory")
+    '2024-03-03T10:22:00'
     """
     head = text[:2000]
     match = _DATE_PREFIX.match(head)
@@ -523,10 +529,21 @@ def find_date(text: str) -> str | None:
         return _parse_date(match.group("date"))
     # "Updated" alone only bounds the publication from above: a copy's page updated
     # after its source's is no younger for it.  "Published" wins wherever it stands.
-    for match in _DATE_LINE.finditer(head):
+    for match in _date_lines(head):
         if not _UPDATED_ONLY.match(match.group(0)):
             return _parse_date(match.group("date"))
     return None
+
+
+def _date_lines(head: str) -> Iterator[re.Match[str]]:
+    """Lines of ``head`` that state a date, then parts of its first lines that do ("By Jane Roe | 3 March 2024")."""
+    yield from _DATE_LINE.finditer(head)
+    for line in head.splitlines()[:_DATED_LINES]:
+        parts = _LINE_PARTS.split(line)
+        for part in parts if len(parts) > 1 else ():
+            match = _DATE_LINE.fullmatch(part.strip())
+            if match:
+                yield match
 
 
 def find_updated(text: str) -> str | None:
@@ -539,10 +556,12 @@ def find_updated(text: str) -> str | None:
     --------
     >>> find_updated("Last modified 28 March 2024, 17:42 GMT\\nStory")
     '2024-03-28T17:42:00'
-    >>> find_updated("Published 1 March 2024 | Updated 5 March 2024\\nStory") is None
+    >>> find_updated("World | Updated 5 March 2024\\nStory")
+    '2024-03-05'
+    >>> find_updated("Published 1 March 2024\\nStory") is None
     True
     """
-    stated = [_parse_date(match.group("date")) for match in _DATE_LINE.finditer(text[:2000])
+    stated = [_parse_date(match.group("date")) for match in _date_lines(text[:2000])
               if _UPDATED_ONLY.match(match.group(0))]
     return min((d for d in stated if d), default=None)
 
