@@ -687,7 +687,7 @@ TABLE_COLUMNS = {
     "edges": ("family", "parent", "parent_title", "parent_outlet", "parent_published", "parent_unseen",
               "child", "child_title", "child_outlet", "child_published", "relation", "confidence",
               "credited", "child_credits", "shared_words", "passages"),
-    "documents": ("id", "title", "outlet", "published", "url", "path", "words", "credits", "bylines",
+    "documents": ("id", "title", "outlet", "published", "updated", "url", "path", "words", "credits", "bylines",
                   "family", "parent", "relation", "confidence", "credited"),
     "evidence": ("parent", "child", "signal", "weight", "detail"),
 }
@@ -709,7 +709,7 @@ def _rows(lineage: Lineage, what: str) -> list[dict[str, Any]]:
         for d in lineage.documents:
             e = parent.get(d.id)
             out.append({"id": d.id, "title": d.title, "outlet": d.outlet, "published": d.published,
-                        "url": d.article.url, "path": d.article.path, "words": d.words,
+                        "updated": d.article.updated, "url": d.article.url, "path": d.article.path, "words": d.words,
                         "credits": "; ".join(d.credits), "bylines": "; ".join(d.bylines),
                         "family": family.get(d.id), "parent": e.parent if e else None,
                         "relation": e.relation if e else None,
