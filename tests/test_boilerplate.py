@@ -252,7 +252,10 @@ def test_lines_two_columns_break_alike_are_story_text_but_a_standing_notice_is_n
     ("Published on Mar. 3, 2024", "2024-03-03"),
     ("Sunday, June 3, 2018", "2018-06-03"),
     ("Published 2024/03/03", "2024-03-03"),
-    ("Posted: 03/03/2024", None),  # day or month first: not said
+    ("Posted: 03/04/2024", None),  # day or month first: not said
+    ("Posted: 13/03/2024 10:22", "2024-03-13T10:22:00"),
+    ("Posted: 03/13/2024", "2024-03-13"),
+    ("Posted: 3 March 2024 10:22", "2024-03-03T10:22:00"),  # a first line that is a date keeps its time
     ("Monday was a holiday", None),
     ("By Jane Roe | Tue 3 Mar 2024 10.22 GMT", "2024-03-03T10:22:00"),
     ("Sport · 3 March 2024 · 3 min read", "2024-03-03"),

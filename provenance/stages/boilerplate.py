@@ -195,7 +195,8 @@ _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?
 _CLOCK = r"\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?(?:[ \t]+[a-z]{2,4})?"
 _DAY = rf"{_WEEKDAY}?(?:\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}},? \d{{4}})"
 _DATE_EXPR = (
-    rf"(?:(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{4}}/\d{{2}}/\d{{2}}|{_DAY})"
+    rf"(?:(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{4}}/\d{{2}}/\d{{2}}"
+    rf"|\d{{1,2}}/\d{{1,2}}/\d{{4}}|{_DAY})"
     rf"(?:[ \t]*[,/|]?[ \t]*(?:at[ \t]+)?{_CLOCK})?"
     rf"|{_CLOCK}[ \t]*[,/|]?[ \t]*{_DAY})"
 )
@@ -524,7 +525,8 @@ def find_date(text: str) -> str | None:
     '2024-03-03T10:22:00'
     """
     head = text[:2000]
-    match = _DATE_PREFIX.match(head)
+    # A first line that is only a date is read whole (its time too); else a date opening the text.
+    match = None if _DATE_LINE.match(head) else _DATE_PREFIX.match(head)
     if match:
         return _parse_date(match.group("date"))
     # "Updated" alone only bounds the publication from above: a copy's page updated
@@ -594,6 +596,14 @@ def _parse_date(value: str) -> str | None:
         if clock is None:
             return day  # a day, not its midnight (see direction.published_span)
         return f"{day}T{clock if clock.count(':') == 2 else clock + ':00'}"
+    numeric = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})\b", value)
+    if numeric:
+        # "13/03/2024" is day first, "03/13/2024" month first; "03/04/2024" does not say which.
+        first, second, year = (int(g) for g in numeric.groups())
+        if (first > 12) == (second > 12):
+            return None
+        day, month = (first, second) if first > 12 else (second, first)
+        value = f"{day} {calendar.month_name[month]} {year}{value[numeric.end():]}"
     cleaned = re.sub(r"\b([ap])\.m\b\.?", r"\1m", value, flags=re.IGNORECASE)
     cleaned = re.sub(rf"\b{_WEEKDAY}", " ", cleaned, flags=re.IGNORECASE)
     cleaned = re.sub(r"\b(at|gmt|utc|bst|et|est|edt|cet|cest|pt|pst|pdt|ct|cst|cdt)\b", "", cleaned,
