@@ -103,6 +103,7 @@ _MDY_RE = re.compile(
     re.IGNORECASE,
 )
 _YMD_SLASH_RE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(.*)", re.DOTALL)
+_NUMERIC_DATE_RE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(.*)", re.DOTALL)
 _DATE_ONLY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EPOCH_MAX = 4_102_444_800  # 2100-01-01 in seconds
 
@@ -124,7 +125,7 @@ def parse_date(value: Any) -> str | None:
     text = value.strip()
     if not text or len(text) > 100:
         return None
-    for parse in (_from_iso, _from_named_month, _from_rfc2822):
+    for parse in (_from_iso, _from_named_month, _from_numeric, _from_rfc2822):
         result = parse(text)
         if result is not None:
             return result
@@ -150,6 +151,20 @@ def _from_iso(text: str) -> str | None:
         return _iso(datetime.fromisoformat(text))
     except ValueError:
         return None
+
+
+def _from_numeric(text: str) -> str | None:
+    """A day/month/year or month/day/year date ("13/03/2024 10:22") when one number can only be the day."""
+    match = _NUMERIC_DATE_RE.fullmatch(text)
+    if not match:
+        return None
+    first, second = int(match[1]), int(match[2])
+    if (first > 12) == (second > 12):
+        return None  # "03/04/2024" does not say which is the month
+    day, month = (first, second) if first > 12 else (second, first)
+    if not 1 <= month <= 12:
+        return None
+    return _from_named_month(f"{day} {list(_MONTHS)[month - 1]} {match[3]}{match[4]}")
 
 
 def _from_named_month(text: str) -> str | None:
