@@ -198,6 +198,20 @@ def test_repeated_text_is_aligned_in_bounded_time_and_memory(tmp_path):
     assert [len(f["members"]) for f in json.loads(done.stdout)["families"]] == [2]
 
 
+def test_long_runs_of_spaces_beside_dates_are_read_in_bounded_time(tmp_path):
+    # Date lines are read by patterns with spaces between their parts; a page with long runs of
+    # spaces and tabs around a date (or a title) must not make them try every split of the run.
+    folder = tmp_path / "spaces"
+    folder.mkdir()
+    lines = ["3 March 2024" + " " * 30000 + "x", "Published: " + " \t" * 15000 + "x", "10:22" + " " * 30000 + "|x",
+             "Tue " * 8000 + "3 March 2024 x", "a | " * 8000 + "x"]
+    (folder / "a.txt").write_text("Digest, " + " " * 30000 + "3 March 2024\n\n" + "\n".join(lines) + "\n\n" + WIRE)
+    (folder / "b.txt").write_text(WIRE)
+    done = run_limited(str(folder), "--format", "json", "-q", "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert [len(f["members"]) for f in json.loads(done.stdout)["families"]] == [2]
+
+
 def _docx(document_xml: bytes) -> bytes:
     from docx import Document
 

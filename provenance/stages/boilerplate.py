@@ -191,14 +191,14 @@ _DATELINE_CLOSE = re.compile(r"\)[ \t]*[-–—]")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # How pages write a day and a time: "Tue 3 Mar 2024 10.22 GMT", "March 3, 2024 at 10:22 a.m. EST",
 # "Jun 3, 2018, 4:15 PM EDT", "June 3, 2018 / 4:15 PM", "3:45 PM EST, Tue March 3, 2024".
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+)"
-_CLOCK = r"\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?(?:[ \t]+[a-z]{2,4})?"
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]++)"
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:[ \t]*+[ap]\.?m\.?)?(?:[ \t]++[a-z]{2,4})?"
 _DAY = rf"{_WEEKDAY}?(?:\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}},? \d{{4}})"
 _DATE_EXPR = (
     rf"(?:(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+(?:z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{4}}/\d{{2}}/\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}/\d{{4}}|{_DAY})"
-    rf"(?:[ \t]*[,/|]?[ \t]*(?:at[ \t]+)?{_CLOCK})?"
-    rf"|{_CLOCK}[ \t]*[,/|]?[ \t]*{_DAY})"
+    rf"(?:[ \t]*+[,/|]?[ \t]*+(?:at[ \t]++)?{_CLOCK})?"
+    rf"|{_CLOCK}[ \t]*+[,/|]?[ \t]*+{_DAY})"
 )
 #: Labels that put a page's publication date before it ("Posted 3 May 2024"; an aggregator's
 #: "Imported ..." is when its page went up).  "Updated" is only an upper bound (see find_date).
@@ -213,24 +213,24 @@ _UPDATED = "|".join(UPDATED_LABELS)
 _MONTH_SIMILARITY = 80
 # A line (or a line's opening) that is only a publication date.
 _DATE_LINE = re.compile(
-    rf"^[ \t]*(?:(?:{_LABELS}|{_UPDATED})[ \t]*:?[ \t]*(?:on[ \t]+)?)*(?P<date>{_DATE_EXPR})"
-    rf"(?:[ \t]*[|,;-]?[ \t]*(?:(?:{_UPDATED})[ \t]*:?[ \t]*)?{_DATE_EXPR})*[ \t]*$",
+    rf"^[ \t]*+(?:(?:{_LABELS}|{_UPDATED})[ \t]*+:?[ \t]*+(?:on[ \t]++)?)*(?P<date>{_DATE_EXPR})"
+    rf"(?:[ \t]*+[|,;-]?[ \t]*+(?:(?:{_UPDATED})[ \t]*+:?[ \t]*+)?{_DATE_EXPR})*[ \t]*+$",
     re.IGNORECASE | re.MULTILINE,
 )
 # A page's name and its date, as a masthead, a digest or an archive prints them: "The Daily
 # Digest, 18 April 2024", "Evening Star - Tuesday, March 3, 1872, Page 2".  The separator is
 # what tells it from a headline about a day ("Floods of 12 March 2004 remembered").
 _NAMED_DATE = re.compile(
-    rf"^[ \t]*[^\n,|–—]{{1,60}}?[ \t]*[,|–—-][ \t]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]+)?"
-    rf"(?P<date>{_DATE_EXPR})(?:[ \t]*[,|–—-][ \t]*(?:page|p\.|no\.|image)[ \t]*\d+)?[ \t]*$",
+    rf"^[ \t]*+[^\n,|–—]{{1,60}}?[ \t]*+[,|–—-][ \t]*+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]++)?"
+    rf"(?P<date>{_DATE_EXPR})(?:[ \t]*+[,|–—-][ \t]*+(?:page|p\.|no\.|image)[ \t]*+\d+)?[ \t]*+$",
     re.IGNORECASE,
 )
 # A page's head lines are parts of one line set apart by a bar or a dot ("By Jane Roe | 3 March 2024");
 # the first lines of a text are where a page states its date.
-_LINE_PARTS = re.compile(r"[ \t]+[|·•][ \t]+")
+_LINE_PARTS = re.compile(r"[ \t]++[|·•][ \t]++")
 _DATED_LINES = 12
-_UPDATED_ONLY = re.compile(rf"^[ \t]*(?:{_UPDATED})\b", re.IGNORECASE)
-_DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*:?[ \t]*(?:on[ \t]+)?(?P<date>{_DATE_EXPR})[ \t]+",
+_UPDATED_ONLY = re.compile(rf"^[ \t]*+(?:{_UPDATED})\b", re.IGNORECASE)
+_DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*+:?[ \t]*+(?:on[ \t]++)?(?P<date>{_DATE_EXPR})[ \t]++",
                           re.IGNORECASE)
 
 
