@@ -264,3 +264,10 @@ def test_lines_two_columns_break_alike_are_story_text_but_a_standing_notice_is_n
 ])
 def test_pages_state_their_date_in_many_forms(line, expected):
     assert boilerplate.find_date(line + "\nThe story begins here.") == expected
+
+
+def test_a_regional_zone_follows_its_summer_time():
+    # "ET" is -05:00 in January and -04:00 in May (the page says the region, not the offset).
+    assert boilerplate.find_date("May 31, 2019 8:00 a.m. ET\nStory") == "2019-05-31T08:00:00-04:00"
+    assert boilerplate.find_date("Jan 31, 2019 8:00 a.m. ET\nStory") == "2019-01-31T08:00:00-05:00"
+    assert boilerplate.find_date("Mar 3, 2024 10:22 PT\nStory") == "2024-03-03T10:22:00-08:00"

@@ -36,6 +36,8 @@ __all__ = [
     "PUBLISHED_LABELS",
     "UPDATED_LABELS",
     "ZONE_OFFSETS",
+    "ZONE_REGIONS",
+    "zone_offset",
     "is_story_prose",
     "page_lines",
     "printed_line_words",
@@ -620,18 +622,50 @@ def _parse_date(value: str) -> str | None:
         name = month and _misread_month(month.group(0))
         parsed = name and _strptime(cleaned[: month.start()] + name + cleaned[month.end() :])
     zone = _ZONE.search(value)
-    if parsed and "T" in parsed and zone and ZONE_OFFSETS[zone.group(1).lower()] != "+00:00":
+    if parsed and "T" in parsed and zone:
         # Outlets in other zones stamp one day's pages: compared only once in one zone (a time
         # without an offset is read as UTC, see direction.published_at).
-        parsed += ZONE_OFFSETS[zone.group(1).lower()]
+        offset = zone_offset(zone.group(1), datetime.fromisoformat(parsed))
+        if offset and offset != "+00:00":
+            parsed += offset
     return parsed
 
 
-#: Zones a page names beside its time, when they say one offset ("ET" alone may be either of two).
+#: Zones a page names beside its time that say one offset.
 ZONE_OFFSETS = {"gmt": "+00:00", "utc": "+00:00", "bst": "+01:00", "cet": "+01:00", "cest": "+02:00",
                  "est": "-05:00", "edt": "-04:00", "cst": "-06:00", "cdt": "-05:00", "pst": "-08:00",
                  "pdt": "-07:00"}
-_ZONE = re.compile(rf"\b({'|'.join(ZONE_OFFSETS)})\b", re.IGNORECASE)
+#: Zones that say a region, whose offset follows its summer time ("8:00 a.m. ET" in May is -04:00).
+ZONE_REGIONS = {"et": "America/New_York", "ct": "America/Chicago", "mt": "America/Denver",
+                "pt": "America/Los_Angeles"}
+_ZONE = re.compile(rf"\b({'|'.join([*ZONE_OFFSETS, *ZONE_REGIONS])})\b", re.IGNORECASE)
+
+
+def zone_offset(name: str, local: datetime) -> str | None:
+    """The UTC offset ("-04:00") of zone ``name`` (a key of ZONE_OFFSETS or ZONE_REGIONS) at local time ``local``.
+
+    Examples
+    --------
+    >>> zone_offset("EDT", datetime(2019, 1, 31, 8)), zone_offset("ET", datetime(2019, 5, 31, 8))
+    ('-04:00', '-04:00')
+    >>> zone_offset("ET", datetime(2019, 1, 31, 8))
+    '-05:00'
+    """
+    key = name.lower()
+    if key in ZONE_OFFSETS:
+        return ZONE_OFFSETS[key]
+    if key not in ZONE_REGIONS:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        offset = local.replace(tzinfo=ZoneInfo(ZONE_REGIONS[key])).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # no time zone database on this machine: the time is read as it stands
+    if offset is None:
+        return None
+    minutes = int(offset.total_seconds() // 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _strptime(cleaned: str) -> str | None:

@@ -21,7 +21,16 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
-from .boilerplate import PUBLISHED_LABELS, UPDATED_LABELS, ZONE_OFFSETS, find_credits, is_story_prose, page_lines
+from .boilerplate import (
+    PUBLISHED_LABELS,
+    UPDATED_LABELS,
+    ZONE_OFFSETS,
+    ZONE_REGIONS,
+    find_credits,
+    is_story_prose,
+    page_lines,
+    zone_offset,
+)
 
 __all__ = [
     "FURNITURE_MAX_ITEMS",
@@ -91,7 +100,7 @@ _MONTHS = {
 _TIME = (
     r"(?:[\sT,]+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:[.,]\d+)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?\s*(?:(?P<utc>utc|gmt|z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2})"
-    rf"|(?P<zone>{'|'.join(z for z, offset in ZONE_OFFSETS.items() if offset != '+00:00')}))?"
+    rf"|(?P<zone>{'|'.join([*(z for z, offset in ZONE_OFFSETS.items() if offset != '+00:00'), *ZONE_REGIONS])}))?"
 )
 _WEEKDAY = r"(?:[a-z]{3,9}\.?,?\s+)?"
 _DMY_RE = re.compile(
@@ -187,13 +196,13 @@ def _from_named_month(text: str) -> str | None:
         tzinfo = None
         if match["utc"]:
             tzinfo = UTC
-        elif match["oh"] or match["zone"]:
-            hours, minutes = (match["oh"], match["om"]) if match["oh"] else \
-                ZONE_OFFSETS[match["zone"].lower()].split(":")
-            sign = -1 if hours.startswith("-") else 1
-            offset = timedelta(hours=int(hours[1:]), minutes=int(minutes))
-            tzinfo = timezone(sign * offset)
         clock = time(hour, int(match["mi"]), int(match["s"] or 0))
+        stated = match["oh"] and f"{match['oh']}:{match['om']}"
+        if match["zone"]:
+            stated = zone_offset(match["zone"], datetime.combine(day, clock))
+        if stated and not match["utc"]:
+            sign = -1 if stated.startswith("-") else 1
+            tzinfo = timezone(sign * timedelta(hours=int(stated[1:3]), minutes=int(stated[4:6])))
         moment = datetime.combine(day, clock, tzinfo)
     except ValueError:
         return None
