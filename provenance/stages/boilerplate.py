@@ -33,6 +33,7 @@ __all__ = [
     "find_date",
     "find_updated",
     "named_date",
+    "numeric_day",
     "PUBLISHED_LABELS",
     "UPDATED_LABELS",
     "ZONE_OFFSETS",
@@ -590,6 +591,24 @@ def named_date(title: str | None) -> str | None:
     return _parse_date(match.group("date")) if match else None
 
 
+def numeric_day(date: str) -> str | None:
+    """A numeric day/month/year or month/day/year date as "13 March 2024", when one number can only be the day.
+
+    Examples
+    --------
+    >>> numeric_day("13/03/2024"), numeric_day("03.13.2024"), numeric_day("03/04/2024")
+    ('13 March 2024', '13 March 2024', None)
+    """
+    parts = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", date)
+    if parts is None:
+        return None
+    first, second, year = (int(g) for g in parts.groups())
+    if (first > 12) == (second > 12):
+        return None  # "03/04/2024" does not say which is the month
+    day, month = (first, second) if first > 12 else (second, first)
+    return f"{day} {calendar.month_name[month]} {year}" if 1 <= month <= 12 else None
+
+
 def _parse_date(value: str) -> str | None:
     value = value.strip().rstrip(".")
     iso = re.match(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[tT ](\d{2}:\d{2}(?::\d{2})?))?", value)
@@ -600,12 +619,10 @@ def _parse_date(value: str) -> str | None:
         return f"{day}T{clock if clock.count(':') == 2 else clock + ':00'}"
     numeric = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})\b", value)
     if numeric:
-        # "13/03/2024" is day first, "03/13/2024" month first; "03/04/2024" does not say which.
-        first, second, year = (int(g) for g in numeric.groups())
-        if (first > 12) == (second > 12):
+        named = numeric_day(numeric.group(0))
+        if named is None:
             return None
-        day, month = (first, second) if first > 12 else (second, first)
-        value = f"{day} {calendar.month_name[month]} {year}{value[numeric.end():]}"
+        value = named + value[numeric.end():]
     cleaned = re.sub(r"\b([ap])\.m\b\.?", r"\1m", value, flags=re.IGNORECASE)
     cleaned = re.sub(rf"\b{_WEEKDAY}", " ", cleaned, flags=re.IGNORECASE)
     cleaned = re.sub(r"\b(at|gmt|utc|bst|et|est|edt|cet|cest|pt|pst|pdt|ct|cst|cdt)\b", "", cleaned,

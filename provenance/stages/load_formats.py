@@ -28,6 +28,7 @@ from .boilerplate import (
     ZONE_REGIONS,
     find_credits,
     is_story_prose,
+    numeric_day,
     page_lines,
     zone_offset,
 )
@@ -112,7 +113,7 @@ _MDY_RE = re.compile(
     re.IGNORECASE,
 )
 _YMD_SLASH_RE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(.*)", re.DOTALL)
-_NUMERIC_DATE_RE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(.*)", re.DOTALL)
+_NUMERIC_DATE_RE = re.compile(r"(\d{1,2}[/.]\d{1,2}[/.]\d{4})(.*)", re.DOTALL)
 _DATE_ONLY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EPOCH_MAX = 4_102_444_800  # 2100-01-01 in seconds
 
@@ -165,15 +166,8 @@ def _from_iso(text: str) -> str | None:
 def _from_numeric(text: str) -> str | None:
     """A day/month/year or month/day/year date ("13/03/2024 10:22") when one number can only be the day."""
     match = _NUMERIC_DATE_RE.fullmatch(text)
-    if not match:
-        return None
-    first, second = int(match[1]), int(match[2])
-    if (first > 12) == (second > 12):
-        return None  # "03/04/2024" does not say which is the month
-    day, month = (first, second) if first > 12 else (second, first)
-    if not 1 <= month <= 12:
-        return None
-    return _from_named_month(f"{day} {list(_MONTHS)[month - 1]} {match[3]}{match[4]}")
+    named = match and numeric_day(match[1])
+    return _from_named_month(named + match[2]) if named else None
 
 
 def _from_named_month(text: str) -> str | None:
