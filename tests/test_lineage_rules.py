@@ -242,6 +242,25 @@ def test_words_a_branch_of_copies_added_are_no_cut_of_the_source():
     assert not _source_test(printed, "story.txt")
 
 
+def test_a_passage_a_branch_of_copies_added_is_no_cut_of_the_source():
+    # A paper adds two background paragraphs to the story, at its end or in its middle, and
+    # another paper copies that version: two copies carry a passage the story lacks.  A third
+    # copy reads as the story there (its last paragraph and no background; its paragraphs on
+    # both sides with none between), so the passage is the branch's addition, not the story's
+    # cut, and the story is their source however long the addition.
+    rng = random.Random(23)
+    story = _story(rng, _VOCAB, 8)
+    background = [" ".join(rng.choice(_VOCAB) for _ in range(40)).capitalize() + "." for _ in range(2)]
+    for added in (story + background, story[:4] + background + story[4:]):
+        printed = {"story.txt": story, "background.txt": added, "background-copy.txt": added[1:],
+                   "reprint.txt": story[1:]}
+        assert _source_test(printed, "story.txt")
+        # Where every copy carries the passage, the story lacks it: it cannot be their source.
+        printed = {"story.txt": story, "whole.txt": added, "headless.txt": added[1:],
+                   "trimmed.txt": added[2:]}
+        assert not _source_test(printed, "story.txt")
+
+
 def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
     # The agency's own story opens with its credited dateline; the outlets that reprint it put
     # their own credit forms in its place ("By AP", "(AP)" at the end).  A dateline no copy

@@ -531,14 +531,16 @@ class _FamilyTree:
             # framing (an opening sentence, a sign-off); a passage there is a cut of m's.
             hits = np.flatnonzero(in_m >= 0)
             if len(hits):
-                if max(_runs_longest(shared[: hits[0]]), _runs_longest(shared[hits[-1] + 1:])) >= _EDGE_CUT_WORDS:
+                if self._edge_cut(m, x, shared, hits, others):
                     return False
                 shared[: hits[0]] = False
                 shared[hits[-1] + 1:] = False
+            # A run of words two copies carry and m lacks, in the middle of what it gave them: a cut of m's;
+            # unless a copy reads as m there (a branch's addition), which m need not hold.
+            x_cuts, added = self._cuts(m, x, shared & (in_m < 0), max(_CUT_WORDS, cut_words), others)
+            cuts = max(cuts, x_cuts)
             held += int(np.count_nonzero(shared & (in_m >= 0)))
-            shared_total += int(np.count_nonzero(shared))
-            # A run of words two copies carry and m lacks, in the middle of what it gave them: a cut of m's.
-            cuts = max(cuts, self._cuts(m, x, shared & (in_m < 0), max(_CUT_WORDS, cut_words), others))
+            shared_total += int(np.count_nonzero(shared)) - added
         if held < holds * shared_total:
             return False
         own, checked = self.collation.own_readings(m, others)
@@ -548,7 +550,32 @@ class _FamilyTree:
         style = float(np.median(styles)) if styles else 0.0
         return own + cuts + style <= _OWN_CHANGES * checked
 
-    def _cuts(self, m: int, x: int, missing: np.ndarray, length: int, others: list[int]) -> int:
+    def _edge_cut(self, m: int, x: int, shared: np.ndarray, hits: np.ndarray, others: list[int]) -> bool:
+        """Whether a passage of ``x`` that another copy carries, before or after what ``x`` takes from ``m``, is ``m``'s cut.
+
+        A copy's addition that its own copies inherit is carried by two
+        copies and missing from ``m`` too; it is no cut of ``m``'s when
+        another copy reads as ``m`` there: it has ``m``'s word where ``x``'s
+        passage joins what it takes from ``m``, and not the passage.
+        """
+        in_m = self.collation.match(x, m)
+        for span, boundary in ((slice(0, int(hits[0])), int(hits[0])), (slice(int(hits[-1]) + 1, len(shared)), int(hits[-1]))):
+            offset = span.start
+            for start, end in _run_spans(shared[span], _EDGE_CUT_WORDS):
+                if not any(self._reads_as_at_edge(z, m, x, int(in_m[boundary]), (offset + start, offset + end))
+                           for z in others if z != x):
+                    return True
+        return False
+
+    def _reads_as_at_edge(self, z: int, m: int, x: int, m_word: int, x_run: tuple[int, int]) -> bool:
+        """Whether ``z`` has ``m``'s word ``m_word`` and lacks ``x``'s run."""
+        m_in_z, x_in_z = self.collation.match(m, z), self.collation.match(x, z)
+        if m_in_z is None or x_in_z is None:
+            return False
+        run = x_in_z[x_run[0]:x_run[1]]
+        return int(m_in_z[m_word]) >= 0 and 2 * int(np.count_nonzero(run >= 0)) < len(run)
+
+    def _cuts(self, m: int, x: int, missing: np.ndarray, length: int, others: list[int]) -> tuple[int, int]:
         """Runs of ``x``'s words (``missing``: carried by another copy, not by ``m``) that ``m`` cut.
 
         Words a branch of copies added (a rewriter's clause, inherited by the
@@ -556,19 +583,22 @@ class _FamilyTree:
         ``m``'s when another copy reads as ``m`` there, going straight from
         ``m``'s word before the run to its word after it: as with own
         readings, a reading of ``m`` that any copy keeps can be the original.
+        Returns the cuts and the words of the runs that are no cuts.
         """
         in_m = self.collation.match(x, m)
         hits = np.flatnonzero(in_m >= 0)
-        cuts = 0
+        cuts = added = 0
         for start, end in _run_spans(missing, length):
             before, after = hits[hits < start], hits[hits >= end]
             if not len(before) or not len(after):
                 cuts += 1
                 continue
             m_before, m_after = int(in_m[before[-1]]), int(in_m[after[0]])
-            if not any(self._reads_as(z, m, x, (m_before, m_after), (start, end)) for z in others if z != x):
+            if any(self._reads_as(z, m, x, (m_before, m_after), (start, end)) for z in others if z != x):
+                added += end - start
+            else:
                 cuts += 1
-        return cuts
+        return cuts, added
 
     def _reads_as(self, z: int, m: int, x: int, m_span: tuple[int, int], x_run: tuple[int, int]) -> bool:
         """Whether ``z`` has ``m``'s words on both sides of ``x``'s run and lacks the run itself."""
