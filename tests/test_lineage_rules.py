@@ -261,6 +261,23 @@ def test_a_passage_a_branch_of_copies_added_is_no_cut_of_the_source():
         assert not _source_test(printed, "story.txt")
 
 
+def test_a_clause_a_copy_moved_is_held_by_the_source():
+    # A rewriter moves a paragraph's opening clause two paragraphs down, and every other copy is
+    # a copy of that rewrite: all copies carry the clause where the story does not (six words,
+    # too short for the alignment to follow as a moved block).  The story has the clause
+    # elsewhere, so it is no passage the story lacks: it is their source.  A clause no text
+    # before the copies has is one the story lacks.
+    rng = random.Random(29)
+    story = _story(rng, _VOCAB, 8)
+    for clause, expected in ((None, True), (" ".join(rng.choice(_VOCAB) for _ in range(6)), False)):
+        words = story[2].split(" ")
+        moved = list(story)
+        moved[2] = " ".join(words[6:]).capitalize()
+        moved[4] = moved[4] + " " + (clause or " ".join(words[:6]))
+        printed = {"story.txt": story, "moved.txt": moved, "moved-copy.txt": moved[1:], "moved-trim.txt": moved[:7]}
+        assert _source_test(printed, "story.txt") is expected
+
+
 def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
     # The agency's own story opens with its credited dateline; the outlets that reprint it put
     # their own credit forms in its place ("By AP", "(AP)" at the end).  A dateline no copy

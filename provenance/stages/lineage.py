@@ -535,11 +535,18 @@ class _FamilyTree:
                     return False
                 shared[: hits[0]] = False
                 shared[hits[-1] + 1:] = False
+            # Words the alignment in text order left unmatched that m has elsewhere (a clause a
+            # rewriter moved) are held all the same.
+            missing = shared & (in_m < 0)
+            moved = np.zeros(len(in_m), dtype=bool)
+            words = self.documents[x].content_words
+            for start, end in _run_spans(missing, 3):
+                moved[start:end] = not self._lacks(m, words[start:end])
             # A run of words two copies carry and m lacks, in the middle of what it gave them: a cut of m's;
             # unless a copy reads as m there (a branch's addition), which m need not hold.
-            x_cuts, added = self._cuts(m, x, shared & (in_m < 0), max(_CUT_WORDS, cut_words), others)
+            x_cuts, added = self._cuts(m, x, missing & ~moved, max(_CUT_WORDS, cut_words), others)
             cuts = max(cuts, x_cuts)
-            held += int(np.count_nonzero(shared & (in_m >= 0)))
+            held += int(np.count_nonzero(shared & ((in_m >= 0) | moved)))
             shared_total += int(np.count_nonzero(shared)) - added
         if held < holds * shared_total:
             return False
@@ -551,7 +558,7 @@ class _FamilyTree:
         return own + cuts + style <= _OWN_CHANGES * checked
 
     def _edge_cut(self, m: int, x: int, shared: np.ndarray, hits: np.ndarray, others: list[int]) -> bool:
-        """Whether a passage of ``x`` that another copy carries, before or after what ``x`` takes from ``m``, is ``m``'s cut.
+        """Whether a passage of ``x`` another copy carries, before or after what ``x`` takes from ``m``, is ``m``'s cut.
 
         A copy's addition that its own copies inherit is carried by two
         copies and missing from ``m`` too; it is no cut of ``m``'s when
@@ -559,7 +566,8 @@ class _FamilyTree:
         passage joins what it takes from ``m``, and not the passage.
         """
         in_m = self.collation.match(x, m)
-        for span, boundary in ((slice(0, int(hits[0])), int(hits[0])), (slice(int(hits[-1]) + 1, len(shared)), int(hits[-1]))):
+        first, last = int(hits[0]), int(hits[-1])
+        for span, boundary in ((slice(0, first), first), (slice(last + 1, len(shared)), last)):
             offset = span.start
             for start, end in _run_spans(shared[span], _EDGE_CUT_WORDS):
                 if not any(self._reads_as_at_edge(z, m, x, int(in_m[boundary]), (offset + start, offset + end))
