@@ -278,6 +278,25 @@ def test_a_clause_a_copy_moved_is_held_by_the_source():
         assert _source_test(printed, "story.txt") is expected
 
 
+def test_changes_a_later_copy_made_and_its_copy_kept_are_not_the_sources():
+    # The story (9:00), a rewrite of it (10:00) that rewords a phrase in five paragraphs, and a
+    # copy of the rewrite (11:00): the two copies agree against the story at five places, and
+    # no other copy is there to keep the story's words.  The rewrite reads at every place as
+    # the story or as its copy, and was published after the story, so it is not the story's
+    # source: the five readings are the rewrite's changes, which its copy kept, and the story
+    # is their source.  Undated, the same texts cannot say which end of the chain came first.
+    rng = random.Random(31)
+    story = _story(rng, _VOCAB, 8)
+    rewrite = [_reword(p, rng, 0.08) if k in (1, 2, 4, 5, 6) else p for k, p in enumerate(story)]
+    copy = rewrite[:7]
+    for dated in (True, False):
+        stamps = ("2024-03-03T09:00:00Z", "2024-03-03T10:00:00Z", "2024-03-03T11:00:00Z") if dated else (None,) * 3
+        printed = [Article(name, "\n\n".join(body) + "\n", published=stamp)
+                   for name, body, stamp in zip(("story", "rewrite", "copy"), (story, rewrite, copy), stamps,
+                                                strict=True)]
+        assert _source_test(printed, "story") is dated
+
+
 def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
     # The agency's own story opens with its credited dateline; the outlets that reprint it put
     # their own credit forms in its place ("By AP", "(AP)" at the end).  A dateline no copy

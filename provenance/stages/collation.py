@@ -9,7 +9,7 @@ style is one decision however often it shows, so each habit counts once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -185,7 +185,8 @@ class Collation:
             count += 1.0
         return count
 
-    def own_readings(self, m: int, others: Sequence[int]) -> tuple[int, int]:
+    def own_readings(self, m: int, others: Sequence[int],
+                     branch: Callable[[int, int], bool] | None = None) -> tuple[int, int]:
         """Places where ``m`` reads otherwise than every copy that carries them, two of which agree.
 
         The test of a would-be source: copies of a source may each change it,
@@ -194,7 +195,10 @@ class Collation:
         the original one.  Only a word of ``m`` that every copy carrying the
         place has replaced, two of them by the same words, is a change of
         ``m``'s own.  Words only ``m`` has (text the copies cut, or ``m``
-        added) are no evidence either way: they are not counted.
+        added) are no evidence either way: they are not counted.  Two copies
+        for which ``branch(x, y)`` holds (either way round) are one branch,
+        one having taken its text from the other: what they agree on is one
+        copy's change, not ``m``'s.
 
         Returns
         -------
@@ -241,7 +245,8 @@ class Collation:
                             agreed = (alt >= ys) & (alt < ye)
                             if len(alt) and np.count_nonzero(agreed) * 2 >= len(alt) \
                                     and self._read_alike(x, xs, xe, y, ys, ye) \
-                                    and self._one_change(x, xs, xe, y, ys, ye, agreed):
+                                    and self._one_change(x, xs, xe, y, ys, ye, agreed) \
+                                    and not (branch is not None and (branch(x, y) or branch(y, x))):
                                 own += 1
                                 marked[s:e] = True
                             break

@@ -555,6 +555,17 @@ class _FamilyTree:
         styles = [u.style for n, y in enumerate(others) for z in others[n + 1:]
                   if (u := self.collation.unique(m, y, z)) is not None]
         style = float(np.median(styles)) if styles else 0.0
+        if own + cuts + style > _OWN_CHANGES * checked and own:
+            # Two copies agreeing against m may be one branch: a copy published after m (so not
+            # its source) that changed m's text, and a copy of that copy (see _descends_through).
+            branches: dict[tuple[int, int], bool] = {}
+
+            def branch(x: int, y: int) -> bool:
+                if (x, y) not in branches:
+                    branches[(x, y)] = published_before(when, self._published[x]) and self._descends_through(x, y, m)
+                return branches[(x, y)]
+
+            own, checked = self.collation.own_readings(m, others, branch)
         return own + cuts + style <= _OWN_CHANGES * checked
 
     def _edge_cut(self, m: int, x: int, shared: np.ndarray, hits: np.ndarray, others: list[int]) -> bool:
