@@ -243,15 +243,17 @@ def test_words_a_branch_of_copies_added_are_no_cut_of_the_source():
 
 
 def test_a_passage_a_branch_of_copies_added_is_no_cut_of_the_source():
-    # A paper adds two background paragraphs to the story, at its end or in its middle, and
-    # another paper copies that version: two copies carry a passage the story lacks.  A third
-    # copy reads as the story there (its last paragraph and no background; its paragraphs on
-    # both sides with none between), so the passage is the branch's addition, not the story's
-    # cut, and the story is their source however long the addition.
+    # A paper rewords the story in two places and adds two background paragraphs, at its end or
+    # in its middle; another paper copies that version: two copies carry a passage the story
+    # lacks, and share its changes besides.  A third copy reads as the story there (its last
+    # paragraph and no background; its paragraphs on both sides with none between), so the
+    # passage is the branch's addition, not the story's cut, and the story is their source
+    # however long the addition.
     rng = random.Random(23)
     story = _story(rng, _VOCAB, 8)
     background = [" ".join(rng.choice(_VOCAB) for _ in range(40)).capitalize() + "." for _ in range(2)]
-    for added in (story + background, story[:4] + background + story[4:]):
+    reworded = [_reword(p, rng, 0.1) if k in (2, 5) else p for k, p in enumerate(story)]
+    for added in (reworded + background, reworded[:4] + background + reworded[4:]):
         printed = {"story.txt": story, "background.txt": added, "background-copy.txt": added[1:],
                    "reprint.txt": story[1:]}
         assert _source_test(printed, "story.txt")
@@ -259,6 +261,11 @@ def test_a_passage_a_branch_of_copies_added_is_no_cut_of_the_source():
         printed = {"story.txt": story, "whole.txt": added, "headless.txt": added[1:],
                    "trimmed.txt": added[2:]}
         assert not _source_test(printed, "story.txt")
+    # Copies that share nothing but the closing paragraphs the story lacks are whole copies of
+    # a longer text, and the story and the copy ending with it are trims at one paragraph.
+    longer = story + background
+    printed = {"story.txt": story, "whole.txt": longer, "whole-too.txt": longer[1:], "trim.txt": story[1:]}
+    assert not _source_test(printed, "story.txt")
 
 
 def test_a_clause_a_copy_moved_is_held_by_the_source():

@@ -573,17 +573,33 @@ class _FamilyTree:
 
         A copy's addition that its own copies inherit is carried by two
         copies and missing from ``m`` too; it is no cut of ``m``'s when
-        another copy reads as ``m`` there: it has ``m``'s word where ``x``'s
-        passage joins what it takes from ``m``, and not the passage.
+        another copy reads as ``m`` there (it has ``m``'s word where ``x``'s
+        passage joins what it takes from ``m``, and not the passage) and the
+        copies carrying the passage are one branch: they share a change of
+        ``m``'s text besides it.  Without that, copies that stop where ``m``
+        stops are trims at one paragraph, as papers cut a story to fit.
         """
         in_m = self.collation.match(x, m)
         first, last = int(hits[0]), int(hits[-1])
         for span, boundary in ((slice(0, first), first), (slice(last + 1, len(shared)), last)):
             offset = span.start
             for start, end in _run_spans(shared[span], _EDGE_CUT_WORDS):
-                if not any(self._reads_as_at_edge(z, m, x, int(in_m[boundary]), (offset + start, offset + end))
-                           for z in others if z != x):
+                run = (offset + start, offset + end)
+                if not (any(self._reads_as_at_edge(z, m, x, int(in_m[boundary]), run) for z in others if z != x)
+                        and self._one_branch_carries(m, x, run, others)):
                     return True
+        return False
+
+    def _one_branch_carries(self, m: int, x: int, run: tuple[int, int], others: list[int]) -> bool:
+        """Whether a copy carrying ``x``'s ``run`` shares a change of ``m``'s text with ``x`` (one branch)."""
+        for y in others:
+            x_in_y = self.collation.match(x, y) if y != x else None
+            if x_in_y is None or 2 * int(np.count_nonzero(x_in_y[run[0]:run[1]] >= 0)) < run[1] - run[0]:
+                continue
+            # The passage itself is one reading of theirs against m; a branch shares another.
+            shared_change = self.collation.unique(m, x, y)
+            if shared_change is not None and shared_change.wording > 1.0:
+                return True
         return False
 
     def _reads_as_at_edge(self, z: int, m: int, x: int, m_word: int, x_run: tuple[int, int]) -> bool:
