@@ -166,19 +166,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+_FINALISER_FILES = (os.path.join("multiprocessing", "util.py"), "weakref.py")
+
+
 def interrupt_when_safe(signum: int, frame: Any) -> None:
     """SIGINT handler: raise KeyboardInterrupt, or a moment later where Python would ignore it.
 
     Raised inside the import machinery (a module lock's clean-up callback), a
-    finaliser or a fork's callbacks (run while the pool holds Ctrl-C back), the
-    exception is printed as "ignored" and the run goes on to the end with exit 0.
-    There the signal is sent again 10 ms later, to the main thread itself (a
-    signal raised in a new thread could stay pending there for good: threads
-    started while a pool forks keep Ctrl-C blocked).
+    finaliser (``__del__``, or a finaliser object the collector calls) or a
+    fork's callbacks (run while the pool holds Ctrl-C back), the exception is
+    printed as "ignored" and the run goes on to the end with exit 0.  There
+    the signal is sent again 10 ms later, to the main thread itself (a signal
+    raised in a new thread could stay pending there for good: threads started
+    while a pool forks keep Ctrl-C blocked).
     """
     held_back = hasattr(signal, "pthread_sigmask") and signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ())
     while frame is not None and not held_back:
-        held_back = frame.f_code.co_filename.startswith("<frozen importlib") or frame.f_code.co_name == "__del__"
+        code = frame.f_code
+        held_back = (code.co_filename.startswith("<frozen importlib") or code.co_name == "__del__"
+                     # A finaliser object called back by the collector (multiprocessing's, weakref's).
+                     or (code.co_name == "__call__" and code.co_filename.endswith(_FINALISER_FILES)))
         frame = frame.f_back
     if held_back:
         again = threading.Timer(0.01, _interrupt_main_thread, args=(signum,))

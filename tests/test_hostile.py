@@ -431,3 +431,27 @@ def test_ctrl_c_where_python_would_ignore_it_is_delivered_a_moment_later():
             time.sleep(5)
     finally:
         gc.enable()
+
+
+def test_ctrl_c_inside_a_finaliser_the_collector_calls_is_delivered_a_moment_later():
+    # multiprocessing's Finalize objects run as the collector's callbacks (a pool's pipes closed
+    # while the imports go on): a KeyboardInterrupt raised there was printed as "ignored", with
+    # its traceback, and the run went on to the end.
+    import multiprocessing.util
+    import weakref
+    from types import SimpleNamespace
+
+    from provenance.cli import interrupt_when_safe
+
+    for finaliser in (multiprocessing.util.__file__, weakref.__file__):
+        called_back = SimpleNamespace(f_code=SimpleNamespace(co_filename=finaliser, co_name="__call__"), f_back=None)
+        closing = SimpleNamespace(f_code=SimpleNamespace(co_filename=finaliser, co_name="close_fds"),
+                                  f_back=called_back)
+        gc.collect()
+        gc.disable()
+        try:
+            interrupt_when_safe(signal.SIGINT, closing)  # returns: sent again 10 ms later...
+            with pytest.raises(KeyboardInterrupt):
+                time.sleep(5)  # ...to this thread
+        finally:
+            gc.enable()
