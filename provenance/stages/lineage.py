@@ -594,7 +594,7 @@ class _FamilyTree:
         """Whether a copy carrying ``x``'s ``run`` shares a change of ``m``'s text with ``x`` (one branch)."""
         for y in others:
             x_in_y = self.collation.match(x, y) if y != x else None
-            if x_in_y is None or 2 * int(np.count_nonzero(x_in_y[run[0]:run[1]] >= 0)) < run[1] - run[0]:
+            if x_in_y is None or _mostly_unmatched(x_in_y[run[0]:run[1]]):
                 continue
             # The passage itself is one reading of theirs against m; a branch shares another.
             shared_change = self.collation.unique(m, x, y)
@@ -607,8 +607,7 @@ class _FamilyTree:
         m_in_z, x_in_z = self.collation.match(m, z), self.collation.match(x, z)
         if m_in_z is None or x_in_z is None:
             return False
-        run = x_in_z[x_run[0]:x_run[1]]
-        return int(m_in_z[m_word]) >= 0 and 2 * int(np.count_nonzero(run >= 0)) < len(run)
+        return int(m_in_z[m_word]) >= 0 and _mostly_unmatched(x_in_z[x_run[0]:x_run[1]])
 
     def _cuts(self, m: int, x: int, missing: np.ndarray, length: int, others: list[int]) -> tuple[int, int]:
         """Runs of ``x``'s words (``missing``: carried by another copy, not by ``m``) that ``m`` cut.
@@ -641,8 +640,7 @@ class _FamilyTree:
         if m_in_z is None or x_in_z is None:
             return False
         before, after = int(m_in_z[m_span[0]]), int(m_in_z[m_span[1]])
-        run = x_in_z[x_run[0]:x_run[1]]
-        return 0 <= before < after and 2 * int(np.count_nonzero(run >= 0)) < len(run)
+        return 0 <= before < after and _mostly_unmatched(x_in_z[x_run[0]:x_run[1]])
 
     def _text_from_parents(self, parent: dict[int, int]) -> dict[int, int]:
         """Re-solve without edges whose child has text its parent lacks and other members carry.
@@ -1060,6 +1058,11 @@ def _run_lengths(mask: np.ndarray) -> np.ndarray:
 def _runs_longest(mask: np.ndarray) -> int:
     """Length of the longest run of True."""
     return int(_run_lengths(mask).max(initial=0))
+
+
+def _mostly_unmatched(match: np.ndarray) -> bool:
+    """Whether fewer than half the words of a run are matched (the other text lacks the run)."""
+    return 2 * int(np.count_nonzero(match >= 0)) < len(match)
 
 
 def _run_spans(mask: np.ndarray, length: int) -> list[tuple[int, int]]:
