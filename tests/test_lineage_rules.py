@@ -525,3 +525,26 @@ def test_an_unseen_source_weighs_the_child_being_the_original_its_sibling_copied
         options = [*tree._rivals(child, None), tree.origin[child]]
         assert edge.confidence == tree.model.calibrate(stage._share(tree.model.latent_logit, options))
         assert edge.confidence < tree.model.calibrate(stage._share(tree.model.latent_logit, options[:-1]))
+
+
+def test_an_undated_copy_whose_rarer_words_mark_it_the_later_keeps_its_changes_with_its_copy():
+    # Undated texts: the story, a rewrite that puts a rarer synonym for a common word in five
+    # paragraphs ("help" -> "assist"), and a copy of the rewrite.  The two copies agree against
+    # the story at five places, as above; no date says which end came first, but the swaps
+    # themselves do: spinners replace common words by rarer ones, not the other way round.
+    # The rewrite is the later text, so the five readings are its changes, which its copy kept,
+    # and the story is their source.  A story with the rarer words is the later text itself,
+    # and swaps with no such direction leave it undecided (the undated case above).
+    rng = random.Random(37)
+    story = _story(rng, _VOCAB, 8)
+    swaps = {1: ("help", "assist"), 2: ("buy", "purchase"), 4: ("start", "commence"),
+             5: ("show", "demonstrate"), 6: ("use", "utilise")}
+    plain, spun = list(story), list(story)
+    for k, (common, rarer) in swaps.items():
+        words = story[k].split(" ")
+        plain[k] = " ".join(words[:5] + [common] + words[5:])
+        spun[k] = " ".join(words[:5] + [rarer] + words[5:])
+    for source, rewrite, expected in ((plain, spun, True), (spun, plain, False)):
+        printed = [Article(name, "\n\n".join(body) + "\n")
+                   for name, body in (("story", source), ("rewrite", rewrite), ("copy", rewrite[:7]))]
+        assert _source_test(printed, "story") is expected

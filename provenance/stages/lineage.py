@@ -556,13 +556,17 @@ class _FamilyTree:
                   if (u := self.collation.unique(m, y, z)) is not None]
         style = float(np.median(styles)) if styles else 0.0
         if own + cuts + style > _OWN_CHANGES * checked and own:
-            # Two copies agreeing against m may be one branch: a copy published after m (so not
-            # its source) that changed m's text, and a copy of that copy (see _descends_through).
+            # Two copies agreeing against m may be one branch: a copy that came after m (so is not
+            # its source) and changed m's text, and a copy of that copy (see _descends_through).
+            # After m: published later, or, undated, marked later by the changes copying makes
+            # (rarer synonyms, garbling, furniture), as _earliest reads them.
             branches: dict[tuple[int, int], bool] = {}
 
             def branch(x: int, y: int) -> bool:
                 if (x, y) not in branches:
-                    branches[(x, y)] = published_before(when, self._published[x]) and self._descends_through(x, y, m)
+                    after_m = published_before(when, self._published[x]) or \
+                        self._copying_signs(m, x) >= _DIRECTION_VETO
+                    branches[(x, y)] = after_m and self._descends_through(x, y, m)
                 return branches[(x, y)]
 
             own, checked = self.collation.own_readings(m, others, branch)
