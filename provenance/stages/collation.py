@@ -93,6 +93,14 @@ class Collation:
         # A place where x reads otherwise than y recurs for every third witness z: weigh it once.
         self._sites: dict[tuple[int, int, int, int], tuple[str | None, float]] = {}
         self._differs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, int, int] | None] = {}
+        self._scans: dict[int, bool] = {}
+
+    def scanned(self, x: int) -> bool:
+        """:func:`~.ocr.looks_scanned` of document ``x`` (asked at every place weighed: kept by index)."""
+        scan = self._scans.get(x)
+        if scan is None:
+            scan = self._scans[x] = looks_scanned(self.documents[x])
+        return scan
 
     def match(self, x: int, y: int) -> np.ndarray | None:
         """Content positions of ``x`` mapped into ``y`` (-1 unmatched), or None if not aligned."""
@@ -173,7 +181,7 @@ class Collation:
                 lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
                 # A scan's page also has a masthead and loses lines: a cut is longer than those.
                 shortest = max(_OMISSION_WORDS, lost_line_words(self.documents[x])) \
-                    if looks_scanned(self.documents[x]) else _OMISSION_WORDS
+                    if self.scanned(x) else _OMISSION_WORDS
                 count += float(np.sum(lengths >= shortest))
         if not ends:
             return count
@@ -270,9 +278,9 @@ class Collation:
         paper's own masthead) or beside a neighbouring column; two scans agree
         on a reading only when its letters are found in both.
         """
-        doc_x, doc_y = self.documents[x], self.documents[y]
-        if not (looks_scanned(doc_x) or looks_scanned(doc_y)):
+        if not (self.scanned(x) or self.scanned(y)):
             return True
+        doc_x, doc_y = self.documents[x], self.documents[y]
         words_x, words_y = doc_x.content_words[x_start:x_end], doc_y.content_words[y_start:y_end]
         return letters_found(words_x, words_y) and letters_found(words_y, words_x)
 
@@ -286,7 +294,7 @@ class Collation:
         """
         words_m = self.documents[m].content_words[start:end]
         words_x = self.documents[x].content_words[x_start:x_end]
-        if looks_scanned(self.documents[m]) and (letters_found(words_x, words_m) or (
+        if self.scanned(m) and (letters_found(words_x, words_m) or (
                 letters_found(words_m, words_x) and len(words_x) - len(words_m) <= lost_line_words(self.documents[m]))):
             # A scan splits, joins and garbles words, its misreading keeps the letters; what
             # only m has there besides is no change of m's, nor are a few words its scan lost.
@@ -294,7 +302,7 @@ class Collation:
         if len(words_m) != len(words_x) or not misread_alike(words_m, words_x).all():
             return False
         # A scan misreads letters into other words too ("bank" as "hank").
-        return looks_scanned(self.documents[m]) or all(
+        return self.scanned(m) or all(
             _zipf(a) < _MISREAD_ZIPF <= _zipf(b) for a, b in zip(words_m, words_x, strict=True))
 
     def _otherwise(self, y: int, x: int) -> tuple[np.ndarray, np.ndarray, int, int] | None:
@@ -342,8 +350,9 @@ class Collation:
     def _site(self, x: int, y: int, y_in_x: np.ndarray, start: int, end: int) -> tuple[str | None, float]:
         """(typographic habit or None for wording, weight) of one place where ``x`` reads otherwise."""
         doc_x, doc_y = self.documents[x], self.documents[y]
+        scans = self.scanned(x) or self.scanned(y)
         # A scan's punctuation and letters are its own: what still reads otherwise there is other words.
-        if (y_in_x[start:end] >= 0).all() and not (looks_scanned(doc_x) or looks_scanned(doc_y)):
+        if not scans and (y_in_x[start:end] >= 0).all():
             surf_y = surface(doc_y, start, end)
             surf_x = surface(doc_x, int(y_in_x[start]), int(y_in_x[end - 1]) + 1)
             if start == 0 or y_in_x[start - 1] != y_in_x[start] - 1:
@@ -356,7 +365,7 @@ class Collation:
             return _habit(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
         before = int(y_in_x[start - 1]) if start > 0 else -1
         after = int(y_in_x[end]) if end < len(y_in_x) else -1
-        if (looks_scanned(doc_x) or looks_scanned(doc_y)) and self._scan_noise(x, y, start, end, before, after):
+        if scans and self._scan_noise(x, y, start, end, before, after):
             return None, 0.0
         if before >= 0 and after > before and after - before - 1 == end - start:
             words_x = doc_x.content_words[before + 1 : after]
@@ -382,7 +391,7 @@ class Collation:
         if letters_found(words_y, words_x):
             return True
         doc_x = self.documents[x]
-        return looks_scanned(doc_x) and end - start <= lost_line_words(doc_x)
+        return self.scanned(x) and end - start <= lost_line_words(doc_x)
 
 
 def _habit(a: str, b: str) -> str:
