@@ -548,3 +548,24 @@ def test_an_undated_copy_whose_rarer_words_mark_it_the_later_keeps_its_changes_w
         printed = [Article(name, "\n\n".join(body) + "\n")
                    for name, body in (("story", source), ("rewrite", rewrite), ("copy", rewrite[:7]))]
         assert _source_test(printed, "story") is expected
+
+
+def test_a_place_every_copy_changed_its_own_way_is_no_change_of_the_source():
+    # Five copies of the story each change one word in three paragraphs (a word every editor
+    # replaces): two of them pick the same replacement, the other three one each.  Carried by
+    # five copies read four ways, the place has no majority reading: any copy may have changed
+    # it, the story's word is as likely the original as theirs, and the story is their source.
+    # When three of the five agree, they outvote the story there: its word is its own change.
+    rng = random.Random(41)
+    story = _story(rng, _VOCAB, 8)
+    for agreeing, expected in ((2, True), (3, False)):
+        copies = [list(story) for _ in range(5)]
+        for k in (1, 3, 5):
+            words = story[k].split(" ")
+            shared = rng.choice(_VOCAB)
+            for n, copy in enumerate(copies):
+                replaced = list(words)
+                replaced[6] = shared if n < agreeing else rng.choice(_VOCAB)
+                copy[k] = " ".join(replaced)
+        printed = {"story.txt": story, **{f"copy-{n}.txt": copy[n % 2:] for n, copy in enumerate(copies)}}
+        assert _source_test(printed, "story.txt") is expected

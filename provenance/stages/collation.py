@@ -249,16 +249,41 @@ class Collation:
                         continue
                     for s2, e2, ys, ye in replaced[y]:
                         if s2 < e and s < e2:
-                            alt = x_in_y[xs:xe]
-                            agreed = (alt >= ys) & (alt < ye)
-                            if len(alt) and np.count_nonzero(agreed) * 2 >= len(alt) \
-                                    and self._read_alike(x, xs, xe, y, ys, ye) \
-                                    and self._one_change(x, xs, xe, y, ys, ye, agreed) \
-                                    and not (branch is not None and (branch(x, y) or branch(y, x))):
+                            if self._agree_at(x, xs, xe, y, ys, ye, x_in_y) \
+                                    and not (branch is not None and (branch(x, y) or branch(y, x))) \
+                                    and self._majority(x, (s, e, xs, xe), (x, y), replaced, int(carried[s:e].min())):
                                 own += 1
                                 marked[s:e] = True
                             break
         return own, int(np.count_nonzero(carried >= 2))
+
+    def _agree_at(self, x: int, x_start: int, x_end: int, y: int, y_start: int, y_end: int,
+                  x_in_y: np.ndarray) -> bool:
+        """Whether ``x``'s words [x_start, x_end) and ``y``'s [y_start, y_end) are one reading of one place."""
+        alt = x_in_y[x_start:x_end]
+        agreed = (alt >= y_start) & (alt < y_end)
+        return bool(len(alt)) and np.count_nonzero(agreed) * 2 >= len(alt) \
+            and self._read_alike(x, x_start, x_end, y, y_start, y_end) \
+            and self._one_change(x, x_start, x_end, y, y_start, y_end, agreed)
+
+    def _majority(self, x: int, place: tuple[int, int, int, int], pair: tuple[int, int],
+                  replaced: Mapping[int, list[tuple[int, int, int, int]]], carriers: int) -> bool:
+        """Whether more than half the copies carrying a place of ``m``'s read it as ``x`` does.
+
+        Where the copies that carry a place read it three ways or more, none of their readings
+        is the source's more than ``m``'s is: each copy may have changed it.
+        """
+        if carriers <= 3:
+            return True
+        s, e, xs, xe = place
+        alike = len(pair)
+        for z, runs in replaced.items():
+            x_in_z = self.match(x, z) if z not in pair else None
+            if x_in_z is None:
+                continue
+            alike += any(s3 < e and s < e3 and self._agree_at(x, xs, xe, z, zs, ze, x_in_z)
+                         for s3, e3, zs, ze in runs)
+        return 2 * alike > carriers
 
     def _one_change(self, x: int, x_start: int, x_end: int, y: int, y_start: int, y_end: int,
                     agreed: np.ndarray) -> bool:
