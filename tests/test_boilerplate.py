@@ -242,6 +242,22 @@ def test_lines_two_columns_break_alike_are_story_text_but_a_standing_notice_is_n
         assert any("consider subscribing" in text for text in learned)
 
 
+def test_several_lines_two_columns_break_alike_are_all_story_text():
+    # Two pages print the story at widths that break the first lines of each paragraph alike and
+    # the rest differently: the first line runs on into the second, itself learned, and only the
+    # second into a line of the story that is not.  Both are the paragraph's text.
+    pages = []
+    for seed, width in ((1, 40), (2, 34)):
+        printed = []
+        for paragraph in WIRE.split("\n"):
+            head = textwrap.wrap(paragraph, 40)
+            printed.append("\n".join(head[:2] + textwrap.wrap(" ".join(head[2:]), width)))
+        pages.append(_printed(other_stories(seed, 300), 40) + "\n\n" + "\n\n".join(printed))
+    heads = {line for paragraph in WIRE.split("\n") for line in textwrap.wrap(paragraph, 40)[:2]}
+    for doc in _docs(pages):
+        assert not heads & {s.text for s in doc.boilerplate if s.kind == "learned"}
+
+
 @pytest.mark.parametrize("line, expected", [
     ("Published: Tue 3 Mar 2024 10.22 GMT", "2024-03-03T10:22:00"),
     ("First published on Tuesday 3 March 2024 10.22 GMT", "2024-03-03T10:22:00"),

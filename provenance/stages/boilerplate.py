@@ -410,20 +410,40 @@ def _outside_prose(text: str, lines: list[_Line], learned: list[bool], covered: 
     the text that is neither learned nor built-in boilerplate is that
     paragraph's text.  A standing notice recurs whole, so its lines are
     learned together and stay boilerplate; a label or a list of headlines
-    does not run on in lower case.
+    does not run on in lower case.  Copies printed at one width break several
+    lines of a paragraph alike: a learned line running on into one found to be
+    prose is prose too, and so on along the paragraph.  Where a paragraph's
+    lines are printed alike whole, they run on into each other in lower case,
+    a sentence across lines as no headline list or label does: unless they
+    read as a notice to the reader, they are copied prose, as a paragraph
+    printed on one line is (:func:`_is_story_prose`).
     """
+    marked = list(learned)
 
     def story(k: int) -> bool:
-        return (0 <= k < len(lines) and not learned[k] and (lines[k].start, lines[k].end) not in covered
+        return (0 <= k < len(lines) and not marked[k] and (lines[k].start, lines[k].end) not in covered
                 and lines[k].words > _LABEL_WORDS)
 
     def runs_on(upper: _Line, lower: _Line) -> bool:
         return (_adjacent(text, upper, lower) and not _SENTENCE_END.search(upper.folded)
                 and text[lower.start].islower())
 
-    return [mark and not ((story(k - 1) and runs_on(lines[k - 1], line))
-                          or (story(k + 1) and runs_on(line, lines[k + 1])))
-            for k, (line, mark) in enumerate(zip(lines, learned, strict=True))]
+    k = 0
+    while k < len(lines):
+        end = k + 1
+        while marked[k] and end < len(lines) and marked[end] and runs_on(lines[end - 1], lines[end]):
+            end += 1
+        if end - k >= 2 and sum(ln.words for ln in lines[k:end]) > _SHORT_LINE_WORDS \
+                and not _is_notice(" ".join(ln.folded for ln in lines[k:end])):
+            marked[k:end] = [False] * (end - k)
+        k = end
+    # Down the text and back up: a line freed frees the next one along the paragraph.
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        for k in order:
+            if marked[k] and ((story(k - 1) and runs_on(lines[k - 1], lines[k]))
+                              or (story(k + 1) and runs_on(lines[k], lines[k + 1]))):
+                marked[k] = False
+    return marked
 
 
 def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
