@@ -125,7 +125,7 @@ def test_surface_codes_are_equal_exactly_when_the_surfaces_are():
              "He said: “It’s over” — and left.\nIt's over - and 'left' , he said;  It's OVER...\n\nand left",
              "Said he: \"it's over\" -- and LEFT, over—and over-and over and.   he said (it’s over) and left, it’s over\t and left"]
     docs = prepare_documents([Article(f"d{i}", t) for i, t in enumerate(texts)])
-    codes = [code for d in docs for code in _surface_codes(d).tolist()]
+    codes = [code for d in docs for code in zip(*(part.tolist() for part in _surface_codes(d)), strict=True)]
     surfaces = [word_surface(d, i) for d in docs for i in range(len(d.content))]
     assert len(codes) == len(surfaces) > 100
     # Same code <=> same (spelling, punctuation before): one code per surface and one surface per code.
@@ -163,22 +163,25 @@ def test_quotations_and_sentences_scanned_once_per_document_give_the_same_marks(
 
 
 def test_readings_compare_codes_of_one_numbering(monkeypatch):
-    # The numbers of word surfaces are forgotten when they grow too many (a bound on memory);
-    # a pair whose second document starts a new numbering must not compare codes across two.
+    # The numbers of punctuation before words are forgotten when they grow too many (a bound on
+    # memory); a pair whose second document starts a new numbering must not compare codes across two.
     from provenance.pipeline import analyse
     from provenance.stages import direction
 
     text = "The harbour closed on Monday after the storm, officials said, and reopened on Friday.\n" * 3
-    other = Article("c.txt", "Zebras yawn quietly while xylophones vibrate under velvet umbrellas.\n")
+    other = Article("c.txt", "Zebras; yawn quietly: while xylophones (vibrate) under velvet umbrellas.\n")
     documents, pairs, _ = analyse([Article("a.txt", text), Article("b.txt", text), other])
     (_, alignment), = pairs.values()
     doc_a, doc_b = documents[alignment.a], documents[alignment.b]
     # Numbered after another text, doc_a's codes are not those doc_b gets in a new numbering.
     direction._SURFACE_CODES.clear()
-    direction._SURFACE_NUMBERS.clear()
+    direction._GAP_SIGNATURES.clear()
+    direction._SIGNATURE_NUMBERS.clear()
+    direction._SIGNATURE_NUMBERS[""] = 0
     direction._surface_codes(next(d for d in documents if d.id == "c.txt"))
     direction._surface_codes(doc_a)
-    monkeypatch.setattr(direction, "_SURFACE_NUMBERS_MAX", len(direction._SURFACE_NUMBERS) - 1)
+    assert direction._surface_codes(doc_a)[1].max() > 1
+    monkeypatch.setattr(direction, "_GAP_NUMBERS_MAX", len(direction._SIGNATURE_NUMBERS))
     agree_a, agree_b = direction.reading_agreement(doc_a, doc_b, alignment)
     assert agree_a.all() and agree_b.all()
 

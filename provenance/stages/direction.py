@@ -593,28 +593,30 @@ def reading_agreement(doc_a: Document, doc_b: Document, alignment: Alignment) ->
         # the alignment pairs no other words (equal words, or words sharing most of their letters).
         same = np.ones(len(ia), dtype=bool)
     else:
-        codes_a, codes_b = _surface_pair(doc_a, doc_b)
-        same = codes_a[ia] == codes_b[ib]
+        (spellings_a, gaps_a), (spellings_b, gaps_b) = _surface_pair(doc_a, doc_b)
+        same = (spellings_a[ia] == spellings_b[ib]) & (gaps_a[ia] == gaps_b[ib])
     agree_a[ia] = same
     agree_b[ib] = same
     return agree_a, agree_b
 
 
-# Surfaces of each document's content words, as codes that are equal when the
-# surfaces are (process-local: kept beside the documents, never pickled with them).
-# A code is the spelling's number shifted left past the punctuation's number.
-_SURFACE_CODES: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
-_SURFACE_NUMBERS: dict[str, int] = {}
-_SURFACE_NUMBERS_MAX = 1 << 22
-_GAP_BITS = 20
+# Surfaces of each document's content words, as codes that are equal when the surfaces are
+# (process-local: kept beside the documents, never pickled with them): per word, a 64-bit
+# polynomial hash of its spelling's code points and the number of the punctuation before it.
+_Surfaces = tuple[np.ndarray, np.ndarray]
+_SURFACE_CODES: weakref.WeakKeyDictionary[Document, _Surfaces] = weakref.WeakKeyDictionary()
+_GAP_NUMBERS_MAX = 1 << 20
 # Gap text -> number of its signature; signature -> its number ("" is 0: no punctuation counted).
 _GAP_SIGNATURES: dict[str, int] = {}
 _SIGNATURE_NUMBERS: dict[str, int] = {"": 0}
 # How many times the numbers were forgotten and begun anew.
 _SURFACE_NUMBERING = [0]
+# Odd, so invertible modulo 2**64: a span's hash is its prefix sums' difference, shifted back.
+_SPELLING_BASE = 0x100000001B3
+_SPELLING_POWERS: list[np.ndarray] = []
 
 
-def _surface_pair(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndarray]:
+def _surface_pair(doc_a: Document, doc_b: Document) -> tuple[_Surfaces, _Surfaces]:
     """Both documents' codes in one numbering (numbering ``doc_b`` may start a new one)."""
     numbering = _SURFACE_NUMBERING[0]
     codes_a, codes_b = _surface_codes(doc_a), _surface_codes(doc_b)
@@ -623,18 +625,16 @@ def _surface_pair(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndar
     return codes_a, codes_b
 
 
-def _surface_codes(doc: Document, *, forget: bool = True) -> np.ndarray:
-    """One code per content word of ``doc``: equal codes mean equal :func:`word_surface`.
+def _surface_codes(doc: Document, *, forget: bool = True) -> _Surfaces:
+    """Per content word of ``doc``: (spelling hashes, punctuation numbers); equal both, equal :func:`word_surface`.
 
     With ``forget`` (the default) the numbers are begun anew first when they have grown too many.
     """
     codes = _SURFACE_CODES.get(doc)
     if codes is None:
-        if forget and (len(_SURFACE_NUMBERS) > _SURFACE_NUMBERS_MAX
-                       or len(_SIGNATURE_NUMBERS) >= 1 << _GAP_BITS):
+        if forget and len(_SIGNATURE_NUMBERS) >= _GAP_NUMBERS_MAX:
             # Forgetting bounds memory; the codes of different numberings never meet (_surface_pair).
             _SURFACE_NUMBERING[0] += 1
-            _SURFACE_NUMBERS.clear()
             _SURFACE_CODES.clear()
             _GAP_SIGNATURES.clear()
             _SIGNATURE_NUMBERS.clear()
@@ -644,39 +644,55 @@ def _surface_codes(doc: Document, *, forget: bool = True) -> np.ndarray:
     return codes
 
 
-def _all_surfaces(doc: Document) -> np.ndarray:
-    """Codes of :func:`word_surface` of every content word, in one pass (spellings and gaps numbered apart)."""
+def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """The spelling base's powers and its inverse's (modulo 2**64), at least ``length`` of each."""
+    if not _SPELLING_POWERS or len(_SPELLING_POWERS[0]) < length:
+        size = max(1 << 16, 1 << (length - 1).bit_length())
+        powers = []
+        for base in (_SPELLING_BASE, pow(_SPELLING_BASE, -1, 1 << 64)):
+            factors = np.full(size, base, dtype=np.uint64)
+            factors[0] = 1
+            powers.append(np.cumprod(factors, dtype=np.uint64))
+        _SPELLING_POWERS[:] = powers
+    return _SPELLING_POWERS[0], _SPELLING_POWERS[1]
+
+
+def _all_surfaces(doc: Document) -> _Surfaces:
+    """Codes of :func:`word_surface` of every content word, in one pass (spellings hashed, gaps numbered)."""
     text = doc.article.text
     content = doc.content
     n = len(content)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     starts = doc.tokens.starts[content]
-    words = _SURFACE_NUMBERS
-    number = words.setdefault
-    codes = np.fromiter([number(text[a:b], len(words)) for a, b in
-                         zip(starts.tolist(), doc.tokens.ends[content].tolist(), strict=True)],
-                        dtype=np.int64, count=n) << _GAP_BITS
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    powers, inverses = _powers(len(points) + 1)
+    # Arithmetic modulo 2**64 (numpy's unsigned overflow): sum of point * base**position.
+    prefix = np.zeros(len(points) + 1, dtype=np.uint64)
+    np.cumsum(points * powers[: len(points)], dtype=np.uint64, out=prefix[1:])
+    ends = doc.tokens.ends[content]
+    spellings = (prefix[ends] - prefix[starts]) * inverses[starts]
+    gaps = np.zeros(n, dtype=np.int64)
     # Punctuation counts only after a content word that is the token just before.
     after = np.flatnonzero(np.diff(content) == 1) + 1
     gap_starts = np.maximum(doc.tokens.ends[content[after] - 1], starts[after] - 12)
-    # Most gaps are one space or line break, which is no punctuation (code 0 already).
+    # Most gaps are one space or line break, which is no punctuation (number 0 already).
     single = gap_starts == starts[after] - 1
     if single.any():
-        before = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")[gap_starts]
+        before = points[gap_starts]
         blank = single & ((before == ord(" ")) | (before == ord("\n")))
         after, gap_starts = after[~blank], gap_starts[~blank]
     if len(after):
         signatures, numbers = _GAP_SIGNATURES, _SIGNATURE_NUMBERS
-        gaps = []
+        found = []
         for a, b in zip(gap_starts.tolist(), starts[after].tolist(), strict=True):
             gap = text[a:b]
             code = signatures.get(gap)
             if code is None:
                 code = signatures[gap] = numbers.setdefault(gap_signature(gap), len(numbers))
-            gaps.append(code)
-        codes[after] |= np.array(gaps, dtype=np.int64)
-    return codes
+            found.append(code)
+        gaps[after] = found
+    return spellings, gaps
 
 
 def word_surface(doc: Document, position: int) -> tuple[str, str]:
