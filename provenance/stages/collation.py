@@ -419,14 +419,19 @@ class Collation:
         return self.scanned(x) and end - start <= lost_line_words(doc_x)
 
 
+_QUOTES = frozenset("“”\"«»„")
+_APOSTROPHES = frozenset("’‘'`")
+_DASHES = frozenset("–—-")
+
+
 def _habit(a: str, b: str) -> str:
     """Which typographic habit two readings of the same words differ in."""
     changed = set(a) ^ set(b)
-    if changed & set("“”\"«»„"):
+    if changed & _QUOTES:
         return "quotes"
-    if changed & set("’‘'`"):
+    if changed & _APOSTROPHES:
         return "apostrophes"
-    if changed & set("–—-"):
+    if changed & _DASHES:
         return "dashes"
     if a.casefold() == b.casefold():
         return "case"

@@ -166,8 +166,15 @@ def build_lineage(
     edges: list[Edge] = []
     latent: list[Latent] = []
     families: list[Family] = []
-    for members in components:
-        builder = _FamilyTree(members, documents, pairs, collation, links, model)
+    # Each family's own pairs, in the corpus's order: what a family weighs grows with it, not the corpus.
+    family_of = {m: n for n, members in enumerate(components) for m in members}
+    inside: list[dict[tuple[int, int], tuple[PairEvidence, Alignment]]] = [{} for _ in components]
+    for key, pair in pairs.items():
+        n = family_of.get(key[0])
+        if n is not None and n == family_of.get(key[1]):
+            inside[n][key] = pair
+    for members, family_pairs in zip(components, inside, strict=True):
+        builder = _FamilyTree(members, documents, family_pairs, collation, links, model)
         fam_edges, fam_latent, root = builder.build(latent_number=len(latent) + 1)
         edges.extend(fam_edges)
         latent.extend(fam_latent)
