@@ -133,6 +133,24 @@ def test_surface_codes_are_equal_exactly_when_the_surfaces_are():
     assert len(set(surfaces)) < len(surfaces)  # repeated surfaces, so equality is exercised
 
 
+def test_surface_codes_do_not_depend_on_where_the_word_stands():
+    # Spellings are hashed from their letters alone: a word far into a very long text (past the
+    # powers kept between texts, which a long text must not grow) has the code it has at the head
+    # of a short one.
+    from provenance.stages import direction
+    from provenance.stages.direction import _surface_codes
+
+    sentence = "Harbour officials said on Tuesday the “lane” would reopen. "
+    long_doc, short_doc = prepare_documents([Article("long", sentence * 2000), Article("short", sentence)])
+    spellings, gaps = _surface_codes(long_doc)
+    short_spellings, short_gaps = _surface_codes(short_doc)
+    n = len(short_spellings)
+    assert len(sentence) * 2000 > 1 << 16
+    assert (spellings[-n:] == short_spellings).all() and (gaps[-n + 1:] == short_gaps[1:]).all()
+    assert len(set(short_spellings.tolist())) == n  # distinct words, distinct codes
+    assert all(len(powers) <= direction._POWERS_KEPT for powers in direction._SPELLING_POWERS)
+
+
 _QUOTE_PIECES = ["He said ", "“a quoted phrase here”", '"plain quotes around words"', "«guillemets text»",
                  "„low high“", ". ", "! ", "? ", "\n\n", "。", "word ", "”", '"', "“x”", "and so on. "]
 

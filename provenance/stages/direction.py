@@ -614,6 +614,7 @@ _SURFACE_NUMBERING = [0]
 # Odd, so invertible modulo 2**64: a span's hash is its prefix sums' difference, shifted back.
 _SPELLING_BASE = 0x100000001B3
 _SPELLING_POWERS: list[np.ndarray] = []
+_POWERS_KEPT = 1 << 16
 
 
 def _surface_pair(doc_a: Document, doc_b: Document) -> tuple[_Surfaces, _Surfaces]:
@@ -645,14 +646,19 @@ def _surface_codes(doc: Document, *, forget: bool = True) -> _Surfaces:
 
 
 def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
-    """The spelling base's powers and its inverse's (modulo 2**64), at least ``length`` of each."""
-    if not _SPELLING_POWERS or len(_SPELLING_POWERS[0]) < length:
-        size = max(1 << 16, 1 << (length - 1).bit_length())
+    """The spelling base's powers and its inverse's (modulo 2**64), at least ``length`` of each.
+
+    Those of ordinary texts are kept; a longer text's are worked out for it alone (a 20 MB
+    text would otherwise keep 0.5 GB of them).
+    """
+    if length > _POWERS_KEPT or not _SPELLING_POWERS:
         powers = []
         for base in (_SPELLING_BASE, pow(_SPELLING_BASE, -1, 1 << 64)):
-            factors = np.full(size, base, dtype=np.uint64)
+            factors = np.full(max(length, _POWERS_KEPT), base, dtype=np.uint64)
             factors[0] = 1
             powers.append(np.cumprod(factors, dtype=np.uint64))
+        if length > _POWERS_KEPT:
+            return powers[0], powers[1]
         _SPELLING_POWERS[:] = powers
     return _SPELLING_POWERS[0], _SPELLING_POWERS[1]
 
