@@ -329,6 +329,21 @@ def test_a_clean_text_is_no_copy_of_a_scan():
     assert not any(e.child == "typed.txt" and e.parent.startswith("scan-") for e in lineage.edges)
 
 
+def test_a_short_scan_without_a_misreading_may_still_be_a_copy_of_a_scan():
+    # Light scans (1% of letters) of one story, and a reprint of its first two paragraphs scanned
+    # as lightly: sixty-odd words, where a scan that light shows no misreading about as often as
+    # one.  Having none says nothing of whether it was typed: it is a copy like the others, and
+    # the first printing stays their source (no unseen source for want of one).
+    dates = [f"1871-05-0{day}T08:00:00Z" for day in (1, 3, 4, 5)]
+    pages = [Article(f"paper-{k}.txt", scanned(WIRE, 20 + k, rate=0.01), published=dates[k]) for k in range(3)]
+    head = "\n".join(WIRE.split("\n")[:2])
+    trims = (Article("trim.txt", scanned(head, seed, rate=0.01), published=dates[3]) for seed in range(40, 80))
+    trim = next(a for a in trims if not ocr.misread_words(prepare_documents([a])[0]))
+    lineage = trace_articles([*pages, trim])
+    assert lineage.latent == [] and [f.root for f in lineage.families] == ["paper-0.txt"]
+    assert {e.child for e in lineage.edges} == {"paper-1.txt", "paper-2.txt", "trim.txt"}
+
+
 def test_light_scans_pair_their_misread_words():
     # The word path pairs equal words; between two of them, words two scans spelled differently
     # ("harbour" and "harbaur") are one word read twice, not a change of wording.

@@ -80,6 +80,9 @@ _EDGE_CUT_WORDS = 20
 # of the page it scanned: a scanned member need hold less, and only a run longer than
 # ocr.lost_line_words is a cut.
 _SCANNED_HOLDS = 0.8
+# Misreadings a scan of a text would show, at its family's lightest scan's rate, for a text with none to
+# read as clean (a scan that long shows none about once in twenty: e**-3).
+_CLEAN_EXPECTED = 3.0
 # Larger than any tree's log-odds: a scanned copy's edge from the source when it carries
 # another copy's change comes after every other choice (see _branching).
 _THROUGH_FIRST = 1e4
@@ -203,9 +206,13 @@ class _FamilyTree:
         # Edges whose child has passages its would-be parent lacks and other members carry; and
         # from a scan to a clean text: a scan's misreadings are its own, no change of the text it
         # printed, but a text without one misreading was not taken from the scan (it would have
-        # restored every letter).  A light scan may have too few to read as one: it is no clean text.
+        # restored every letter).  A light scan may have too few to read as one: it is no clean text,
+        # nor is a text so short that a scan of it would as likely show no misreading (at the
+        # lightest scan's rate of them, fewer than _CLEAN_EXPECTED expected).
         scanned = {m for m in members if looks_scanned(documents[m])}
-        self._clean = {m for m in members if scanned and not misread_words(documents[m])}
+        rate = min((misread_words(documents[m]) / max(1, len(documents[m].content)) for m in scanned), default=0.0)
+        self._clean = {m for m in members if scanned and not misread_words(documents[m])
+                       and rate * len(documents[m].content) >= _CLEAN_EXPECTED}
         self._impossible: set[tuple[int, int]] = {
             (p, c) for p, c in self.logit if c in self._clean and p in scanned}
         self._triples: dict[int, set[tuple[str, ...]]] = {}
