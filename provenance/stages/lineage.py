@@ -497,9 +497,27 @@ class _FamilyTree:
         return sorted((w for w in among if w != member), key=lambda w: -shared(w))
 
     def _explained(self, m: int, group: list[int]) -> int:
-        """Words of the other members found in ``m``: the likelier source leaves its copies fewer additions."""
-        return sum(int(np.count_nonzero(match >= 0)) for x in group
-                   if x != m and (match := self.collation.match(x, m)) is not None)
+        """Words of the other members found in ``m``: the likelier source leaves its copies fewer additions.
+
+        A scan misreads words of its own, which its copies then do not find in it: within what a
+        copy takes from a scanned ``m``, runs shorter than one of its printed lines are its
+        misreadings, found all the same; only a passage it lacks counts against it.
+        """
+        scan = self.collation.scanned(m)
+        line = lost_line_words(self.documents[m]) if scan else 0
+        found = 0
+        for x in group:
+            if x == m or (match := self.collation.match(x, m)) is None:
+                continue
+            held = match >= 0
+            if scan and held.any():
+                hits = np.flatnonzero(held)
+                inside = np.zeros(len(held), dtype=bool)
+                inside[hits[0]:hits[-1] + 1] = True
+                lacking = inside & ~held
+                held = held | (lacking & ~_runs_at_least(lacking, line))
+            found += int(np.count_nonzero(held))
+        return found
 
     def _can_be_source(self, m: int, group: list[int]) -> bool:
         """Whether ``m`` holds what the group's copies share and reads with them wherever they agree.
@@ -1081,6 +1099,14 @@ def _runs_longest(mask: np.ndarray) -> int:
 def _mostly_unmatched(match: np.ndarray) -> bool:
     """Whether fewer than half the words of a run are matched (the other text lacks the run)."""
     return 2 * int(np.count_nonzero(match >= 0)) < len(match)
+
+
+def _runs_at_least(mask: np.ndarray, length: int) -> np.ndarray:
+    """The True values of ``mask`` that lie in runs at least ``length`` long."""
+    out = np.zeros(len(mask), dtype=bool)
+    for start, end in _run_spans(mask, length):
+        out[start:end] = True
+    return out
 
 
 def _run_spans(mask: np.ndarray, length: int) -> list[tuple[int, int]]:
