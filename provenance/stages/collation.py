@@ -268,10 +268,12 @@ class Collation:
 
     def _majority(self, x: int, place: tuple[int, int, int, int], pair: tuple[int, int],
                   replaced: Mapping[int, list[tuple[int, int, int, int]]], carriers: int) -> bool:
-        """Whether more than half the copies carrying a place of ``m``'s read it as ``x`` does.
+        """Whether more than half the ``carriers`` (copies carrying a would-be source's place) read it as ``x``.
 
-        Where the copies that carry a place read it three ways or more, none of their readings
-        is the source's more than ``m``'s is: each copy may have changed it.
+        ``place`` is the source's words [s, e) and ``x``'s [xs, xe) there; ``pair`` the two copies
+        found to agree.  Where the copies that carry a place read it three ways or more, none of
+        their readings is the source's more than the would-be source's own is: each copy may have
+        changed it.
         """
         if carriers <= 3:
             return True
