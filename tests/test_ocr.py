@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pytest
@@ -185,6 +186,24 @@ def test_a_scans_lost_line_is_no_reading_but_a_cut_paragraph_is(seed):
     cut = scanned("\n\n".join(story[:3] + story[5:]), 10 * seed + 3)
     collation = _scanned_collation([cut, y, z])
     assert collation.unique(0, 1, 2).wording >= 1.0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_scans_word_in_no_word_list_is_its_misreading_however_few_letters_it_keeps(seed):
+    # A scanned page misreads a word so badly that its letters are no longer found ("lxiug" for
+    # "lying"); its copies, scanned on their own, read the word.  An editor replaces words by
+    # words: a scan's word in no word list is its misreading, no change of the page it printed.
+    # A real word in its place is a reading of its own.
+    paragraphs = _printed_story(seed)
+    top, rest = "\n\n".join(paragraphs[:3]), "\n\n".join(paragraphs[3:])
+    said = "\n\nThe {} ferry captain spoke to reporters on the quay before the storm.\n\n"
+    copies = [scanned(top + said.format("lying") + rest, 10 * seed + k, rate=0.01) for k in (1, 2, 3)]
+    for word, own in (("lxiug", 0), ("honest", 1)):
+        source = scanned(top + said.format("lying") + rest, 10 * seed, rate=0.01)
+        assert re.search(r"\blying\b", source)
+        collation = _scanned_collation([re.sub(r"\blying\b", word, source, count=1), *copies])
+        assert collation.scanned(0)
+        assert collation.own_readings(0, [1, 2, 3])[0] == own
 
 
 def _scanned_page(masthead: str, paragraphs: list[str], seed: int, neighbour: list[str] | None = None) -> str:

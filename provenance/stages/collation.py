@@ -326,6 +326,10 @@ class Collation:
             # A scan splits, joins and garbles words, its misreading keeps the letters; what
             # only m has there besides is no change of m's, nor are a few words its scan lost.
             return True
+        if self.scanned(m) and words_m and all(_zipf(w) == 0.0 for w in words_m):
+            # Where the copies read words, a scan's words in no word list are its misreadings: an
+            # editor replaces words by words ("lxiug" for "lying" keeps too few letters to be found).
+            return True
         if len(words_m) != len(words_x) or not misread_alike(words_m, words_x).all():
             return False
         # A scan misreads letters into other words too ("bank" as "hank").
