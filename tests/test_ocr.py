@@ -287,6 +287,26 @@ def test_only_a_passage_at_one_offset_is_aligned_letter_by_letter():
     assert at_one_offset < ocr.MIN_PASSAGE_GRAMS and ocr.shares_a_passage(*short)
 
 
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_heavy_scan_interleaved_with_a_neighbouring_column_is_linked(seed):
+    # At one letter in five garbled, two scans of a story share few grams; on one page a column
+    # break prints a neighbouring column's lines into it in runs of five, so each run moves the
+    # story's offset: its shared grams sit at no one offset, but in one chain rising in both texts.
+    story = "\n\n".join(_printed_story(seed, 10))
+    own = scanned(story, 200 + seed, 0.2).split("\n")
+    column = scanned("\n\n".join(_printed_story(50 + seed, 10)), 300 + seed, 0.2).split("\n")
+    page = "\n".join(line for k in range(0, len(own), 5) for line in own[k : k + 5] + column[k : k + 5])
+    articles = [Article("a.txt", scanned(story, 100 + seed, 0.2)), Article("b.txt", page)]
+    docs = prepare_documents(articles)
+    at_one_offset, shared = ocr.passage_grams(*docs)
+    assert at_one_offset < min(ocr.MIN_PASSAGE_GRAMS, shared / 4)
+    assert ocr.shares_a_passage(*docs)
+    assert _linked(trace_articles(articles), "a.txt", "b.txt")
+    # Another story printed with the same column is not found in it.
+    other = scanned("\n\n".join(_printed_story(70 + seed, 10)), 100 + seed, 0.2)
+    assert not ocr.shares_a_passage(*prepare_documents([Article("c.txt", other), Article("b.txt", page)]))
+
+
 @pytest.mark.parametrize("seed", [40, 41])
 def test_a_short_story_printed_in_two_long_scanned_pages_is_aligned(seed):
     # Aligned as whole letter strings, two long pages matched trigrams scattered over both and

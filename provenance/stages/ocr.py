@@ -84,6 +84,15 @@ GRAM_SAMPLE = 4
 #: Width of an offset band between two letter strings: a scan's dropped and doubled letters
 #: shift a copied passage's offset by a few letters over its length.
 _DIAGONAL_LETTERS = 64
+#: A copied passage's offset drifts: between two of its shared grams it may move by this share of
+#: the letters between them (a lost printed line, a neighbouring column's lines or a dropped
+#: paragraph in one text), on top of :data:`_DIAGONAL_LETTERS`...
+_DRIFT_SHARE = 0.5
+#: ...over at most this many letters (grams farther apart are no one passage).
+_CHAIN_GAP_LETTERS = 1500
+#: A drifting chain of shared grams must hold this share of all the pair shares: chance grams
+#: of two unrelated pages chain in short runs only.
+_CHAIN_SHARE = 0.5
 #: Fewest shared grams at one offset for a pair to be aligned letter by letter: a 30-word passage
 #: (about 37 sampled grams) at 10% character errors in each of two scans keeps about 9.
 MIN_PASSAGE_GRAMS = 8
@@ -349,13 +358,69 @@ def passage_grams(doc_a: Document, doc_b: Document) -> tuple[int, int]:
 
 
 def shares_a_passage(doc_a: Document, doc_b: Document) -> bool:
-    """Whether many of the sampled grams two documents share sit at one offset (see :func:`passage_grams`).
+    """Whether many of the sampled grams two documents share sit at one offset (see :func:`passage_grams`),
+    or in one drifting chain (see :func:`_passage_anchors`).
 
     Many is :data:`MIN_PASSAGE_GRAMS`, or a quarter of all they share: two
     short texts share few grams, and a copy of one interleaved with a
     neighbouring column's lines is at several offsets.
     """
-    return _holds_passage(_best_band(doc_a, doc_b)[2], min(len(char_grams(doc_a)), len(char_grams(doc_b))))
+    return _passage_anchors(doc_a, doc_b) is not None
+
+
+def _passage_anchors(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Where the pair's shared sampled grams start in each text and which of them make its copied passage,
+    or None when none do.
+
+    The grams at one offset (:func:`_best_band`) make it when there are enough of
+    them.  Else a chain of shared grams in the same order in both texts, each
+    within a drift of the one before (:func:`_drifting_chain`), makes it when it
+    holds :data:`MIN_PASSAGE_GRAMS` and :data:`_CHAIN_SHARE` of all shared: a
+    heavy scan's dropped letters and lines, and a neighbouring column printed
+    into one text, move a long reprint's offset by more than one band.
+    """
+    at_a, at_b, inside = _best_band(doc_a, doc_b)
+    smaller = min(len(char_grams(doc_a)), len(char_grams(doc_b)))
+    if _holds_passage(inside, smaller):
+        return at_a, at_b, inside
+    if len(inside) < MIN_PASSAGE_GRAMS:
+        return None
+    chain = _drifting_chain(at_a, at_b)
+    held = int(chain.sum())
+    if held >= MIN_PASSAGE_GRAMS and held >= _CHAIN_SHARE * len(chain):
+        return at_a, at_b, chain
+    return None
+
+
+def _drifting_chain(at_a: np.ndarray, at_b: np.ndarray) -> np.ndarray:
+    """Mask of the longest chain of points ``(at_a, at_b)`` rising in both, each step within
+    :data:`_CHAIN_GAP_LETTERS` and its offset moving by at most :data:`_DIAGONAL_LETTERS` plus
+    :data:`_DRIFT_SHARE` of the step."""
+    order = np.lexsort((at_b, at_a))
+    a, b = at_a[order], at_b[order]
+    n = len(a)
+    longest = np.ones(n, dtype=np.int64)
+    before = np.full(n, -1, dtype=np.int64)
+    starts = np.searchsorted(a, a - _CHAIN_GAP_LETTERS)
+    for k in range(n):
+        lo = int(starts[k])
+        if lo == k:
+            continue
+        step_a, step_b = a[k] - a[lo:k], b[k] - b[lo:k]
+        step = np.maximum(step_a, step_b)
+        fits = ((step_a > 0) & (step_b > 0) & (step <= _CHAIN_GAP_LETTERS)
+                & (np.abs(step_b - step_a) <= _DIAGONAL_LETTERS + _DRIFT_SHARE * step))
+        if fits.any():
+            best = lo + int(np.argmax(np.where(fits, longest[lo:k], 0)))
+            longest[k], before[k] = longest[best] + 1, best
+    chain = np.zeros(n, dtype=bool)
+    k = int(np.argmax(longest)) if n else -1
+    while k >= 0:
+        chain[k] = True
+        k = int(before[k])
+    mask = np.zeros(n, dtype=bool)
+    mask[order] = chain
+    return mask
 
 
 def _holds_passage(inside: np.ndarray, smaller: int | None = None) -> bool:
@@ -387,7 +452,7 @@ def _best_band(doc_a: Document, doc_b: Document) -> tuple[np.ndarray, np.ndarray
 
 
 def _passage_window(at_a: np.ndarray, at_b: np.ndarray, inside: np.ndarray) -> tuple[int, int, int, int]:
-    """Letter ranges ``(lo_a, hi_a, lo_b, hi_b)`` around the shared grams ``inside`` the best band, with a margin."""
+    """Letter ranges ``(lo_a, hi_a, lo_b, hi_b)`` around the shared grams ``inside`` the passage, with a margin."""
     if not inside.any():
         return 0, 0, 0, 0
     lo_a, hi_a = int(at_a[inside].min()), int(at_a[inside].max()) + GRAM_SIZE
@@ -523,8 +588,8 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
         ``alignment`` as it is when neither text reads as a scan.  Else the
         word alignment with its misreadings paired when it is strong, when
         neither is a heavy scan, when the texts share few
-        character grams or none at one offset (no passage of one is in the
-        other), or when the character alignment does not find much
+        character grams or none at one offset or in one drifting chain (no
+        passage of one is in the other), or when the character alignment does not find much
         more text with many words spelled differently; otherwise the word
         matches read off the character alignment.
     """
@@ -538,10 +603,10 @@ def refine_alignment(aligner: Aligner, doc_a: Document, doc_b: Document, alignme
         return alignment
     if gram_share(doc_a, doc_b) < _FEW_SHARED * MIN_GRAM_SHARE_DEFAULT:
         return alignment
-    at_a, at_b, inside = _best_band(doc_a, doc_b)
-    if not _holds_passage(inside, min(len(char_grams(doc_a)), len(char_grams(doc_b)))):
+    anchors = _passage_anchors(doc_a, doc_b)
+    if anchors is None:
         return alignment
-    a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b, _passage_window(at_a, at_b, inside))
+    a_match, b_match, passages = _char_alignment(aligner, doc_a, doc_b, _passage_window(*anchors))
     shared = int((a_match >= 0).sum())
     if shared < _GAIN * alignment.shared_words or shared < aligner.min_passage_words:
         return alignment
