@@ -195,18 +195,18 @@ class Collation:
 
     def own_readings(self, m: int, others: Sequence[int],
                      branch: Callable[[int, int], bool] | None = None) -> tuple[int, int]:
-        """Places where ``m`` reads otherwise than every copy that carries them, two of which agree.
+        """Places where ``m`` reads otherwise than every copy that carries them, and those copies all alike.
 
         The test of a would-be source: copies of a source may each change it,
         and a branch of copies may share a change inherited from the copy
         between them, so a reading of ``m`` that any other copy keeps can be
         the original one.  Only a word of ``m`` that every copy carrying the
-        place has replaced, two of them by the same words, is a change of
-        ``m``'s own.  Words only ``m`` has (text the copies cut, or ``m``
-        added) are no evidence either way: they are not counted.  Two copies
-        for which ``branch(x, y)`` holds (either way round) are one branch,
-        one having taken its text from the other: what they agree on is one
-        copy's change, not ``m``'s.
+        place has replaced, two or more of them and all by the same words, is
+        a change of ``m``'s own (see :meth:`_unanimous`).  Words only ``m``
+        has (text the copies cut, or ``m`` added) are no evidence either way:
+        they are not counted.  Two copies for which ``branch(x, y)`` holds
+        (either way round) are one branch, one having taken its text from the
+        other: what they agree on is one copy's change, not ``m``'s.
 
         Returns
         -------
@@ -251,7 +251,7 @@ class Collation:
                         if s2 < e and s < e2:
                             if self._agree_at(x, xs, xe, y, ys, ye, x_in_y) \
                                     and not (branch is not None and (branch(x, y) or branch(y, x))) \
-                                    and self._majority(x, (s, e, xs, xe), (x, y), replaced, int(carried[s:e].min())):
+                                    and self._unanimous(x, (s, e, xs, xe), (x, y), replaced):
                                 own += 1
                                 marked[s:e] = True
                             break
@@ -266,26 +266,25 @@ class Collation:
             and self._read_alike(x, x_start, x_end, y, y_start, y_end) \
             and self._one_change(x, x_start, x_end, y, y_start, y_end, agreed)
 
-    def _majority(self, x: int, place: tuple[int, int, int, int], pair: tuple[int, int],
-                  replaced: Mapping[int, list[tuple[int, int, int, int]]], carriers: int) -> bool:
-        """Whether more than half the ``carriers`` (copies carrying a would-be source's place) read it as ``x``.
+    def _unanimous(self, x: int, place: tuple[int, int, int, int], pair: tuple[int, int],
+                   replaced: Mapping[int, list[tuple[int, int, int, int]]]) -> bool:
+        """Whether every copy reading a would-be source's place (with words of its own there) reads it as ``x``.
 
         ``place`` is the source's words [s, e) and ``x``'s [xs, xe) there; ``pair`` the two copies
-        found to agree.  Where the copies that carry a place read it three ways or more, none of
-        their readings is the source's more than the would-be source's own is: each copy may have
-        changed it.
+        found to agree.  A word that copies replaced in several ways is a word editors replace:
+        each copy may have changed it, and two of three picking the same replacement is a
+        coincidence as likely as not.  Only where the copies that reword the place all read it
+        one way is the would-be source's reading its own change (they kept the original).  A
+        copy that cut the place reads nothing there and has no say.
         """
-        if carriers <= 3:
-            return True
         s, e, xs, xe = place
-        alike = len(pair)
         for z, runs in replaced.items():
-            x_in_z = self.match(x, z) if z not in pair else None
-            if x_in_z is None:
+            if z in pair or (x_in_z := self.match(x, z)) is None:
                 continue
-            alike += any(s3 < e and s < e3 and self._agree_at(x, xs, xe, z, zs, ze, x_in_z)
-                         for s3, e3, zs, ze in runs)
-        return 2 * alike > carriers
+            there = [(zs, ze) for s3, e3, zs, ze in runs if s3 < e and s < e3]
+            if there and not any(self._agree_at(x, xs, xe, z, zs, ze, x_in_z) for zs, ze in there):
+                return False
+        return True
 
     def _one_change(self, x: int, x_start: int, x_end: int, y: int, y_start: int, y_end: int,
                     agreed: np.ndarray) -> bool:
