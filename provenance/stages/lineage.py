@@ -307,6 +307,18 @@ class _FamilyTree:
         in the source) is no evidence against it.
         """
         parent = dict(parent)
+        # A member made the source of one group joins the top, where it may be linked with another
+        # top member it can be the source of too (a paper that wove a few of its sentences into a
+        # story of its own): again until no group changes.
+        for _ in self.members:
+            before = dict(parent)
+            self._parsimony_pass(parent)
+            if parent == before:
+                break
+        return parent
+
+    def _parsimony_pass(self, parent: dict[int, int]) -> None:
+        """One pass of :meth:`_parsimonious` over the groups at the top of ``parent`` (changed in place)."""
         below = _subtrees(parent)
         top = [m for m in self.members if parent[m] == _ROOT]
         for group in self._linked_groups(top):
@@ -335,7 +347,6 @@ class _FamilyTree:
                 continue
             self._place_copies(parent, source, pool)
             self._held_by_member.update(m for m in group if m != source)
-        return parent
 
     def _pool_source(self, pool: list[int]) -> int | None:
         """The member of ``pool`` that is the others' source, if any."""
