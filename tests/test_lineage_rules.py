@@ -624,3 +624,21 @@ def test_a_source_found_by_parsimony_is_the_source_of_a_story_that_wove_in_its_s
                              links, EdgeModel.load())
     parent = tree._parsimonious(dict.fromkeys(members, stage._ROOT))
     assert [documents[m].id for m, p in parent.items() if p == stage._ROOT] == ["wire.txt"]
+
+
+@pytest.mark.parametrize("seed", [1, 6])
+def test_no_text_is_the_parent_of_one_published_before_it(seed):
+    # Two outlets' pages, each with a reworded paragraph, published at six and seven; a bare text
+    # of the story at nine.  The bare text reads like a source (no furniture, none of their
+    # changes), but a text was not taken from one published after it: whatever the words say,
+    # the nine o'clock text is no parent of the seven o'clock page.
+    rng = random.Random(seed)
+    story = _story(rng, _VOCAB, 8)
+    articles = [Article("bare.txt", "Published: 2024-03-22T09:00:00Z\n\n" + "\n\n".join(story) + "\n")]
+    for c in range(2):
+        body = [_reword(p, rng, 0.15) if k == c + 2 else p for k, p in enumerate(story)]
+        articles.append(Article(f"outlet{c}.txt", f"Published: 2024-03-22T0{6 + c}:00:00Z\n" + _page(f"Outlet {c}", body)))
+    hour = {"bare.txt": 9, "outlet0.txt": 6, "outlet1.txt": 7}
+    parents = _parents(trace_articles(articles))
+    assert set(parents) == {"bare.txt", "outlet1.txt"}
+    assert all(hour[parent] < hour[child] for child, parent in parents.items())

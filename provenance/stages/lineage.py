@@ -213,14 +213,17 @@ class _FamilyTree:
         rate = min((misread_words(documents[m]) / max(1, len(documents[m].content)) for m in scanned), default=0.0)
         self._clean = {m for m in members if scanned and not misread_words(documents[m])
                        and rate * len(documents[m].content) >= _CLEAN_EXPECTED}
+        # Per member, read once: when it was published (UTC).
+        self._published = {m: published_span(documents[m]) for m in members}
+        # Nor was a text taken from one published after it.
         self._impossible: set[tuple[int, int]] = {
-            (p, c) for p, c in self.logit if c in self._clean and p in scanned}
+            (p, c) for p, c in self.logit
+            if (c in self._clean and p in scanned) or published_before(self._published[c], self._published[p])}
         self._triples: dict[int, set[tuple[str, ...]]] = {}
         # Per scanned member: how many others carry each of its words (its story, not its page's other columns).
         self._carriers: dict[int, np.ndarray] = {}
         self._credits_another = {m: _credits_another(documents[m]) for m in members}
-        # Per member, read once: when it was published (UTC), and whether it credits only its own outlet.
-        self._published = {m: published_span(documents[m]) for m in members}
+        # Per member, read once: whether it credits only its own outlet.
         self._credits_itself = {m: _names_only_its_outlet(documents[m], documents[m].credits) for m in members}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
