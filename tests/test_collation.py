@@ -54,3 +54,12 @@ def test_marks_where_copies_join_other_words_are_no_house_style():
     assert "industry, and the regional" in source
     collation = _collation(source, WIRE, WIRE)
     assert collation.unique(0, 1, 2).style == 0.0
+
+
+def test_marks_before_a_story_printed_after_another_are_no_house_style():
+    # A page that opens with the story, and two pages that print it after another story: the
+    # copies' full stop before its first word ends the story before it, not a habit the
+    # source lacks (the source's first word has no word before it to be joined to).
+    before = "A ferry was delayed by fog on the river crossing on Monday morning, the operator said.\n\n"
+    collation = _collation(WIRE, "Markets fell sharply in early trading.\n\n" + WIRE, before + WIRE)
+    assert collation.unique(0, 1, 2).style == 0.0

@@ -385,7 +385,7 @@ class Collation:
         if not scans and (y_in_x[start:end] >= 0).all():
             surf_y = surface(doc_y, start, end)
             surf_x = surface(doc_x, int(y_in_x[start]), int(y_in_x[end - 1]) + 1)
-            if start == 0 or y_in_x[start - 1] != y_in_x[start] - 1:
+            if start == 0 or y_in_x[start - 1] < 0 or y_in_x[start - 1] != y_in_x[start] - 1:
                 # The texts join other words there (a headline, a merged sentence): the marks
                 # before the place and its first letter's case are the junction's, no habit.
                 surf_y, surf_x = _unjoined(doc_y, start, surf_y), _unjoined(doc_x, int(y_in_x[start]), surf_x)
