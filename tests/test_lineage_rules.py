@@ -642,3 +642,25 @@ def test_no_text_is_the_parent_of_one_published_before_it(seed):
     parents = _parents(trace_articles(articles))
     assert set(parents) == {"bare.txt", "outlet1.txt"}
     assert all(hour[parent] < hour[child] for child, parent in parents.items())
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_reprint_with_none_of_an_earlier_reprints_changes_descends_from_the_source(seed):
+    # A story's first printing on a page of its own, and two later pages that reprint it word
+    # for word among other stories, a day and three days later, and a trim.  The later reprint
+    # has nothing of the earlier one's that the first printing lacks: the text known to be the
+    # source explains it as well, so it descends from that, not through the other reprint.
+    rng = random.Random(seed)
+    story = _story(rng, _VOCAB, 6)
+
+    def page(name: str, head: str, stamp: str, others: int) -> Article:
+        body = [p for _ in range(others) for p in _story(rng, _VOCAB, 3)]
+        at = rng.randrange(0, len(body) + 1)
+        text = story[:3] if name == "trim.txt" else story
+        return Article(name, f"Published: {stamp}\n{head}\n\n" + "\n\n".join(body[:at] + text + body[at:]) + "\n")
+
+    articles = [page("first.txt", "Morning Briefing", "2024-03-19T09:00:00Z", 1),
+                page("reprint1.txt", "Evening Roundup", "2024-03-20T06:42:50Z", 3),
+                page("reprint2.txt", "The Week's News", "2024-03-22T05:51:36Z", 3),
+                page("trim.txt", "World in Brief", "2024-03-21T05:00:00Z", 2)]
+    assert _parents(trace_articles(articles)) == dict.fromkeys(("reprint1.txt", "reprint2.txt", "trim.txt"), "first.txt")

@@ -331,8 +331,10 @@ class _FamilyTree:
                 pool = sorted(below[group[0]], key=self.members.index)
                 if (len(pool) < 3 and not any(self._update_of(x, group[0]) for x in pool)) or self._can_be_source(
                         group[0], self._witnesses(group[0], pool)):
-                    if len(pool) >= 3 and looks_scanned(self.documents[group[0]]):
-                        # Scans: the edge model cannot read them; the copies' own cuts place them.
+                    if len(pool) >= 3:
+                        # The source's copies descend from it, or from a copy of it whose change
+                        # they share: one with none of its would-be parent's changes is as well
+                        # explained by the source itself (two reprints of a page, days apart).
                         self._place_copies(parent, group[0], pool)
                     continue
             else:
@@ -461,10 +463,10 @@ class _FamilyTree:
         """Whether ``c`` can descend from ``source`` through ``p``.
 
         A copy's parent lacks none of what the copy took from the source, and
-        the copy carries a change of that parent's (other words, or a cut inside
-        the passage, that the two share against the source): a copy with no
-        such change is as well explained by the source itself, the one text
-        known to be the source.
+        the copy carries a change of that parent's (other words, a house style,
+        or a cut inside the passage, that the two share against the source): a
+        copy with no such change is as well explained by the source itself,
+        the one text known to be the source.
         """
         from_source, in_p = self.collation.match(c, source), self.collation.match(c, p)
         if from_source is None or in_p is None:
@@ -499,7 +501,9 @@ class _FamilyTree:
                     story -= in_w >= 0
             story = story > 0
         scans = scanned and looks_scanned(self.documents[c])
-        return bool((shared_change is not None and shared_change.wording > 0)
+        # A house style the two share against the source (straightened quotes, a dash) is a change
+        # too; a scan's marks are its own, no change of the page it printed.
+        return bool((shared_change is not None and (shared_change.wording > 0 or shared_change.style > 0))
                     or self.collation.shared_cuts(source, p, c, ends=scans, story=story) > 0)
 
     def _nearest(self, member: int, among: Sequence[int]) -> list[int]:
