@@ -203,6 +203,8 @@ class _FamilyTree:
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
         # Children whose unseen source would be a member's text: for them "a source outside the folder" is no option.
         self._held_by_member: set[int] = set()
+        # Each member's source test against each group of witnesses: it depends on the texts alone.
+        self._source_tests: dict[tuple[int, tuple[int, ...]], bool] = {}
         # Edges whose child has passages its would-be parent lacks and other members carry; and
         # from a scan to a clean text: a scan's misreadings are its own, no change of the text it
         # printed, but a text without one misreading was not taken from the scan (it would have
@@ -538,6 +540,13 @@ class _FamilyTree:
         return found
 
     def _can_be_source(self, m: int, group: list[int]) -> bool:
+        """:meth:`_source_test` of ``m`` against ``group``, worked out once (parsimony asks again each pass)."""
+        key = (m, tuple(group))
+        if key not in self._source_tests:
+            self._source_tests[key] = self._source_test(m, group)
+        return self._source_tests[key]
+
+    def _source_test(self, m: int, group: list[int]) -> bool:
         """Whether ``m`` holds what the group's copies share and reads with them wherever they agree.
 
         A verbatim reprint may read exactly as its absent source, so the
