@@ -43,6 +43,7 @@ from provenance.stages.direction import DIRECTION_FEATURES, DirectionModel  # no
 from provenance.stages.edge_model import FEATURES, ORIGIN_FEATURES, EdgeModel, origin_features  # noqa: E402
 from provenance.stages.lineage import build_lineage, family_members, training_rows  # noqa: E402
 from provenance.stages.load import load_articles  # noqa: E402
+from provenance.stages.ocr import looks_scanned  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "provenance" / "data" / "edge_model.json"
@@ -199,27 +200,53 @@ def _as_json(documents, edges, latent, families) -> dict:
     return Lineage(documents=list(documents), edges=edges, latent=latent, families=families).to_json()
 
 
-def fit_confidence(shares: np.ndarray, rights: np.ndarray) -> dict[str, float]:
-    """Platt scaling: right ~ sigmoid(slope * logit(share) + intercept)."""
+def fit_confidence(shares: np.ndarray, rights: np.ndarray, scanned: np.ndarray | None = None,
+                   worlds: np.ndarray | None = None) -> dict[str, float]:
+    """Platt scaling: right ~ sigmoid(slope * logit(share) + intercept + scanned weight if the edge joins a scan).
+
+    With ``worlds`` (each edge's generator), every generator weighs the same in the fit, whatever its
+    number of edges: no one world's rate of right parents sets the confidence of all the others.
+    """
     clipped = np.clip(shares, 1e-4, 1 - 1e-4)
-    logits = np.log(clipped / (1 - clipped)).reshape(-1, 1)
-    model = LogisticRegression(C=100.0).fit(logits, rights.astype(int))
+    logits = np.log(clipped / (1 - clipped))
+    flags = np.zeros(len(logits)) if scanned is None else np.asarray(scanned, dtype=float)
+    weight = None
+    if worlds is not None:
+        names, index, counts = np.unique(worlds, return_inverse=True, return_counts=True)
+        weight = len(worlds) / (len(names) * counts[index])
+    model = LogisticRegression(C=100.0).fit(np.column_stack([logits, flags]), rights.astype(int), sample_weight=weight)
     return {"slope": round(float(model.coef_[0][0]), 4), "intercept": round(float(model.intercept_[0]), 4),
-            "edges": int(len(rights))}
+            "scanned": round(float(model.coef_[0][1]), 4), "edges": int(len(rights)),
+            "scanned_edges": int(np.count_nonzero(flags))}
 
 
-def confidence_of_final_edges(edge_model: EdgeModel, analysed: list) -> dict[str, float]:
-    """Platt scaling fitted on the edges the lineage stage ends with on the ``analysed`` corpora."""
-    shares, rights = [], []
-    for (documents, pairs), truth in analysed:
+def joins_a_scan(edge: dict, predicted: dict, scanned_ids: set[str]) -> bool:
+    """Whether a predicted edge joins a scanned text, as the lineage stage decides it for the confidence.
+
+    An unseen source stands for its children (an edge between two stories joins their texts).
+    """
+    children = {lat["id"]: lat["children"] for lat in predicted["latent"]}
+    return any(doc in scanned_ids for node in (edge["parent"], edge["child"]) for doc in children.get(node, [node]))
+
+
+def confidence_of_final_edges(edge_model: EdgeModel, analysed: list, worlds: list[str]) -> dict[str, float]:
+    """Platt scaling fitted on the edges the lineage stage ends with on the ``analysed`` corpora.
+
+    ``worlds`` names each corpus's generator (each weighs the same in the fit).
+    """
+    shares, rights, scanned, world_of = [], [], [], []
+    for ((documents, pairs), truth), world in zip(analysed, worlds, strict=True):
         predicted = _as_json(documents, *build_lineage(documents, pairs, model=edge_model))
+        scanned_ids = {doc.id for doc in documents if looks_scanned(doc)}
         for edge, right in edge_outcomes(truth, predicted):
             shares.append(edge["confidence"])
             rights.append(right)
-    return fit_confidence(np.asarray(shares), np.asarray(rights))
+            scanned.append(joins_a_scan(edge, predicted, scanned_ids))
+            world_of.append(world)
+    return fit_confidence(np.asarray(shares), np.asarray(rights), np.asarray(scanned), np.asarray(world_of))
 
 
-def refit_confidence(model_path: Path, corpora: list, out: Path, command: str) -> int:
+def refit_confidence(model_path: Path, corpora: list, worlds: list[str], out: Path, command: str) -> int:
     """Refit the confidence map of a fitted model on the final edges of ``corpora``, all else kept.
 
     The lineage rules decide which edges a tree ends with, so when they change the map from
@@ -228,9 +255,10 @@ def refit_confidence(model_path: Path, corpora: list, out: Path, command: str) -
     payload = json.loads(model_path.read_text())
     direction = DirectionModel.load(str(model_path.with_name("direction.json")))
     # Shares as they come out of the trees, before any confidence map.
-    edge_model = replace(EdgeModel.load(str(model_path)), confidence_slope=1.0, confidence_intercept=0.0)
+    edge_model = replace(EdgeModel.load(str(model_path)), confidence_slope=1.0, confidence_intercept=0.0,
+                         confidence_scanned=0.0)
     analysed = [(analyse(articles, direction_model=direction)[:2], truth) for _, articles, truth in corpora]
-    payload["confidence"] = confidence_of_final_edges(edge_model, analysed)
+    payload["confidence"] = confidence_of_final_edges(edge_model, analysed, worlds)
     payload["confidence_command"] = command
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
@@ -272,15 +300,16 @@ def main(argv: list[str] | None = None) -> int:
         seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     except ValueError as exc:
         parser.error(str(exc))
-    corpora, sources = [], set()
+    corpora, sources, worlds = [], set(), []
     with tempfile.TemporaryDirectory() as tmp:
         for generator in generators:
             for name, source, target, truth in training_corpora(generator, seeds, Path(tmp)):
                 corpora.append((name, load_articles(target).articles, truth))
+                worlds.append(generator)
                 sources.add(source)
     command = "python benchmarks/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.confidence_only is not None:
-        return refit_confidence(args.confidence_only, corpora, args.out, command)
+        return refit_confidence(args.confidence_only, corpora, worlds, args.out, command)
     # 1. Direction: which of two linked texts is the older.
     dx, dy = [], []
     for _, articles, truth in corpora:
@@ -346,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
                            tree_conflict_weight=tree_conflict["weight"], tree_conflict_min=tree_conflict["min"],
                            origin_weights=origin["weights"], origin_intercept=origin["intercept"],
                            latent_logit=latent_logit, root_conflict_weight=root_conflict)
-    confidence = confidence_of_final_edges(edge_model, analysed)
+    confidence = confidence_of_final_edges(edge_model, analysed, worlds)
     payload = {
         "about": "Edge model of provenance.stages.lineage, fitted by benchmarks/calibrate.py (conditional logit)",
         "command": command,

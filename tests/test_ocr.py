@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from provenance.pipeline import prepare_documents, trace, trace_articles
 from provenance.stages import align as align_stage
 from provenance.stages import direction, ocr
 from provenance.stages.align import Aligner
+from provenance.stages.edge_model import EdgeModel
 
 # Letters an OCR engine confuses, as in 19th-century scans (rn/m, e/c, l/i, u/n...).
 _CONFUSIONS = {"m": "rn", "e": "c", "c": "e", "l": "i", "i": "l", "u": "n", "n": "u", "h": "b", "o": "a", "a": "o"}
@@ -440,3 +442,14 @@ def test_heavy_scans_keep_few_grams_but_at_one_offset(seeds):
     assert shared < ocr.MIN_GRAM_SHARE_DEFAULT * min(len(ocr.char_grams(d)) for d in docs[:2])
     found = ocr.find_char_candidates(docs, set(), max_df=50, max_candidates=10)
     assert [(c.a, c.b) for c in found] == [(0, 1)]
+
+
+def test_edges_joining_scans_carry_the_scan_weight_of_the_confidence():
+    # The tree does not move; each edge's confidence loses the model's weight for a scan.
+    shipped = EdgeModel.load()
+    assert shipped.confidence_scanned < 0
+    plain = trace_articles(_scanned_family(1), edge_model=replace(shipped, confidence_scanned=0.0))
+    weighed = trace_articles(_scanned_family(1), edge_model=shipped)
+    assert [(e.parent, e.child, e.relation) for e in weighed.edges] == [
+        (e.parent, e.child, e.relation) for e in plain.edges]
+    assert weighed.edges and all(w.confidence < p.confidence for w, p in zip(weighed.edges, plain.edges, strict=True))

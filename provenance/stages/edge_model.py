@@ -84,6 +84,11 @@ class EdgeModel:
     confidence_slope, confidence_intercept : float
         Platt scaling from an edge's softmax share to its reported confidence,
         fitted on the final edges of the training corpora.
+    confidence_scanned : float, default=0.0
+        Log-odds the confidence loses when the edge joins a scanned text: a
+        scan's misreadings hide the few changes that tell a copy of a copy
+        from a copy of the source, so such an edge is right less often at
+        the same share; fitted with the two above.
     tree_conflict_weight, tree_conflict_min : float
         Once a tree is chosen, an edge contradicted by at least
         ``tree_conflict_min`` unique readings (given where the other members
@@ -112,6 +117,7 @@ class EdgeModel:
     root_logit: float = 0.0
     confidence_slope: float = 1.0
     confidence_intercept: float = 0.0
+    confidence_scanned: float = 0.0
     tree_conflict_weight: float = 1.0
     tree_conflict_min: float = 2.0
     origin_weights: Mapping[str, float] = field(default_factory=dict)
@@ -133,6 +139,7 @@ class EdgeModel:
         return cls(weights=data["weights"], intercept=data["intercept"], root_logit=data.get("root_logit", 0.0),
                    confidence_slope=confidence.get("slope", 1.0),
                    confidence_intercept=confidence.get("intercept", 0.0),
+                   confidence_scanned=confidence.get("scanned", 0.0),
                    tree_conflict_weight=data.get("tree_conflict", {}).get("weight", 1.0),
                    tree_conflict_min=data.get("tree_conflict", {}).get("min", 2.0),
                    origin_weights=data.get("origin", {}).get("weights", {}),
@@ -148,10 +155,15 @@ class EdgeModel:
         """Log-odds that a member is its family's original rather than a copy of a source elsewhere."""
         return self.origin_intercept + sum(self.origin_weights.get(k, 0.0) * v for k, v in features.items())
 
-    def calibrate(self, share: float) -> float:
-        """Calibrated confidence of an edge from its softmax share among the child's options."""
+    def calibrate(self, share: float, scanned: bool = False) -> float:
+        """Calibrated confidence of an edge from its softmax share among the child's options.
+
+        ``scanned``: the edge joins a scanned text (see ``confidence_scanned``).
+        """
         share = min(max(share, 1e-6), 1 - 1e-6)
         z = self.confidence_slope * math.log(share / (1 - share)) + self.confidence_intercept
+        if scanned:
+            z += self.confidence_scanned
         return round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), 4)
 
     def contributions(self, features: Mapping[str, float]) -> dict[str, float]:

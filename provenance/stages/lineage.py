@@ -890,7 +890,8 @@ class _FamilyTree:
                 # A passage that two older stories share with a later one came to it from the
                 # older of them (the other reused it too): the oldest that shares about as much.
                 g = next(g for g in before if shared[(g, h)] >= _HOLDS * most)
-                out[h] = (g, older[(g, h)], self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)]))))
+                scanned = any(looks_scanned(self.documents[m]) for m in (*groups[g], *groups[h]))
+                out[h] = (g, older[(g, h)], self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)])), scanned))
         return out
 
     def _linked_groups(self, top: list[int]) -> list[list[int]]:
@@ -987,7 +988,8 @@ class _FamilyTree:
         outside = [] if c in self._held_by_member else [0.0]
         reverse = [self._effective(c, p)] if (c, p) in self.logit and min(al.a_coverage, al.b_coverage) >= _HOLDS \
             else []
-        confidence = self.model.calibrate(_share(logit, [*outside, *reverse, *self._rivals(c, p)]))
+        scanned = looks_scanned(self.documents[p]) or looks_scanned(self.documents[c])
+        confidence = self.model.calibrate(_share(logit, [*outside, *reverse, *self._rivals(c, p)]), scanned)
         p_is_a = al.a == p
         p_match = al.a_match if p_is_a else al.b_match
         hits = np.flatnonzero(p_match >= 0)
@@ -1015,7 +1017,7 @@ class _FamilyTree:
         # be the original they copied: one more option, as a document edge's reverse is.
         if self._can_be_source(child, group):
             rivals.append(self.origin[child] - (_CREDITED_ROOT_PENALTY if self._credits_another[child] else 0.0))
-        confidence = self.model.calibrate(_share(self.model.latent_logit, rivals))
+        confidence = self.model.calibrate(_share(self.model.latent_logit, rivals), looks_scanned(self.documents[child]))
         siblings = [s for s in group if s != child]
         others = [w for w in self._nearest(child, self.members) if w != child][:_SOURCE_WITNESSES]
         uniques = [self.collation.unique(child, y, z) for i, y in enumerate(others) for z in others[i + 1:]]
