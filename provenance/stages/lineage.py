@@ -47,7 +47,7 @@ from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedP
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
-from .direction import PairEvidence, classify_relation, published_before, published_span
+from .direction import PairEvidence, classify_relation, longest_verbatim_run, published_before, published_span
 from .edge_model import EdgeModel, edge_features, origin_features, wrapped
 from .normalise import fold_text
 from .ocr import looks_scanned, lost_line_words, misread_words
@@ -64,6 +64,8 @@ _TREE_CONFLICT_CAP = 8.0
 _CRITIC_FAMILY_SIZE = 40
 # Two copies of one text: the majority of the smaller is found in the larger.
 _SAME_TEXT = 0.5
+# Copies of one text share a run of this many words as they stood (the test of ../shared/tools/unseen_sources.py).
+_ONE_TEXT_RUN = 8
 # A member holds what its group's copies share when it has this much of the
 # words each copy shares with the others (alignment misses a word here and there).
 _HOLDS = 0.9
@@ -931,6 +933,8 @@ class _FamilyTree:
                 # Copies of one text share the most of one of them; a passage one story quotes
                 # from another is a small part of both (and excerpts cut at different places are
                 # tied through a third copy that holds them, below).
+                if not self._runs_on(pair):
+                    continue
                 shares[a, b] = shares[b, a] = ev.linked and max(al.a_coverage, al.b_coverage) >= _SAME_TEXT
                 a_in_b = al.a_coverage if al.a == group[a] else al.b_coverage
                 b_in_a = al.b_coverage if al.a == group[a] else al.a_coverage
@@ -958,7 +962,22 @@ class _FamilyTree:
     def _same_text(self, x: int, y: int) -> bool:
         """Linked, and the majority of one of the two is found in the other."""
         pair = self.pairs.get((min(x, y), max(x, y)))
-        return pair is not None and pair[0].linked and max(pair[0].a_coverage, pair[0].b_coverage) >= _SAME_TEXT
+        return pair is not None and pair[0].linked and max(pair[0].a_coverage, pair[0].b_coverage) >= _SAME_TEXT \
+            and self._runs_on(pair)
+
+    def _runs_on(self, pair: tuple[PairEvidence, Alignment]) -> bool:
+        """Whether two texts share a passage as it stood: a run of words, not a frame around other figures.
+
+        Reports written from one template (a market's prices, a bond issue's
+        terms) share most of their words, each with figures of its own every
+        few words; copies of one text share its sentences word for word.  A
+        scan's misreadings end every run, so two scans pass as they are.
+        """
+        ev, al = pair
+        doc_a, doc_b = self.documents[al.a], self.documents[al.b]
+        if looks_scanned(doc_a) or looks_scanned(doc_b):
+            return True
+        return longest_verbatim_run(al.a_match) >= _ONE_TEXT_RUN
 
     def _home(self, member: int, groups: list[list[int]]) -> list[int] | None:
         """The group whose text ``member`` shares with most of its copies (most shared words first), if any."""
