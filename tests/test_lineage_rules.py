@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+from collections.abc import Callable
 
 import pytest
 from conftest import CORPORA
@@ -667,26 +668,27 @@ def test_a_reprint_with_none_of_an_earlier_reprints_changes_descends_from_the_so
 
 
 _MARKETS = ["Peoria", "Omaha", "Joliet", "Sioux Falls", "Kansas City", "St Paul"]
+_TRADE_WORDS = ["firm", "steady", "weak", "strong", "mixed", "quiet", "brisk", "slow", "active", "light", "heavy",
+                "fair", "good", "poor", "thin", "broad"]
 
 
-def _market_report(rng: random.Random, market: str) -> str:
-    """A market report from one template: the same frame, the market's own figures every few words."""
-    def figure() -> str:
-        return f"{rng.randint(1, 9)}{rng.choice('0123456789')}"
-
+def framed_report(market: str, slot: Callable[[], str]) -> str:
+    """A market report from one template: the same frame, a slot filled every few words."""
     return (f"{market} hog report\n\n"
-            f"Barrow and gilt prices at {market} rose {figure()} cents to {figure()} dollars in active trade "
-            f"today, with {figure()} head on offer and {figure()} demand for {figure()} lots, the department said. "
-            f"Top seen at {figure()} dollars per {figure()} pounds against {figure()} a week ago, {figure()} head "
-            f"sold, dealers said.\n\nSows were up {figure()} cents at {figure()} dollars, with {figure()} head, and "
-            f"boars {figure()} dollars lower at {figure()} in active trade, {figure()} head, the department said "
-            f"in its {figure()} {market} report.")
+            f"Barrow and gilt prices at {market} rose {slot()} cents to {slot()} dollars in active trade "
+            f"today, with {slot()} head on offer and {slot()} demand for {slot()} lots, the department said. "
+            f"Top seen at {slot()} dollars per {slot()} pounds against {slot()} a week ago, {slot()} head "
+            f"sold, dealers said.\n\nSows were up {slot()} cents at {slot()} dollars, with {slot()} head, and "
+            f"boars {slot()} dollars lower at {slot()} in active trade, {slot()} head, the department said "
+            f"in its {slot()} report.")
 
 
-def test_reports_from_one_template_without_a_run_of_eight_words_are_no_one_text():
-    # Six markets' reports hold most of each other's words (the frame), but each has figures of its
-    # own every few words: no two share eight words as they stood, so no unseen source is their one text.
+def test_texts_sharing_a_frame_without_a_run_of_eight_words_are_no_one_text():
+    # Six reports hold most of each other's words (the frame), but each has words of its own every
+    # few words: no two share eight words as they stood, so no unseen source is their one text.
     rng = random.Random(3)
-    tree, _ = _family_tree([Article(f"{market}.txt", _market_report(rng, market)) for market in _MARKETS])
+    tree, _ = _family_tree([Article(f"{market}.txt", framed_report(market, lambda: rng.choice(_TRADE_WORDS)))
+                            for market in _MARKETS])
+    assert len(tree.members) == len(_MARKETS)
     assert all(max(al.a_coverage, al.b_coverage) >= 0.5 for _, al in tree.pairs.values())
     assert not tree._one_text(sorted(tree.members))
