@@ -692,3 +692,23 @@ def test_texts_sharing_a_frame_without_a_run_of_eight_words_are_no_one_text():
     assert len(tree.members) == len(_MARKETS)
     assert all(max(al.a_coverage, al.b_coverage) >= 0.5 for _, al in tree.pairs.values())
     assert not tree._one_text(sorted(tree.members))
+
+
+def _figure(rng: random.Random) -> Callable[[], str]:
+    return lambda: f"{rng.randint(1, 9)}{rng.choice('0123456789')}"
+
+
+def test_reports_from_one_template_with_figures_of_their_own_are_not_linked():
+    # Every few words each report has a figure of its own: each states its own facts, none is a copy.
+    rng = random.Random(3)
+    lineage = trace_articles([Article(f"{market}.txt", framed_report(market, _figure(rng))) for market in _MARKETS])
+    assert lineage.edges == [] and lineage.families == []
+
+
+def test_a_copy_that_corrects_two_figures_is_still_a_copy():
+    # An editor changes a fact here and there; the rest of the report is the source's, word for word.
+    rng = random.Random(4)
+    source = framed_report("Peoria", _figure(rng))
+    corrected = re.sub(r"\d\d cents", "99 cents", source, count=2) + "\n\nMore trade is expected on Friday."
+    lineage = trace_articles([Article("source.txt", source), Article("copy.txt", corrected)])
+    assert [(e.parent, e.child) for e in lineage.edges] in ([("source.txt", "copy.txt")], [("copy.txt", "source.txt")])
