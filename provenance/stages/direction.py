@@ -91,9 +91,10 @@ _LONG_PASSAGE_SENTENCES = 3
 _LONG_PASSAGE_RUN = 25
 # Reports written from one template (a market's prices, a bond issue's terms, a chain's monthly sales)
 # share their frame word for word and differ in a figure or a name every few words: each states facts
-# of its own, so neither is a copy of the other.  A copy keeps its source's facts; an editor changes
-# one here and there (on the design seeds of every simulated world, linked pairs of one family
-# differ so in at most one place per 34 matched words, and never in three places at one per 25).
+# of its own, so neither is a copy of the other.  A copy keeps its source's facts and whole sentences
+# of it; an editor or an update changes a figure here and there (on the design seeds of every
+# simulated world, the agency world's write-thrus come closest: up to one such place per 20 matched
+# words, but each keeps a sentence of 25 words or more as it stood, or is nearly all the other's words).
 _TEMPLATE_SLOTS = 3
 _TEMPLATE_SLOT_RATE = 1 / 25
 _SLOT_WORDS = 3
@@ -297,12 +298,16 @@ def from_one_template(doc_a: Document, doc_b: Document, alignment: Alignment) ->
     Counts the places where, between two matched words, each text has one to
     three words of its own and both are figures or both are names (capitalised):
     a slot of the frame filled twice.  Three such places, one or more per 25
-    matched words, make the pair two reports.  Scans misread figures and
-    capitals, so two texts of which one looks scanned are never called so.
+    matched words, make the pair two reports, unless a whole sentence (a run of
+    :data:`_LONG_PASSAGE_RUN` words) is shared as it stood, as an update keeps
+    its first version's.  Scans misread figures and capitals, so two texts of
+    which one looks scanned are never called so.
     """
     if looks_scanned(doc_a) or looks_scanned(doc_b):
         return False
     match = alignment.a_match
+    if longest_verbatim_run(match) >= _LONG_PASSAGE_RUN:
+        return False
     hits = np.flatnonzero(match >= 0)
     if len(hits) < 2:
         return False
