@@ -25,7 +25,7 @@ from ..engines.parallel import map_ordered, paused_gc
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
 from .normalise import fold_lines, fold_text, tokenize, tokenize_corpus
-from .shingles import distinct, shingle_hashes, unique_inverse, word_hashes
+from .shingles import distinct, shingle_hashes, shingle_hashes_at, unique_inverse, word_hashes
 
 __all__ = [
     "BoilerplateRemover",
@@ -816,17 +816,12 @@ class BoilerplateRemover:
 
         first = {f for f, docs in candidates.items() if self._is_boilerplate(docs, whole_relatedness)}
         involved = sorted({d for f in first for d in candidates[f]})
-        furniture: dict[str, bool] = {}
-
-        def kept(folded: str) -> bool:
-            is_furniture = furniture.get(folded)
-            if is_furniture is None:
-                is_furniture = furniture[folded] = _FURNITURE_RE.match(folded) is not None
-            return folded not in first and not is_furniture
-
+        # Taken out of the documents' text: the first round's lines and the built-in furniture.
+        dropped = first | {folded for folded in {ln.folded for d in involved for ln in prepared[d].lines}
+                           if _FURNITURE_RE.match(folded)}
         # The shingles of each involved document's lines to measure, and the union of those it keeps.
         sets, unions = _line_shingles([(prepared[d].lines, prepared[d].tokens, prepared[d].hashes)
-                                       for d in involved], first, kept)
+                                       for d in involved], first, dropped)
         by_line, base = dict(zip(involved, sets, strict=True)), dict(zip(involved, unions, strict=True))
         learned = set()
         story: dict[bytes, set[str]] = defaultdict(set)
@@ -1140,7 +1135,7 @@ def _containments(heads: list[np.ndarray], flat: np.ndarray, owner: np.ndarray, 
 
 
 def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], measured: set[str] | frozenset[str],
-                   kept: Callable[[str], bool]) -> tuple[list[dict[str, np.ndarray]], list[np.ndarray]]:
+                   dropped: set[str] | frozenset[str]) -> tuple[list[dict[str, np.ndarray]], list[np.ndarray]]:
     """Word 3-gram shingles of lines (a line of fewer words: one shingle of all its words) of many texts
     (lines, tokens, word hashes), hashed as one array.
 
@@ -1152,7 +1147,7 @@ def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], meas
         Per text, the shingles of its lines whose folded text is in ``measured``, keyed by it: every
         occurrence's, unsorted and possibly repeated (callers take the distinct values of a union).
     unions : list of ndarray of uint64
-        Per text, the sorted distinct shingles of its lines for which ``kept(folded)`` is true.
+        Per text, the sorted distinct shingles of its lines whose folded text is not in ``dropped``.
     """
     n = len(texts)
     lines = [ln for text in texts for ln in text[0]]
@@ -1160,27 +1155,29 @@ def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], meas
         return [{} for _ in range(n)], [np.empty(0, dtype=np.uint64) for _ in range(n)]
     # Token and line positions keyed by (text, offset), so one search finds every line's token range.
     line_text = np.repeat(np.arange(n, dtype=np.int64), [len(text[0]) for text in texts])
-    token_keys = np.concatenate([text[1].starts for text in texts]).astype(np.int64)
+    token_keys = np.concatenate([text[1].starts for text in texts]).astype(np.int64, copy=False)
     token_keys += np.repeat(np.arange(n, dtype=np.int64), [len(text[2]) for text in texts]) << 40
     bounds = np.array([(ln.start, ln.end) for ln in lines], dtype=np.int64) + (line_text << 40)[:, None]
     lo = np.searchsorted(token_keys, bounds[:, 0], side="left")
     hi = np.searchsorted(token_keys, bounds[:, 1], side="left")
-    hashes = np.concatenate([text[2] for text in texts]).astype(np.uint64, copy=False)
-    # Row k - 1: the k-word shingles (those running past a text's end are never read: a line's
-    # shingles lie inside its own words).
-    table = np.zeros((3, len(hashes)), dtype=np.uint64)
-    for k in (1, 2, 3):
-        row = shingle_hashes(hashes, k)
-        table[k - 1, : len(row)] = row
+    # Padded with two words, so that every word opens a 3-gram (those running past a text's end are
+    # never read: a line's shingles lie inside its own words).
+    hashes = np.concatenate([text[2] for text in texts] + [np.zeros(2, dtype=np.uint64)])
     size = np.minimum(3, hi - lo)
     counts = np.where(hi > lo, hi - lo - size + 1, 0)  # 0 for a line without words of its own
     ends = np.cumsum(counts)
     firsts = ends - counts
-    values = table[np.repeat(size - 1, counts), np.repeat(lo - firsts, counts) + np.arange(int(ends[-1]))]
-    keep_line = np.array([kept(ln.folded) for ln in lines], dtype=bool) & (counts > 0)
+    # A line of three words or more has its text's 3-gram shingles; a shorter one has one shingle of
+    # all its words, hashed on its own (written over the 3-gram read at its first word).
+    values = shingle_hashes(hashes, 3)[np.repeat(lo - firsts, counts) + np.arange(int(ends[-1]))]
+    for words in (1, 2):
+        short = np.flatnonzero(size == words)
+        values[firsts[short]] = shingle_hashes_at(hashes, lo[short], words)
+    keep_line = np.fromiter((ln.folded not in dropped for ln in lines), dtype=bool, count=len(lines)) & (counts > 0)
     chosen = np.repeat(keep_line, counts)
     chosen_values = values[chosen]
-    cuts = np.searchsorted(np.repeat(line_text, counts)[chosen], np.arange(n + 1))
+    cuts = np.concatenate(([0], np.cumsum(np.bincount(line_text, weights=counts * keep_line, minlength=n))))
+    cuts = cuts.astype(np.int64).tolist()
     unions = [distinct(chosen_values[cuts[t] : cuts[t + 1]]) for t in range(n)]
     by_line: list[dict[str, np.ndarray]] = [{} for _ in range(n)]
     measured_line = np.fromiter((ln.folded in measured for ln in lines), dtype=bool, count=len(lines)) & (counts > 0)

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["word_hash", "word_hashes", "word_codes", "shingle_hashes", "distinct", "unique_inverse",
-           "SHINGLE_SIZE_DEFAULT"]
+__all__ = ["word_hash", "word_hashes", "word_codes", "shingle_hashes", "shingle_hashes_at", "distinct",
+           "unique_inverse", "SHINGLE_SIZE_DEFAULT"]
 
 #: Words per shingle.  Four words survive moderate synonym spinning (a 25%
 #: spin rate leaves about a third of 4-grams intact) yet rarely recur by chance.
@@ -100,15 +100,39 @@ def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE_DEFAULT) -> np.n
     ndarray of uint64
         ``len(hashes) - size + 1`` shingle hashes (empty when the text is shorter).
     """
-    if not 1 <= size <= len(_MIX):
-        raise ValueError(f"The 'size' parameter of shingle_hashes must be in [1, 8]. Got {size} instead.")
+    _check_size(size, "shingle_hashes")
     n = len(hashes) - size + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
+    return _mix([hashes[k : k + n] for k in range(size)])
+
+
+def shingle_hashes_at(hashes: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    """``shingle_hashes(hashes, size)[starts]``, computed at those positions only.
+
+    For a few shingles of a long array (the one shingle of each short line of a corpus).
+
+    Examples
+    --------
+    >>> h = word_hashes(["a", "b", "c"])
+    >>> bool((shingle_hashes_at(h, np.array([1]), 2) == shingle_hashes(h, 2)[1:]).all())
+    True
+    """
+    _check_size(size, "shingle_hashes_at")
+    return _mix([hashes[starts + k] for k in range(size)])
+
+
+def _check_size(size: int, owner: str) -> None:
+    if not 1 <= size <= len(_MIX):
+        raise ValueError(f"The 'size' parameter of {owner} must be in [1, 8]. Got {size} instead.")
+
+
+def _mix(words: list[np.ndarray]) -> np.ndarray:
+    """The shingle hash of word hashes ``words[0][i], words[1][i], ...`` for each ``i``."""
     with np.errstate(over="ignore"):
-        out = hashes[:n] * _MIX[0]
-        for k in range(1, size):
-            out = (out ^ (out >> np.uint64(29))) + hashes[k : k + n] * _MIX[k]
+        out = words[0] * _MIX[0]
+        for k in range(1, len(words)):
+            out = (out ^ (out >> np.uint64(29))) + words[k] * _MIX[k]
     return out
 
 
