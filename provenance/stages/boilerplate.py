@@ -881,8 +881,7 @@ class BoilerplateRemover:
                                            for o in [o for o in head if o != d][:_PAIRS_SAMPLED])]
         sets = [joined(d) for d in docs]
         sizes = np.array([len(x) for x in sets], dtype=np.int64)
-        flat, owner = np.concatenate(sets), np.repeat(np.arange(len(docs)), sizes)
-        measured = _containments([joined(o) for o in head], flat, owner, sizes)
+        measured = _containments([joined(o) for o in head], np.concatenate(sets), sizes)
         related = np.zeros(len(docs), dtype=bool)
         for k in range(len(head)):
             # The last of the head is an other only for the head's own documents.
@@ -1107,10 +1106,9 @@ def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
     return int(np.count_nonzero(sb[at] == sa)) / smaller
 
 
-def _containments(heads: list[np.ndarray], flat: np.ndarray, owner: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def _containments(heads: list[np.ndarray], flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """:func:`_containment` of each of a few sets (``heads``, at most 8) with each of many, as a
-    (many, heads) array; the many are concatenated in ``flat`` (``owner``: the set each value is
-    of, ``sizes``: each set's length).
+    (many, heads) array; the many are concatenated in ``flat`` (``sizes``: each set's length).
 
     The heads' values are merged into one sorted array with a bit per head holding each, so
     the many are looked up once, not once per head.
@@ -1125,13 +1123,15 @@ def _containments(heads: list[np.ndarray], flat: np.ndarray, owner: np.ndarray, 
         at = merged.searchsorted(flat)
         np.minimum(at, len(merged) - 1, out=at)
         found = np.where(merged[at] == flat, holders[at], found)
-    out = np.empty((len(sizes), len(heads)))
-    for k, head in enumerate(heads):
-        # |A & B| counted from either side is the same number; divided as the pairwise function does.
-        common = np.bincount(owner, weights=(found >> k) & 1, minlength=len(sizes))
-        smaller = np.minimum(sizes, len(head))
-        out[:, k] = np.where(smaller > 0, common / np.maximum(smaller, 1), 1.0)
-    return out
+    # Most values of a set are its own story's, held by no head: only the others are counted, a
+    # (set, head) pair per bit, in one pass.
+    at = np.flatnonzero(found)
+    bits = np.unpackbits(found[at, None], axis=1, count=len(heads), bitorder="little").view(bool)
+    pair = np.searchsorted(np.cumsum(sizes), at, side="right")[:, None] * len(heads) + np.arange(len(heads))
+    common = np.bincount(pair[bits], minlength=len(sizes) * len(heads)).reshape(len(sizes), len(heads))
+    # |A & B| counted from either side is the same number; divided as the pairwise function does.
+    smaller = np.minimum(sizes[:, None], [len(head) for head in heads])
+    return np.where(smaller > 0, common / np.maximum(smaller, 1), 1.0)
 
 
 def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], measured: set[str] | frozenset[str],
