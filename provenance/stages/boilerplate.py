@@ -137,6 +137,8 @@ _BYLINE = re.compile(
     r"(?:[ \t]+and[ \t]+[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){1,3})?)[ \t]*$",
     re.MULTILINE,
 )
+# Where a byline can start: what _BYLINE asks of a line's opening, after a line feed.
+_BYLINE_OPENING = re.compile(r"\n[ \t]*[Bb][Yy][ \t]")
 
 # Syndication fingerprints and generic page furniture, matched on folded lines.
 _FURNITURE_LINES = [
@@ -170,7 +172,9 @@ _FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE_LINES) + r")$")
 _LABEL_WORDS = 3
 # ... and this many characters (a line of unspaced script is one "word" but no label).
 _LABEL_CHARS = 40
-_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)」』]*$")
+# A sentence ends a line with one of these, then perhaps closing quotes and brackets.
+_SENTENCE_STOPS = ".!?。！？"
+_CLOSERS = "\"'”’)」』"
 # Words of the notices that outlets print on every page (copyright, cookies, sign-up...).
 _NOTICE = re.compile(
     r"\b(?:copyright|rights reserved|all rights|newsletter|cookies?|sign up|log ?in|click|tap here|"
@@ -237,6 +241,7 @@ _DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*+:?[ \t]*+(?:on[ \t]++)?(?P<
                           re.IGNORECASE)
 
 
+_DIGIT = re.compile(r"\d")
 # A letter or digit: what str.isalnum() accepts (\w is that and the underscore).
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -340,7 +345,9 @@ def find_credits(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             if not _picture_credit(text, match):
                 found.add(_canonical_agency(match.group("x")))
     found.discard(None)
-    bylines = tuple(dict.fromkeys(m.group("x").strip() for m in _BYLINE.finditer(text)))
+    # Most texts have no line opening with "By": the engine finds that skipping from line feed to line feed.
+    has_byline = _BYLINE_OPENING.search("\n" + text) is not None
+    bylines = tuple(dict.fromkeys(m.group("x").strip() for m in _BYLINE.finditer(text))) if has_byline else ()
     return tuple(sorted(found)), bylines
 
 
@@ -358,6 +365,15 @@ def _canonical_agency(name: str) -> str | None:
     return None
 
 
+def _ends_sentence(folded: str) -> bool:
+    """Whether a folded line ends a sentence ("... said.", "... ended?\u201d").
+
+    What a regex search for a stop and closers at the end does, without scanning the line.
+    """
+    last = folded.rstrip(_CLOSERS)[-1:]
+    return last != "" and last in _SENTENCE_STOPS
+
+
 def _adjacent(text: str, upper: _Line | None, lower: _Line | None) -> bool:
     """Whether two lines follow each other with no blank line between."""
     return upper is not None and lower is not None and text.count("\n", upper.end, lower.start) == 1
@@ -372,7 +388,7 @@ def _in_paragraph(text: str, before: _Line | None, line: _Line, after: _Line | N
     """
     if not (_adjacent(text, before, line) and before.words > _LABEL_WORDS):
         return False
-    if not _SENTENCE_END.search(before.folded):
+    if not _ends_sentence(before.folded):
         return True
     return _adjacent(text, line, after) and after.words > _LABEL_WORDS
 
@@ -396,7 +412,7 @@ def _hard_wrapped(text: str, lines: list[_Line]) -> bool:
     ending; a page that gives each paragraph a line ends nearly every one.
     """
     prose = [ln for ln in lines if ln.words > _LABEL_WORDS]
-    runs_on = sum(_adjacent(text, upper, lower) and not _SENTENCE_END.search(upper.folded)
+    runs_on = sum(_adjacent(text, upper, lower) and not _ends_sentence(upper.folded)
                   for upper, lower in zip(prose, prose[1:], strict=False))
     return runs_on >= 2 and 2 * runs_on >= len(prose)
 
@@ -425,7 +441,7 @@ def _outside_prose(text: str, lines: list[_Line], learned: list[bool], covered: 
                 and lines[k].words > _LABEL_WORDS)
 
     def runs_on(upper: _Line, lower: _Line) -> bool:
-        return (_adjacent(text, upper, lower) and not _SENTENCE_END.search(upper.folded)
+        return (_adjacent(text, upper, lower) and not _ends_sentence(upper.folded)
                 and text[lower.start].islower())
 
     k = 0
@@ -446,12 +462,12 @@ def _outside_prose(text: str, lines: list[_Line], learned: list[bool], covered: 
     return marked
 
 
-def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
+def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool) -> list[Span]:
+    """Spans the built-in rules mark on ``text`` (its ``lines``; ``hard_wrapped``: :func:`_hard_wrapped`)."""
     spans = []
     in_read_more = False
     # A text broken into printed lines (a scanned column, an e-mail) runs its sentences on
     # from line to line: there a short line inside a paragraph is story text, not a label.
-    hard_wrapped = _hard_wrapped(text, lines)
     befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
     for before, line, after in zip(befores, lines, afters, strict=True):
         if _FURNITURE_RE.match(line.folded):
@@ -461,7 +477,7 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
         # A line of a word or three that is no sentence is a label (an outlet's name, a
         # section, a button), never story text, whether or not this corpus learns it.
         if (0 < line.words <= _LABEL_WORDS and len(line.folded) <= _LABEL_CHARS
-                and not _SENTENCE_END.search(line.folded)
+                and not _ends_sentence(line.folded)
                 and not (hard_wrapped and _in_paragraph(text, before, line, after))):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "label"))
             continue
@@ -472,15 +488,30 @@ def _builtin_spans(text: str, lines: list[_Line]) -> list[Span]:
         in_read_more = False
     for match in _DATELINE_CREDIT.finditer(text):
         spans.append(Span(match.start(), match.end(), match.group(), "credit"))
-    for regex, kind in ((_DATELINE, "dateline"), (_DATE_LINE, "date"), (_DATE_PREFIX, "date")):
-        if regex is _DATELINE and _DATELINE_CLOSE.search(text) is None:
-            continue
-        for match in regex.finditer(text):
+    datelines = _DATELINE.finditer(text) if _DATELINE_CLOSE.search(text) is not None else ()
+    for matches, kind in ((datelines, "dateline"), (_date_line_matches(text, lines), "date"),
+                          (_DATE_PREFIX.finditer(text), "date")):
+        for match in matches:
             start = match.start() + len(match.group()) - len(match.group().lstrip())
             end = match.start() + len(match.group().rstrip())
             if end > start:
                 spans.append(Span(start, end, text[start:end], kind))
     return _merge(spans)
+
+
+def _date_line_matches(text: str, lines: list[_Line]) -> Iterator[re.Match[str]]:
+    """``_DATE_LINE.finditer(text)``, the pattern tried only where a line has a digit.
+
+    No part of the pattern crosses a line feed, so a match is a line from its start, and a date
+    has a digit; most lines have none, and the pattern is not tried at each of their characters.
+    Each line of ``lines`` (from :func:`_lines`) spans its line's non-blank characters, and every
+    line with a digit is among them.
+    """
+    for line in lines:
+        if _DIGIT.search(text, line.start, line.end) is not None:
+            match = _DATE_LINE.match(text, text.rfind("\n", 0, line.start) + 1)
+            if match is not None:
+                yield match
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -506,7 +537,8 @@ def page_lines(text: str) -> list[str]:
     ['Rates rose on Monday.']
     """
     kept, pos = [], 0
-    for span in _builtin_spans(text, _lines(text)):  # each span lies inside one line
+    lines = _lines(text)
+    for span in _builtin_spans(text, lines, _hard_wrapped(text, lines)):  # each span lies inside one line
         if span.end > pos:
             kept.append(text[pos : max(pos, span.start)])
             pos = span.end
@@ -924,12 +956,14 @@ class BoilerplateRemover:
         when the article has a date) and fingerprint of one document."""
         learned = getattr(self, "boilerplate_lines_", set())
         text, toks, lines = article.text, item.tokens, item.lines
-        spans = _builtin_spans(text, lines) if self.builtin else []
+        # Whether the text is broken into printed lines: both the built-in rules and the learned lines ask.
+        hard_wrapped = _hard_wrapped(text, lines)
+        spans = _builtin_spans(text, lines, hard_wrapped) if self.builtin else []
         covered = {(s.start, s.end) for s in spans}
         own = getattr(self, "story_lines_", {}).get(item.key, ())
         marked = [line.folded in learned and line.folded not in own and (line.start, line.end) not in covered
                   for line in lines]
-        if any(marked) and _hard_wrapped(text, lines):
+        if any(marked) and hard_wrapped:
             marked = _outside_prose(text, lines, marked, covered)
         spans.extend(Span(line.start, line.end, text[line.start : line.end], "learned")
                      for line, mark in zip(lines, marked, strict=True) if mark)
@@ -1069,7 +1103,7 @@ def _is_story_prose(folded: str, words: int) -> bool:
     into them (a press release quoted by several outlets, an excerpt inside
     other reporting), which is what the tracer must see.
     """
-    return words > _SHORT_LINE_WORDS and _SENTENCE_END.search(folded) is not None and not _is_notice(folded)
+    return words > _SHORT_LINE_WORDS and _ends_sentence(folded) and not _is_notice(folded)
 
 
 def _is_notice(folded: str) -> bool:
