@@ -11,6 +11,7 @@ import itertools
 import random
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from conftest import CORPORA
@@ -18,6 +19,7 @@ from syndicated import _story, _words, synthetic_corpus
 
 from provenance.model import Article
 from provenance.pipeline import trace_articles
+from provenance.stages.edge_model import EdgeModel
 
 _VOCAB = _words()
 _PAGE_HEAD = "{outlet}\nShare this article\n"
@@ -712,3 +714,25 @@ def test_a_copy_that_corrects_two_figures_is_still_a_copy():
     corrected = re.sub(r"\d\d cents", "99 cents", source, count=2) + "\n\nMore trade is expected on Friday."
     lineage = trace_articles([Article("source.txt", source), Article("copy.txt", corrected)])
     assert [(e.parent, e.child) for e in lineage.edges] in ([("source.txt", "copy.txt")], [("copy.txt", "source.txt")])
+
+
+def _agency_page(outlet: str, paragraphs: list[str], hour: int) -> Article:
+    """An outlet's page of an Anadolu Agency story, crediting the agency."""
+    return Article(outlet, f"{outlet} | Watch live\nPosted: 24 April 2024, {hour:02d}:52 GMT\n\nBy Anadolu Agency\n\n"
+                   + "\n\n".join(paragraphs) + f"\n\nCredit | AA\n\nCopyright 2024 {outlet}. All rights reserved.\n",
+                   outlet=outlet, published=f"2024-04-24T{hour:02d}:52:00Z")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_page_crediting_an_agency_is_no_original_however_strong_its_edges(seed):
+    # Four stations' pages of one agency story, each a trim of the one before and an hour later:
+    # an edge model that trusts every edge (a fit on other worlds may) would root them at the
+    # first page, but each page says it took the story from the agency: its unseen source.
+    rng = random.Random(seed)
+    story = _story(rng, _words(), 8)
+    pages = [_agency_page(outlet, story[:keep], hour)
+             for outlet, keep, hour in (("KQTV", 8, 9), ("WXYZ", 6, 10), ("KBBB", 5, 11), ("KCCC", 4, 12))]
+    shipped = EdgeModel.load()
+    lineage = trace_articles(pages, edge_model=replace(shipped, intercept=shipped.intercept + 12))
+    assert [lat.children for lat in lineage.latent] == [("KBBB", "KCCC", "KQTV", "WXYZ")]
+    assert all(e.parent == "~source-1" for e in lineage.edges)

@@ -98,8 +98,10 @@ _COPYING_SIGNS = frozenset({"spin", "noise", "furniture", "date"})
 # A would-be parent's own changes that its copy reads as the source does: one place may be an alignment's
 # quirk or a word the copy changed again; more say the copy did not take the text from it.
 _PARENT_OWN_CHANGES = 1.0
-# Log-odds a tree loses for making a page that credits another the original of its copies.
-_CREDITED_ROOT_PENALTY = 10.0
+# Log-odds a tree loses for making a page that credits another the original of its copies: a veto
+# (finite, so trees that all break it still compare), since no weight of text evidence outweighs
+# the page's own word that it took the story from someone else.
+_CREDITED_ROOT_PENALTY = 1000.0
 # Boilerplate that names who published a story: it travels from a source to its copies.
 _BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
