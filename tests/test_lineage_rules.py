@@ -736,3 +736,28 @@ def test_a_page_crediting_an_agency_is_no_original_however_strong_its_edges(seed
     lineage = trace_articles(pages, edge_model=replace(shipped, intercept=shipped.intercept + 12))
     assert [lat.children for lat in lineage.latent] == [("KBBB", "KCCC", "KQTV", "WXYZ")]
     assert all(e.parent == "~source-1" for e in lineage.edges)
+
+
+def test_a_copy_under_an_unseen_source_descends_through_a_copy_only_by_its_change(monkeypatch):
+    # Three edited copies of an absent story (each with a change of its own), a reprint of it
+    # and a copy of the first copy that keeps its change: put under the first copy, the reprint
+    # carries none of its changes and is a copy of the unseen source; the copy of it stays.
+    rng = random.Random(5)
+    story = _story(rng, _words(), 8)
+
+    def edited(paragraph: int, before: str, after: str) -> list[str]:
+        text = list(story)
+        text[paragraph] = text[paragraph].replace(before, after, 1)
+        return text
+
+    words = [w for w in story[1].split() if w.isalpha()][:3]
+    first = edited(1, words[0], "zebra")
+    texts = {"first": first, "second": edited(3, story[3].split()[2], "walrus"),
+             "third": edited(5, story[5].split()[2], "narwhal"), "reprint": story, "copy-of-first": first[:7]}
+    tree, index = _family_tree([Article(name, "\n\n".join(text)) for name, text in texts.items()])
+    top = {index[n] for n in ("first", "second", "third")}
+    parent = {m: (-1 if m in top else index["first"]) for m in tree.members}
+    monkeypatch.setattr(tree, "_linked_groups", lambda members: [sorted(members)])
+    placed = tree._unseen_copies(parent)
+    assert placed[index["reprint"]] == -1
+    assert placed[index["copy-of-first"]] == index["first"]

@@ -834,6 +834,7 @@ class _FamilyTree:
             parent = self._branching()
         parent = self._text_from_parents(parent)
         parent = self._choose_root(parent)
+        parent = self._unseen_copies(parent)
         self._below = _subtrees(parent)
         self._effective_logit.clear()
         edges: list[Edge] = []
@@ -858,6 +859,62 @@ class _FamilyTree:
                                              "one story reuses part of the other; the other is older"),))
                      for h, (g, log_odds, confidence) in reuse.items())
         return edges, latent, next(node[g] for g in range(len(groups)) if g not in reuse)
+
+    def _unseen_copies(self, parent: dict[int, int]) -> dict[int, int]:
+        """Copies under an unseen source descend through another copy only if they share its change.
+
+        The unseen source reads as its direct copies (the group at the top)
+        read.  A copy placed under one of them, or under a copy of one, takes
+        its text from that parent only if the two share a change against every
+        other direct copy (other words, a house style, a cut): a change against
+        some of them only may be theirs (a copy of the story's other version, a
+        localised copy).  Without one the copy is as well explained by the
+        unseen source itself, as :meth:`_descends_through` says of a source in
+        the folder.  Scans are left as they are (their misreadings are no change).
+        """
+        parent = dict(parent)
+        for _ in self.members:
+            below = _subtrees(parent)
+            top = [m for m in self.members if parent[m] == _ROOT]
+            moved = False
+            for group in self._linked_groups(top):
+                if len(group) < 2:
+                    continue
+                inside = set().union(*(below[g] for g in group))
+                for c in sorted(inside - set(group), key=self.members.index):
+                    p = parent[c]
+                    if looks_scanned(self.documents[p]) or looks_scanned(self.documents[c]):
+                        continue
+                    witnesses = [w for w in group if w != p and w not in below[c]]
+                    if witnesses and not self._carries_change(p, c, witnesses):
+                        parent[c] = _ROOT
+                        moved = True
+            if not moved:
+                break
+        return parent
+
+    def _carries_change(self, p: int, c: int, witnesses: list[int]) -> bool:
+        """Whether ``c`` carries a change of ``p``'s: a place both read alike and every witness otherwise.
+
+        A witness that does not reach the place (it cut that part) has no say;
+        a cut counts when the two lack a passage that every witness has.
+        """
+        alike, in_c = self.collation.agree(p, c), self.collation.match(p, c)
+        if alike is None or in_c is None:
+            return False
+        joint = alike & (in_c >= 0)
+        for w in witnesses:
+            read, in_w = self.collation.agree(p, w), self.collation.match(p, w)
+            if read is None or in_w is None:
+                return False
+            hits = np.flatnonzero(in_w >= 0)
+            if len(hits):
+                reached = np.zeros(len(in_w), dtype=bool)
+                reached[hits[0]:hits[-1] + 1] = True
+                joint &= ~read | ~reached
+        if joint.any():
+            return True
+        return all(self.collation.shared_cuts(w, p, c) > 0 for w in witnesses)
 
     def _reuse_between(self, groups: list[list[int]]) -> dict[int, tuple[int, float, float]]:
         """Partial edges between the texts at the top that share a passage: older text -> later text.
