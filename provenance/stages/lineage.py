@@ -1032,9 +1032,8 @@ class _FamilyTree:
         few words; copies of one text share its sentences word for word.  A
         scan's misreadings end every run, so two scans pass as they are.
         """
-        ev, al = pair
-        doc_a, doc_b = self.documents[al.a], self.documents[al.b]
-        if looks_scanned(doc_a) or looks_scanned(doc_b):
+        al = pair[1]
+        if looks_scanned(self.documents[al.a]) or looks_scanned(self.documents[al.b]):
             return True
         return longest_verbatim_run(al.a_match) >= _ONE_TEXT_RUN
 
