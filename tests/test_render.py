@@ -394,3 +394,15 @@ def test_json_text_is_what_pythons_encoder_writes(lineage):
     # What orjson cannot write goes to Python's encoder rather than failing.
     odd = {"big": 10**20, "text": "lone \ud800 surrogate", "nested": {"b": [], "a": {}}}
     assert json_text(odd) == json.dumps(odd, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_text_report_says_how_many_copies_credit_their_source_is_not_known():
+    from conftest import SEEDS
+
+    import provenance
+
+    traced = provenance.trace(SEEDS)
+    unknown = sum(traced.credited(e) == "unknown" for e in traced.edges)
+    assert unknown == len(traced.edges) > 0  # an unseen source has no known outlet
+    assert (f"uncredited copies: 0 of {unknown} ({unknown} not known: no outlet or agency is known for their source)"
+            in render_text(traced))

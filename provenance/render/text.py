@@ -169,8 +169,12 @@ def render_text(lineage: Lineage, *, show_sources: bool = False) -> str:
                                            "shared words", "main evidence"], disable_numparse=True,
                             colalign=("left", "left", "left", "right", "left", "right", "left"),
                             maxcolwidths=[None] * 6 + [_EVIDENCE_WIDTH]))
-        uncredited = sum(lineage.credited(e) == "no" for e in lineage.edges)
-        out.append(f"uncredited copies: {uncredited} of {len(lineage.edges)}")
+        credited = [lineage.credited(e) for e in lineage.edges]
+        summary = f"uncredited copies: {credited.count('no')} of {len(credited)}"
+        if unknown := credited.count("unknown"):
+            # "0 of 3" alone would read as three credited copies.
+            summary += f" ({unknown} not known: no outlet or agency is known for their source)"
+        out.append(summary)
         out.append("")
     if independents:
         out.append("Linked to nothing (independent):")
