@@ -426,12 +426,16 @@ def _assess_one(state: dict[str, Any],
     if state["linked_only"] and isinstance(al, SkippedAlignment):
         return al
     # Most candidate pairs are not copies: when only links are kept, the
-    # link test (assess_pair's own) decides before the evidence is assembled.
-    if state["linked_only"] and not is_copy(documents[i], al, min_link_words=state["min_link_words"],
-                                            min_link_share=state["min_link_share"], doc_b=documents[j]):
-        return None
+    # link test (assess_pair's own) decides before the evidence is assembled,
+    # and assess_pair takes its answer rather than asking it again.
+    linked = None
+    if state["linked_only"]:
+        linked = is_copy(documents[i], al, min_link_words=state["min_link_words"],
+                         min_link_share=state["min_link_share"], doc_b=documents[j])
+        if not linked:
+            return None
     ev = assess_pair(documents[i], documents[j], al, model=state["model"],
-                     min_link_words=state["min_link_words"], min_link_share=state["min_link_share"])
+                     min_link_words=state["min_link_words"], min_link_share=state["min_link_share"], linked=linked)
     if state["linked_only"] and not ev.linked:
         return None
     return ev, al

@@ -514,6 +514,7 @@ def assess_pair(
     model: DirectionModel | None = None,
     min_link_words: int = MIN_LINK_WORDS_DEFAULT,
     min_link_share: float = MIN_LINK_SHARE_DEFAULT,
+    linked: bool | None = None,
 ) -> PairEvidence:
     """Decide whether an aligned pair is a copy relation and which side is the source.
 
@@ -529,6 +530,10 @@ def assess_pair(
         Fewest shared words outside quotations for a link.
     min_link_share : float, default=0.15
         Fewest shared words as a share of the shorter document.
+    linked : bool, optional
+        What :func:`is_copy` said of this pair with ``doc_b`` and these
+        thresholds, when the caller already asked it (the pipeline's link test
+        does): it is not asked twice.  None asks it.
 
     Returns
     -------
@@ -536,7 +541,9 @@ def assess_pair(
     """
     model = model or _default_model()
     shared = alignment.shared_words
-    linked = is_copy(doc_a, alignment, min_link_words=min_link_words, min_link_share=min_link_share, doc_b=doc_b)
+    if linked is None:
+        linked = is_copy(doc_a, alignment, min_link_words=min_link_words, min_link_share=min_link_share,
+                         doc_b=doc_b)
 
     head_a, tail_a = _edges_unmatched(alignment.a_match)
     head_b, tail_b = _edges_unmatched(alignment.b_match)
