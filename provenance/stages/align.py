@@ -20,6 +20,7 @@ falls back to anchors only, so one pair never stops a trace.
 
 from __future__ import annotations
 
+import bisect
 import weakref
 
 import numpy as np
@@ -153,30 +154,10 @@ class Aligner:
                     blocks, subs, found = anchored, anchored_subs, better
             if not found:
                 break
-            blocks = np.array(blocks, dtype=np.int64).reshape(-1, 3)
-            subs = np.array(subs, dtype=np.int64).reshape(-1, 2)
+            found_passages, found_subs = _mark_passages(blocks, found, subs, free_a, free_b, a_match, b_match)
+            passages.extend(found_passages)
             words_a, words_b = doc_a.content_words, doc_b.content_words
-            for first, last in found:
-                group = blocks[first : last + 1]
-                ia = _ranges(group[:, 0], group[:, 2])
-                ib = _ranges(group[:, 1], group[:, 2])
-                a_match[free_a[ia]] = free_b[ib]
-                b_match[free_b[ib]] = free_a[ia]
-                lo_a, lo_b = int(group[0, 0]), int(group[0, 1])
-                hi_a = int(group[-1, 0] + group[-1, 2])
-                hi_b = int(group[-1, 1] + group[-1, 2])
-                passages.append(
-                    Passage(
-                        a_start=int(free_a[lo_a]),
-                        a_end=int(free_a[hi_a - 1]) + 1,
-                        b_start=int(free_b[lo_b]),
-                        b_end=int(free_b[hi_b - 1]) + 1,
-                        matched=int(group[:, 2].sum()),
-                    )
-                )
-                inside = (subs[:, 0] >= lo_a) & (subs[:, 0] < hi_a) & (subs[:, 1] >= lo_b) & (subs[:, 1] < hi_b)
-                for sa, sb in subs[inside].tolist():
-                    substitutions.append(Substitution(words_a[free_a[sa]], words_b[free_b[sb]]))
+            substitutions.extend(Substitution(words_a[sa], words_b[sb]) for sa, sb in found_subs)
         passages.sort(key=lambda p: p.a_start)
         alignment = Alignment(
             a=a,
@@ -185,7 +166,7 @@ class Aligner:
             b_match=b_match,
             passages=tuple(passages),
             substitutions=tuple(substitutions),
-            shared_words=int((a_match >= 0).sum()),
+            shared_words=int(np.count_nonzero(a_match >= 0)),
         )
         return refine_alignment(self, doc_a, doc_b, alignment)  # scanned text: align letters (stages/ocr.py)
 
@@ -228,6 +209,49 @@ class Aligner:
         return first, last
 
 
+def _mark_passages(blocks: list[tuple[int, int, int]], found: list[tuple[int, int]], subs: list[tuple[int, int]],
+                   free_a: np.ndarray, free_b: np.ndarray, a_match: np.ndarray, b_match: np.ndarray,
+                   ) -> tuple[list[Passage], list[tuple[int, int]]]:
+    """Match the words of the passages ``found`` (first and last block indices) in ``a_match`` and ``b_match``.
+
+    ``blocks`` (a, b, size) and ``subs`` (a, b, ascending) count positions
+    among the free words ``free_a`` and ``free_b`` of this round.  (Plain
+    Python but for one assignment of all matches: a pair has one or two
+    passages of a dozen blocks, too few for array calls per passage to pay.)
+
+    Returns
+    -------
+    passages : list of Passage
+        One per passage found, in the order of ``found``.
+    substitutions : list of (int, int)
+        Content-word positions of the substitutions inside a passage, in text order.
+    """
+    passages: list[Passage] = []
+    inside: list[tuple[int, int]] = []
+    positions_a: list[int] = []  # of the matched words, among the free ones
+    positions_b: list[int] = []
+    for first, last in found:
+        group = blocks[first : last + 1]
+        for a, b, size in group:
+            positions_a.extend(range(a, a + size))
+            positions_b.extend(range(b, b + size))
+        lo_a, lo_b, _ = group[0]
+        last_a, last_b, last_size = group[-1]
+        hi_a, hi_b = last_a + last_size, last_b + last_size
+        passages.append(Passage(a_start=int(free_a[lo_a]), a_end=int(free_a[hi_a - 1]) + 1, b_start=int(free_b[lo_b]),
+                                b_end=int(free_b[hi_b - 1]) + 1, matched=sum(size for _, _, size in group)))
+        k = bisect.bisect_left(subs, (lo_a,))
+        while k < len(subs) and subs[k][0] < hi_a:
+            sa, sb = subs[k]
+            if lo_b <= sb < hi_b:
+                inside.append((int(free_a[sa]), int(free_b[sb])))
+            k += 1
+    matched_a, matched_b = free_a[positions_a], free_b[positions_b]
+    a_match[matched_a] = matched_b
+    b_match[matched_b] = matched_a
+    return passages, inside
+
+
 def content_hashes(doc: Document) -> np.ndarray:
     """Stable hashes of a document's content words (boilerplate excluded), computed once per document."""
     return doc.content_hashes
@@ -266,13 +290,6 @@ def _local_codes(hashes_a: np.ndarray, hashes_b: np.ndarray) -> tuple[np.ndarray
 def _as_text(codes: np.ndarray) -> str:
     """A word sequence as a string of code points: rapidfuzz compares strings fastest."""
     return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
-
-
-def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, s + n)`` for each start ``s`` and size ``n``."""
-    total = int(sizes.sum())
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
-    return offsets + np.arange(total)
 
 
 def _lcs_blocks(seq_a: str, seq_b: str, *, anchored: bool = False,
@@ -390,8 +407,6 @@ def _gram_keys(codes: np.ndarray) -> np.ndarray:
 
 def _increasing_chain(pos_a: list[int], pos_b: list[int]) -> list[tuple[int, int]]:
     """Longest chain of anchors increasing in both texts (patience sorting, ``pos_a`` ascending)."""
-    import bisect
-
     tails: list[int] = []  # b of the last anchor of the best chain of each length
     tail_index: list[int] = []
     previous = [-1] * len(pos_b)
