@@ -49,6 +49,8 @@ ALIGN_CELLS_MAX = 100_000_000
 #: Stretches with no anchor are aligned along the diagonal in pieces of this many words.
 ALIGN_PIECE_WORDS = 2_000
 _ANCHOR_WORDS = 4
+# Keys of the word 4-grams found once in a text (see _gram_keys), ascending, and where each starts.
+_OnceGrams = tuple[np.ndarray, np.ndarray]
 # When both texts keep this many words unmatched, the alignment is checked against the one
 # their shared rare 4-grams anchor (a passage reused inside a long page, digest or roundup).
 _REUSE_WORDS = 300
@@ -137,7 +139,8 @@ class Aligner:
             free_b = np.flatnonzero(b_match < 0)
             if len(free_a) < self.min_passage_words or len(free_b) < self.min_passage_words:
                 break
-            if len(free_a) == len(seq_a) and len(free_b) == len(seq_b) and seq_a is codes_a and seq_b is codes_b:
+            whole = len(free_a) == len(seq_a) and len(free_b) == len(seq_b) and seq_a is codes_a and seq_b is codes_b
+            if whole:
                 text_a, text_b = _text(doc_a), _text(doc_b)  # the first round: whole texts, cached
             else:
                 text_a, text_b = _as_text(seq_a[free_a]), _as_text(seq_b[free_b])
@@ -148,7 +151,8 @@ class Aligner:
                 # Two long texts sharing a passage at different places: the LCS of the whole
                 # texts can prefer common words scattered over both to the passage itself.
                 # The passage's rare 4-grams anchor it wherever it sits.
-                anchored, anchored_subs = _lcs_blocks(text_a, text_b, anchored=True)
+                grams = (_document_grams(doc_a), _document_grams(doc_b)) if whole else None
+                anchored, anchored_subs = _lcs_blocks(text_a, text_b, anchored=True, grams=grams)
                 better = self._passages(anchored)
                 if _matched(anchored, better) > matched:
                     blocks, subs, found = anchored, anchored_subs, better
@@ -292,7 +296,7 @@ def _as_text(codes: np.ndarray) -> str:
     return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
 
 
-def _lcs_blocks(seq_a: str, seq_b: str, *, anchored: bool = False,
+def _lcs_blocks(seq_a: str, seq_b: str, *, anchored: bool = False, grams: tuple[_OnceGrams, _OnceGrams] | None = None,
                 ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
     """Matching blocks of the LCS alignment (a, b, size), and one-for-one substitutions between them.
 
@@ -301,12 +305,13 @@ def _lcs_blocks(seq_a: str, seq_b: str, *, anchored: bool = False,
     same length, at most ``_MAX_SUBSTITUTION_RUN`` words, their words are
     read as substituted one for one ((a, b) positions, in text order).
     With ``anchored``, the LCS runs between the 4-grams found once in each
-    text (as for a pair too long for the exact LCS).
+    text (as for a pair too long for the exact LCS); ``grams`` are those of
+    each text (:func:`_once_grams`) when they are known.
     """
     if not anchored and exact_alignment(len(seq_a), len(seq_b)):
         blocks = _exact_blocks(seq_a, seq_b)
     else:
-        blocks = _anchored_blocks(seq_a, seq_b)
+        blocks = _anchored_blocks(seq_a, seq_b, grams)
     subs: list[tuple[int, int]] = []
     lo_a = lo_b = 0
     for a, b, size in (*blocks, (len(seq_a), len(seq_b), 0)):
@@ -348,9 +353,10 @@ def _codes_of(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _anchored_blocks(seq_a: str, seq_b: str) -> list[tuple[int, int, int]]:
+def _anchored_blocks(seq_a: str, seq_b: str, grams: tuple[_OnceGrams, _OnceGrams] | None = None,
+                     ) -> list[tuple[int, int, int]]:
     """Matching blocks of a long pair, with bounded memory: exact LCS between anchors, pieces elsewhere."""
-    anchors = _anchors(_codes_of(seq_a), _codes_of(seq_b))
+    anchors = _anchors(_codes_of(seq_a), _codes_of(seq_b), grams)
     found: list[tuple[int, int, int]] = []
     lo_a = lo_b = 0
     for a, b in (*anchors, (len(seq_a), len(seq_b))):
@@ -375,24 +381,52 @@ def _between(seq_a: str, seq_b: str, lo_a: int, hi_a: int, lo_b: int, hi_b: int)
     return out
 
 
-def _anchors(codes_a: np.ndarray, codes_b: np.ndarray) -> list[tuple[int, int]]:
-    """(a, b) starts of word 4-grams found once in each text, the longest chain increasing in both."""
-    keys_a, keys_b = _gram_keys(codes_a), _gram_keys(codes_b)
+def _anchors(codes_a: np.ndarray, codes_b: np.ndarray, grams: tuple[_OnceGrams, _OnceGrams] | None = None,
+             ) -> list[tuple[int, int]]:
+    """(a, b) starts of word 4-grams found once in each text, the longest chain increasing in both.
+
+    ``grams`` are each text's once-found 4-grams (:func:`_once_grams`), when they are known.
+    """
+    (keys_a, starts_a), (keys_b, starts_b) = grams or (_once_grams(codes_a), _once_grams(codes_b))
     if not len(keys_a) or not len(keys_b):
         return []
-    unique_a, first_a, count_a = np.unique(keys_a, return_index=True, return_counts=True)
-    unique_b, first_b, count_b = np.unique(keys_b, return_index=True, return_counts=True)
-    once_a, once_b = count_a == 1, count_b == 1
-    common, in_a, in_b = np.intersect1d(unique_a[once_a], unique_b[once_b], return_indices=True)
-    if not len(common):
+    # Both key arrays are sorted and hold each key once: where each of a's would sit in b's is its match.
+    at = np.minimum(np.searchsorted(keys_b, keys_a), len(keys_b) - 1)
+    common = keys_b[at] == keys_a
+    pos_a, pos_b = starts_a[common], starts_b[at[common]]
+    if not len(pos_a):
         return []
-    pos_a, pos_b = first_a[once_a][in_a], first_b[once_b][in_b]
     same = np.ones(len(pos_a), dtype=bool)
     for k in range(_ANCHOR_WORDS):  # keys mix the 4th word in: make sure all four are the same
         same &= codes_a[pos_a + k] == codes_b[pos_b + k]
     pos_a, pos_b = pos_a[same], pos_b[same]
     order = np.argsort(pos_a)
     return _increasing_chain(pos_a[order].tolist(), pos_b[order].tolist())
+
+
+def _once_grams(codes: np.ndarray) -> _OnceGrams:
+    """The word 4-grams found once in a text of word ``codes``: (keys ascending, start of each)."""
+    keys = _gram_keys(codes)
+    order = np.argsort(keys)
+    ordered = keys[order]
+    # A key is found once when neither of its neighbours in sorted order is the same key.
+    repeated = ordered[1:] == ordered[:-1]
+    once = np.ones(len(keys), dtype=bool)
+    once[1:] &= ~repeated
+    once[:-1] &= ~repeated
+    return ordered[once], order[once]
+
+
+# Each document's once-found 4-grams, for the anchored alignment of the whole texts in every long pair it is in
+# (process-local like the codes they are read from).
+_GRAMS: weakref.WeakKeyDictionary[Document, _OnceGrams] = weakref.WeakKeyDictionary()
+
+
+def _document_grams(doc: Document) -> _OnceGrams:
+    grams = _GRAMS.get(doc)
+    if grams is None:
+        grams = _GRAMS[doc] = _once_grams(_codes(doc))
+    return grams
 
 
 def _gram_keys(codes: np.ndarray) -> np.ndarray:
