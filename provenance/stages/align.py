@@ -267,10 +267,14 @@ def content_hashes(doc: Document) -> np.ndarray:
 _CODES: weakref.WeakKeyDictionary[Document, np.ndarray | None] = weakref.WeakKeyDictionary()
 
 
+_UNSEEN = object()  # not yet looked at (None is a document whose words ran out of codes)
+
+
 def _codes(doc: Document) -> np.ndarray | None:
-    if doc not in _CODES:
-        _CODES[doc] = word_codes(doc.content_words)
-    return _CODES[doc]
+    codes = _CODES.get(doc, _UNSEEN)  # one lookup: a weak dictionary's is slow, and every pair does two
+    if codes is _UNSEEN:
+        codes = _CODES[doc] = word_codes(doc.content_words)
+    return codes
 
 
 # Each document's codes as a string (see _as_text), for the first round of every pair it is in.

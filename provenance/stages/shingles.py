@@ -28,9 +28,30 @@ _MIX = np.array(
 # Hashes of the words seen so far (a plain dict: much faster per word than lru_cache).
 _KNOWN: dict[str, int] = {}
 _KNOWN_MAX = 1 << 21
-# Codes of the words seen so far (see word_codes).
-_CODES: dict[str, int] = {}
 _CODES_MAX = 0x110000 - 0x800
+
+
+class _CodesFull(Exception):
+    """Every code point is taken: the words of this process have no more codes (see word_codes)."""
+
+
+class _WordCodes(dict[str, int]):
+    """Codes of the words seen so far (see word_codes): a word seen for the first time gets the next one.
+
+    Numbering a new word where a lookup misses, inside the lookup, reads each
+    text in one pass of C calls, though most texts bring a few new words.
+    """
+
+    def __missing__(self, word: str) -> int:
+        number = len(self)
+        if number >= _CODES_MAX:
+            raise _CodesFull
+        # Skip the surrogate block, which is not a valid code point.
+        code = self[word] = number if number < 0xD800 else number + 0x800
+        return code
+
+
+_CODES = _WordCodes()
 
 
 def _blake(word: str) -> int:
@@ -71,18 +92,10 @@ def word_codes(words: Sequence[str]) -> np.ndarray | None:
         None once this process has seen more distinct words than there are
         code points; callers then compare hashes instead.
     """
-    codes = _CODES
     try:
-        return np.fromiter(map(codes.__getitem__, words), dtype=np.uint32, count=len(words))
-    except KeyError:
-        for word in dict.fromkeys(words):
-            if word not in codes:
-                number = len(codes)
-                if number >= _CODES_MAX:
-                    return None
-                # Skip the surrogate block, which is not a valid code point.
-                codes[word] = number if number < 0xD800 else number + 0x800
-        return np.fromiter(map(codes.__getitem__, words), dtype=np.uint32, count=len(words))
+        return np.fromiter(map(_CODES.__getitem__, words), dtype=np.uint32, count=len(words))
+    except _CodesFull:
+        return None
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE_DEFAULT) -> np.ndarray:
