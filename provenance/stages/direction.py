@@ -497,10 +497,17 @@ def published_span(doc: Document) -> PublishedSpan | None:
     before nor after one stamped at 09:00 that day.  A page that shows only when it
     was last changed ("Updated ...") was published at any time up to then.
     """
-    value = doc.article.published
+    return _span(doc.article.published, doc.article.updated)
+
+
+@lru_cache(maxsize=1 << 16)
+def _span(published: str | None, updated: str | None) -> PublishedSpan | None:
+    """:func:`published_span` of these dates: read once for each (a document is in many pairs, a date in many
+    documents)."""
+    value = published
     start = _moment(value)
     if start is None:
-        value = doc.article.updated
+        value = updated
         end = _moment(value)
         return None if end is None else (datetime.min, _day_end(end) if _DAY_ONLY.fullmatch(value or "") else end)
     if _DAY_ONLY.fullmatch(value or ""):
@@ -619,24 +626,22 @@ def _describe(features, weights, alignment, rarer_a, rarer_b, noisy_a, noisy_b, 
             f"and {alignment.b_coverage:.0%} of the second, page furniture excluded",
         )
     ]
-    names = DIRECTION_FEATURES
+    # Each detail is written only for a signal that counts (most weigh too little in most pairs).
     details = {
-        "tail": f"one text stops early: {max(tail_a, tail_b):.0%} of the longer one's end is missing "
+        "tail": lambda: f"one text stops early: {max(tail_a, tail_b):.0%} of the longer one's end is missing "
         "from the other (copies are cut from the bottom)",
-        "head": f"one text has {max(head_a, head_b):.0%} unshared words before the shared text "
+        "head": lambda: f"one text has {max(head_a, head_b):.0%} unshared words before the shared text "
         "(a new lead written over copied text)",
-        "spin": f"replaces {max(rarer_a, rarer_b)} common words with rarer synonyms: "
+        "spin": lambda: f"replaces {max(rarer_a, rarer_b)} common words with rarer synonyms: "
         + ", ".join(f"{x}→{y}" for x, y in examples[:5]),
-        "noise": f"{max(noisy_a, noisy_b)} words garbled (OCR or typing errors) on one side only",
-        "furniture": "one text is wrapped in more page furniture (wire copy arrives bare)",
-        "date": "published earlier (metadata)",
-        "length": "length difference",
-        "containment": "one text holds more of the other than the other way round",
+        "noise": lambda: f"{max(noisy_a, noisy_b)} words garbled (OCR or typing errors) on one side only",
+        "furniture": lambda: "one text is wrapped in more page furniture (wire copy arrives bare)",
+        "date": lambda: "published earlier (metadata)",
     }
-    for name, feat, weight in zip(names, features, weights, strict=True):
+    for name, feat, weight in zip(DIRECTION_FEATURES, features, weights, strict=True):
         contribution = weight * feat
-        if abs(contribution) >= 0.05 and name not in ("length", "containment"):
-            out.append(Evidence(name, round(contribution, 3), details[name]))
+        if abs(contribution) >= 0.05 and name in details:
+            out.append(Evidence(name, round(contribution, 3), details[name]()))
     return tuple(out)
 
 
