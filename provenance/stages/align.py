@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import bisect
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -270,11 +272,16 @@ _CODES: weakref.WeakKeyDictionary[Document, np.ndarray | None] = weakref.WeakKey
 _UNSEEN = object()  # not yet looked at (None is a document whose words ran out of codes)
 
 
+def _per_document(cache: weakref.WeakKeyDictionary, doc: Document, compute: Callable[[Document], Any]) -> Any:
+    """``cache[doc]``, computed the first time (one lookup: a weak dictionary's is slow, and every pair does two)."""
+    value = cache.get(doc, _UNSEEN)
+    if value is _UNSEEN:
+        value = cache[doc] = compute(doc)
+    return value
+
+
 def _codes(doc: Document) -> np.ndarray | None:
-    codes = _CODES.get(doc, _UNSEEN)  # one lookup: a weak dictionary's is slow, and every pair does two
-    if codes is _UNSEEN:
-        codes = _CODES[doc] = word_codes(doc.content_words)
-    return codes
+    return _per_document(_CODES, doc, lambda d: word_codes(d.content_words))
 
 
 # Each document's codes as a string (see _as_text), for the first round of every pair it is in.
@@ -282,10 +289,7 @@ _TEXTS: weakref.WeakKeyDictionary[Document, str] = weakref.WeakKeyDictionary()
 
 
 def _text(doc: Document) -> str:
-    text = _TEXTS.get(doc)
-    if text is None:
-        text = _TEXTS[doc] = _as_text(_codes(doc))
-    return text
+    return _per_document(_TEXTS, doc, lambda d: _as_text(_codes(d)))
 
 
 def _local_codes(hashes_a: np.ndarray, hashes_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -427,10 +431,7 @@ _GRAMS: weakref.WeakKeyDictionary[Document, _OnceGrams] = weakref.WeakKeyDiction
 
 
 def _document_grams(doc: Document) -> _OnceGrams:
-    grams = _GRAMS.get(doc)
-    if grams is None:
-        grams = _GRAMS[doc] = _once_grams(_codes(doc))
-    return grams
+    return _per_document(_GRAMS, doc, lambda d: _once_grams(_codes(d)))
 
 
 def _gram_keys(codes: np.ndarray) -> np.ndarray:
