@@ -9,7 +9,7 @@ style is one decision however often it shows, so each habit counts once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -92,7 +92,9 @@ class Collation:
         self._unique: dict[tuple[int, int, int], Readings | None] = {}
         # A place where x reads otherwise than y recurs for every third witness z: weigh it once.
         self._sites: dict[tuple[int, int, int, int], tuple[str | None, float]] = {}
-        self._differs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, int, int] | None] = {}
+        self._differs: dict[tuple[int, int], _Places | None] = {}
+        # Per pair, as bytes (1: the two read the same): a run's agreeing words are counted without numpy.
+        self._agree_bytes: dict[tuple[int, int], bytes | None] = {}
         self._scans: dict[int, bool] = {}
 
     def scanned(self, x: int) -> bool:
@@ -335,65 +337,92 @@ class Collation:
         return self.scanned(m) or all(
             _zipf(a) < _MISREAD_ZIPF <= _zipf(b) for a, b in zip(words_m, words_x, strict=True))
 
-    def _otherwise(self, y: int, x: int) -> tuple[np.ndarray, np.ndarray, int, int] | None:
-        """Per word of ``y``: does ``x`` read otherwise; ``y``'s words in ``x``; first and last word ``x`` has."""
+    def _places(self, y: int, x: int) -> _Places | None:
+        """Where ``x`` reads otherwise than ``y``, over ``y``'s words (None if not aligned); kept per pair."""
         key = (y, x)
         if key not in self._differs:
             yx, y_in_x = self.agree(y, x), self.match(y, x)
-            if yx is None or y_in_x is None:
-                self._differs[key] = None
-            else:
-                hits = np.flatnonzero(y_in_x >= 0)
-                first, last = (int(hits[0]), int(hits[-1])) if len(hits) else (len(y_in_x), -1)
-                self._differs[key] = (~yx, y_in_x, first, last)
+            self._differs[key] = None if yx is None or y_in_x is None else _Places(~yx, y_in_x)
         return self._differs[key]
 
+    def _agreed(self, y: int, z: int) -> bytes | None:
+        """:meth:`agree` of ``y`` and ``z`` as bytes, 1 where they read the same."""
+        if (y, z) not in self._agree_bytes:
+            yz = self.agree(y, z)
+            self._agree_bytes[(y, z)] = None if yz is None else yz.tobytes()
+        return self._agree_bytes[(y, z)]
+
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
-        yz, otherwise = self.agree(y, z), self._otherwise(y, x)
-        if yz is None or otherwise is None:
+        places, yz = self._places(y, x), self._agreed(y, z)
+        if places is None or yz is None:
             return None
-        differs, y_in_x, first, last = otherwise
-        mask = yz & differs
-        if not mask.any():
-            return Readings()
-        # Runs of the mask: it changes at a run's start and just past its end.
-        padded = np.concatenate(([False], mask, [False]))
-        edges = np.flatnonzero(padded[1:] != padded[:-1])
-        starts, ends = edges[::2], edges[1::2]
+        found = False
         wording = 0.0
         styles: dict[str, float] = {}
-        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-            if (e <= first or s > last) and e - s < _EDGE_CUT_WORDS:
-                continue
-            site = self._sites.get((x, y, s, e))
+        for site in self._agreed_sites(x, y, places, yz):
+            found = True
             if site is None:
-                if len(self._sites) >= _SITES_KEPT:
-                    self._sites.clear()
-                site = self._sites[(x, y, s, e)] = self._site(x, y, y_in_x, s, e)
+                continue
             style, weight = site
             if style is None:
                 wording += weight
             else:
                 styles[style] = max(styles.get(style, 0.0), weight)
-        return Readings(wording, sum(styles.values()))
+        return Readings(wording, sum(styles.values())) if found else Readings()
 
-    def _site(self, x: int, y: int, y_in_x: np.ndarray, start: int, end: int) -> tuple[str | None, float]:
+    def _agreed_sites(self, x: int, y: int, places: _Places, yz: bytes) -> Iterator[tuple[str | None, float] | None]:
+        """Sites of the places where ``z`` reads as ``y`` (``yz``: :meth:`_agreed`) and ``x`` otherwise, in order.
+
+        Such places lie inside the runs where ``x`` reads otherwise than ``y``
+        (the pair's places, weighed once for every ``z``), most often they are
+        a whole run.  None for a place beyond the ends of what ``x`` has that
+        does not count (see :meth:`_Places.counts`).
+        """
+        for i, (start, end) in enumerate(places.spans):
+            agreed = yz.count(1, start, end)
+            if not agreed:
+                continue
+            if agreed == end - start:
+                yield (places.sites[i] or places.weigh(self, x, y, i)) if places.counts(start, end) else None
+                continue
+            # z reads as y on parts of the run: each is a place of its own.
+            at = yz.find(1, start, end)
+            while at >= 0:
+                stop = yz.find(0, at, end)
+                stop = end if stop < 0 else stop
+                yield self._part(x, y, places, at, stop) if places.counts(at, stop) else None
+                at = yz.find(1, stop, end)
+
+    def _part(self, x: int, y: int, places: _Places, start: int, end: int) -> tuple[str | None, float]:
+        """:meth:`_site` of part of one of the pair's places, kept (up to a bound) by where it is."""
+        site = self._sites.get((x, y, start, end))
+        if site is None:
+            if len(self._sites) >= _SITES_KEPT:
+                self._sites.clear()
+            site = self._sites[(x, y, start, end)] = self._site(x, y, places, start, end)
+        return site
+
+    def _site(self, x: int, y: int, places: _Places, start: int, end: int) -> tuple[str | None, float]:
         """(typographic habit or None for wording, weight) of one place where ``x`` reads otherwise."""
         doc_x, doc_y = self.documents[x], self.documents[y]
         scans = self.scanned(x) or self.scanned(y)
+        y_in_x = places.y_in_x
+        before = int(y_in_x[start - 1]) if start > 0 else -1
         # A scan's punctuation and letters are its own: what still reads otherwise there is other words.
-        if not scans and (y_in_x[start:end] >= 0).all():
-            surf_y = surface(doc_y, start, end)
-            surf_x = surface(doc_x, int(y_in_x[start]), int(y_in_x[end - 1]) + 1)
-            if start == 0 or y_in_x[start - 1] < 0 or y_in_x[start - 1] != y_in_x[start] - 1:
+        if not scans and places.held_all(start, end):
+            x_start = int(y_in_x[start])
+            surf_y, surf_x = _words_text(doc_y, start, end), _words_text(doc_x, x_start, int(y_in_x[end - 1]) + 1)
+            if before < 0 or before != x_start - 1:
                 # The texts join other words there (a headline, a merged sentence): the marks
                 # before the place and its first letter's case are the junction's, no habit.
-                surf_y, surf_x = _unjoined(doc_y, start, surf_y), _unjoined(doc_x, int(y_in_x[start]), surf_x)
+                surf_y, surf_x = surf_y[:1].lower() + surf_y[1:], surf_x[:1].lower() + surf_x[1:]
                 if surf_y == surf_x:
                     return None, 0.0
+            else:
+                # With the punctuation just before the place (a quote opened, a dash).
+                surf_y, surf_x = word_surface(doc_y, start)[1] + surf_y, word_surface(doc_x, x_start)[1] + surf_x
             y_plainer = surf_y.translate(_PLAIN) == surf_y and surf_x.translate(_PLAIN) != surf_x
             return _habit(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
-        before = int(y_in_x[start - 1]) if start > 0 else -1
         after = int(y_in_x[end]) if end < len(y_in_x) else -1
         if scans and self._scan_noise(x, y, start, end, before, after):
             return None, 0.0
@@ -403,7 +432,6 @@ class Collation:
             if all(_zipf(wx) - _zipf(wy) >= 0.8 for wx, wy in zip(words_x, words_y, strict=True)):
                 return None, _CONVERGENT_WEIGHT
         return None, 1.0
-
 
     def _scan_noise(self, x: int, y: int, start: int, end: int, before: int, after: int) -> bool:
         """Whether ``x`` reading otherwise than ``y``'s words [start, end) is what scanning does, not a change.
@@ -422,6 +450,44 @@ class Collation:
             return True
         doc_x = self.documents[x]
         return self.scanned(x) and end - start <= lost_line_words(doc_x)
+
+
+class _Places:
+    """Where one witness ``x`` reads otherwise than another ``y``: runs of ``y``'s words, and their weights.
+
+    A third witness that reads as ``y`` over a whole run makes it one place of
+    ``x``'s own reading; the run's weight (:meth:`Collation._site`) is the
+    same whichever witness it is, so it is worked out once, when first asked.
+    """
+
+    __slots__ = ("y_in_x", "held", "first", "last", "spans", "sites")
+
+    def __init__(self, differs: np.ndarray, y_in_x: np.ndarray):
+        """``differs``: per word of ``y``, ``x`` reads otherwise; ``y_in_x``: ``y``'s words in ``x``."""
+        self.y_in_x = y_in_x
+        # Per word of y, 1 where x has it: whether x has all of a run is one search of the bytes.
+        self.held = (y_in_x >= 0).tobytes()
+        self.first, self.last = self.held.find(1), self.held.rfind(1)
+        if self.first < 0:
+            self.first = len(y_in_x)
+        # The runs of differs: it changes at a run's start and just past its end.
+        padded = np.concatenate(([False], differs, [False]))
+        edges = np.flatnonzero(padded[1:] != padded[:-1]).tolist()
+        self.spans = list(zip(edges[::2], edges[1::2], strict=True))
+        self.sites: list[tuple[str | None, float] | None] = [None] * len(self.spans)
+
+    def counts(self, start: int, end: int) -> bool:
+        """Whether a place [start, end) counts: beyond the ends of what ``x`` has, only a real cut does."""
+        return not ((end <= self.first or start > self.last) and end - start < _EDGE_CUT_WORDS)
+
+    def held_all(self, start: int, end: int) -> bool:
+        """Whether ``x`` has every word of [start, end)."""
+        return self.held.find(0, start, end) < 0
+
+    def weigh(self, collation: Collation, x: int, y: int, i: int) -> tuple[str | None, float]:
+        """:meth:`Collation._site` of run ``i`` (``x`` and ``y`` the pair's), kept."""
+        site = self.sites[i] = collation._site(x, y, self, *self.spans[i])
+        return site
 
 
 _QUOTES = frozenset("“”\"«»„")
@@ -443,14 +509,7 @@ def _habit(a: str, b: str) -> str:
     return "punctuation"
 
 
-def _unjoined(doc: Document, start: int, text: str) -> str:
-    """``text`` (a :func:`surface` from word ``start``) without the marks before it, its first letter in lower case."""
-    text = text[len(word_surface(doc, start)[1]):]
-    return text[:1].lower() + text[1:]
-
-
-def surface(doc: Document, start: int, end: int) -> str:
-    """Original text of content words [start, end) with the punctuation just before them."""
-    first_gap = word_surface(doc, start)[1]
-    last = int(doc.content[end - 1])
-    return first_gap + doc.article.text[int(doc.tokens.starts[int(doc.content[start])]) : int(doc.tokens.ends[last])]
+def _words_text(doc: Document, start: int, end: int) -> str:
+    """Original text of content words [start, end), from the first's first letter to the last's last."""
+    tokens, content = doc.tokens, doc.content
+    return doc.article.text[int(tokens.starts[int(content[start])]) : int(tokens.ends[int(content[end - 1])])]
