@@ -96,6 +96,7 @@ class Collation:
         # Per pair, as bytes (1: the two read the same): a run's agreeing words are counted without numpy.
         self._agree_bytes: dict[tuple[int, int], bytes | None] = {}
         self._scans: dict[int, bool] = {}
+        self._held_words: dict[tuple[int, int], tuple[bytes, int, int] | None] = {}
 
     def scanned(self, x: int) -> bool:
         """:func:`~.ocr.looks_scanned` of document ``x`` (asked at every place weighed: kept by index)."""
@@ -166,18 +167,19 @@ class Collation:
         a scanned page also prints a neighbouring column's lines, which no copy
         of its story takes.
         """
-        in_y, in_z = self.match(x, y), self.match(x, z)
-        if in_y is None or in_z is None or self.match(y, z) is None:
+        held_y, held_z = self._held(x, y), self._held(x, z)
+        if held_y is None or held_z is None or self.match(y, z) is None:
             return 0.0
-        hits_y, hits_z = np.flatnonzero(in_y >= 0), np.flatnonzero(in_z >= 0)
-        if len(hits_y) == 0 or len(hits_z) == 0:
+        (_, first_y, last_y), (_, first_z, last_z) = held_y, held_z
+        if last_y < 0 or last_z < 0:
             return 0.0
         count = 0.0
-        first, last = max(hits_y[0], hits_z[0]), min(hits_y[-1], hits_z[-1])
-        n = len(in_y)
-        story = np.ones(n, dtype=bool) if story is None else story
+        first, last = max(first_y, first_z), min(last_y, last_z)
         if last > first:
-            missing = (in_y[first:last] < 0) & (in_z[first:last] < 0) & story[first:last]
+            in_y, in_z = self.match(x, y), self.match(x, z)
+            missing = (in_y[first:last] < 0) & (in_z[first:last] < 0)
+            if story is not None:
+                missing &= story[first:last]
             if missing.any():
                 edges = np.diff(np.concatenate(([0], missing.view(np.int8), [0])))
                 lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
@@ -187,13 +189,30 @@ class Collation:
                 count += float(np.sum(lengths >= shortest))
         if not ends:
             return count
-        tail = np.count_nonzero(story[max(hits_y[-1], hits_z[-1]) + 1:])
-        if tail >= _EDGE_CUT_WORDS and abs(hits_y[-1] - hits_z[-1]) <= _SAME_CUT_WORDS:
+        # Without a story every word of x can be cut.
+        after, before = max(last_y, last_z) + 1, min(first_y, first_z)
+        tail = len(held_y[0]) - after if story is None else np.count_nonzero(story[after:])
+        if tail >= _EDGE_CUT_WORDS and abs(last_y - last_z) <= _SAME_CUT_WORDS:
             count += 1.0
-        if np.count_nonzero(story[:min(hits_y[0], hits_z[0])]) >= _EDGE_CUT_WORDS \
-                and abs(hits_y[0] - hits_z[0]) <= _SAME_CUT_WORDS:
+        head = before if story is None else np.count_nonzero(story[:before])
+        if head >= _EDGE_CUT_WORDS and abs(first_y - first_z) <= _SAME_CUT_WORDS:
             count += 1.0
         return count
+
+    def _held(self, x: int, y: int) -> tuple[bytes, int, int] | None:
+        """Per word of ``x``, 1 where ``y`` has it (as bytes); the first and last such word (len, -1: none).
+
+        None when the two are not aligned.
+        """
+        if (x, y) not in self._held_words:
+            in_y = self.match(x, y)
+            if in_y is None:
+                self._held_words[(x, y)] = None
+            else:
+                held = (in_y >= 0).tobytes()
+                first = held.find(1)
+                self._held_words[(x, y)] = (held, len(held) if first < 0 else first, held.rfind(1))
+        return self._held_words[(x, y)]
 
     def own_readings(self, m: int, others: Sequence[int],
                      branch: Callable[[int, int], bool] | None = None) -> tuple[int, int]:
@@ -342,7 +361,7 @@ class Collation:
         key = (y, x)
         if key not in self._differs:
             yx, y_in_x = self.agree(y, x), self.match(y, x)
-            self._differs[key] = None if yx is None or y_in_x is None else _Places(~yx, y_in_x)
+            self._differs[key] = None if yx is None or y_in_x is None else _Places(~yx, y_in_x, self._held(y, x))
         return self._differs[key]
 
     def _agreed(self, y: int, z: int) -> bytes | None:
@@ -462,14 +481,14 @@ class _Places:
 
     __slots__ = ("y_in_x", "held", "first", "last", "spans", "sites")
 
-    def __init__(self, differs: np.ndarray, y_in_x: np.ndarray):
-        """``differs``: per word of ``y``, ``x`` reads otherwise; ``y_in_x``: ``y``'s words in ``x``."""
+    def __init__(self, differs: np.ndarray, y_in_x: np.ndarray, held: tuple[bytes, int, int]):
+        """``differs``: per word of ``y``, ``x`` reads otherwise; ``y_in_x``: ``y``'s words in ``x``.
+
+        ``held``: :meth:`Collation._held` of ``y`` in ``x`` (whether ``x`` has all of a run is one
+        search of its bytes).
+        """
         self.y_in_x = y_in_x
-        # Per word of y, 1 where x has it: whether x has all of a run is one search of the bytes.
-        self.held = (y_in_x >= 0).tobytes()
-        self.first, self.last = self.held.find(1), self.held.rfind(1)
-        if self.first < 0:
-            self.first = len(y_in_x)
+        self.held, self.first, self.last = held
         # The runs of differs: it changes at a run's start and just past its end.
         padded = np.concatenate(([False], differs, [False]))
         edges = np.flatnonzero(padded[1:] != padded[:-1]).tolist()
