@@ -25,7 +25,8 @@ from .direction import DIRECTION_FEATURES, PairEvidence
 from .fitted import read_fit
 from .normalise import fold_text
 
-__all__ = ["EdgeModel", "edge_features", "origin_features", "wrapped", "FEATURES", "ORIGIN_FEATURES"]
+__all__ = ["EdgeModel", "edge_features", "family_own_changes", "origin_features", "wrapped", "FEATURES",
+           "ORIGIN_FEATURES"]
 
 FEATURES = (
     "older",
@@ -181,6 +182,7 @@ def edge_features(
     pairs: Mapping[tuple[int, int], tuple[PairEvidence, Alignment]],
     collation: Collation,
     documents: Sequence[Document],
+    own_changes: Mapping[int, float] | None = None,
 ) -> dict[tuple[int, int], dict[str, float]]:
     """Features of every possible edge parent -> child inside one family.
 
@@ -194,6 +196,8 @@ def edge_features(
         Reading agreement of the same pairs.
     documents : sequence of Document
         The corpus (for the boilerplate each member carries).
+    own_changes : mapping member -> float, optional
+        :func:`own_changes` of the family, if already worked out.
 
     Returns
     -------
@@ -236,7 +240,7 @@ def edge_features(
         p: sum(_log_older(f) for (pp, _), f in forward.items() if pp == p) / max(1, len(members) - 1)
         for p in members
     }
-    unique = {m: _own_changes(m, members, collation) for m in members}
+    unique = own_changes if own_changes is not None else family_own_changes(members, collation)
     # Wire copy arrives bare; an outlet's page wraps the story in its furniture.
     bare = {m: _bare(documents[m]) for m in members}
     out = {}
@@ -291,17 +295,21 @@ def origin_features(
     pairs: Mapping[tuple[int, int], tuple[PairEvidence, Alignment]],
     collation: Collation,
     documents: Sequence[Document],
+    own_changes: Mapping[int, float] | None = None,
 ) -> dict[int, dict[str, float]]:
     """Features of "member m is the family's original", for choosing between a root and an unseen source.
 
     An original arrives bare (no outlet page around it), has no readings of
     its own that two other members agree against, looks older than the
-    others, and contains what they share with it.
+    others, and contains what they share with it.  ``own_changes`` as for
+    :func:`edge_features`.
 
     Returns
     -------
     dict member -> dict of feature name (:data:`ORIGIN_FEATURES`) to value
     """
+    if own_changes is None:
+        own_changes = family_own_changes(members, collation)
     out = {}
     for m in members:
         older, contains = [], []
@@ -314,7 +322,7 @@ def origin_features(
             contains.append(al.b_coverage if al.a == m else al.a_coverage)
         out[m] = {
             "bare": _bare(documents[m]),
-            "own_changes": _own_changes(m, members, collation),
+            "own_changes": own_changes[m],
             "originality": sum(older) / len(older) if older else 0.0,
             "contains": sum(contains) / len(contains) if contains else 0.0,
         }
@@ -335,6 +343,11 @@ def wrapped(doc: Document) -> bool:
     """
     page = sum(len(s.text.split()) for s in doc.boilerplate if s.kind in _WRAPPING)
     return page >= _PAGE_WORDS
+
+
+def family_own_changes(members: Sequence[int], collation: Collation) -> dict[int, float]:
+    """Per member, the ``parent_unique`` edge feature and ``own_changes`` origin feature (one value, asked by both)."""
+    return {m: _own_changes(m, members, collation) for m in members}
 
 
 def _own_changes(m: int, members: Sequence[int], collation: Collation) -> float:

@@ -49,7 +49,7 @@ from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
 from .direction import PairEvidence, classify_relation, longest_verbatim_run, published_before, published_span
-from .edge_model import EdgeModel, edge_features, origin_features, wrapped
+from .edge_model import EdgeModel, edge_features, family_own_changes, origin_features, wrapped
 from .normalise import fold_text
 from .ocr import looks_scanned, lost_line_words, misread_words
 
@@ -205,7 +205,9 @@ class _FamilyTree:
         self.collation = collation
         self.links = links
         self.model = model
-        self.features = edge_features(members, pairs, collation, documents)
+        # Each member's own changes are an edge feature and an origin feature: worked out once for both.
+        own_changes = family_own_changes(members, collation)
+        self.features = edge_features(members, pairs, collation, documents, own_changes)
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
         self._below: dict[int, set[int]] = {}
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
@@ -239,7 +241,7 @@ class _FamilyTree:
         self._effective_logit: dict[tuple[int, int], float] = {}
         self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
         self.origin = {m: model.origin_logit(f)
-                       for m, f in origin_features(members, pairs, collation, documents).items()}
+                       for m, f in origin_features(members, pairs, collation, documents, own_changes).items()}
 
     def _branching(self, root: int | None = None, among: Sequence[int] | None = None,
                    holding: int | None = None) -> dict[int, int] | None:
