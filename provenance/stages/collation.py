@@ -199,6 +199,11 @@ class Collation:
             count += 1.0
         return count
 
+    def held_span(self, x: int, y: int) -> tuple[int, int] | None:
+        """The first and last word of ``x`` that ``y`` has (``len(x)``, -1 when none); None if not aligned."""
+        held = self._held(x, y)
+        return None if held is None else held[1:]
+
     def _held(self, x: int, y: int) -> tuple[bytes, int, int] | None:
         """Per word of ``x``, 1 where ``y`` has it (as bytes); the first and last such word (len, -1: none).
 

@@ -197,7 +197,7 @@ def edge_features(
     documents : sequence of Document
         The corpus (for the boilerplate each member carries).
     own_changes : mapping member -> float, optional
-        :func:`own_changes` of the family, if already worked out.
+        :func:`family_own_changes` of the family, if already worked out.
 
     Returns
     -------

@@ -910,14 +910,11 @@ class _FamilyTree:
             return False
         joint = alike & (in_c >= 0)
         for w in witnesses:
-            read, in_w = self.collation.agree(p, w), self.collation.match(p, w)
-            if read is None or in_w is None:
+            read, span = self.collation.agree(p, w), self.collation.held_span(p, w)
+            if read is None or span is None:
                 return False
-            hits = np.flatnonzero(in_w >= 0)
-            if len(hits):
-                reached = np.zeros(len(in_w), dtype=bool)
-                reached[hits[0]:hits[-1] + 1] = True
-                joint &= ~read | ~reached
+            first, last = span
+            joint[first:last + 1] &= ~read[first:last + 1]
         if joint.any():
             return True
         return all(self.collation.shared_cuts(w, p, c) > 0 for w in witnesses)
