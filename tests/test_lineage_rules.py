@@ -716,6 +716,58 @@ def test_a_copy_that_corrects_two_figures_is_still_a_copy():
     assert [(e.parent, e.child) for e in lineage.edges] in ([("source.txt", "copy.txt")], [("copy.txt", "source.txt")])
 
 
+_ISSUERS = ["Nordic Bank of Finland", "Export Credit of Sweden", "the City of Lyon", "a unit of Banca Roma",
+            "the Bank of Tokyo Trust", "Union of Swiss Banks", "the Province of Quebec", "the Port of Rotterdam",
+            "a unit of Fiat Finance", "the State of Victoria", "Caisse of Paris Telecom", "the Kingdom of Denmark"]
+# A bond desk's notices: each sentence in one of two wordings, every wording a frame of slots.
+_NOTICE_FRAME = [
+    ("{issuer} is issuing a {amount} eurobond due {date} paying {coupon} pct and priced at {price} pct, "
+     "lead manager {manager} said.",
+     "{issuer} is raising {amount} through a bond due {date} with a coupon of {coupon} pct and priced at {price}, "
+     "{manager} said as lead manager."),
+    ("The non-callable bond is available in denominations of {denom} and will be listed in {listing}.",
+     "The securities will be issued in denominations of {denom} each and listed on the {listing} stock exchange."),
+    ("The selling concession is {fee} pct while management and underwriting combined pays {fee2} pct.",
+     "Fees comprise {fee} pct for selling and {fee2} pct for management and underwriting combined."),
+    ("The payment date is {paydate} and there will be no co-lead managers.",
+     "Pay date is {paydate}, and the issue has been fully placed with investors in {region}."),
+]
+
+
+def bond_notice(rng: random.Random, issuer: str) -> str:
+    """A new-issue notice: the desk's frame, each sentence in one of its wordings, the issue's own terms."""
+    fraction = ["1/8", "1/4", "1/2", "3/4"]
+    terms = dict(issuer=issuer, amount=f"{rng.randint(2, 40) * 5} mln {rng.choice(['dlr', 'stg', 'ecu'])}",
+                 date=f"{rng.choice(['April', 'May', 'June'])} {rng.randint(1, 28)}, {rng.randint(1990, 1997)}",
+                 coupon=f"{rng.randint(4, 11)}-{rng.choice(fraction)}",
+                 price=f"{rng.choice(['99', '100', '101', '102'])}-{rng.choice(fraction)}",
+                 manager=rng.choice(["the Bank of Tokyo International", "a unit of Nomura Europe",
+                                     "the office of Daiwa Europe"]),
+                 denom=f"{rng.choice(['1,000', '5,000', '10,000'])} dlrs", listing=rng.choice(["Luxembourg", "London"]),
+                 fee=rng.choice(["1-1/4", "1-1/2", "1-7/8"]), fee2=rng.choice(["5/8", "1/2", "3/4"]),
+                 paydate=f"{rng.choice(['April', 'May'])} {rng.randint(1, 28)}", region=rng.choice(["Europe", "Asia"]))
+    text = " ".join(rng.choice(wordings).format(**terms) for wordings in _NOTICE_FRAME)
+    return text[0].upper() + text[1:] + "\n"
+
+
+@pytest.mark.parametrize("seed", [3, 4, 6, 7])
+def test_notices_from_one_desk_share_no_unseen_source_with_a_notice_they_share_nothing_with(seed):
+    # Twelve notices of a bond desk: each sentence in one of two wordings, so notices chain
+    # through wordings they share, and some pairs share no eight words at all.  An unseen
+    # source is one text: its children (its copies, and stories said to reuse it) share its
+    # words, so no two of them share nothing.
+    rng = random.Random(seed)
+    articles = [Article(f"notice{n:02d}.txt", bond_notice(rng, issuer)) for n, issuer in enumerate(_ISSUERS)]
+    lineage = trace_articles(articles)
+    texts = {a.id: a.text for a in articles}
+    # The case needs notices traced as copies of unseen sources (the chain of wordings links them).
+    assert lineage.latent
+    for latent in lineage.latent:
+        children = [e.child for e in lineage.edges if e.parent == latent.id and e.child in texts]
+        for a, b in itertools.combinations(children, 2):
+            assert _grams(texts[a]) & _grams(texts[b]), (latent.id, a, b)
+
+
 def _agency_page(outlet: str, paragraphs: list[str], hour: int) -> Article:
     """An outlet's page of an Anadolu Agency story, crediting the agency."""
     return Article(outlet, f"{outlet} | Watch live\nPosted: 24 April 2024, {hour:02d}:52 GMT\n\nBy Anadolu Agency\n\n"

@@ -67,6 +67,8 @@ _CRITIC_FAMILY_SIZE = 40
 _SAME_TEXT = 0.5
 # Copies of one text share a run of this many words as they stood (the test of ../shared/tools/unseen_sources.py).
 _ONE_TEXT_RUN = 8
+# Share of a passage's words a longer copy must read alike to hold it as it stood (a trim, lightly edited).
+_HELD_AS_IT_STOOD = 0.8
 # A member holds what its group's copies share when it has this much of the
 # words each copy shares with the others (alignment misses a word here and there).
 _HOLDS = 0.9
@@ -932,15 +934,21 @@ class _FamilyTree:
         # first[(g, h)][i]: log-odds that member i of g came before the member of h least likely after it.
         first: dict[tuple[int, int], dict[int, float]] = {}
         shared: dict[tuple[int, int], int] = {}
-        for (i, j), (ev, _) in self.pairs.items():
+        for (i, j), (ev, al) in self.pairs.items():
             g, h = where.get(i), where.get(j)
-            if g is None or h is None or g == h or not ev.linked:
+            # A story reuses another's passage as it stood: texts that share a frame around words of
+            # their own (reports from one template) reuse nothing.
+            if g is None or h is None or g == h or not ev.linked or not self._runs_on((ev, al)):
                 continue
             forward = ev.forward if ev.a == i else -ev.forward
             for x, y, x_first in ((i, j, forward), (j, i, -forward)):
                 by_member = first.setdefault((where[x], where[y]), {})
                 by_member[x] = min(by_member.get(x, math.inf), x_first)
             shared[(g, h)] = shared[(h, g)] = shared.get((g, h), 0) + ev.shared_words
+        # The older story's text is what most of its copies hold: a passage one of its copies shares
+        # with the later story is that copy's (two reports from one template share a phrase of the
+        # frame here and there), while the later story may reuse it in one version only.
+        shared = {(g, h): words for (g, h), words in shared.items() if 2 * len(first[(g, h)]) >= len(groups[g])}
         # A story is older than another when one of its texts came before all the other's texts it is
         # linked to: the later copies of an old story say nothing of when the story began.
         older = {pair: max(by_member.values()) for pair, by_member in first.items()}
@@ -975,7 +983,8 @@ class _FamilyTree:
             groups = []
             for linked in _components(self.links, top):
                 component = sorted(linked, key=top.index)
-                groups.extend([component] if self._one_text(component) else self._split_stories(component))
+                one_text = self._one_text(component) and not self._has_strangers(component)
+                groups.extend([component] if one_text else self._split_stories(component))
             self._groups[key] = sorted((sorted(g, key=top.index) for g in groups), key=lambda g: top.index(g[0]))
         return self._groups[key]
 
@@ -988,23 +997,72 @@ class _FamilyTree:
         holds = np.eye(n, dtype=bool)  # holds[z, x]: most of x is found in z
         for a in range(n):
             for b in range(a + 1, n):
-                pair = self.pairs.get((min(group[a], group[b]), max(group[a], group[b])))
-                if pair is None:
-                    continue
-                ev, al = pair
-                # Copies of one text share the most of one of them; a passage one story quotes
-                # from another is a small part of both (and excerpts cut at different places are
-                # tied through a third copy that holds them, below).
-                if not self._runs_on(pair):
-                    continue
-                shares[a, b] = shares[b, a] = ev.linked and max(al.a_coverage, al.b_coverage) >= _SAME_TEXT
-                a_in_b = al.a_coverage if al.a == group[a] else al.b_coverage
-                b_in_a = al.b_coverage if al.a == group[a] else al.a_coverage
-                holds[b, a] = a_in_b >= _SAME_TEXT
-                holds[a, b] = b_in_a >= _SAME_TEXT
+                shares[a, b], holds[a, b], holds[b, a] = self._text_relation(group[a], group[b])
+                shares[b, a] = shares[a, b]
         # float32 so the product runs in BLAS; counts up to 2**24 are exact.
         covered = (holds.T.astype(np.float32) @ holds.astype(np.float32)) > 0
         return bool(np.all(shares | covered))
+
+    def _has_strangers(self, group: list[int]) -> bool:
+        """Whether two members of ``group`` are strangers (see :meth:`_strangers`)."""
+        return any(self._strangers(x, y, group) for n, x in enumerate(group) for y in group[n + 1:])
+
+    def _strangers(self, x: int, y: int, group: list[int]) -> bool:
+        """Whether ``x`` and ``y`` share no passage as it stood, nor are two parts of a third member's text.
+
+        Copies of one text share runs of its words; two trims cut at different
+        places share none but are both held by a longer copy, each at its own
+        passage.  Two reports from one template are held by a third at the
+        same places, its frame, and read otherwise between its words.
+        """
+        pair = self.pairs.get((min(x, y), max(x, y)))
+        if pair is not None and self._runs_on(pair):
+            return False
+        return not any(self._text_relation(z, x)[1] and self._text_relation(z, y)[1] and self._apart(z, x, y)
+                       and self._held_as_it_stood(x, z) and self._held_as_it_stood(y, z)
+                       for z in group if z not in (x, y))
+
+    def _apart(self, z: int, x: int, y: int) -> bool:
+        """Whether what ``z`` shares with ``x`` and with ``y`` lies mostly at different places of ``z``.
+
+        Two trims of one story cut at different places are both held by a
+        longer copy, each at its own passage.  Two reports from one template
+        (or two versions of a story) are held by a third at the same places,
+        its frame, and read otherwise between its words: not one text.
+        """
+        in_z = [self._held_in(z, other) for other in (x, y)]
+        both = int(np.count_nonzero(in_z[0] & in_z[1]))
+        return both < _SAME_TEXT * min(int(np.count_nonzero(m)) for m in in_z)
+
+    def _held_as_it_stood(self, x: int, z: int) -> bool:
+        """Whether ``z`` holds the passage it shares with ``x`` nearly word for word (a cut, not a frame).
+
+        Over the span of ``x`` that ``z`` matches, a trim or a lightly edited
+        copy reads as ``z`` at nearly every word; a report from ``z``'s
+        template has words of its own at every slot of the frame.
+        """
+        matched = self._held_in(x, z)
+        hits = np.flatnonzero(matched)
+        return len(hits) > 0 and len(hits) >= _HELD_AS_IT_STOOD * (hits[-1] - hits[0] + 1)
+
+    def _held_in(self, z: int, other: int) -> np.ndarray:
+        """Which content words of ``z`` the pair's alignment matches in ``other``."""
+        al = self.pairs[(min(z, other), max(z, other))][1]
+        return (al.a_match if al.a == z else al.b_match) >= 0
+
+    def _text_relation(self, x: int, y: int) -> tuple[bool, bool, bool]:
+        """Whether x and y are linked copies of one text, whether most of y is in x, whether most of x is in y.
+
+        Copies of one text share the most of one of them; a passage one story quotes
+        from another is a small part of both (and excerpts cut at different places are
+        tied through a third copy that holds them).  Without a shared run, none of the three.
+        """
+        pair = self.pairs.get((min(x, y), max(x, y)))
+        if pair is None or not self._runs_on(pair):
+            return False, False, False
+        ev, al = pair
+        x_in_y, y_in_x = (al.a_coverage, al.b_coverage) if al.a == x else (al.b_coverage, al.a_coverage)
+        return (ev.linked and max(x_in_y, y_in_x) >= _SAME_TEXT, y_in_x >= _SAME_TEXT, x_in_y >= _SAME_TEXT)
 
     def _split_stories(self, component: list[int]) -> list[list[int]]:
         """Split linked members that are not one text into stories (see :meth:`_linked_groups`)."""
@@ -1012,7 +1070,10 @@ class _FamilyTree:
         same.add_nodes_from(component)
         same.add_edges_from((x, y) for n, x in enumerate(component) for y in component[n + 1:]
                             if self._same_text(x, y))
-        groups = [sorted(g, key=component.index) for g in nx.connected_components(same)]
+        groups = []
+        for linked in nx.connected_components(same):
+            story = sorted(linked, key=component.index)
+            groups.extend(self._texts_in(story, same) if self._has_strangers(story) else [story])
         cores = [g for g in groups if len(g) > 1]
         for group in [g for g in groups if len(g) == 1]:
             home = self._home(group[0], cores)
@@ -1020,6 +1081,27 @@ class _FamilyTree:
                 home.append(group[0])
                 groups.remove(group)
         return groups
+
+    def _texts_in(self, story: list[int], same: nx.Graph) -> list[list[int]]:
+        """Members tied by a chain of copies that are not one text, grouped into texts.
+
+        Reports written from one template, or two versions of a story, chain
+        through pairs that each share a run; a chain is not one text.  Members
+        join a group (the one they are copies with most) only while it stays one
+        text; the best connected first, so each group grows around a core.
+        """
+        def fits(member: int, group: list[int]) -> bool:
+            with_member = [*group, member]
+            return not any(self._strangers(member, x, with_member) for x in group)
+
+        groups: list[list[int]] = []
+        for member in sorted(story, key=lambda m: (-same.degree(m), story.index(m))):
+            open_groups = [g for g in groups if fits(member, g)]
+            if open_groups:
+                max(open_groups, key=lambda g: sum(same.has_edge(member, x) for x in g)).append(member)
+            else:
+                groups.append([member])
+        return [sorted(g, key=story.index) for g in groups]
 
     def _same_text(self, x: int, y: int) -> bool:
         """Linked, and the majority of one of the two is found in the other."""
@@ -1047,7 +1129,8 @@ class _FamilyTree:
             linked = [self.pairs.get((min(member, g), max(member, g))) for g in group]
             linked = [pair[0] for pair in linked if pair is not None and pair[0].linked]
             key = (len(linked), sum(ev.shared_words for ev in linked))
-            if 2 * len(linked) > len(group) and key > best_key and self._one_text([*group, member]):
+            if (2 * len(linked) > len(group) and key > best_key and self._one_text([*group, member])
+                    and not any(self._strangers(member, x, [*group, member]) for x in group)):
                 best, best_key = group, key
         return best
 
