@@ -353,6 +353,21 @@ def longest_verbatim_run(match: np.ndarray) -> int:
     return int(lengths.max()) + 1 if len(lengths) else 1
 
 
+def has_verbatim_run(match: np.ndarray, length: int) -> bool:
+    """Whether :func:`longest_verbatim_run` of ``match`` is at least ``length``, without measuring every run.
+
+    Examples
+    --------
+    >>> has_verbatim_run(np.array([3, 4, 5, -1, 9]), 3), has_verbatim_run(np.array([3, 4, 5, -1, 9]), 4)
+    (True, False)
+    """
+    if length <= 1:
+        return bool(length <= 0 or (match >= 0).any())
+    # A word continues a run when the word before is matched and it is matched to the next word.
+    continues = (match[:-1] >= 0) & (np.diff(match) == 1)
+    return b"\x01" * (length - 1) in continues.tobytes()
+
+
 def bridge_single_words(match: np.ndarray) -> np.ndarray:
     """``match`` with each lone unmatched word between two neighbours' matches read as matched.
 

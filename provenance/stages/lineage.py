@@ -48,7 +48,7 @@ from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedP
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
-from .direction import PairEvidence, classify_relation, longest_verbatim_run, published_before, published_span
+from .direction import PairEvidence, classify_relation, has_verbatim_run, published_before, published_span
 from .edge_model import EdgeModel, edge_features, family_own_changes, origin_features, wrapped
 from .normalise import fold_text
 from .ocr import looks_scanned, lost_line_words, misread_words
@@ -214,6 +214,9 @@ class _FamilyTree:
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
         self._below: dict[int, set[int]] = {}
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
+        # Every tree scored asks again whether its top members are one text, and of which pairs.
+        self._one_texts: dict[frozenset[int], bool] = {}
+        self._verbatim: dict[tuple[int, int], bool] = {}
         # Children whose unseen source would be a member's text: for them "a source outside the folder" is no option.
         self._held_by_member: set[int] = set()
         # Each member's source test against each group of witnesses: it depends on the texts alone.
@@ -986,6 +989,13 @@ class _FamilyTree:
         """Every two members: one holds most of the other, or a third member holds most of both."""
         if len(group) < 3:
             return True
+        key = frozenset(group)
+        if key not in self._one_texts:
+            self._one_texts[key] = self._holds_one_text(group)
+        return self._one_texts[key]
+
+    def _holds_one_text(self, group: list[int]) -> bool:
+        """:meth:`_one_text` of three or more members, worked out (the same in any order of them)."""
         n = len(group)
         shares = np.eye(n, dtype=bool)
         holds = np.eye(n, dtype=bool)  # holds[z, x]: most of x is found in z
@@ -1039,9 +1049,11 @@ class _FamilyTree:
         scan's misreadings end every run, so two scans pass as they are.
         """
         al = pair[1]
-        if looks_scanned(self.documents[al.a]) or looks_scanned(self.documents[al.b]):
-            return True
-        return longest_verbatim_run(al.a_match) >= _ONE_TEXT_RUN
+        key = (al.a, al.b)
+        if key not in self._verbatim:
+            self._verbatim[key] = looks_scanned(self.documents[al.a]) or looks_scanned(self.documents[al.b]) \
+                or has_verbatim_run(al.a_match, _ONE_TEXT_RUN)
+        return self._verbatim[key]
 
     def _home(self, member: int, groups: list[list[int]]) -> list[int] | None:
         """The group whose text ``member`` shares with most of its copies (most shared words first), if any."""
