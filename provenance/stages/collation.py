@@ -9,7 +9,9 @@ style is one decision however often it shows, so each habit counts once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,6 +51,8 @@ who whom whose which what where when why how
 is am are was were be been being has have had do does did will would shall should can could
 may might must not
 """.split())
+# Runs of words one copy has and reads otherwise than another (see Collation.changed_runs).
+_CHANGED_RUNS = re.compile(b"\\x01+")
 # Weighed places remembered at once (a bound on memory; forgetting changes no answer).
 _SITES_KEPT = 200_000
 
@@ -97,6 +101,7 @@ class Collation:
         self._agree_bytes: dict[tuple[int, int], bytes | None] = {}
         self._scans: dict[int, bool] = {}
         self._held_words: dict[tuple[int, int], tuple[bytes, int, int] | None] = {}
+        self._matches: dict[tuple[int, int], np.ndarray | None] = {}
 
     def scanned(self, x: int) -> bool:
         """:func:`~.ocr.looks_scanned` of document ``x`` (asked at every place weighed: kept by index)."""
@@ -107,10 +112,25 @@ class Collation:
 
     def match(self, x: int, y: int) -> np.ndarray | None:
         """Content positions of ``x`` mapped into ``y`` (-1 unmatched), or None if not aligned."""
-        al = self.alignments.get((min(x, y), max(x, y)))
-        if al is None:
-            return None
-        return al.a_match if al.a == x else al.b_match
+        # Asked for every triple and every test of the tree: one look-up by the ordered pair.
+        try:
+            return self._matches[(x, y)]
+        except KeyError:
+            al = self.alignments.get((min(x, y), max(x, y)))
+            found = self._matches[(x, y)] = None if al is None else al.a_match if al.a == x else al.b_match
+            return found
+
+    def changed_runs(self, x: int, y: int) -> int:
+        """Runs of words of ``x`` that ``y`` has but reads otherwise (typography), past ``x``'s first word.
+
+        0 when the two are not aligned.
+        """
+        held, agreed = self._held(x, y), self._agreed(x, y)
+        if held is None or agreed is None:
+            return 0
+        # A word y reads alike is one it has: the XOR of the two is the words read otherwise.
+        changed = (int.from_bytes(held[0], "little") ^ int.from_bytes(agreed, "little")).to_bytes(len(agreed), "little")
+        return len(_CHANGED_RUNS.findall(changed)) - (changed[:1] == b"\x01")
 
     def agree(self, x: int, y: int) -> np.ndarray | None:
         """Per content word of ``x``: does ``y`` read the same there (typography included)?"""
@@ -176,17 +196,15 @@ class Collation:
         count = 0.0
         first, last = max(first_y, first_z), min(last_y, last_z)
         if last > first:
-            in_y, in_z = self.match(x, y), self.match(x, z)
-            missing = (in_y[first:last] < 0) & (in_z[first:last] < 0)
+            # Per word, 0 where both lack it (and it is the story's): the held bytes OR-ed as integers,
+            # a few microseconds where numpy's run lengths took several calls of its own.
+            held = int.from_bytes(held_y[0][first:last], "little") | int.from_bytes(held_z[0][first:last], "little")
             if story is not None:
-                missing &= story[first:last]
-            if missing.any():
-                edges = np.diff(np.concatenate(([0], missing.view(np.int8), [0])))
-                lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
-                # A scan's page also has a masthead and loses lines: a cut is longer than those.
-                shortest = max(_OMISSION_WORDS, lost_line_words(self.documents[x])) \
-                    if self.scanned(x) else _OMISSION_WORDS
-                count += float(np.sum(lengths >= shortest))
+                held |= int.from_bytes((~story[first:last]).tobytes(), "little")
+            # A scan's page also has a masthead and loses lines: a cut is longer than those.
+            shortest = max(_OMISSION_WORDS, lost_line_words(self.documents[x])) \
+                if self.scanned(x) else _OMISSION_WORDS
+            count += float(len(_lacking_runs(shortest).findall(held.to_bytes(last - first, "little"))))
         if not ends:
             return count
         # Without a story every word of x can be cut.
@@ -517,6 +535,12 @@ class _Places:
 _QUOTES = frozenset("“”\"«»„")
 _APOSTROPHES = frozenset("’‘'`")
 _DASHES = frozenset("–—-")
+
+
+@lru_cache(maxsize=64)
+def _lacking_runs(length: int) -> re.Pattern[bytes]:
+    """Runs of at least ``length`` zero bytes (words neither copy has), each matched whole."""
+    return re.compile(b"\\x00{%d,}" % length)
 
 
 def _habit(a: str, b: str) -> str:
