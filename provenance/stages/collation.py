@@ -10,13 +10,13 @@ style is one decision however often it shows, so each habit counts once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from ..model import Alignment, Document
-from .direction import _zipf, reading_agreement, word_surface
+from .direction import _zipf, punctuation_before, reading_agreement
 from .ocr import letters_found, looks_scanned, lost_line_words, misread_alike
 
 __all__ = ["Collation", "Readings"]
@@ -395,45 +395,51 @@ class Collation:
         return self._agree_bytes[(y, z)]
 
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
+        """Weighed places where ``z`` reads as ``y`` (:meth:`_agreed`) and ``x`` otherwise, over ``y``'s words.
+
+        Such places lie inside the runs where ``x`` reads otherwise than ``y``
+        (the pair's places, weighed once for every ``z``), most often they are
+        a whole run.  A place beyond the ends of what ``x`` has counts only
+        when it is a real cut (see :meth:`_Places.counts`).  One loop over the
+        runs, no generator: this is asked for every triple of a family.
+        """
         places, yz = self._places(y, x), self._agreed(y, z)
         if places is None or yz is None:
             return None
         found = False
         wording = 0.0
         styles: dict[str, float] = {}
-        for site in self._agreed_sites(x, y, places, yz):
-            found = True
-            if site is None:
-                continue
-            style, weight = site
-            if style is None:
-                wording += weight
-            else:
-                styles[style] = max(styles.get(style, 0.0), weight)
-        return Readings(wording, sum(styles.values())) if found else Readings()
-
-    def _agreed_sites(self, x: int, y: int, places: _Places, yz: bytes) -> Iterator[tuple[str | None, float] | None]:
-        """Sites of the places where ``z`` reads as ``y`` (``yz``: :meth:`_agreed`) and ``x`` otherwise, in order.
-
-        Such places lie inside the runs where ``x`` reads otherwise than ``y``
-        (the pair's places, weighed once for every ``z``), most often they are
-        a whole run.  None for a place beyond the ends of what ``x`` has that
-        does not count (see :meth:`_Places.counts`).
-        """
-        for i, (start, end) in enumerate(places.spans):
-            agreed = yz.count(1, start, end)
+        count, sites = yz.count, places.sites
+        for i, (start, end, counted) in enumerate(places.runs):
+            agreed = count(1, start, end)
             if not agreed:
                 continue
-            if agreed == end - start:
-                yield (places.sites[i] or places.weigh(self, x, y, i)) if places.counts(start, end) else None
+            found = True
+            if agreed < end - start:
+                weighed = self._parts(x, y, places, yz, start, end)
+            elif counted:
+                weighed = [sites[i] or places.weigh(self, x, y, i)]
+            else:
                 continue
-            # z reads as y on parts of the run: each is a place of its own.
-            at = yz.find(1, start, end)
-            while at >= 0:
-                stop = yz.find(0, at, end)
-                stop = end if stop < 0 else stop
-                yield self._part(x, y, places, at, stop) if places.counts(at, stop) else None
-                at = yz.find(1, stop, end)
+            for style, weight in weighed:
+                if style is None:
+                    wording += weight
+                else:
+                    styles[style] = max(styles.get(style, 0.0), weight)
+        return Readings(wording, sum(styles.values())) if found else Readings()
+
+    def _parts(self, x: int, y: int, places: _Places, yz: bytes, start: int, end: int,
+               ) -> list[tuple[str | None, float]]:
+        """Sites of the parts of run [start, end) that ``z`` reads as ``y`` (each a place of its own) and count."""
+        out = []
+        at = yz.find(1, start, end)
+        while at >= 0:
+            stop = yz.find(0, at, end)
+            stop = end if stop < 0 else stop
+            if places.counts(at, stop):
+                out.append(self._part(x, y, places, at, stop))
+            at = yz.find(1, stop, end)
+        return out
 
     def _part(self, x: int, y: int, places: _Places, start: int, end: int) -> tuple[str | None, float]:
         """:meth:`_site` of part of one of the pair's places, kept (up to a bound) by where it is."""
@@ -462,7 +468,7 @@ class Collation:
                     return None, 0.0
             else:
                 # With the punctuation just before the place (a quote opened, a dash).
-                surf_y, surf_x = word_surface(doc_y, start)[1] + surf_y, word_surface(doc_x, x_start)[1] + surf_x
+                surf_y, surf_x = punctuation_before(doc_y, start) + surf_y, punctuation_before(doc_x, x_start) + surf_x
             y_plainer = surf_y.translate(_PLAIN) == surf_y and surf_x.translate(_PLAIN) != surf_x
             return _habit(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
         after = int(y_in_x[end]) if end < len(y_in_x) else -1
@@ -502,7 +508,7 @@ class _Places:
     same whichever witness it is, so it is worked out once, when first asked.
     """
 
-    __slots__ = ("y_in_x", "held", "first", "last", "spans", "sites")
+    __slots__ = ("y_in_x", "held", "first", "last", "runs", "sites")
 
     def __init__(self, differs: np.ndarray, y_in_x: np.ndarray, held: tuple[bytes, int, int]):
         """``differs``: per word of ``y``, ``x`` reads otherwise; ``y_in_x``: ``y``'s words in ``x``.
@@ -515,8 +521,9 @@ class _Places:
         # The runs of differs: it changes at a run's start and just past its end.
         padded = np.concatenate(([False], differs, [False]))
         edges = np.flatnonzero(padded[1:] != padded[:-1]).tolist()
-        self.spans = list(zip(edges[::2], edges[1::2], strict=True))
-        self.sites: list[tuple[str | None, float] | None] = [None] * len(self.spans)
+        # (start, end, whether the whole run counts): asked for every third witness.
+        self.runs = [(start, end, self.counts(start, end)) for start, end in zip(edges[::2], edges[1::2], strict=True)]
+        self.sites: list[tuple[str | None, float] | None] = [None] * len(self.runs)
 
     def counts(self, start: int, end: int) -> bool:
         """Whether a place [start, end) counts: beyond the ends of what ``x`` has, only a real cut does."""
@@ -528,7 +535,7 @@ class _Places:
 
     def weigh(self, collation: Collation, x: int, y: int, i: int) -> tuple[str | None, float]:
         """:meth:`Collation._site` of run ``i`` (``x`` and ``y`` the pair's), kept."""
-        site = self.sites[i] = collation._site(x, y, self, *self.spans[i])
+        site = self.sites[i] = collation._site(x, y, self, *self.runs[i][:2])
         return site
 
 

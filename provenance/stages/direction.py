@@ -795,13 +795,23 @@ def word_surface(doc: Document, position: int) -> tuple[str, str]:
     The punctuation counts only when the word before is content too: what
     follows a removed dateline or credit says nothing about the story.
     """
-    text = doc.article.text
     t = int(doc.content[position])
-    start, end = int(doc.tokens.starts[t]), int(doc.tokens.ends[t])
-    gap = ""
+    return doc.article.text[int(doc.tokens.starts[t]) : int(doc.tokens.ends[t])], punctuation_before(doc, position)
+
+
+def punctuation_before(doc: Document, position: int) -> str:
+    """The punctuation part of :func:`word_surface` alone."""
+    t = int(doc.content[position])
     if position > 0 and int(doc.content[position - 1]) == t - 1:
-        gap = text[max(int(doc.tokens.ends[t - 1]), start - 12) : start]
-    return text[start:end], gap_signature(gap)
+        start = int(doc.tokens.starts[t])
+        return _signature(doc.article.text[max(int(doc.tokens.ends[t - 1]), start - 12) : start])
+    return ""
+
+
+@lru_cache(maxsize=1 << 12)
+def _signature(gap: str) -> str:
+    """:func:`~.normalise.gap_signature`, kept: a corpus has few kinds of gap, each met at many places."""
+    return gap_signature(gap)
 
 
 def classify_relation(coverage_parent: float, coverage_child: float, tail_parent: float,
