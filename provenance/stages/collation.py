@@ -274,12 +274,12 @@ class Collation:
             inside = np.zeros(n, dtype=bool)
             inside[hits[0] : hits[-1] + 1] = True
             carried += inside
-            runs = []
-            # Between two matched words, x has other words where m has its own: x replaced them.
-            for left, right in zip(hits[:-1].tolist(), hits[1:].tolist(), strict=True):
-                if right - left > 1 and int(in_x[right]) - int(in_x[left]) > 1:
-                    runs.append((left + 1, right, int(in_x[left]) + 1, int(in_x[right])))
-            replaced[x] = runs
+            # Between two matched words, x has other words where m has its own: x replaced them
+            # (found by array, not by a loop over every matched word).
+            at = in_x[hits]
+            gaps = np.flatnonzero((np.diff(hits) > 1) & (np.diff(at) > 1))
+            replaced[x] = [(left + 1, right, at_left + 1, at_right) for left, right, at_left, at_right in zip(
+                hits[gaps].tolist(), hits[gaps + 1].tolist(), at[gaps].tolist(), at[gaps + 1].tolist(), strict=True)]
         own = 0
         marked = np.zeros(n, dtype=bool)
         witnesses = [x for x in replaced if replaced[x]]
