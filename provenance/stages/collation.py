@@ -9,12 +9,14 @@ style is one decision however often it shows, so each habit counts once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from ..model import Alignment, Document
-from .direction import _zipf, reading_agreement, word_surface
+from .direction import _zipf, punctuation_before, reading_agreement
 from .ocr import letters_found, looks_scanned, lost_line_words, misread_alike
 
 __all__ = ["Collation", "Readings"]
@@ -49,6 +51,8 @@ who whom whose which what where when why how
 is am are was were be been being has have had do does did will would shall should can could
 may might must not
 """.split())
+# Runs of words one copy has and reads otherwise than another (see Collation.changed_runs).
+_CHANGED_RUNS = re.compile(b"\\x01+")
 # Weighed places remembered at once (a bound on memory; forgetting changes no answer).
 _SITES_KEPT = 200_000
 
@@ -97,6 +101,7 @@ class Collation:
         self._agree_bytes: dict[tuple[int, int], bytes | None] = {}
         self._scans: dict[int, bool] = {}
         self._held_words: dict[tuple[int, int], tuple[bytes, int, int] | None] = {}
+        self._matches: dict[tuple[int, int], np.ndarray | None] = {}
 
     def scanned(self, x: int) -> bool:
         """:func:`~.ocr.looks_scanned` of document ``x`` (asked at every place weighed: kept by index)."""
@@ -107,10 +112,25 @@ class Collation:
 
     def match(self, x: int, y: int) -> np.ndarray | None:
         """Content positions of ``x`` mapped into ``y`` (-1 unmatched), or None if not aligned."""
-        al = self.alignments.get((min(x, y), max(x, y)))
-        if al is None:
-            return None
-        return al.a_match if al.a == x else al.b_match
+        # Asked for every triple and every test of the tree: one look-up by the ordered pair.
+        try:
+            return self._matches[(x, y)]
+        except KeyError:
+            al = self.alignments.get((min(x, y), max(x, y)))
+            found = self._matches[(x, y)] = None if al is None else al.a_match if al.a == x else al.b_match
+            return found
+
+    def changed_runs(self, x: int, y: int) -> int:
+        """Runs of words of ``x`` that ``y`` has but reads otherwise (typography), past ``x``'s first word.
+
+        0 when the two are not aligned.
+        """
+        held, agreed = self._held(x, y), self._agreed(x, y)
+        if held is None or agreed is None:
+            return 0
+        # A word y reads alike is one it has: the XOR of the two is the words read otherwise.
+        changed = (int.from_bytes(held[0], "little") ^ int.from_bytes(agreed, "little")).to_bytes(len(agreed), "little")
+        return len(_CHANGED_RUNS.findall(changed)) - (changed[:1] == b"\x01")
 
     def agree(self, x: int, y: int) -> np.ndarray | None:
         """Per content word of ``x``: does ``y`` read the same there (typography included)?"""
@@ -176,17 +196,15 @@ class Collation:
         count = 0.0
         first, last = max(first_y, first_z), min(last_y, last_z)
         if last > first:
-            in_y, in_z = self.match(x, y), self.match(x, z)
-            missing = (in_y[first:last] < 0) & (in_z[first:last] < 0)
+            # Per word, 0 where both lack it (and it is the story's): the held bytes OR-ed as integers,
+            # a few microseconds where numpy's run lengths took several calls of its own.
+            held = int.from_bytes(held_y[0][first:last], "little") | int.from_bytes(held_z[0][first:last], "little")
             if story is not None:
-                missing &= story[first:last]
-            if missing.any():
-                edges = np.diff(np.concatenate(([0], missing.view(np.int8), [0])))
-                lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
-                # A scan's page also has a masthead and loses lines: a cut is longer than those.
-                shortest = max(_OMISSION_WORDS, lost_line_words(self.documents[x])) \
-                    if self.scanned(x) else _OMISSION_WORDS
-                count += float(np.sum(lengths >= shortest))
+                held |= int.from_bytes((~story[first:last]).tobytes(), "little")
+            # A scan's page also has a masthead and loses lines: a cut is longer than those.
+            shortest = max(_OMISSION_WORDS, lost_line_words(self.documents[x])) \
+                if self.scanned(x) else _OMISSION_WORDS
+            count += float(len(_lacking_runs(shortest).findall(held.to_bytes(last - first, "little"))))
         if not ends:
             return count
         # Without a story every word of x can be cut.
@@ -256,12 +274,12 @@ class Collation:
             inside = np.zeros(n, dtype=bool)
             inside[hits[0] : hits[-1] + 1] = True
             carried += inside
-            runs = []
-            # Between two matched words, x has other words where m has its own: x replaced them.
-            for left, right in zip(hits[:-1].tolist(), hits[1:].tolist(), strict=True):
-                if right - left > 1 and int(in_x[right]) - int(in_x[left]) > 1:
-                    runs.append((left + 1, right, int(in_x[left]) + 1, int(in_x[right])))
-            replaced[x] = runs
+            # Between two matched words, x has other words where m has its own: x replaced them
+            # (found by array, not by a loop over every matched word).
+            at = in_x[hits]
+            gaps = np.flatnonzero((np.diff(hits) > 1) & (np.diff(at) > 1))
+            replaced[x] = [(left + 1, right, at_left + 1, at_right) for left, right, at_left, at_right in zip(
+                hits[gaps].tolist(), hits[gaps + 1].tolist(), at[gaps].tolist(), at[gaps + 1].tolist(), strict=True)]
         own = 0
         marked = np.zeros(n, dtype=bool)
         witnesses = [x for x in replaced if replaced[x]]
@@ -377,45 +395,51 @@ class Collation:
         return self._agree_bytes[(y, z)]
 
     def _unique_over(self, x: int, y: int, z: int) -> Readings | None:
+        """Weighed places where ``z`` reads as ``y`` (:meth:`_agreed`) and ``x`` otherwise, over ``y``'s words.
+
+        Such places lie inside the runs where ``x`` reads otherwise than ``y``
+        (the pair's places, weighed once for every ``z``), most often they are
+        a whole run.  A place beyond the ends of what ``x`` has counts only
+        when it is a real cut (see :meth:`_Places.counts`).  One loop over the
+        runs, no generator: this is asked for every triple of a family.
+        """
         places, yz = self._places(y, x), self._agreed(y, z)
         if places is None or yz is None:
             return None
         found = False
         wording = 0.0
         styles: dict[str, float] = {}
-        for site in self._agreed_sites(x, y, places, yz):
-            found = True
-            if site is None:
-                continue
-            style, weight = site
-            if style is None:
-                wording += weight
-            else:
-                styles[style] = max(styles.get(style, 0.0), weight)
-        return Readings(wording, sum(styles.values())) if found else Readings()
-
-    def _agreed_sites(self, x: int, y: int, places: _Places, yz: bytes) -> Iterator[tuple[str | None, float] | None]:
-        """Sites of the places where ``z`` reads as ``y`` (``yz``: :meth:`_agreed`) and ``x`` otherwise, in order.
-
-        Such places lie inside the runs where ``x`` reads otherwise than ``y``
-        (the pair's places, weighed once for every ``z``), most often they are
-        a whole run.  None for a place beyond the ends of what ``x`` has that
-        does not count (see :meth:`_Places.counts`).
-        """
-        for i, (start, end) in enumerate(places.spans):
-            agreed = yz.count(1, start, end)
+        count, sites = yz.count, places.sites
+        for i, (start, end, counted) in enumerate(places.runs):
+            agreed = count(1, start, end)
             if not agreed:
                 continue
-            if agreed == end - start:
-                yield (places.sites[i] or places.weigh(self, x, y, i)) if places.counts(start, end) else None
+            found = True
+            if agreed < end - start:
+                weighed = self._parts(x, y, places, yz, start, end)
+            elif counted:
+                weighed = [sites[i] or places.weigh(self, x, y, i)]
+            else:
                 continue
-            # z reads as y on parts of the run: each is a place of its own.
-            at = yz.find(1, start, end)
-            while at >= 0:
-                stop = yz.find(0, at, end)
-                stop = end if stop < 0 else stop
-                yield self._part(x, y, places, at, stop) if places.counts(at, stop) else None
-                at = yz.find(1, stop, end)
+            for style, weight in weighed:
+                if style is None:
+                    wording += weight
+                else:
+                    styles[style] = max(styles.get(style, 0.0), weight)
+        return Readings(wording, sum(styles.values())) if found else Readings()
+
+    def _parts(self, x: int, y: int, places: _Places, yz: bytes, start: int, end: int,
+               ) -> list[tuple[str | None, float]]:
+        """Sites of the parts of run [start, end) that ``z`` reads as ``y`` (each a place of its own) and count."""
+        out = []
+        at = yz.find(1, start, end)
+        while at >= 0:
+            stop = yz.find(0, at, end)
+            stop = end if stop < 0 else stop
+            if places.counts(at, stop):
+                out.append(self._part(x, y, places, at, stop))
+            at = yz.find(1, stop, end)
+        return out
 
     def _part(self, x: int, y: int, places: _Places, start: int, end: int) -> tuple[str | None, float]:
         """:meth:`_site` of part of one of the pair's places, kept (up to a bound) by where it is."""
@@ -444,7 +468,7 @@ class Collation:
                     return None, 0.0
             else:
                 # With the punctuation just before the place (a quote opened, a dash).
-                surf_y, surf_x = word_surface(doc_y, start)[1] + surf_y, word_surface(doc_x, x_start)[1] + surf_x
+                surf_y, surf_x = punctuation_before(doc_y, start) + surf_y, punctuation_before(doc_x, x_start) + surf_x
             y_plainer = surf_y.translate(_PLAIN) == surf_y and surf_x.translate(_PLAIN) != surf_x
             return _habit(surf_x, surf_y), _CONVERGENT_WEIGHT if y_plainer else 1.0
         after = int(y_in_x[end]) if end < len(y_in_x) else -1
@@ -484,7 +508,7 @@ class _Places:
     same whichever witness it is, so it is worked out once, when first asked.
     """
 
-    __slots__ = ("y_in_x", "held", "first", "last", "spans", "sites")
+    __slots__ = ("y_in_x", "held", "first", "last", "runs", "sites")
 
     def __init__(self, differs: np.ndarray, y_in_x: np.ndarray, held: tuple[bytes, int, int]):
         """``differs``: per word of ``y``, ``x`` reads otherwise; ``y_in_x``: ``y``'s words in ``x``.
@@ -497,8 +521,9 @@ class _Places:
         # The runs of differs: it changes at a run's start and just past its end.
         padded = np.concatenate(([False], differs, [False]))
         edges = np.flatnonzero(padded[1:] != padded[:-1]).tolist()
-        self.spans = list(zip(edges[::2], edges[1::2], strict=True))
-        self.sites: list[tuple[str | None, float] | None] = [None] * len(self.spans)
+        # (start, end, whether the whole run counts): asked for every third witness.
+        self.runs = [(start, end, self.counts(start, end)) for start, end in zip(edges[::2], edges[1::2], strict=True)]
+        self.sites: list[tuple[str | None, float] | None] = [None] * len(self.runs)
 
     def counts(self, start: int, end: int) -> bool:
         """Whether a place [start, end) counts: beyond the ends of what ``x`` has, only a real cut does."""
@@ -510,13 +535,19 @@ class _Places:
 
     def weigh(self, collation: Collation, x: int, y: int, i: int) -> tuple[str | None, float]:
         """:meth:`Collation._site` of run ``i`` (``x`` and ``y`` the pair's), kept."""
-        site = self.sites[i] = collation._site(x, y, self, *self.spans[i])
+        site = self.sites[i] = collation._site(x, y, self, *self.runs[i][:2])
         return site
 
 
 _QUOTES = frozenset("“”\"«»„")
 _APOSTROPHES = frozenset("’‘'`")
 _DASHES = frozenset("–—-")
+
+
+@lru_cache(maxsize=64)
+def _lacking_runs(length: int) -> re.Pattern[bytes]:
+    """Runs of at least ``length`` zero bytes (words neither copy has), each matched whole."""
+    return re.compile(b"\\x00{%d,}" % length)
 
 
 def _habit(a: str, b: str) -> str:

@@ -353,6 +353,21 @@ def longest_verbatim_run(match: np.ndarray) -> int:
     return int(lengths.max()) + 1 if len(lengths) else 1
 
 
+def has_verbatim_run(match: np.ndarray, length: int) -> bool:
+    """Whether :func:`longest_verbatim_run` of ``match`` is at least ``length``, without measuring every run.
+
+    Examples
+    --------
+    >>> has_verbatim_run(np.array([3, 4, 5, -1, 9]), 3), has_verbatim_run(np.array([3, 4, 5, -1, 9]), 4)
+    (True, False)
+    """
+    if length <= 1:
+        return bool(length <= 0 or (match >= 0).any())
+    # A word continues a run when the word before is matched and it is matched to the next word.
+    continues = (match[:-1] >= 0) & (np.diff(match) == 1)
+    return b"\x01" * (length - 1) in continues.tobytes()
+
+
 def bridge_single_words(match: np.ndarray) -> np.ndarray:
     """``match`` with each lone unmatched word between two neighbours' matches read as matched.
 
@@ -780,13 +795,23 @@ def word_surface(doc: Document, position: int) -> tuple[str, str]:
     The punctuation counts only when the word before is content too: what
     follows a removed dateline or credit says nothing about the story.
     """
-    text = doc.article.text
     t = int(doc.content[position])
-    start, end = int(doc.tokens.starts[t]), int(doc.tokens.ends[t])
-    gap = ""
+    return doc.article.text[int(doc.tokens.starts[t]) : int(doc.tokens.ends[t])], punctuation_before(doc, position)
+
+
+def punctuation_before(doc: Document, position: int) -> str:
+    """The punctuation part of :func:`word_surface` alone."""
+    t = int(doc.content[position])
     if position > 0 and int(doc.content[position - 1]) == t - 1:
-        gap = text[max(int(doc.tokens.ends[t - 1]), start - 12) : start]
-    return text[start:end], gap_signature(gap)
+        start = int(doc.tokens.starts[t])
+        return _signature(doc.article.text[max(int(doc.tokens.ends[t - 1]), start - 12) : start])
+    return ""
+
+
+@lru_cache(maxsize=1 << 12)
+def _signature(gap: str) -> str:
+    """:func:`~.normalise.gap_signature`, kept: a corpus has few kinds of gap, each met at many places."""
+    return gap_signature(gap)
 
 
 def classify_relation(coverage_parent: float, coverage_child: float, tail_parent: float,

@@ -16,8 +16,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ..model import Alignment, Document
 from .align import edit_sites
 from .collation import Collation
@@ -222,9 +220,7 @@ def edge_features(
             oriented[(p, c)] = tuple(sign * f for f in ev.features)
             covered[(p, c)] = (al.b_coverage, al.a_coverage) if al.a == p else (al.a_coverage, al.b_coverage)
             # Changes between the two: structural sites plus typographic ones (a few at most).
-            agree = collation.agree(p, c)
-            matched = collation.match(p, c) >= 0
-            style_runs = int(np.sum(matched[1:] & ~agree[1:] & (agree[:-1] | ~matched[:-1]))) if len(agree) else 0
+            style_runs = collation.changed_runs(p, c)
             if key not in structural:  # one alignment serves both directions
                 structural[key] = edit_sites(al)
             sites[(p, c)] = structural[key] + min(style_runs, _STYLE_SITES_CAP)

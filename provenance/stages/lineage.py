@@ -48,7 +48,7 @@ from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedP
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation
-from .direction import PairEvidence, classify_relation, longest_verbatim_run, published_before, published_span
+from .direction import PairEvidence, classify_relation, has_verbatim_run, published_before, published_span
 from .edge_model import EdgeModel, edge_features, family_own_changes, origin_features, wrapped
 from .normalise import fold_text
 from .ocr import looks_scanned, lost_line_words, misread_words
@@ -187,12 +187,15 @@ def build_lineage(
     # the collector would only traverse them again and again (about a tenth of the stage's time).
     with paused_gc():
         for members, family_pairs in zip(components, inside, strict=True):
-            builder = _FamilyTree(members, documents, family_pairs, collation, links, model)
-            fam_edges, fam_latent, root = builder.build(latent_number=len(latent) + 1)
+            fam_edges, fam_latent, root = _FamilyTree(members, documents, family_pairs, collation, links,
+                                                      model).build(latent_number=len(latent) + 1)
             edges.extend(fam_edges)
             latent.extend(fam_latent)
             families.append(Family(id=f"family-{len(families) + 1}", root=root,
                                    members=tuple(sorted(documents[m].id for m in members))))
+        # Freed while the collector is still paused: once it runs again, its first pass would
+        # traverse every kept reading and weighed place once more (about 5% of the stage).
+        del collation
     edges.sort(key=lambda e: (e.parent, e.child))
     return edges, latent, families
 
@@ -213,6 +216,9 @@ class _FamilyTree:
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
         self._below: dict[int, set[int]] = {}
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
+        # Every tree scored asks again whether its top members are one text, and of which pairs.
+        self._one_texts: dict[frozenset[int], bool] = {}
+        self._verbatim: dict[tuple[int, int], bool] = {}
         # Children whose unseen source would be a member's text: for them "a source outside the folder" is no option.
         self._held_by_member: set[int] = set()
         # Each member's source test against each group of witnesses: it depends on the texts alone.
@@ -992,6 +998,13 @@ class _FamilyTree:
         """Every two members: one holds most of the other, or a third member holds most of both."""
         if len(group) < 3:
             return True
+        key = frozenset(group)
+        if key not in self._one_texts:
+            self._one_texts[key] = self._holds_one_text(group)
+        return self._one_texts[key]
+
+    def _holds_one_text(self, group: list[int]) -> bool:
+        """:meth:`_one_text` of three or more members, worked out (the same in any order of them)."""
         n = len(group)
         shares = np.eye(n, dtype=bool)
         holds = np.eye(n, dtype=bool)  # holds[z, x]: most of x is found in z
@@ -1118,9 +1131,11 @@ class _FamilyTree:
         scan's misreadings end every run, so two scans pass as they are.
         """
         al = pair[1]
-        if looks_scanned(self.documents[al.a]) or looks_scanned(self.documents[al.b]):
-            return True
-        return longest_verbatim_run(al.a_match) >= _ONE_TEXT_RUN
+        key = (al.a, al.b)
+        if key not in self._verbatim:
+            self._verbatim[key] = looks_scanned(self.documents[al.a]) or looks_scanned(self.documents[al.b]) \
+                or has_verbatim_run(al.a_match, _ONE_TEXT_RUN)
+        return self._verbatim[key]
 
     def _home(self, member: int, groups: list[list[int]]) -> list[int] | None:
         """The group whose text ``member`` shares with most of its copies (most shared words first), if any."""
