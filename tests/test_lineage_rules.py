@@ -474,7 +474,28 @@ def test_a_story_that_reuses_part_of_an_older_one_comes_after_it_whatever_its_co
     tree, index = _family_tree(articles)
     agency_story = [index[n] for n in ("wire.txt", "copy0.txt", "copy1.txt", "copy2.txt")]
     reused = tree._reuse_between([agency_story, [index["paper.txt"]]])
-    assert list(reused) == [1] and reused[1][0] == 0 and reused[1][1] > 0
+    # The woven paragraphs are the agency story's text (every copy holds them), not one copy's.
+    older, copy, log_odds, _ = reused[1]
+    assert list(reused) == [1] and older == 0 and copy is None and log_odds > 0
+
+
+def test_a_passage_only_one_copy_holds_is_reused_from_that_copy_not_its_story():
+    # Four outlets' copies of an absent agency story, each with a change of its own; one adds two
+    # paragraphs of its own, which a paper then weaves into a story of its own.  The passage is no
+    # part of the agency's story (no other copy holds it): the paper reused that outlet's copy,
+    # and is no child of the story's unseen source, whose other copies it shares nothing with.
+    rng = random.Random(29)
+    wire = _story(rng, _VOCAB, 6)
+    extra = _story(rng, _VOCAB, 2)
+    own = _story(rng, _VOCAB, 6)
+    articles = []
+    for c in range(4):
+        body = [_reword(p, rng, 0.2) if k == c + 1 else p for k, p in enumerate(wire)]
+        articles.append(Article(f"copy{c}.txt", _page(f"Outlet {c}", body + (extra if c == 0 else []))))
+    articles.append(Article("paper.txt", _page("The Paper", own[:3] + extra + own[3:])))
+    lineage = trace_articles(articles)
+    assert len(lineage.latent) == 1 and set(lineage.latent[0].children) == {f"copy{c}.txt" for c in range(4)}
+    assert [(e.parent, e.relation) for e in lineage.edges if e.child == "paper.txt"] == [("copy0.txt", "partial")]
 
 
 def test_copies_below_an_agency_first_version_do_not_hide_its_update():

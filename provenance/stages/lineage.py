@@ -868,10 +868,11 @@ class _FamilyTree:
             if parent[child] != _ROOT:
                 edges.append(self._document_edge(parent[child], child))
         reuse = self._reuse_between(groups)
-        edges.extend(Edge(parent=node[g], child=node[h], confidence=confidence, relation="partial",
+        edges.extend(Edge(parent=node[g] if copy is None else self.documents[copy].id, child=node[h],
+                          confidence=confidence, relation="partial",
                           evidence=(Evidence("reuse", round(log_odds, 3),
                                              "one story reuses part of the other; the other is older"),))
-                     for h, (g, log_odds, confidence) in reuse.items())
+                     for h, (g, copy, log_odds, confidence) in reuse.items())
         return edges, latent, next(node[g] for g in range(len(groups)) if g not in reuse)
 
     def _unseen_copies(self, parent: dict[int, int]) -> dict[int, int]:
@@ -927,12 +928,14 @@ class _FamilyTree:
             return True
         return all(self.collation.shared_cuts(w, p, c) > 0 for w in witnesses)
 
-    def _reuse_between(self, groups: list[list[int]]) -> dict[int, tuple[int, float, float]]:
+    def _reuse_between(self, groups: list[list[int]]) -> dict[int, tuple[int, int | None, float, float]]:
         """Partial edges between the texts at the top that share a passage: older text -> later text.
 
-        Returns ``{later group: (older group, direction log-odds, confidence)}``;
+        Returns ``{later group: (older group, its copy, direction log-odds, confidence)}``;
         each group takes the older linked group it shares most words with, so
-        the result is a forest.
+        the result is a forest.  The copy is None when the passage is the older
+        group's text (most of its copies hold it), else the one copy of it that
+        shares most with the later text: the passage is that copy's own.
         """
         if len(groups) < 2:
             return {}
@@ -940,6 +943,7 @@ class _FamilyTree:
         # first[(g, h)][i]: log-odds that member i of g came before the member of h least likely after it.
         first: dict[tuple[int, int], dict[int, float]] = {}
         shared: dict[tuple[int, int], int] = {}
+        by_copy: dict[tuple[int, int], dict[int, int]] = {}
         for (i, j), (ev, al) in self.pairs.items():
             g, h = where.get(i), where.get(j)
             # A story reuses another's passage as it stood: texts that share a frame around words of
@@ -950,11 +954,14 @@ class _FamilyTree:
             for x, y, x_first in ((i, j, forward), (j, i, -forward)):
                 by_member = first.setdefault((where[x], where[y]), {})
                 by_member[x] = min(by_member.get(x, math.inf), x_first)
+                words = by_copy.setdefault((where[x], where[y]), {})
+                words[x] = words.get(x, 0) + ev.shared_words
             shared[(g, h)] = shared[(h, g)] = shared.get((g, h), 0) + ev.shared_words
         # The older story's text is what most of its copies hold: a passage one of its copies shares
         # with the later story is that copy's (two reports from one template share a phrase of the
         # frame here and there), while the later story may reuse it in one version only.
-        shared = {(g, h): words for (g, h), words in shared.items() if 2 * len(first[(g, h)]) >= len(groups[g])}
+        own_copy = {(g, h): None if 2 * len(first[(g, h)]) >= len(groups[g])
+                    else max(sorted(words), key=words.__getitem__) for (g, h), words in by_copy.items()}
         # A story is older than another when one of its texts came before all the other's texts it is
         # linked to: the later copies of an old story say nothing of when the story began.
         older = {pair: max(by_member.values()) for pair, by_member in first.items()}
@@ -969,7 +976,8 @@ class _FamilyTree:
                 # older of them (the other reused it too): the oldest that shares about as much.
                 g = next(g for g in before if shared[(g, h)] >= _HOLDS * most)
                 scanned = any(looks_scanned(self.documents[m]) for m in (*groups[g], *groups[h]))
-                out[h] = (g, older[(g, h)], self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)])), scanned))
+                out[h] = (g, own_copy[(g, h)], older[(g, h)],
+                          self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)])), scanned))
         return out
 
     def _linked_groups(self, top: list[int]) -> list[list[int]]:
