@@ -872,13 +872,24 @@ class BoilerplateRemover:
         return self
 
     def _measure(self, folded: str, docs: list[int], base: dict[int, np.ndarray],
-                 by_line: dict[int, dict[str, np.ndarray]]) -> list[int] | None:
+                 by_line: dict[int, dict[str, np.ndarray]],
+                 cache: dict[tuple[int, ...], _BaseCounts] | None = None) -> list[int] | None:
         """Second round for one line of the first: None when the documents sharing it (``docs``) are
         related once the first round's boilerplate is taken out of them, else the documents in which
-        it is still story text."""
+        it is still story text.
+
+        ``cache`` keeps, per list of documents, what their base sets share with the first few of
+        them (:func:`_base_counts`): the lines of one outlet's template share their documents.
+        """
+        if len(docs) >= _BATCHED_DOCS:
+            measured = _joined_containments(folded, docs, base, by_line, {} if cache is None else cache)
+            at = {d: k for k, d in enumerate(docs[: _PAIRS_SAMPLED + 1])}
+            if not self._is_boilerplate(docs, lambda a, b: measured[at[b], at[a]].item()):
+                return None
+            return self._related_to_head(docs, measured)
         with_line: dict[int, np.ndarray] = {}
         # Containment is symmetric: each pair is measured once per line.
-        measured: dict[tuple[int, int], float] = {}
+        measured_pairs: dict[tuple[int, int], float] = {}
 
         def joined(d: int) -> np.ndarray:
             value = with_line.get(d)
@@ -888,32 +899,27 @@ class BoilerplateRemover:
 
         def relatedness(a: int, b: int) -> float:
             key = (a, b) if a < b else (b, a)
-            value = measured.get(key)
+            value = measured_pairs.get(key)
             if value is None:
-                value = measured[key] = _containment(joined(a), joined(b))
+                value = measured_pairs[key] = _containment(joined(a), joined(b))
             return value
 
         if not self._is_boilerplate(docs, relatedness):
             return None
         # A headline learned from "related stories" lists is still story
         # text in its own article and in that article's copies.
-        return self._related_to_head(docs, joined, relatedness)
+        head = docs[: _PAIRS_SAMPLED + 1]
+        return [d for d in docs if any(relatedness(d, o) > self.max_relatedness
+                                       for o in [o for o in head if o != d][:_PAIRS_SAMPLED])]
 
-    def _related_to_head(self, docs: list[int], joined: Callable[[int], np.ndarray],
-                         relatedness: Callable[[int, int], float]) -> list[int]:
-        """The documents of ``docs`` related to one of their others among the first few of ``docs``.
+    def _related_to_head(self, docs: list[int], measured: np.ndarray) -> list[int]:
+        """The documents of ``docs`` related to one of their others among the first few of ``docs``
+        (``measured``: :func:`_joined_containments`).
 
-        A document's others are the first ``_PAIRS_SAMPLED`` of ``docs`` but itself.  A line in
-        many documents (an outlet's template) is measured one head document against all of
-        them at once: the same counts and divisions as :func:`_containment`, pair by pair.
+        A document's others are the first ``_PAIRS_SAMPLED`` of ``docs`` but itself, as pair by
+        pair for fewer documents.
         """
         head = docs[: _PAIRS_SAMPLED + 1]
-        if len(docs) < _BATCHED_DOCS:
-            return [d for d in docs if any(relatedness(d, o) > self.max_relatedness
-                                           for o in [o for o in head if o != d][:_PAIRS_SAMPLED])]
-        sets = [joined(d) for d in docs]
-        sizes = np.array([len(x) for x in sets], dtype=np.int64)
-        measured = _containments([joined(o) for o in head], np.concatenate(sets), sizes)
         related = np.zeros(len(docs), dtype=bool)
         for k in range(len(head)):
             # The last of the head is an other only for the head's own documents.
@@ -1082,7 +1088,8 @@ def _unpack(packed: tuple[Any, ...]) -> list[_Prepared]:
 
 def _measure_line(state: dict[str, Any], folded: str) -> list[int] | None:
     """The fit's second round for one line (see ``BoilerplateRemover._measure``)."""
-    return state["remover"]._measure(folded, state["candidates"][folded], state["base"], state["by_line"])
+    return state["remover"]._measure(folded, state["candidates"][folded], state["base"], state["by_line"],
+                                     state.setdefault("base_counts", {}))
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
@@ -1142,7 +1149,20 @@ def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
 
 def _containments(heads: list[np.ndarray], flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """:func:`_containment` of each of a few sets (``heads``, at most 8) with each of many, as a
-    (many, heads) array; the many are concatenated in ``flat`` (``sizes``: each set's length).
+    (many, heads) array; the many are concatenated in ``flat`` (``sizes``: each set's length)."""
+    return _ratios(_common_counts(heads, flat, sizes), sizes, np.array([len(head) for head in heads]))
+
+
+def _ratios(common: np.ndarray, sizes: np.ndarray, head_sizes: np.ndarray) -> np.ndarray:
+    """Containments from the (many, heads) counts of shared values, divided as :func:`_containment` does
+    (|A & B| counted from either side is the same number)."""
+    smaller = np.minimum(sizes[:, None], head_sizes[None, :])
+    return np.where(smaller > 0, common / np.maximum(smaller, 1), 1.0)
+
+
+def _common_counts(heads: list[np.ndarray], flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """How many values each of many sets (concatenated in ``flat``, ``sizes`` long) shares with each of
+    a few sorted ones (``heads``, at most 8), as a (many, heads) array.
 
     The heads' values are merged into one sorted array with a bit per head holding each, so
     the many are looked up once, not once per head.
@@ -1162,10 +1182,57 @@ def _containments(heads: list[np.ndarray], flat: np.ndarray, sizes: np.ndarray) 
     at = np.flatnonzero(found)
     bits = np.unpackbits(found[at, None], axis=1, count=len(heads), bitorder="little").view(bool)
     pair = np.searchsorted(np.cumsum(sizes), at, side="right")[:, None] * len(heads) + np.arange(len(heads))
-    common = np.bincount(pair[bits], minlength=len(sizes) * len(heads)).reshape(len(sizes), len(heads))
-    # |A & B| counted from either side is the same number; divided as the pairwise function does.
-    smaller = np.minimum(sizes[:, None], [len(head) for head in heads])
-    return np.where(smaller > 0, common / np.maximum(smaller, 1), 1.0)
+    return np.bincount(pair[bits], minlength=len(sizes) * len(heads)).reshape(len(sizes), len(heads))
+
+
+class _BaseCounts(NamedTuple):
+    """What the base sets of a line's documents share with those of its first few (see :func:`_joined_containments`)."""
+
+    flat: np.ndarray  # the base sets, concatenated
+    owner: np.ndarray  # each value's document (its place in the list)
+    sizes: np.ndarray
+    common: np.ndarray  # (documents, head) shared values
+
+
+def _base_counts(docs: list[int], base: dict[int, np.ndarray]) -> _BaseCounts:
+    sets = [base[d] for d in docs]
+    sizes = np.array([len(x) for x in sets], dtype=np.int64)
+    flat = np.concatenate(sets)
+    common = _common_counts(sets[: _PAIRS_SAMPLED + 1], flat, sizes)
+    return _BaseCounts(flat, np.repeat(np.arange(len(docs)), sizes), sizes, common)
+
+
+def _joined_containments(folded: str, docs: list[int], base: dict[int, np.ndarray],
+                         by_line: dict[int, dict[str, np.ndarray]],
+                         cache: dict[tuple[int, ...], _BaseCounts]) -> np.ndarray:
+    """:func:`_containment` of each document's set with the line (its base set and the line's shingles)
+    and each of the first few's, as a (documents, head) array: the line's documents at once.
+
+    Only the line's few shingles tell one document's set with the line from its base set, so the
+    counts are those of the base sets (kept in ``cache`` per list of documents) with the line's
+    shingles' part counted again: a value shared counts once whichever of the two holds it.
+    """
+    key = tuple(docs)
+    counts = cache.get(key)
+    if counts is None:
+        counts = cache[key] = _base_counts(docs, base)
+    pieces = [by_line[d].get(folded, _EMPTY) for d in docs]
+    values = np.concatenate(pieces)
+    shingles = distinct(values)
+    head = min(len(docs), _PAIRS_SAMPLED + 1)
+    if not len(shingles):
+        return _ratios(counts.common, counts.sizes, counts.sizes[:head])
+    # Which of the line's shingles each document's base set holds, and which its line gives it.
+    at = shingles.searchsorted(counts.flat)
+    np.minimum(at, len(shingles) - 1, out=at)
+    hit = shingles[at] == counts.flat
+    in_base = np.zeros((len(docs), len(shingles)), dtype=np.int64)
+    in_base[counts.owner[hit], at[hit]] = 1
+    joined = in_base.copy()
+    joined[np.repeat(np.arange(len(docs)), [len(p) for p in pieces]), shingles.searchsorted(values)] = 1
+    common = counts.common - in_base @ in_base[:head].T + joined @ joined[:head].T
+    sizes = counts.sizes + (joined - in_base).sum(axis=1)
+    return _ratios(common, sizes, sizes[:head])
 
 
 def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], measured: set[str] | frozenset[str],
