@@ -241,7 +241,10 @@ _DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*+:?[ \t]*+(?:on[ \t]++)?(?P<
                           re.IGNORECASE)
 
 
-_DIGIT = re.compile(r"\d")
+# Characters of a text's head, where its dates are read (find_date, find_updated).
+_HEAD_CHARS = 2000
+# A line's first digit and the rest of its line (see _date_line_matches).
+_DIGIT_TO_LINE_END = re.compile(r"\d[^\n]*")
 # A letter or digit: what str.isalnum() accepts (\w is that and the underscore).
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -462,8 +465,10 @@ def _outside_prose(text: str, lines: list[_Line], learned: list[bool], covered: 
     return marked
 
 
-def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool) -> list[Span]:
-    """Spans the built-in rules mark on ``text`` (its ``lines``; ``hard_wrapped``: :func:`_hard_wrapped`)."""
+def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool,
+                   date_lines: list[re.Match[str]] | None = None) -> list[Span]:
+    """Spans the built-in rules mark on ``text`` (its ``lines``; ``hard_wrapped``: :func:`_hard_wrapped`;
+    ``date_lines``: its lines that are dates, :func:`_date_line_matches`, when known)."""
     spans = []
     in_read_more = False
     # A text broken into printed lines (a scanned column, an e-mail) runs its sentences on
@@ -489,8 +494,9 @@ def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool) -> list[Sp
     for match in _DATELINE_CREDIT.finditer(text):
         spans.append(Span(match.start(), match.end(), match.group(), "credit"))
     datelines = _DATELINE.finditer(text) if _DATELINE_CLOSE.search(text) is not None else ()
-    for matches, kind in ((datelines, "dateline"), (_date_line_matches(text, lines), "date"),
-                          (_DATE_PREFIX.finditer(text), "date")):
+    if date_lines is None:
+        date_lines = list(_date_line_matches(text))
+    for matches, kind in ((datelines, "dateline"), (date_lines, "date"), (_DATE_PREFIX.finditer(text), "date")):
         for match in matches:
             start = match.start() + len(match.group()) - len(match.group().lstrip())
             end = match.start() + len(match.group().rstrip())
@@ -499,19 +505,18 @@ def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool) -> list[Sp
     return _merge(spans)
 
 
-def _date_line_matches(text: str, lines: list[_Line]) -> Iterator[re.Match[str]]:
-    """``_DATE_LINE.finditer(text)``, the pattern tried only where a line has a digit.
+def _date_line_matches(text: str, start: int = 0) -> Iterator[re.Match[str]]:
+    """``_DATE_LINE.finditer(text, start)`` (``start``: a line's), the pattern tried only at the start of each
+    line with a digit.
 
     No part of the pattern crosses a line feed, so a match is a line from its start, and a date
-    has a digit; most lines have none, and the pattern is not tried at each of their characters.
-    Each line of ``lines`` (from :func:`_lines`) spans its line's non-blank characters, and every
-    line with a digit is among them.
+    has a digit; most lines have none.  One scan finds each line's first digit and skips the rest
+    of its line, so neither the pattern nor Python visits the other lines.
     """
-    for line in lines:
-        if _DIGIT.search(text, line.start, line.end) is not None:
-            match = _DATE_LINE.match(text, text.rfind("\n", 0, line.start) + 1)
-            if match is not None:
-                yield match
+    for digit in _DIGIT_TO_LINE_END.finditer(text, start):
+        match = _DATE_LINE.match(text, text.rfind("\n", 0, digit.start()) + 1)
+        if match is not None:
+            yield match
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -579,22 +584,43 @@ def find_date(text: str) -> str | None:
     >>> find_date("Politics\\nBy Jane Roe | Tue 3 Mar 2024 10.22 GMT\\nStory")
     '2024-03-03T10:22:00'
     """
-    head = text[:2000]
+    head = text[:_HEAD_CHARS]
+    return _find_date(head, list(_date_line_matches(head)))
+
+
+def _find_date(head: str, head_lines: list[re.Match[str]]) -> str | None:
+    """:func:`find_date` of a text whose head is ``head`` (``head_lines``: its lines that are dates)."""
     # A first line that is only a date is read whole (its time too); else a date opening the text.
-    match = None if _DATE_LINE.match(head) else _DATE_PREFIX.match(head)
+    match = None if head_lines and head_lines[0].start() == 0 else _DATE_PREFIX.match(head)
     if match:
         return _parse_date(match.group("date"))
     # "Updated" alone only bounds the publication from above: a copy's page updated
     # after its source's is no younger for it.  "Published" wins wherever it stands.
-    for match in _date_lines(head):
+    for match in _date_lines(head, head_lines):
         if not _UPDATED_ONLY.match(match.group(0)):
             return _parse_date(match.group("date"))
     return None
 
 
-def _date_lines(head: str) -> Iterator[re.Match[str]]:
-    """Lines of ``head`` that state a date, then parts of its first lines that do ("By Jane Roe | 3 March 2024")."""
-    yield from _DATE_LINE.finditer(head)
+def _head_date_lines(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """``list(_date_line_matches(text[:_HEAD_CHARS]))`` from ``matches``, those of the whole text.
+
+    A date line ending inside the head is the same line there; only the line the head cuts
+    short reads otherwise, and is tried again.
+    """
+    if len(text) <= _HEAD_CHARS:
+        return matches
+    kept = [match for match in matches if match.end() <= _HEAD_CHARS]
+    if text[_HEAD_CHARS] != "\n":
+        head = text[:_HEAD_CHARS]
+        kept.extend(_date_line_matches(head, head.rfind("\n") + 1))
+    return kept
+
+
+def _date_lines(head: str, head_lines: list[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """Lines of ``head`` that state a date (``head_lines``), then parts of its first lines that do ("By Jane Roe
+    | 3 March 2024")."""
+    yield from head_lines
     for line in head.splitlines()[:_DATED_LINES]:
         parts = _LINE_PARTS.split(line)
         for part in parts if len(parts) > 1 else ():
@@ -618,7 +644,13 @@ def find_updated(text: str) -> str | None:
     >>> find_updated("Published 1 March 2024\\nStory") is None
     True
     """
-    stated = [_parse_date(match.group("date")) for match in _date_lines(text[:2000])
+    head = text[:_HEAD_CHARS]
+    return _find_updated(head, list(_date_line_matches(head)))
+
+
+def _find_updated(head: str, head_lines: list[re.Match[str]]) -> str | None:
+    """:func:`find_updated` of a text whose head is ``head`` (``head_lines``: its lines that are dates)."""
+    stated = [_parse_date(match.group("date")) for match in _date_lines(head, head_lines)
               if _UPDATED_ONLY.match(match.group(0))]
     return min((d for d in stated if d), default=None)
 
@@ -964,7 +996,9 @@ class BoilerplateRemover:
         text, toks, lines = article.text, item.tokens, item.lines
         # Whether the text is broken into printed lines: both the built-in rules and the learned lines ask.
         hard_wrapped = _hard_wrapped(text, lines)
-        spans = _builtin_spans(text, lines, hard_wrapped) if self.builtin else []
+        # The lines that are dates: the built-in rules mark them, and the dates are read from those in the head.
+        date_lines = list(_date_line_matches(text)) if self.builtin or article.published is None else []
+        spans = _builtin_spans(text, lines, hard_wrapped, date_lines) if self.builtin else []
         covered = {(s.start, s.end) for s in spans}
         own = getattr(self, "story_lines_", {}).get(item.key, ())
         marked = [line.folded in learned and line.folded not in own and (line.start, line.end) not in covered
@@ -975,8 +1009,11 @@ class BoilerplateRemover:
                      for line, mark in zip(lines, marked, strict=True) if mark)
         spans.sort(key=lambda s: (s.start, s.end))
         credits, bylines = find_credits(text)
-        stated = (find_date(text) or named_date(article.title)) if article.published is None else None
-        updated = find_updated(text) if article.published is None and stated is None else None
+        stated = updated = None
+        if article.published is None:
+            head, head_lines = text[:_HEAD_CHARS], _head_date_lines(text, date_lines)
+            stated = _find_date(head, head_lines) or named_date(article.title)
+            updated = _find_updated(head, head_lines) if stated is None else None
         fingerprint = hashlib.blake2b(" ".join(toks.words).encode("utf-8"), digest_size=8).hexdigest()
         return tuple(spans), _content_indices(toks, spans), credits, bylines, (stated, updated), fingerprint
 
@@ -1292,10 +1329,11 @@ def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], meas
 def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:
     # A token is cut when it starts inside a span: the spans' [lo, hi) token ranges, as counts of
     # the ranges covering each token (spans may overlap).
-    bounds = np.array([(span.start, span.end) for span in spans], dtype=np.int64).reshape(-1, 2)
-    covering = np.zeros(len(tokens) + 1, dtype=np.int64)
-    np.add.at(covering, np.searchsorted(tokens.starts, bounds[:, 0], side="left"), 1)
-    np.add.at(covering, np.searchsorted(tokens.starts, bounds[:, 1], side="left"), -1)
+    if not spans:
+        return np.arange(len(tokens))
+    edges = np.searchsorted(tokens.starts, [edge for span in spans for edge in (span.start, span.end)], side="left")
+    # Counted with bincount: np.add.at costs several times more on a few dozen spans.
+    covering = np.bincount(edges[0::2], minlength=len(tokens) + 1) - np.bincount(edges[1::2], minlength=len(tokens) + 1)
     return np.flatnonzero(np.cumsum(covering[:-1]) == 0)
 
 
