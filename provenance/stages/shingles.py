@@ -144,8 +144,14 @@ def _mix(words: list[np.ndarray]) -> np.ndarray:
     """The shingle hash of word hashes ``words[0][i], words[1][i], ...`` for each ``i``."""
     with np.errstate(over="ignore"):
         out = words[0] * _MIX[0]
+        # The same operations into two buffers: a corpus's millions of shingles in fresh temporaries
+        # cost more in page faults than in arithmetic.
+        step = np.empty_like(out)
         for k in range(1, len(words)):
-            out = (out ^ (out >> np.uint64(29))) + words[k] * _MIX[k]
+            np.right_shift(out, np.uint64(29), out=step)
+            out ^= step
+            np.multiply(words[k], _MIX[k], out=step)
+            out += step
     return out
 
 
