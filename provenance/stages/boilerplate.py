@@ -241,7 +241,10 @@ _DATE_PREFIX = re.compile(rf"^\s*(?:{_LABELS})[ \t]*+:?[ \t]*+(?:on[ \t]++)?(?P<
                           re.IGNORECASE)
 
 
-_DIGIT = re.compile(r"\d")
+# Characters of a text's head, where its dates are read (find_date, find_updated).
+_HEAD_CHARS = 2000
+# A line's first digit and the rest of its line (see _date_line_matches).
+_DIGIT_TO_LINE_END = re.compile(r"\d[^\n]*")
 # A letter or digit: what str.isalnum() accepts (\w is that and the underscore).
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -462,8 +465,10 @@ def _outside_prose(text: str, lines: list[_Line], learned: list[bool], covered: 
     return marked
 
 
-def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool) -> list[Span]:
-    """Spans the built-in rules mark on ``text`` (its ``lines``; ``hard_wrapped``: :func:`_hard_wrapped`)."""
+def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool,
+                   date_lines: list[re.Match[str]] | None = None) -> list[Span]:
+    """Spans the built-in rules mark on ``text`` (its ``lines``; ``hard_wrapped``: :func:`_hard_wrapped`;
+    ``date_lines``: its lines that are dates, :func:`_date_line_matches`, when known)."""
     spans = []
     in_read_more = False
     # A text broken into printed lines (a scanned column, an e-mail) runs its sentences on
@@ -489,8 +494,9 @@ def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool) -> list[Sp
     for match in _DATELINE_CREDIT.finditer(text):
         spans.append(Span(match.start(), match.end(), match.group(), "credit"))
     datelines = _DATELINE.finditer(text) if _DATELINE_CLOSE.search(text) is not None else ()
-    for matches, kind in ((datelines, "dateline"), (_date_line_matches(text, lines), "date"),
-                          (_DATE_PREFIX.finditer(text), "date")):
+    if date_lines is None:
+        date_lines = list(_date_line_matches(text))
+    for matches, kind in ((datelines, "dateline"), (date_lines, "date"), (_DATE_PREFIX.finditer(text), "date")):
         for match in matches:
             start = match.start() + len(match.group()) - len(match.group().lstrip())
             end = match.start() + len(match.group().rstrip())
@@ -499,19 +505,18 @@ def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool) -> list[Sp
     return _merge(spans)
 
 
-def _date_line_matches(text: str, lines: list[_Line]) -> Iterator[re.Match[str]]:
-    """``_DATE_LINE.finditer(text)``, the pattern tried only where a line has a digit.
+def _date_line_matches(text: str, start: int = 0) -> Iterator[re.Match[str]]:
+    """``_DATE_LINE.finditer(text, start)`` (``start``: a line's), the pattern tried only at the start of each
+    line with a digit.
 
     No part of the pattern crosses a line feed, so a match is a line from its start, and a date
-    has a digit; most lines have none, and the pattern is not tried at each of their characters.
-    Each line of ``lines`` (from :func:`_lines`) spans its line's non-blank characters, and every
-    line with a digit is among them.
+    has a digit; most lines have none.  One scan finds each line's first digit and skips the rest
+    of its line, so neither the pattern nor Python visits the other lines.
     """
-    for line in lines:
-        if _DIGIT.search(text, line.start, line.end) is not None:
-            match = _DATE_LINE.match(text, text.rfind("\n", 0, line.start) + 1)
-            if match is not None:
-                yield match
+    for digit in _DIGIT_TO_LINE_END.finditer(text, start):
+        match = _DATE_LINE.match(text, text.rfind("\n", 0, digit.start()) + 1)
+        if match is not None:
+            yield match
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -579,22 +584,43 @@ def find_date(text: str) -> str | None:
     >>> find_date("Politics\\nBy Jane Roe | Tue 3 Mar 2024 10.22 GMT\\nStory")
     '2024-03-03T10:22:00'
     """
-    head = text[:2000]
+    head = text[:_HEAD_CHARS]
+    return _find_date(head, list(_date_line_matches(head)))
+
+
+def _find_date(head: str, head_lines: list[re.Match[str]]) -> str | None:
+    """:func:`find_date` of a text whose head is ``head`` (``head_lines``: its lines that are dates)."""
     # A first line that is only a date is read whole (its time too); else a date opening the text.
-    match = None if _DATE_LINE.match(head) else _DATE_PREFIX.match(head)
+    match = None if head_lines and head_lines[0].start() == 0 else _DATE_PREFIX.match(head)
     if match:
         return _parse_date(match.group("date"))
     # "Updated" alone only bounds the publication from above: a copy's page updated
     # after its source's is no younger for it.  "Published" wins wherever it stands.
-    for match in _date_lines(head):
+    for match in _date_lines(head, head_lines):
         if not _UPDATED_ONLY.match(match.group(0)):
             return _parse_date(match.group("date"))
     return None
 
 
-def _date_lines(head: str) -> Iterator[re.Match[str]]:
-    """Lines of ``head`` that state a date, then parts of its first lines that do ("By Jane Roe | 3 March 2024")."""
-    yield from _DATE_LINE.finditer(head)
+def _head_date_lines(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """``list(_date_line_matches(text[:_HEAD_CHARS]))`` from ``matches``, those of the whole text.
+
+    A date line ending inside the head is the same line there; only the line the head cuts
+    short reads otherwise, and is tried again.
+    """
+    if len(text) <= _HEAD_CHARS:
+        return matches
+    kept = [match for match in matches if match.end() <= _HEAD_CHARS]
+    if text[_HEAD_CHARS] != "\n":
+        head = text[:_HEAD_CHARS]
+        kept.extend(_date_line_matches(head, head.rfind("\n") + 1))
+    return kept
+
+
+def _date_lines(head: str, head_lines: list[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """Lines of ``head`` that state a date (``head_lines``), then parts of its first lines that do ("By Jane Roe
+    | 3 March 2024")."""
+    yield from head_lines
     for line in head.splitlines()[:_DATED_LINES]:
         parts = _LINE_PARTS.split(line)
         for part in parts if len(parts) > 1 else ():
@@ -618,7 +644,13 @@ def find_updated(text: str) -> str | None:
     >>> find_updated("Published 1 March 2024\\nStory") is None
     True
     """
-    stated = [_parse_date(match.group("date")) for match in _date_lines(text[:2000])
+    head = text[:_HEAD_CHARS]
+    return _find_updated(head, list(_date_line_matches(head)))
+
+
+def _find_updated(head: str, head_lines: list[re.Match[str]]) -> str | None:
+    """:func:`find_updated` of a text whose head is ``head`` (``head_lines``: its lines that are dates)."""
+    stated = [_parse_date(match.group("date")) for match in _date_lines(head, head_lines)
               if _UPDATED_ONLY.match(match.group(0))]
     return min((d for d in stated if d), default=None)
 
@@ -872,13 +904,24 @@ class BoilerplateRemover:
         return self
 
     def _measure(self, folded: str, docs: list[int], base: dict[int, np.ndarray],
-                 by_line: dict[int, dict[str, np.ndarray]]) -> list[int] | None:
+                 by_line: dict[int, dict[str, np.ndarray]],
+                 cache: dict[tuple[int, ...], _BaseCounts] | None = None) -> list[int] | None:
         """Second round for one line of the first: None when the documents sharing it (``docs``) are
         related once the first round's boilerplate is taken out of them, else the documents in which
-        it is still story text."""
+        it is still story text.
+
+        ``cache`` keeps, per list of documents, what their base sets share with the first few of
+        them (:func:`_base_counts`): the lines of one outlet's template share their documents.
+        """
+        if len(docs) >= _BATCHED_DOCS:
+            measured = _joined_containments(folded, docs, base, by_line, {} if cache is None else cache)
+            at = {d: k for k, d in enumerate(docs[: _PAIRS_SAMPLED + 1])}
+            if not self._is_boilerplate(docs, lambda a, b: measured[at[b], at[a]].item()):
+                return None
+            return self._related_to_head(docs, measured)
         with_line: dict[int, np.ndarray] = {}
         # Containment is symmetric: each pair is measured once per line.
-        measured: dict[tuple[int, int], float] = {}
+        measured_pairs: dict[tuple[int, int], float] = {}
 
         def joined(d: int) -> np.ndarray:
             value = with_line.get(d)
@@ -888,32 +931,27 @@ class BoilerplateRemover:
 
         def relatedness(a: int, b: int) -> float:
             key = (a, b) if a < b else (b, a)
-            value = measured.get(key)
+            value = measured_pairs.get(key)
             if value is None:
-                value = measured[key] = _containment(joined(a), joined(b))
+                value = measured_pairs[key] = _containment(joined(a), joined(b))
             return value
 
         if not self._is_boilerplate(docs, relatedness):
             return None
         # A headline learned from "related stories" lists is still story
         # text in its own article and in that article's copies.
-        return self._related_to_head(docs, joined, relatedness)
+        head = docs[: _PAIRS_SAMPLED + 1]
+        return [d for d in docs if any(relatedness(d, o) > self.max_relatedness
+                                       for o in [o for o in head if o != d][:_PAIRS_SAMPLED])]
 
-    def _related_to_head(self, docs: list[int], joined: Callable[[int], np.ndarray],
-                         relatedness: Callable[[int, int], float]) -> list[int]:
-        """The documents of ``docs`` related to one of their others among the first few of ``docs``.
+    def _related_to_head(self, docs: list[int], measured: np.ndarray) -> list[int]:
+        """The documents of ``docs`` related to one of their others among the first few of ``docs``
+        (``measured``: :func:`_joined_containments`).
 
-        A document's others are the first ``_PAIRS_SAMPLED`` of ``docs`` but itself.  A line in
-        many documents (an outlet's template) is measured one head document against all of
-        them at once: the same counts and divisions as :func:`_containment`, pair by pair.
+        A document's others are the first ``_PAIRS_SAMPLED`` of ``docs`` but itself, as pair by
+        pair for fewer documents.
         """
         head = docs[: _PAIRS_SAMPLED + 1]
-        if len(docs) < _BATCHED_DOCS:
-            return [d for d in docs if any(relatedness(d, o) > self.max_relatedness
-                                           for o in [o for o in head if o != d][:_PAIRS_SAMPLED])]
-        sets = [joined(d) for d in docs]
-        sizes = np.array([len(x) for x in sets], dtype=np.int64)
-        measured = _containments([joined(o) for o in head], np.concatenate(sets), sizes)
         related = np.zeros(len(docs), dtype=bool)
         for k in range(len(head)):
             # The last of the head is an other only for the head's own documents.
@@ -958,7 +996,9 @@ class BoilerplateRemover:
         text, toks, lines = article.text, item.tokens, item.lines
         # Whether the text is broken into printed lines: both the built-in rules and the learned lines ask.
         hard_wrapped = _hard_wrapped(text, lines)
-        spans = _builtin_spans(text, lines, hard_wrapped) if self.builtin else []
+        # The lines that are dates: the built-in rules mark them, and the dates are read from those in the head.
+        date_lines = list(_date_line_matches(text)) if self.builtin or article.published is None else []
+        spans = _builtin_spans(text, lines, hard_wrapped, date_lines) if self.builtin else []
         covered = {(s.start, s.end) for s in spans}
         own = getattr(self, "story_lines_", {}).get(item.key, ())
         marked = [line.folded in learned and line.folded not in own and (line.start, line.end) not in covered
@@ -969,8 +1009,11 @@ class BoilerplateRemover:
                      for line, mark in zip(lines, marked, strict=True) if mark)
         spans.sort(key=lambda s: (s.start, s.end))
         credits, bylines = find_credits(text)
-        stated = (find_date(text) or named_date(article.title)) if article.published is None else None
-        updated = find_updated(text) if article.published is None and stated is None else None
+        stated = updated = None
+        if article.published is None:
+            head, head_lines = text[:_HEAD_CHARS], _head_date_lines(text, date_lines)
+            stated = _find_date(head, head_lines) or named_date(article.title)
+            updated = _find_updated(head, head_lines) if stated is None else None
         fingerprint = hashlib.blake2b(" ".join(toks.words).encode("utf-8"), digest_size=8).hexdigest()
         return tuple(spans), _content_indices(toks, spans), credits, bylines, (stated, updated), fingerprint
 
@@ -1082,7 +1125,8 @@ def _unpack(packed: tuple[Any, ...]) -> list[_Prepared]:
 
 def _measure_line(state: dict[str, Any], folded: str) -> list[int] | None:
     """The fit's second round for one line (see ``BoilerplateRemover._measure``)."""
-    return state["remover"]._measure(folded, state["candidates"][folded], state["base"], state["by_line"])
+    return state["remover"]._measure(folded, state["candidates"][folded], state["base"], state["by_line"],
+                                     state.setdefault("base_counts", {}))
 
 
 def _mark_task(state: dict[str, Any], n: int) -> tuple[tuple[Span, ...], np.ndarray, tuple[str, ...],
@@ -1142,7 +1186,20 @@ def _containment(sa: np.ndarray, sb: np.ndarray) -> float:
 
 def _containments(heads: list[np.ndarray], flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """:func:`_containment` of each of a few sets (``heads``, at most 8) with each of many, as a
-    (many, heads) array; the many are concatenated in ``flat`` (``sizes``: each set's length).
+    (many, heads) array; the many are concatenated in ``flat`` (``sizes``: each set's length)."""
+    return _ratios(_common_counts(heads, flat, sizes), sizes, np.array([len(head) for head in heads]))
+
+
+def _ratios(common: np.ndarray, sizes: np.ndarray, head_sizes: np.ndarray) -> np.ndarray:
+    """Containments from the (many, heads) counts of shared values, divided as :func:`_containment` does
+    (|A & B| counted from either side is the same number)."""
+    smaller = np.minimum(sizes[:, None], head_sizes[None, :])
+    return np.where(smaller > 0, common / np.maximum(smaller, 1), 1.0)
+
+
+def _common_counts(heads: list[np.ndarray], flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """How many values each of many sets (concatenated in ``flat``, ``sizes`` long) shares with each of
+    a few sorted ones (``heads``, at most 8), as a (many, heads) array.
 
     The heads' values are merged into one sorted array with a bit per head holding each, so
     the many are looked up once, not once per head.
@@ -1162,10 +1219,57 @@ def _containments(heads: list[np.ndarray], flat: np.ndarray, sizes: np.ndarray) 
     at = np.flatnonzero(found)
     bits = np.unpackbits(found[at, None], axis=1, count=len(heads), bitorder="little").view(bool)
     pair = np.searchsorted(np.cumsum(sizes), at, side="right")[:, None] * len(heads) + np.arange(len(heads))
-    common = np.bincount(pair[bits], minlength=len(sizes) * len(heads)).reshape(len(sizes), len(heads))
-    # |A & B| counted from either side is the same number; divided as the pairwise function does.
-    smaller = np.minimum(sizes[:, None], [len(head) for head in heads])
-    return np.where(smaller > 0, common / np.maximum(smaller, 1), 1.0)
+    return np.bincount(pair[bits], minlength=len(sizes) * len(heads)).reshape(len(sizes), len(heads))
+
+
+class _BaseCounts(NamedTuple):
+    """What the base sets of a line's documents share with those of its first few (see :func:`_joined_containments`)."""
+
+    flat: np.ndarray  # the base sets, concatenated
+    owner: np.ndarray  # each value's document (its place in the list)
+    sizes: np.ndarray
+    common: np.ndarray  # (documents, head) shared values
+
+
+def _base_counts(docs: list[int], base: dict[int, np.ndarray]) -> _BaseCounts:
+    sets = [base[d] for d in docs]
+    sizes = np.array([len(x) for x in sets], dtype=np.int64)
+    flat = np.concatenate(sets)
+    common = _common_counts(sets[: _PAIRS_SAMPLED + 1], flat, sizes)
+    return _BaseCounts(flat, np.repeat(np.arange(len(docs)), sizes), sizes, common)
+
+
+def _joined_containments(folded: str, docs: list[int], base: dict[int, np.ndarray],
+                         by_line: dict[int, dict[str, np.ndarray]],
+                         cache: dict[tuple[int, ...], _BaseCounts]) -> np.ndarray:
+    """:func:`_containment` of each document's set with the line (its base set and the line's shingles)
+    and each of the first few's, as a (documents, head) array: the line's documents at once.
+
+    Only the line's few shingles tell one document's set with the line from its base set, so the
+    counts are those of the base sets (kept in ``cache`` per list of documents) with the line's
+    shingles' part counted again: a value shared counts once whichever of the two holds it.
+    """
+    key = tuple(docs)
+    counts = cache.get(key)
+    if counts is None:
+        counts = cache[key] = _base_counts(docs, base)
+    pieces = [by_line[d].get(folded, _EMPTY) for d in docs]
+    values = np.concatenate(pieces)
+    shingles = distinct(values)
+    head = min(len(docs), _PAIRS_SAMPLED + 1)
+    if not len(shingles):
+        return _ratios(counts.common, counts.sizes, counts.sizes[:head])
+    # Which of the line's shingles each document's base set holds, and which its line gives it.
+    at = shingles.searchsorted(counts.flat)
+    np.minimum(at, len(shingles) - 1, out=at)
+    hit = shingles[at] == counts.flat
+    in_base = np.zeros((len(docs), len(shingles)), dtype=np.int64)
+    in_base[counts.owner[hit], at[hit]] = 1
+    joined = in_base.copy()
+    joined[np.repeat(np.arange(len(docs)), [len(p) for p in pieces]), shingles.searchsorted(values)] = 1
+    common = counts.common - in_base @ in_base[:head].T + joined @ joined[:head].T
+    sizes = counts.sizes + (joined - in_base).sum(axis=1)
+    return _ratios(common, sizes, sizes[:head])
 
 
 def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], measured: set[str] | frozenset[str],
@@ -1225,10 +1329,11 @@ def _line_shingles(texts: Sequence[tuple[list[_Line], Tokens, np.ndarray]], meas
 def _content_indices(tokens: Tokens, spans: Sequence[Span]) -> np.ndarray:
     # A token is cut when it starts inside a span: the spans' [lo, hi) token ranges, as counts of
     # the ranges covering each token (spans may overlap).
-    bounds = np.array([(span.start, span.end) for span in spans], dtype=np.int64).reshape(-1, 2)
-    covering = np.zeros(len(tokens) + 1, dtype=np.int64)
-    np.add.at(covering, np.searchsorted(tokens.starts, bounds[:, 0], side="left"), 1)
-    np.add.at(covering, np.searchsorted(tokens.starts, bounds[:, 1], side="left"), -1)
+    if not spans:
+        return np.arange(len(tokens))
+    edges = np.searchsorted(tokens.starts, [edge for span in spans for edge in (span.start, span.end)], side="left")
+    # Counted with bincount: np.add.at costs several times more on a few dozen spans.
+    covering = np.bincount(edges[0::2], minlength=len(tokens) + 1) - np.bincount(edges[1::2], minlength=len(tokens) + 1)
     return np.flatnonzero(np.cumsum(covering[:-1]) == 0)
 
 

@@ -29,7 +29,7 @@ from ..engines.parallel import paused_gc
 from ..errors import ConfigError
 from ..model import Candidate, Document
 from .align import content_hashes
-from .shingles import SHINGLE_SIZE_DEFAULT, distinct, shingle_hashes, unique_inverse
+from .shingles import SHINGLE_SIZE_DEFAULT, distinct, shingle_hashes, unique_inverse, vocabulary_codes
 
 __all__ = [
     "find_candidates",
@@ -95,7 +95,7 @@ def _tfidf(documents: Sequence[Document]):
     hashes = [content_hashes(doc) for doc in documents]
     rows = np.repeat(np.arange(len(documents)), [len(h) for h in hashes])
     flat = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
-    vocab, cols, _ = unique_inverse(flat)
+    vocab, cols = vocabulary_codes(flat)
     counts = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), max(1, len(vocab)))
     )
@@ -204,7 +204,8 @@ def _find_candidates(documents: Sequence[Document], min_shared: int, max_df: int
     groups = _duplicate_groups(documents)
     reps = [group[0] for group in groups]
     matrix = _representative_matrix([documents[r] for r in reps], [len(g) for g in groups], shingle_size, max_df)
-    product = (matrix @ matrix.T).tocoo()
+    # Both factors in CSR form: the second is the matrix's own transposed form, the first one conversion.
+    product = (matrix.tocsr() @ matrix.T).tocoo()
     within = np.zeros(len(groups), dtype=np.int64)
     diagonal = product.row == product.col
     within[product.row[diagonal]] = product.data[diagonal]
@@ -266,7 +267,7 @@ def _duplicate_groups(documents: Sequence[Document]) -> list[list[int]]:
 
 
 def _representative_matrix(docs: Sequence[Document], copies: Sequence[int], size: int, max_df: int):
-    """Binary representative x shingle matrix of the shingles worth pairing on.
+    """Binary representative x shingle matrix of the shingles worth pairing on (CSC).
 
     A shingle is kept when the documents holding it (duplicates counted) are
     at least two, and the representatives holding it at most ``max_df`` or
@@ -310,10 +311,12 @@ def _representative_matrix(docs: Sequence[Document], copies: Sequence[int], size
         frequent &= ~frequent_kept(np.bincount(inverse, weights=copied[row], minlength=len(holders)), holders)
     wanted = (total >= 2) & ~frequent
     keep = wanted[inverse]
-    # A kept shingle's column is the number of kept shingles before it.
-    compact = (np.cumsum(wanted, dtype=np.intp) - 1)[inverse[keep]]
-    data = np.ones(int(keep.sum()), dtype=np.int32)
-    return sp.csr_matrix((data, (row[keep], compact)), shape=(len(docs), int(np.count_nonzero(wanted))))
+    # The kept pairs, by shingle and then representative, are the transposed matrix in CSR form as
+    # they stand (a row per kept shingle, its holders): the matrix is its view, no sort or conversion.
+    indptr = np.concatenate(([0], np.cumsum(holders[wanted])))
+    transposed = sp.csr_matrix((np.ones(int(indptr[-1]), dtype=np.int32), row[keep], indptr),
+                               shape=(len(indptr) - 1, len(docs)))
+    return transposed.T
 
 
 def _corpus_shingles(hashes: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -349,14 +352,18 @@ def _expand(groups: Sequence[list[int]], ra: np.ndarray, rb: np.ndarray, shared:
     representative: hundreds of copies of one story cost linear work, not quadratic.
     """
     faces = [group_face(group, max_candidates) for group in groups]
+    # Every member of one face with every member of the other, first face's members in the outer
+    # order, as arrays (most faces are one document, and the pairs of representatives millions).
+    sizes = np.array([len(face) for face in faces], dtype=np.intp)
+    members = np.array([i for face in faces for i in face], dtype=np.int64)
+    opens = np.cumsum(sizes) - sizes
+    per_pair = sizes[ra] * sizes[rb]
+    pair = np.repeat(np.arange(len(ra)), per_pair)
+    within_pair = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    across = sizes[rb][pair]
     out_a: list[int] = []
     out_b: list[int] = []
     out_n: list[int] = []
-    for g1, g2, n in zip(ra.tolist(), rb.tolist(), shared.tolist(), strict=True):
-        for i in faces[g1]:
-            out_a.extend([i] * len(faces[g2]))
-            out_b.extend(faces[g2])
-            out_n.extend([n] * len(faces[g2]))
     for g, group in enumerate(groups):
         n = int(within[g])
         if len(group) < 2 or n < min_shared:
@@ -365,23 +372,26 @@ def _expand(groups: Sequence[list[int]], ra: np.ndarray, rb: np.ndarray, shared:
         out_a.extend(i for i, _ in inner)
         out_b.extend(j for _, j in inner)
         out_n.extend([n] * len(inner))
-    a, b = np.array(out_a, dtype=np.int64), np.array(out_b, dtype=np.int64)
+    a = np.concatenate((members[opens[ra][pair] + within_pair // across], np.array(out_a, dtype=np.int64)))
+    b = np.concatenate((members[opens[rb][pair] + within_pair % across], np.array(out_b, dtype=np.int64)))
+    counts = np.concatenate((np.asarray(shared, dtype=np.int64)[pair], np.array(out_n, dtype=np.int64)))
     a, b = np.minimum(a, b), np.maximum(a, b)
     order = np.lexsort((b, a))  # row-major, the order of the sparse product's upper triangle
-    return a[order], b[order], np.array(out_n, dtype=np.int64)[order]
+    return a[order], b[order], counts[order]
 
 
 def _top_per_document(a: np.ndarray, b: np.ndarray, counts: np.ndarray, cosine: np.ndarray,
                       limit: int) -> np.ndarray:
     """Indices of pairs that are among the ``limit`` best of either of their documents."""
     order = np.lexsort((-cosine, -counts))
-    keep = np.zeros(len(a), dtype=bool)
-    seen: dict[int, int] = {}
+    # Plain lists and ints: the loop runs once per pair, and numpy's scalar access costs more than the work.
+    first, second = a.tolist(), b.tolist()
+    seen = [0] * (max(max(first), max(second)) + 1)
+    kept = []
     for idx in order.tolist():
-        for doc in (int(a[idx]), int(b[idx])):
-            if seen.get(doc, 0) < limit:
-                keep[idx] = True
-        if keep[idx]:
-            seen[int(a[idx])] = seen.get(int(a[idx]), 0) + 1
-            seen[int(b[idx])] = seen.get(int(b[idx]), 0) + 1
-    return np.flatnonzero(keep)
+        i, j = first[idx], second[idx]
+        if seen[i] < limit or seen[j] < limit:
+            kept.append(idx)
+            seen[i] += 1
+            seen[j] += 1
+    return np.sort(np.array(kept, dtype=np.intp))
