@@ -154,7 +154,7 @@ class Aligner:
                 # texts can prefer common words scattered over both to the passage itself.
                 # The passage's rare 4-grams anchor it wherever it sits.
                 grams = (_document_grams(doc_a), _document_grams(doc_b)) if whole else None
-                anchored, anchored_subs = _lcs_blocks(text_a, text_b, anchored=True, grams=grams, unanchored=blocks)
+                anchored, anchored_subs = _lcs_blocks(text_a, text_b, anchored=True, grams=grams)
                 better = self._passages(anchored)
                 if _matched(anchored, better) > matched:
                     blocks, subs, found = anchored, anchored_subs, better
@@ -305,7 +305,6 @@ def _as_text(codes: np.ndarray) -> str:
 
 
 def _lcs_blocks(seq_a: str, seq_b: str, *, anchored: bool = False, grams: tuple[_OnceGrams, _OnceGrams] | None = None,
-                unanchored: list[tuple[int, int, int]] | None = None,
                 ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
     """Matching blocks of the LCS alignment (a, b, size), and one-for-one substitutions between them.
 
@@ -315,13 +314,12 @@ def _lcs_blocks(seq_a: str, seq_b: str, *, anchored: bool = False, grams: tuple[
     read as substituted one for one ((a, b) positions, in text order).
     With ``anchored``, the LCS runs between the 4-grams found once in each
     text (as for a pair too long for the exact LCS); ``grams`` are those of
-    each text (:func:`_once_grams`) when they are known, ``unanchored`` the
-    blocks of the same texts without ``anchored``, when they are known.
+    each text (:func:`_once_grams`) when they are known.
     """
     if not anchored and exact_alignment(len(seq_a), len(seq_b)):
         blocks = _exact_blocks(seq_a, seq_b)
     else:
-        blocks = _anchored_blocks(seq_a, seq_b, grams, unanchored)
+        blocks = _anchored_blocks(seq_a, seq_b, grams)
     subs: list[tuple[int, int]] = []
     lo_a = lo_b = 0
     for a, b, size in (*blocks, (len(seq_a), len(seq_b), 0)):
@@ -364,24 +362,15 @@ def _codes_of(text: str) -> np.ndarray:
 
 
 def _anchored_blocks(seq_a: str, seq_b: str, grams: tuple[_OnceGrams, _OnceGrams] | None = None,
-                     unanchored: list[tuple[int, int, int]] | None = None) -> list[tuple[int, int, int]]:
-    """Matching blocks of a long pair, with bounded memory: exact LCS between anchors, pieces elsewhere.
-
-    ``unanchored`` are the pair's blocks without anchors (exact, or in pieces), when they are known:
-    with no anchor the one stretch between none is aligned just as they were, so they are reused.
-    """
+                     ) -> list[tuple[int, int, int]]:
+    """Matching blocks of a long pair, with bounded memory: exact LCS between anchors, pieces elsewhere."""
     anchors = _anchors(_codes_of(seq_a), _codes_of(seq_b), grams)
-    if not anchors and unanchored is not None:
-        return _merge([], unanchored)
-    # Each stretch's blocks lie between the anchors around it: the list is built in (a, b) order.
-    ordered: list[tuple[int, int, int]] = []
+    found: list[tuple[int, int, int]] = []
     lo_a = lo_b = 0
-    for a, b in anchors:
-        ordered.extend(_between(seq_a, seq_b, lo_a, a, lo_b, b))
-        ordered.append((a, b, 1))
+    for a, b in (*anchors, (len(seq_a), len(seq_b))):
+        found.extend(_between(seq_a, seq_b, lo_a, a, lo_b, b))
         lo_a, lo_b = a + 1, b + 1
-    ordered.extend(_between(seq_a, seq_b, lo_a, len(seq_a), lo_b, len(seq_b)))
-    return _join_touching(ordered)
+    return _merge(anchors, found)
 
 
 def _between(seq_a: str, seq_b: str, lo_a: int, hi_a: int, lo_b: int, hi_b: int) -> list[tuple[int, int, int]]:
@@ -478,11 +467,7 @@ def _increasing_chain(pos_a: list[int], pos_b: list[int]) -> list[tuple[int, int
 
 def _merge(anchors: list[tuple[int, int]], blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Anchor words and blocks, sorted, with touching blocks joined (the shape of LCS matching blocks)."""
-    return _join_touching(sorted([(a, b, 1) for a, b in anchors] + blocks))
-
-
-def _join_touching(items: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Blocks (a, b, size) in (a, b) order, each joined to the one before where the two touch in both texts."""
+    items = sorted([(a, b, 1) for a, b in anchors] + blocks)
     merged: list[tuple[int, int, int]] = []
     for a, b, n in items:
         if merged and merged[-1][0] + merged[-1][2] == a and merged[-1][1] + merged[-1][2] == b:
