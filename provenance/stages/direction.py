@@ -276,10 +276,15 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     outside_quotes = int(np.count_nonzero(matched & ~quoted))
     if outside_quotes < min_link_words:
         return False
-    sentences = spanned(_SENTENCE_MATCH_WORDS, _LONG_PASSAGE_SENTENCES)
+    # A long passage can only save a pair that fails the share or the partial-overlap rule: for any
+    # other pair it decides nothing, and its copied run (the costliest part of the test) is not read.
+    partial = (max(alignment.a_coverage, alignment.b_coverage) < _PARTIAL_COVERAGE
+               and longest_verbatim_run(alignment.a_match) < _PARTIAL_MIN_RUN)
+    needs_long = partial or shared / shorter < min_link_share
+    sentences = spanned(_SENTENCE_MATCH_WORDS, _LONG_PASSAGE_SENTENCES if needs_long else 2)
     # In a long passage a misread or swapped word does not end the copied run.
     copied_run = 0
-    if sentences >= _LONG_PASSAGE_SENTENCES:
+    if needs_long and sentences >= _LONG_PASSAGE_SENTENCES:
         # Even light scanning (a letter in thirty misread) garbles a word in five of each scan: no
         # clean run of 25 words survives in two scans, but the words between the matches are misreadings.
         if doc_b is None:
@@ -293,14 +298,10 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
                                                  lost_a=_lost_line_words(doc_a), lost_b=_lost_line_words(doc_b))
     long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
                     and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
-    if shared / shorter < min_link_share and not long_passage:
+    if needs_long and not long_passage:
         return False
-    if (max(alignment.a_coverage, alignment.b_coverage) < _PARTIAL_COVERAGE
-            and longest_verbatim_run(alignment.a_match) < _PARTIAL_MIN_RUN and not long_passage):
-        return False
-    if doc_b is not None and from_one_template(doc_a, doc_b, alignment):
-        return False
-    return sentences >= 2
+    # Fewer than two sentences is no link whatever the template test says.
+    return sentences >= 2 and not (doc_b is not None and from_one_template(doc_a, doc_b, alignment))
 
 
 def from_one_template(doc_a: Document, doc_b: Document, alignment: Alignment) -> bool:

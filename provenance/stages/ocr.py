@@ -699,13 +699,24 @@ def _pair_misreadings(alignment: Alignment, words_a: Sequence[str], words_b: Seq
     left, right = hits[:-1], hits[1:]
     run = right - left - 1
     gap = (run >= 1) & (run <= _MAX_FILLED_GAP) & (a_match[right] - a_match[left] - 1 == run)
-    paired = 0
-    for lo, hi, at in zip(left[gap].tolist(), right[gap].tolist(), a_match[left[gap]].tolist(), strict=True):
-        partners = list(range(at + 1, at + hi - lo))
-        if (b_match[partners] < 0).all() and misread_alike(words_a[lo + 1 : hi], [words_b[j] for j in partners]).all():
-            a_match[lo + 1 : hi] = partners
-            b_match[partners] = np.arange(lo + 1, hi)
-            paired += hi - lo - 1
+    # A stretch of b whose words are all unmatched lies between two matched words of b: two such
+    # stretches never overlap, so pairing one never changes another's test, and every stretch's
+    # words are read alike or not in one call.
+    stretches = [(lo, hi, at) for lo, hi, at in zip(left[gap].tolist(), right[gap].tolist(),
+                                                     a_match[left[gap]].tolist(), strict=True)
+                 if (b_match[at + 1 : at + hi - lo] < 0).all()]
+    if not stretches:
+        return alignment
+    alike = misread_alike([w for lo, hi, _ in stretches for w in words_a[lo + 1 : hi]],
+                          [w for lo, hi, at in stretches for w in words_b[at + 1 : at + hi - lo]]).tolist()
+    paired = read = 0
+    for lo, hi, at in stretches:
+        size = hi - lo - 1
+        if all(alike[read : read + size]):
+            a_match[lo + 1 : hi] = np.arange(at + 1, at + 1 + size)
+            b_match[at + 1 : at + 1 + size] = np.arange(lo + 1, hi)
+            paired += size
+        read += size
     if not paired:
         return alignment
     passages = tuple(dataclasses.replace(p, matched=int(np.count_nonzero(a_match[p.a_start : p.a_end] >= 0)))
