@@ -1028,6 +1028,11 @@ class _FamilyTree:
         """Whether two members of ``group`` are strangers (see :meth:`_strangers`)."""
         return any(self._strangers(x, y, group) for n, x in enumerate(group) for y in group[n + 1:])
 
+    def _joins(self, member: int, group: list[int]) -> bool:
+        """Whether ``member`` is a stranger to no member of ``group`` (the group has none already)."""
+        with_member = [*group, member]
+        return not any(self._strangers(member, x, with_member) for x in group)
+
     def _strangers(self, x: int, y: int, group: list[int]) -> bool:
         """Whether ``x`` and ``y`` share no passage as it stood, nor are two parts of a third member's text.
 
@@ -1111,13 +1116,9 @@ class _FamilyTree:
         join a group (the one they are copies with most) only while it stays one
         text; the best connected first, so each group grows around a core.
         """
-        def fits(member: int, group: list[int]) -> bool:
-            with_member = [*group, member]
-            return not any(self._strangers(member, x, with_member) for x in group)
-
         groups: list[list[int]] = []
         for member in sorted(story, key=lambda m: (-same.degree(m), story.index(m))):
-            open_groups = [g for g in groups if fits(member, g)]
+            open_groups = [g for g in groups if self._joins(member, g)]
             if open_groups:
                 max(open_groups, key=lambda g: sum(same.has_edge(member, x) for x in g)).append(member)
             else:
@@ -1153,7 +1154,7 @@ class _FamilyTree:
             linked = [pair[0] for pair in linked if pair is not None and pair[0].linked]
             key = (len(linked), sum(ev.shared_words for ev in linked))
             if (2 * len(linked) > len(group) and key > best_key and self._one_text([*group, member])
-                    and not any(self._strangers(member, x, [*group, member]) for x in group)):
+                    and self._joins(member, group)):
                 best, best_key = group, key
         return best
 
