@@ -1072,9 +1072,8 @@ class _FamilyTree:
         return len(hits) > 0 and len(hits) >= _HELD_AS_IT_STOOD * (hits[-1] - hits[0] + 1)
 
     def _held_in(self, z: int, other: int) -> np.ndarray:
-        """Which content words of ``z`` the pair's alignment matches in ``other``."""
-        al = self.pairs[(min(z, other), max(z, other))][1]
-        return (al.a_match if al.a == z else al.b_match) >= 0
+        """Which content words of ``z`` the pair's alignment matches in ``other`` (an aligned pair)."""
+        return self.collation.match(z, other) >= 0
 
     def _text_relation(self, x: int, y: int) -> tuple[bool, bool, bool]:
         """Whether x and y are linked copies of one text, whether most of y is in x, whether most of x is in y.
