@@ -107,8 +107,9 @@ MIN_GRAM_SHARE_DEFAULT = 0.04
 #: Fewest shared sampled grams for a character candidate (about a 30-word passage at 10% errors).
 MIN_GRAM_SHARED = 5
 #: A pair sharing this fraction of MIN_GRAM_SHARE_DEFAULT is a candidate too when MIN_PASSAGE_GRAMS of its
-#: shared grams sit at one offset: at 20% errors a copy keeps a 7-gram in both scans about one time in 20.
-_FEW_SHARED = 0.25
+#: shared grams sit at one offset: at 20% errors a copy keeps a 7-gram in both scans about one time in 20,
+#: so a 150-word story inside two 2,000-word pages shares 0.6-1% of a page's sampled grams.
+_FEW_SHARED = 0.125
 #: A word alignment covering this share of the shorter text is strong: no character pass.
 _STRONG_WORD_SHARE = 0.6
 #: Share of a word's letters that must align to one word of the other text (both ways).
