@@ -405,12 +405,12 @@ class Latent:
 
 @dataclass(frozen=True)
 class Family:
-    """A connected group of linked documents.
+    """Documents joined by one tree of the lineage (linked documents whose links the tree keeps).
 
     Parameters
     ----------
     id : str
-        ``family-1``, ``family-2``... largest first.
+        ``family-1``, ``family-2``... by the group of linked documents it comes from, largest first.
     root : str
         The top document or unseen source.
     members : tuple of str

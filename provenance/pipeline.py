@@ -32,7 +32,7 @@ from .stages.direction import (
     is_copy,
 )
 from .stages.edge_model import EdgeModel
-from .stages.lineage import build_lineage
+from .stages.lineage import build_lineage, numbered_families
 from .stages.load import MAX_FILE_SIZE_DEFAULT, load_articles
 from .stages.normalise import tokenize
 from .stages.ocr import add_char_candidates
@@ -500,14 +500,14 @@ def build_lineage_by_family(
     edges: list[Edge] = []
     latent: list[Latent] = []
     families: list[Family] = []
-    for fam_edges, fam_latent, (family,) in built:
+    for fam_edges, fam_latent, fam_families in built:
         renamed = {lat.id: f"~source-{len(latent) + n}" for n, lat in enumerate(fam_latent, start=1)}
         latent.extend(dataclasses.replace(lat, id=renamed[lat.id]) for lat in fam_latent)
         edges.extend(rename_latent(fam_edges, renamed))
-        families.append(dataclasses.replace(family, id=f"family-{len(families) + 1}",
-                                            root=renamed.get(family.root, family.root)))
+        families.extend(dataclasses.replace(family, root=renamed.get(family.root, family.root))
+                        for family in fam_families)
     edges.sort(key=lambda e: (e.parent, e.child))
-    return edges, latent, families
+    return edges, latent, numbered_families(families)
 
 
 def _family_task(state: dict[str, Any], family: int) -> tuple[list[Edge], list[Latent], list[Family]]:

@@ -834,3 +834,31 @@ def test_a_copy_under_an_unseen_source_descends_through_a_copy_only_by_its_chang
     placed = tree._unseen_copies(parent)
     assert placed[index["reprint"]] == -1
     assert placed[index["copy-of-first"]] == index["first"]
+
+
+@pytest.mark.corpora
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora absent")
+def test_every_family_of_a_wire_day_is_one_tree_that_holds_all_its_members(tmp_path):
+    # A wire's day holds digests that take a paragraph from a story's update (linked to the update,
+    # a copy below the story, not to the story itself), and reports linked only through a frame
+    # each fills with figures of its own.  The first hang from the copy they took the paragraph
+    # from; the second are no one text with the rest: either way no member of a family stands
+    # apart from its tree, and its root reaches every member.
+    import json
+
+    from provenance.stages.load import load_articles
+
+    with (CORPORA / "reuters21578" / "reuters21578.jsonl").open(encoding="utf-8") as stories:
+        day = [line for line in stories if json.loads(line)["date"].startswith("7-APR-1987")]
+    path = tmp_path / "day.jsonl"
+    path.write_text("".join(day), encoding="utf-8")
+    lineage = trace_articles(load_articles(path).articles)
+    parent_of = {e.child: e.parent for e in lineage.edges}
+    assert len(parent_of) == len(lineage.edges)
+    for family in lineage.families:
+        for member in family.members:
+            node, seen = member, {member}
+            while node in parent_of and parent_of[node] not in seen:
+                node = parent_of[node]
+                seen.add(node)
+            assert node == family.root, (family.id, member)

@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import CORPORA, SEEDS
 from syndicated import synthetic_corpus
 
 from provenance import trace
@@ -162,6 +162,21 @@ def test_scans_link_through_character_grams_as_in_the_embedded_engine(spark, tmp
     embedded = _assert_same_report(folder, spark)
     # The word shingles alone do not pair the two scans (no clean copy links both): the character grams do.
     assert [f["members"] for f in embedded["families"]] == [["scan-a.txt", "scan-b.txt"]]
+
+
+@pytest.mark.spark
+@pytest.mark.corpora
+@pytest.mark.skipif(SPARK_MISSING is not None, reason=SPARK_MISSING or "")
+@pytest.mark.skipif(not (CORPORA / "reuters21578").is_dir(), reason="../shared/corpora absent")
+def test_a_wire_day_gives_the_embedded_lineage(spark, tmp_path):
+    # A wire's day has stories whose unseen source hangs from a copy of an older story, and groups
+    # of linked reports whose lineage holds several trees: each tree one family, in both engines.
+    with (CORPORA / "reuters21578" / "reuters21578.jsonl").open(encoding="utf-8") as stories:
+        day = [line for line in stories if json.loads(line)["date"].startswith("7-APR-1987")]
+    path = tmp_path / "day.jsonl"
+    path.write_text("".join(day), encoding="utf-8")
+    embedded = _assert_same_report(path, spark)
+    assert any(e["child"].startswith("~") and not e["parent"].startswith("~") for e in embedded["edges"])
 
 
 @pytest.mark.parametrize(

@@ -382,19 +382,25 @@ def _finish_family(item: tuple[int, tuple[Iterable[tuple[int, Document]], Iterab
     edges, latent, families = build_lineage(docs, assessed)
     latent, families = describe_sources(docs, assessed, latent, families)
     key = {doc.id: doc.fingerprint + doc.id for doc in docs}
+    # Numbered as the embedded engine numbers them: by the linked group (its size, then its first
+    # document), and a group's trees in the order its lineage gives them.
+    size, first = len(docs), min(key.values())
     out = []
-    for family in families:
+    for tree, family in enumerate(families):
         members_set = set(family.members)
         own_latent = [lat for lat in latent if set(lat.children) <= members_set]
         latent_ids = {lat.id for lat in own_latent}
         out.append({
-            "size": len(family.members),
-            "first": min(key[m] for m in family.members),
+            "size": size,
+            "first": first,
+            "tree": tree,
             "root": family.root,
             "members": family.members,
             "agency": family.agency,
             "latent": own_latent,
-            "edges": [e for e in edges if e.child in members_set or e.parent in latent_ids],
+            # A tree's edges: into its documents, and into and out of its unseen sources (a copy
+            # of an older story may be the parent of a later story's unseen source).
+            "edges": [e for e in edges if e.child in members_set or e.child in latent_ids or e.parent in latent_ids],
         })
     return out
 
@@ -404,7 +410,7 @@ def _number_families(finished: list[dict[str, Any]]) -> tuple[list[Edge], list[L
     edges: list[Edge] = []
     latent: list[Latent] = []
     families: list[Family] = []
-    for fam in sorted(finished, key=lambda f: (-f["size"], f["first"])):
+    for fam in sorted(finished, key=lambda f: (-f["size"], f["first"], f["tree"])):
         renamed: dict[str, str] = {}
         for lat in fam["latent"]:
             renamed[lat.id] = f"~source-{len(latent) + 1}"

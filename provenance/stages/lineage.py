@@ -36,6 +36,7 @@ Two rules that follow from how copying works then hold whatever the fit says:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -187,17 +188,27 @@ def build_lineage(
     # the collector would only traverse them again and again (about a tenth of the stage's time).
     with paused_gc():
         for members, family_pairs in zip(components, inside, strict=True):
-            fam_edges, fam_latent, root = _FamilyTree(members, documents, family_pairs, collation, links,
-                                                      model).build(latent_number=len(latent) + 1)
+            fam_edges, fam_latent, trees = _FamilyTree(members, documents, family_pairs, collation, links,
+                                                       model).build(latent_number=len(latent) + 1)
             edges.extend(fam_edges)
             latent.extend(fam_latent)
-            families.append(Family(id=f"family-{len(families) + 1}", root=root,
-                                   members=tuple(sorted(documents[m].id for m in members))))
+            families.extend(Family(id="", root=root, members=tuple(sorted(documents[m].id for m in tree)))
+                            for root, tree in trees)
         # Freed while the collector is still paused: once it runs again, its first pass would
         # traverse every kept reading and weighed place once more (about 5% of the stage).
         del collation
     edges.sort(key=lambda e: (e.parent, e.child))
-    return edges, latent, families
+    return edges, latent, numbered_families(families)
+
+
+def numbered_families(families: Sequence[Family]) -> list[Family]:
+    """``families`` numbered ``family-1``, ``family-2``... in their order.
+
+    They come in the order of the groups of linked documents they are built from (largest
+    first); a group's lineage may hold several trees (texts linked only through a frame of
+    words each fills with its own), each a family, in the group's place.
+    """
+    return [dataclasses.replace(f, id=f"family-{n}") for n, f in enumerate(families, start=1)]
 
 
 class _FamilyTree:
@@ -830,7 +841,7 @@ class _FamilyTree:
             self._effective_logit[(p, c)] = logit
         return self._effective_logit[(p, c)]
 
-    def build(self, latent_number: int) -> tuple[list[Edge], list[Latent], str]:
+    def build(self, latent_number: int) -> tuple[list[Edge], list[Latent], list[tuple[str, list[int]]]]:
         parent = self._branching()
         # The pairwise features judge each edge with every other member placed
         # anywhere; once a tree is chosen, its edges must agree with where the
@@ -868,12 +879,65 @@ class _FamilyTree:
             if parent[child] != _ROOT:
                 edges.append(self._document_edge(parent[child], child))
         reuse = self._reuse_between(groups)
+        self._attach_strays(groups, reuse)
         edges.extend(Edge(parent=node[g] if copy is None else self.documents[copy].id, child=node[h],
                           confidence=confidence, relation="partial",
                           evidence=(Evidence("reuse", round(log_odds, 3),
                                              "one story reuses part of the other; the other is older"),))
                      for h, (g, copy, log_odds, confidence) in reuse.items())
-        return edges, latent, next(node[g] for g in range(len(groups)) if g not in reuse)
+        return edges, latent, self._trees(groups, reuse, node)
+
+    def _attach_strays(self, groups: list[list[int]], reuse: dict[int, tuple[int, int | None, float, float]]) -> None:
+        """Join a text at the top that shares a passage only with a copy below another text, from that copy.
+
+        A page linked to another story's reprint, not to the story's first printing (each of two
+        heavy scans aligned with one copy only), would otherwise stand apart in its family with no
+        edge: it reuses the passage from that copy (``reuse`` gains it, as :meth:`_reuse_between`'s
+        edges from a copy).  A text linked to the rest only through a frame around words of its own
+        (no run as it stood) reuses nothing, and stays a tree of its own (see :meth:`_trees`).
+        """
+        home = {x: g for g, group in enumerate(groups) for m in group for x in self._below.get(m, {m})}
+
+        def top_of(g: int) -> int:
+            while g in reuse:
+                g = reuse[g][0]
+            return g
+
+        joined = True
+        while joined:
+            joined = False
+            for h in [g for g in range(len(groups)) if g not in reuse][1:]:
+                best: tuple[int, int, int, float] | None = None
+                for (i, j), (ev, al) in self.pairs.items():
+                    if not ev.linked:
+                        continue
+                    for x, y in ((i, j), (j, i)):
+                        if x in groups[h] and y in home and top_of(home[y]) != h and self._runs_on((ev, al)) \
+                                and (best is None or ev.shared_words > best[0]):
+                            # The pair's log-odds that y, the copy below another text, came first.
+                            best = (ev.shared_words, home[y], y, ev.forward if ev.a == y else -ev.forward)
+                if best is not None:
+                    _, g, y, forward = best
+                    scanned = looks_scanned(self.documents[y]) or any(looks_scanned(self.documents[m])
+                                                                      for m in groups[h])
+                    reuse[h] = (g, y, forward, self.model.calibrate(1.0 / (1.0 + math.exp(-forward)), scanned))
+                    joined = True
+
+    def _trees(self, groups: list[list[int]], reuse: dict[int, tuple[int, int | None, float, float]],
+               node: list[str]) -> list[tuple[str, list[int]]]:
+        """Each tree of the family's lineage: its root (a member or unseen source) and its members.
+
+        The texts at the top joined by ``reuse`` are one tree; a text it does not join (linked to
+        the rest through a frame it fills with words of its own, not a passage as it stood) is a
+        tree of its own, and a lone text with no copy is in none.
+        """
+        trees: dict[int, set[int]] = {}
+        for g, group in enumerate(groups):
+            top = g
+            while top in reuse:
+                top = reuse[top][0]
+            trees.setdefault(top, set()).update(x for m in group for x in self._below.get(m, {m}))
+        return [(node[g], sorted(trees[g], key=self.members.index)) for g in sorted(trees) if len(trees[g]) > 1]
 
     def _unseen_copies(self, parent: dict[int, int]) -> dict[int, int]:
         """Copies under an unseen source descend through another copy only if they share its change.
