@@ -896,7 +896,17 @@ class _FamilyTree:
         edges from a copy).  A text linked to the rest only through a frame around words of its own
         (no run as it stood) reuses nothing, and stays a tree of its own (see :meth:`_trees`).
         """
+        strays = [g for g in range(len(groups)) if g not in reuse][1:]
+        if not strays:
+            return
         home = {x: g for g, group in enumerate(groups) for m in group for x in self._below.get(m, {m})}
+        # Each stray's links that share a run: (shared words, the other member, log-odds it came first).
+        links: dict[int, list[tuple[int, int, float]]] = {h: [] for h in strays}
+        for (i, j), (ev, al) in self.pairs.items():
+            for x, y in ((i, j), (j, i)):
+                if ev.linked and home.get(x) in links and x in groups[home[x]] and y in home \
+                        and self._runs_on((ev, al)):
+                    links[home[x]].append((ev.shared_words, y, ev.forward if ev.a == y else -ev.forward))
 
         def top_of(g: int) -> int:
             while g in reuse:
@@ -906,16 +916,11 @@ class _FamilyTree:
         joined = True
         while joined:
             joined = False
-            for h in [g for g in range(len(groups)) if g not in reuse][1:]:
+            for h in [g for g in strays if g not in reuse]:
                 best: tuple[int, int, int, float] | None = None
-                for (i, j), (ev, al) in self.pairs.items():
-                    if not ev.linked:
-                        continue
-                    for x, y in ((i, j), (j, i)):
-                        if x in groups[h] and y in home and top_of(home[y]) != h and self._runs_on((ev, al)) \
-                                and (best is None or ev.shared_words > best[0]):
-                            # The pair's log-odds that y, the copy below another text, came first.
-                            best = (ev.shared_words, home[y], y, ev.forward if ev.a == y else -ev.forward)
+                for words, y, forward in links[h]:
+                    if top_of(home[y]) != h and (best is None or words > best[0]):
+                        best = (words, home[y], y, forward)
                 if best is not None:
                     _, g, y, forward = best
                     scanned = looks_scanned(self.documents[y]) or any(looks_scanned(self.documents[m])
