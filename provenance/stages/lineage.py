@@ -908,18 +908,13 @@ class _FamilyTree:
                         and self._runs_on((ev, al)):
                     links[home[x]].append((ev.shared_words, y, ev.forward if ev.a == y else -ev.forward))
 
-        def top_of(g: int) -> int:
-            while g in reuse:
-                g = reuse[g][0]
-            return g
-
         joined = True
         while joined:
             joined = False
             for h in [g for g in strays if g not in reuse]:
                 best: tuple[int, int, int, float] | None = None
                 for words, y, forward in links[h]:
-                    if top_of(home[y]) != h and (best is None or words > best[0]):
+                    if _tree_top(home[y], reuse) != h and (best is None or words > best[0]):
                         best = (words, home[y], y, forward)
                 if best is not None:
                     _, g, y, forward = best
@@ -938,10 +933,7 @@ class _FamilyTree:
         """
         trees: dict[int, set[int]] = {}
         for g, group in enumerate(groups):
-            top = g
-            while top in reuse:
-                top = reuse[top][0]
-            trees.setdefault(top, set()).update(x for m in group for x in self._below.get(m, {m}))
+            trees.setdefault(_tree_top(g, reuse), set()).update(x for m in group for x in self._below.get(m, {m}))
         return [(node[g], sorted(trees[g], key=self.members.index)) for g in sorted(trees) if len(trees[g]) > 1]
 
     def _unseen_copies(self, parent: dict[int, int]) -> dict[int, int]:
@@ -1409,6 +1401,13 @@ def _about(changes: float) -> str:
         return "no change" if changes == 0 else "hardly a change"
     noun = "change" if whole == 1 else "changes"
     return f"{whole} {noun}" if abs(changes - whole) < 1e-9 else f"about {whole} {noun}"
+
+
+def _tree_top(group: int, reuse: Mapping[int, tuple[int, int | None, float, float]]) -> int:
+    """The text at the top of ``group``'s tree, following the ``partial`` edges of ``reuse`` up."""
+    while group in reuse:
+        group = reuse[group][0]
+    return group
 
 
 def _subtrees(parent: dict[int, int]) -> dict[int, set[int]]:
