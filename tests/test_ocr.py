@@ -290,10 +290,12 @@ def test_only_a_passage_at_one_offset_is_aligned_letter_by_letter():
 
 
 @pytest.mark.parametrize("seed", [3, 4])
-def test_a_heavy_scan_interleaved_with_a_neighbouring_column_is_linked(seed):
+def test_a_heavy_scan_interleaved_with_a_neighbouring_column_is_linked(seed, monkeypatch):
     # At one letter in five garbled, two scans of a story share few grams; on one page a column
     # break prints a neighbouring column's lines into it in runs of five, so each run moves the
     # story's offset: its shared grams sit at no one offset, but in one chain rising in both texts.
+    # (One gram in four, as a lighter scan keeps them: twice as many find the story at one offset.)
+    monkeypatch.setattr(ocr, "_DENSE_GRAMS_SHARE", 2.0)
     story = "\n\n".join(_printed_story(seed, 10))
     own = scanned(story, 200 + seed, 0.2).split("\n")
     column = scanned("\n\n".join(_printed_story(50 + seed, 10)), 300 + seed, 0.2).split("\n")
@@ -459,6 +461,21 @@ def test_a_story_in_two_heavily_scanned_pages_is_a_candidate_though_a_small_shar
     assert shared < 0.01 * min(len(ocr.char_grams(d)) for d in docs[:2])
     found = ocr.find_char_candidates(docs, set(), max_df=50, max_candidates=10)
     assert [(c.a, c.b) for c in found] == [(0, 1)]
+    assert _linked(trace_articles(articles), "a", "b")
+
+
+@pytest.mark.parametrize("seed", [43, 44])
+def test_two_pages_scanned_at_a_letter_in_four_share_a_story_through_denser_grams(seed):
+    # At one letter in four misread, a 160-word story inside two 2,000-word pages keeps a handful of
+    # one-in-four grams in both scans, too few at one offset to be a passage: scans that garbled a
+    # third of their words keep twice as many grams, and the story's sit at one offset.
+    story = "\n\n".join(_printed_story(seed, 4))
+    page_a = other_stories(1, 1800, common=0.5) + "\n\n" + story + "\n\n" + other_stories(2, 400, common=0.5)
+    page_b = other_stories(3, 400, common=0.5) + "\n\n" + story + "\n\n" + other_stories(4, 1800, common=0.5)
+    articles = [Article("a", scanned(page_a, seed, 0.25)), Article("b", scanned(page_b, seed + 100, 0.25)),
+                Article("c", scanned(other_stories(5, 2200, common=0.5), 7, 0.25))]
+    docs = prepare_documents(articles)
+    assert [(c.a, c.b) for c in ocr.find_char_candidates(docs, set(), max_df=50, max_candidates=10)] == [(0, 1)]
     assert _linked(trace_articles(articles), "a", "b")
 
 

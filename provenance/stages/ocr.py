@@ -81,6 +81,10 @@ _SCANNED_MIN_WORDS = 20
 GRAM_SIZE = 7
 #: One gram in this many is kept (chosen by hash, so every text keeps the same ones).
 GRAM_SAMPLE = 4
+#: A scan with this share of its words in no word list (15-20% character errors; 10% leaves about
+#: 22%) keeps a 7-gram in both of two scans one time in 10-20: it keeps twice as many grams (those
+#: of GRAM_SAMPLE among them), so a copied passage shows enough of them at one offset.
+_DENSE_GRAMS_SHARE = 0.3
 #: Width of an offset band between two letter strings: a scan's dropped and doubled letters
 #: shift a copied passage's offset by a few letters over its length.
 _DIAGONAL_LETTERS = 64
@@ -325,7 +329,12 @@ def char_grams(doc: Document) -> np.ndarray:
 
 
 def _sampled_grams(doc: Document) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique hashes of the sampled character 7-grams, and where each first starts in :func:`letters`."""
+    """Sorted unique hashes of the sampled character 7-grams, and where each first starts in :func:`letters`.
+
+    One gram in :data:`GRAM_SAMPLE`, or twice as many in a scan garbling :data:`_DENSE_GRAMS_SHARE`
+    of its words; the denser sample holds the sparser, so two texts share at the sparser rate
+    unless both are that garbled.
+    """
     grams = _GRAMS.get(doc)
     if grams is None:
         text, _ = letters(doc)
@@ -339,7 +348,9 @@ def _sampled_grams(doc: Document) -> tuple[np.ndarray, np.ndarray]:
                 for k in range(1, GRAM_SIZE):
                     h = h * _BASE + codes[k : k + n]
                 h = (h ^ (h >> np.uint64(31))) * _MIX
-            at = np.flatnonzero((h >> np.uint64(60)) % np.uint64(GRAM_SAMPLE) == 0)
+            words, unknown = _unknown_words(doc)
+            sample = GRAM_SAMPLE // 2 if len(unknown) >= _DENSE_GRAMS_SHARE * max(1, len(words)) else GRAM_SAMPLE
+            at = np.flatnonzero((h >> np.uint64(60)) % np.uint64(sample) == 0)
             hashes, first = np.unique(h[at], return_index=True)
             grams = (hashes, at[first])
         _GRAMS[doc] = grams
