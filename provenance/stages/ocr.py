@@ -137,7 +137,7 @@ _BASE = np.uint64(0x100000001B3)
 # Per-document letter strings and gram sets; valid in this process only, kept beside the documents.
 _LETTERS: weakref.WeakKeyDictionary[Document, tuple[str, np.ndarray]] = weakref.WeakKeyDictionary()
 _GRAMS: weakref.WeakKeyDictionary[Document, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
-_SCANNED: weakref.WeakKeyDictionary[Document, tuple[bool, bool]] = weakref.WeakKeyDictionary()
+_SCANNED: weakref.WeakKeyDictionary[Document, tuple[bool, bool, bool]] = weakref.WeakKeyDictionary()
 _MISREAD: weakref.WeakKeyDictionary[Document, int] = weakref.WeakKeyDictionary()
 _LOST_LINE_WORDS: weakref.WeakKeyDictionary[Document, int] = weakref.WeakKeyDictionary()
 # The symmetric-deletion index of common words, built at first need (_near_common).
@@ -171,14 +171,16 @@ def garbles_words(doc: Document) -> bool:
     return _scan_reading(doc)[1]
 
 
-def _scan_reading(doc: Document) -> tuple[bool, bool]:
-    """(:func:`looks_scanned`, :func:`garbles_words`) of a document, worked out once."""
+def _scan_reading(doc: Document) -> tuple[bool, bool, bool]:
+    """(:func:`looks_scanned`, :func:`garbles_words`, garbles :data:`_DENSE_GRAMS_SHARE` of its words) of a
+    document, worked out once."""
     reading = _SCANNED.get(doc)
     if reading is None:
         words, unknown = _unknown_words(doc)
         floor = _misread_floor(len(words))
         scanned = len(words) >= _SCANNED_MIN_WORDS and len(unknown) >= floor and misread_words(doc, unknown) >= floor
-        reading = _SCANNED[doc] = (scanned, scanned and len(unknown) > SCANNED_SHARE * len(words))
+        reading = _SCANNED[doc] = (scanned, scanned and len(unknown) > SCANNED_SHARE * len(words),
+                                   len(unknown) >= _DENSE_GRAMS_SHARE * max(1, len(words)))
     return reading
 
 
@@ -348,8 +350,7 @@ def _sampled_grams(doc: Document) -> tuple[np.ndarray, np.ndarray]:
                 for k in range(1, GRAM_SIZE):
                     h = h * _BASE + codes[k : k + n]
                 h = (h ^ (h >> np.uint64(31))) * _MIX
-            words, unknown = _unknown_words(doc)
-            sample = GRAM_SAMPLE // 2 if len(unknown) >= _DENSE_GRAMS_SHARE * max(1, len(words)) else GRAM_SAMPLE
+            sample = GRAM_SAMPLE // 2 if _scan_reading(doc)[2] else GRAM_SAMPLE
             at = np.flatnonzero((h >> np.uint64(60)) % np.uint64(sample) == 0)
             hashes, first = np.unique(h[at], return_index=True)
             grams = (hashes, at[first])
