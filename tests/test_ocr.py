@@ -446,16 +446,21 @@ def test_heavy_scans_keep_few_grams_but_at_one_offset(seeds):
     assert [(c.a, c.b) for c in found] == [(0, 1)]
 
 
+def _story_in_two_scanned_pages(seed: int, rate: float) -> list[Article]:
+    """Two 2,000-word pages printing one four-paragraph story, and a page of other stories, all scanned at ``rate``."""
+    story = "\n\n".join(_printed_story(seed, 4))
+    page_a = other_stories(1, 1800, common=0.5) + "\n\n" + story + "\n\n" + other_stories(2, 400, common=0.5)
+    page_b = other_stories(3, 400, common=0.5) + "\n\n" + story + "\n\n" + other_stories(4, 1800, common=0.5)
+    return [Article("a", scanned(page_a, seed, rate)), Article("b", scanned(page_b, seed + 100, rate)),
+            Article("c", scanned(other_stories(5, 2200, common=0.5), 7, rate))]
+
+
 @pytest.mark.parametrize("seed", [43, 45])
 def test_a_story_in_two_heavily_scanned_pages_is_a_candidate_though_a_small_share_of_either(seed):
     # At one letter in five misread, a 150-word story printed inside two pages of 2,000 words keeps
     # under 1% of a page's sampled grams in both scans: fewer than unrelated pages of that size may
     # share by chance, but the story's sit at one offset, and that makes the pair worth aligning.
-    story = "\n\n".join(_printed_story(seed, 4))
-    page_a = other_stories(1, 1800, common=0.5) + "\n\n" + story + "\n\n" + other_stories(2, 400, common=0.5)
-    page_b = other_stories(3, 400, common=0.5) + "\n\n" + story + "\n\n" + other_stories(4, 1800, common=0.5)
-    articles = [Article("a", scanned(page_a, seed, 0.2)), Article("b", scanned(page_b, seed + 100, 0.2)),
-                Article("c", scanned(other_stories(5, 2200, common=0.5), 7, 0.2))]
+    articles = _story_in_two_scanned_pages(seed, 0.2)
     docs = prepare_documents(articles)
     shared = len(np.intersect1d(ocr.char_grams(docs[0]), ocr.char_grams(docs[1])))
     assert shared < 0.01 * min(len(ocr.char_grams(d)) for d in docs[:2])
@@ -469,11 +474,7 @@ def test_two_pages_scanned_at_a_letter_in_four_share_a_story_through_denser_gram
     # At one letter in four misread, a 160-word story inside two 2,000-word pages keeps a handful of
     # one-in-four grams in both scans, too few at one offset to be a passage: scans that garbled a
     # third of their words keep twice as many grams, and the story's sit at one offset.
-    story = "\n\n".join(_printed_story(seed, 4))
-    page_a = other_stories(1, 1800, common=0.5) + "\n\n" + story + "\n\n" + other_stories(2, 400, common=0.5)
-    page_b = other_stories(3, 400, common=0.5) + "\n\n" + story + "\n\n" + other_stories(4, 1800, common=0.5)
-    articles = [Article("a", scanned(page_a, seed, 0.25)), Article("b", scanned(page_b, seed + 100, 0.25)),
-                Article("c", scanned(other_stories(5, 2200, common=0.5), 7, 0.25))]
+    articles = _story_in_two_scanned_pages(seed, 0.25)
     docs = prepare_documents(articles)
     assert [(c.a, c.b) for c in ocr.find_char_candidates(docs, set(), max_df=50, max_candidates=10)] == [(0, 1)]
     assert _linked(trace_articles(articles), "a", "b")
