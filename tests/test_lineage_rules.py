@@ -862,3 +862,7 @@ def test_every_family_of_a_wire_day_is_one_tree_that_holds_all_its_members(tmp_p
                 node = parent_of[node]
                 seen.add(node)
             assert node == family.root, (family.id, member)
+    # A partial edge says which story is older only where the texts' signs of copying say so.
+    reuse = [ev for e in lineage.edges for ev in e.evidence if ev.signal == "reuse"]
+    assert any(ev.weight <= 0 for ev in reuse)
+    assert all(("the other is older" in ev.detail) == (ev.weight > 0) for ev in reuse)

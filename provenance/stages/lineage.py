@@ -106,6 +106,10 @@ _PARENT_OWN_CHANGES = 1.0
 # (finite, so trees that all break it still compare), since no weight of text evidence outweighs
 # the page's own word that it took the story from someone else.
 _CREDITED_ROOT_PENALTY = 1000.0
+# What a partial edge's evidence says of which story came first, by the sign of its log-odds: the
+# tree places a story under the one it reuses, but the texts' own signs may not say which is older.
+_REUSE_ORDER = {True: "one story reuses part of the other; the other is older",
+                False: "one story reuses part of the other; the texts do not say which is older"}
 # Boilerplate that names who published a story: it travels from a source to its copies.
 _BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
@@ -882,8 +886,7 @@ class _FamilyTree:
         self._attach_strays(groups, reuse)
         edges.extend(Edge(parent=node[g] if copy is None else self.documents[copy].id, child=node[h],
                           confidence=confidence, relation="partial",
-                          evidence=(Evidence("reuse", round(log_odds, 3),
-                                             "one story reuses part of the other; the other is older"),))
+                          evidence=(Evidence("reuse", round(log_odds, 3), _REUSE_ORDER[log_odds > 0]),))
                      for h, (g, copy, log_odds, confidence) in reuse.items())
         return edges, latent, self._trees(groups, reuse, node)
 
