@@ -866,3 +866,39 @@ def test_every_family_of_a_wire_day_is_one_tree_that_holds_all_its_members(tmp_p
     reuse = [ev for e in lineage.edges for ev in e.evidence if ev.signal == "reuse"]
     assert any(ev.weight <= 0 for ev in reuse)
     assert all(("the other is older" in ev.detail) == (ev.weight > 0) for ev in reuse)
+
+
+
+def _papers_picking_alike(seed: int, places: int) -> dict[str, list[str]]:
+    """A short story and three papers' copies, each replacing words of its own; the first two
+    also replace one word of each paragraph, each its own way, and the third drops ``places``
+    paragraphs, where the first two replace another word with the same synonym."""
+    rng = random.Random(seed)
+    story = _story(rng, _VOCAB, 4)
+    copies = [[p.split(" ") for p in story] for _ in range(3)]
+    for n, copy in enumerate(copies):
+        for p in range(4):
+            copy[p][2 + 3 * n] = rng.choice(_VOCAB)
+    for p in range(4):
+        copies[0][p][1], copies[1][p][1] = rng.sample([w for w in _VOCAB if w != story[p].split(" ")[1]], 2)
+    for p in range(1, 1 + places):
+        copies[0][p][7] = copies[1][p][7] = rng.choice(_VOCAB)
+    printed = {"story.txt": story}
+    for n, copy in enumerate(copies):
+        printed[f"paper-{n}.txt"] = [" ".join(p) for k, p in enumerate(copy) if n != 2 or not 1 <= k <= places]
+    return printed
+
+
+@pytest.mark.parametrize("seed", [45, 46])
+def test_one_synonym_two_papers_picked_alike_is_no_change_of_a_short_story(seed):
+    # Every copy that prints the paragraph reads one word of it otherwise than the story, two
+    # papers alike (the third dropped it).  The two replace a word in every paragraph, each its
+    # own way: picking one synonym alike once is what chance gives them, not a change the story
+    # made.  The story is still their source.  Where the two agree against it at two such places,
+    # the story has changes of its own.
+    assert _source_test(_papers_picking_alike(seed, 1), "story.txt")
+    assert not _source_test(_papers_picking_alike(seed, 2), "story.txt")
+    lineage = trace_articles([Article(name, "\n\n".join(body) + "\n")
+                              for name, body in _papers_picking_alike(seed, 1).items()])
+    assert lineage.latent == []
+    assert _parents(lineage) == {f"paper-{n}.txt": "story.txt" for n in range(3)}

@@ -225,7 +225,7 @@ def test_copies_own_mastheads_are_no_reading_of_the_scanned_source():
         ("MORNING CHRONICLE. LOCAL AND GENERAL NEWS.", "THE COUNTY STANDARD.", "THE WEEKLY ARGUS.",
          "THE FARMER'S GAZETTE."))]
     collation = _scanned_collation(pages)
-    own, checked = collation.own_readings(0, [1, 2, 3])
+    own, checked = collation.own_readings(0, [1, 2, 3])[:2]
     assert checked > 100
     assert own == 0
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from ..model import Alignment, Document
 from .direction import _zipf, punctuation_before, reading_agreement
 from .ocr import letters_found, looks_scanned, lost_line_words, misread_alike
 
-__all__ = ["Collation", "Readings"]
+__all__ = ["Collation", "OwnReadings", "Readings"]
 
 # A change towards the plainer or commoner form (straight quotes, hyphens,
 # commoner words) is what copies also do independently of each other, so it
@@ -76,6 +77,15 @@ class Readings(tuple):
     @property
     def total(self) -> float:
         return self[0] + self[1]
+
+
+class OwnReadings(NamedTuple):
+    """What :meth:`Collation.own_readings` finds of a would-be source's own readings."""
+
+    own: int
+    checked: int
+    swaps: int
+    parallel: int
 
 
 class Collation:
@@ -238,7 +248,7 @@ class Collation:
         return self._held_words[(x, y)]
 
     def own_readings(self, m: int, others: Sequence[int],
-                     branch: Callable[[int, int], bool] | None = None) -> tuple[int, int]:
+                     branch: Callable[[int, int], bool] | None = None) -> OwnReadings:
         """Places where ``m`` reads otherwise than every copy that carries them, and those copies all alike.
 
         The test of a would-be source: copies of a source may each change it,
@@ -258,6 +268,11 @@ class Collation:
             Runs of such words.
         checked : int
             Words of ``m`` that two or more copies carry (with its reading or another).
+        swaps : int
+            Those of the ``own`` runs that are one word read as one other word (a synonym).
+        parallel : int
+            Places where two copies both replaced ``m``'s words and read them differently: how
+            often copies reword one place, against which their agreeing by chance is weighed.
         """
         n = len(self.documents[m].content)
         kept = np.zeros(n, dtype=bool)
@@ -280,8 +295,10 @@ class Collation:
             gaps = np.flatnonzero((np.diff(hits) > 1) & (np.diff(at) > 1))
             replaced[x] = [(left + 1, right, at_left + 1, at_right) for left, right, at_left, at_right in zip(
                 hits[gaps].tolist(), hits[gaps + 1].tolist(), at[gaps].tolist(), at[gaps + 1].tolist(), strict=True)]
-        own = 0
+        own = swaps = parallel = 0
         marked = np.zeros(n, dtype=bool)
+        # Places two copies both replaced, each its own way.
+        apart = np.zeros(n, dtype=bool)
         witnesses = [x for x in replaced if replaced[x]]
         for a, x in enumerate(witnesses):
             for y in witnesses[a + 1:]:
@@ -289,17 +306,24 @@ class Collation:
                 if x_in_y is None:
                     continue
                 for s, e, xs, xe in replaced[x]:
-                    if kept[s:e].any() or marked[s:e].any() or self._misread(m, s, e, x, xs, xe):
+                    # A place some copy keeps can still show two copies rewording it each their own way.
+                    held = kept[s:e].any()
+                    if marked[s:e].any() or (held and apart[s:e].any()) or (
+                            not held and self._misread(m, s, e, x, xs, xe)):
                         continue
                     for s2, e2, ys, ye in replaced[y]:
                         if s2 < e and s < e2:
-                            if self._agree_at(x, xs, xe, y, ys, ye, x_in_y) \
-                                    and not (branch is not None and (branch(x, y) or branch(y, x))) \
+                            if not self._agree_at(x, xs, xe, y, ys, ye, x_in_y):
+                                if not apart[s:e].any():
+                                    apart[s:e] = True
+                                    parallel += 1
+                            elif not held and not (branch is not None and (branch(x, y) or branch(y, x))) \
                                     and self._unanimous(x, (s, e, xs, xe), (x, y), replaced):
                                 own += 1
+                                swaps += e - s == 1 and xe - xs == 1
                                 marked[s:e] = True
                             break
-        return own, int(np.count_nonzero(carried >= 2))
+        return OwnReadings(own, int(np.count_nonzero(carried >= 2)), swaps, parallel)
 
     def _agree_at(self, x: int, x_start: int, x_end: int, y: int, y_start: int, y_end: int,
                   x_in_y: np.ndarray) -> bool:

@@ -48,7 +48,7 @@ from ..engines.parallel import paused_gc
 from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage, Span
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
-from .collation import Collation
+from .collation import Collation, OwnReadings
 from .direction import PairEvidence, classify_relation, has_verbatim_run, published_before, published_span
 from .edge_model import EdgeModel, edge_features, family_own_changes, origin_features, wrapped
 from .normalise import fold_text
@@ -77,6 +77,12 @@ _HOLDS = 0.9
 # same way) are coincidences: two rewriters picking the same synonym where no other copy
 # kept the word: one in 250 words that two copies carry, at most.
 _OWN_CHANGES = 0.004
+# One word of a source that every copy reading it replaced by one other word, two of them the same,
+# is also what two sub-editors picking one synonym do by chance (a word has a few common synonyms,
+# and a copy that cut the passage has no say there).  How often they do is read from the copies
+# themselves: for every this many places where two of them replaced a word of the source each its
+# own way, one such place is chance, no change of the source's.  A phrase read alike is a change.
+_REWORDINGS_PER_COINCIDENCE = 3
 # Fewer words missing from a text in the middle of a copied passage are a garbled or
 # re-worded phrase; this many make a cut sentence.
 _CUT_WORDS = 5
@@ -642,12 +648,13 @@ class _FamilyTree:
             shared_total += int(np.count_nonzero(shared)) - added
         if held < holds * shared_total:
             return False
-        own, checked = self.collation.own_readings(m, others)
+        readings = self.collation.own_readings(m, others)
+        own, checked = readings.own, readings.checked
         # A house style (quotes, dashes, case) that copies agree against in most pairs is m's own.
         styles = [u.style for n, y in enumerate(others) for z in others[n + 1:]
                   if (u := self.collation.unique(m, y, z)) is not None]
         style = float(np.median(styles)) if styles else 0.0
-        if own + cuts + style > _OWN_CHANGES * checked and own:
+        if _counted_readings(readings) + cuts + style > _OWN_CHANGES * checked and own:
             # Two copies agreeing against m may be one branch: a copy that came after m (so is not
             # its source) and changed m's text, and a copy of that copy (see _descends_through).
             # After m: published later, or, undated, marked later by the changes copying makes
@@ -661,8 +668,9 @@ class _FamilyTree:
                     branches[(x, y)] = after_m and self._descends_through(x, y, m)
                 return branches[(x, y)]
 
-            own, checked = self.collation.own_readings(m, others, branch)
-        return own + cuts + style <= _OWN_CHANGES * checked
+            readings = self.collation.own_readings(m, others, branch)
+            own, checked = readings.own, readings.checked
+        return _counted_readings(readings) + cuts + style <= _OWN_CHANGES * checked
 
     def _edge_cut(self, m: int, x: int, shared: np.ndarray, hits: np.ndarray, others: list[int]) -> bool:
         """Whether a passage of ``x`` another copy carries, before or after what ``x`` takes from ``m``, is ``m``'s cut.
@@ -1404,6 +1412,12 @@ def _about(changes: float) -> str:
         return "no change" if changes == 0 else "hardly a change"
     noun = "change" if whole == 1 else "changes"
     return f"{whole} {noun}" if abs(changes - whole) < 1e-9 else f"about {whole} {noun}"
+
+
+def _counted_readings(readings: OwnReadings) -> int:
+    """The places where copies agree against a would-be source that count as its changes: less the
+    one-word ones chance explains (see _REWORDINGS_PER_COINCIDENCE)."""
+    return readings.own - min(readings.swaps, readings.parallel // _REWORDINGS_PER_COINCIDENCE)
 
 
 def _tree_top(group: int, reuse: Mapping[int, tuple[int, int | None, float, float]]) -> int:
