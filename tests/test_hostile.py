@@ -9,7 +9,6 @@ catches hangs (a FIFO opened for reading waits forever without using CPU).
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import os
@@ -402,7 +401,40 @@ def test_a_draft_inside_the_corpus_is_not_its_own_source(runner, corpus):
     assert {s["id"] for s in data["sources"]} == {"000_ff1cc9cdafb8e1cb.txt", "002_e3353238399ad4ec.txt"}
 
 
-def test_ctrl_c_where_python_would_ignore_it_is_delivered_a_moment_later():
+class _Delivery:
+    """A SIGINT handler for the test's duration that notes each delivery to the main thread.
+
+    What is tested is that the signal reaches the main thread again; what Python's own handler
+    then does is Python's business.  (Raising there, as Python's handler does, would lose the
+    test under load: the 10 ms can pass before the test waits, and the interrupt then surfaces
+    inside a finaliser of an object freed as the test goes on, where Python prints it as ignored.)
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.count += 1
+
+    def wait(self, count: int, seconds: float = 5.0) -> bool:
+        """Whether ``count`` deliveries were noted within ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while self.count < count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.count >= count
+
+
+@pytest.fixture
+def delivery():
+    noted = _Delivery()
+    previous = signal.signal(signal.SIGINT, noted)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_where_python_would_ignore_it_is_delivered_a_moment_later(delivery):
     # Raised inside the import machinery (a module lock's callback) or while Ctrl-C is held
     # back (a pool forking), KeyboardInterrupt was printed as "ignored" and the run went on.
     from types import SimpleNamespace
@@ -414,26 +446,18 @@ def test_ctrl_c_where_python_would_ignore_it_is_delivered_a_moment_later():
     elsewhere = SimpleNamespace(f_code=SimpleNamespace(co_filename=__file__, co_name="run"), f_back=None)
     with pytest.raises(KeyboardInterrupt):
         interrupt_when_safe(signal.SIGINT, elsewhere)
-    # Python's default handler is in place here: a KeyboardInterrupt it raised while the garbage
-    # collector ran a finaliser of an earlier test's objects would be "ignored", and the test lost.
-    gc.collect()
-    gc.disable()
+    assert not delivery.wait(1, seconds=0.1)  # raised at once, nothing sent again
+    interrupt_when_safe(signal.SIGINT, in_import)  # returns: sent again 10 ms later, to the main thread
+    assert delivery.wait(1)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        interrupt_when_safe(signal.SIGINT, in_import)  # returns: sent again 10 ms later...
-        with pytest.raises(KeyboardInterrupt):
-            time.sleep(5)  # ...to this thread, through the SIGINT handler in place
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            interrupt_when_safe(signal.SIGINT, elsewhere)  # held back: returns
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        with pytest.raises(KeyboardInterrupt):
-            time.sleep(5)
+        interrupt_when_safe(signal.SIGINT, elsewhere)  # held back: returns
     finally:
-        gc.enable()
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    assert delivery.wait(2)
 
 
-def test_ctrl_c_inside_a_finaliser_the_collector_calls_is_delivered_a_moment_later():
+def test_ctrl_c_inside_a_finaliser_the_collector_calls_is_delivered_a_moment_later(delivery):
     # multiprocessing's Finalize objects run as the collector's callbacks (a pool's pipes closed
     # while the imports go on): a KeyboardInterrupt raised there was printed as "ignored", with
     # its traceback, and the run went on to the end.
@@ -443,15 +467,9 @@ def test_ctrl_c_inside_a_finaliser_the_collector_calls_is_delivered_a_moment_lat
 
     from provenance.cli import interrupt_when_safe
 
-    for finaliser in (multiprocessing.util.__file__, weakref.__file__):
+    for sent, finaliser in enumerate((multiprocessing.util.__file__, weakref.__file__), start=1):
         called_back = SimpleNamespace(f_code=SimpleNamespace(co_filename=finaliser, co_name="__call__"), f_back=None)
         closing = SimpleNamespace(f_code=SimpleNamespace(co_filename=finaliser, co_name="close_fds"),
                                   f_back=called_back)
-        gc.collect()
-        gc.disable()
-        try:
-            interrupt_when_safe(signal.SIGINT, closing)  # returns: sent again 10 ms later...
-            with pytest.raises(KeyboardInterrupt):
-                time.sleep(5)  # ...to this thread
-        finally:
-            gc.enable()
+        interrupt_when_safe(signal.SIGINT, closing)  # returns: sent again 10 ms later, to the main thread
+        assert delivery.wait(sent)
