@@ -649,12 +649,11 @@ class _FamilyTree:
         if held < holds * shared_total:
             return False
         readings = self.collation.own_readings(m, others)
-        own, checked = readings.own, readings.checked
         # A house style (quotes, dashes, case) that copies agree against in most pairs is m's own.
         styles = [u.style for n, y in enumerate(others) for z in others[n + 1:]
                   if (u := self.collation.unique(m, y, z)) is not None]
         style = float(np.median(styles)) if styles else 0.0
-        if _counted_readings(readings) + cuts + style > _OWN_CHANGES * checked and own:
+        if _counted_readings(readings) + cuts + style > _OWN_CHANGES * readings.checked and readings.own:
             # Two copies agreeing against m may be one branch: a copy that came after m (so is not
             # its source) and changed m's text, and a copy of that copy (see _descends_through).
             # After m: published later, or, undated, marked later by the changes copying makes
@@ -669,8 +668,7 @@ class _FamilyTree:
                 return branches[(x, y)]
 
             readings = self.collation.own_readings(m, others, branch)
-            own, checked = readings.own, readings.checked
-        return _counted_readings(readings) + cuts + style <= _OWN_CHANGES * checked
+        return _counted_readings(readings) + cuts + style <= _OWN_CHANGES * readings.checked
 
     def _edge_cut(self, m: int, x: int, shared: np.ndarray, hits: np.ndarray, others: list[int]) -> bool:
         """Whether a passage of ``x`` another copy carries, before or after what ``x`` takes from ``m``, is ``m``'s cut.
