@@ -102,6 +102,28 @@ def test_excerpt_with_a_whole_sentence_is_linked():
     assert _assess(WIRE, excerpt).linked
 
 
+# A student's answer or a one-line brief: a heading of its own and one sentence of a story, word for word.
+LIFTED = WIRE.split("\n")[3]
+BRIEF = f"Answer: the Port Elsby harbour closure\n\nSubmitted by student 12 for the third assignment\n\n{LIFTED}\n"
+
+
+def test_a_brief_of_one_sentence_lifted_from_a_story_on_its_subject_is_a_copy():
+    ev = _assess(WIRE, BRIEF)
+    # Not as a brief cut to its lead (most of its words the story's, over two sentences): one sentence.
+    assert ev.linked and ev.shared_words < 0.8 * len(prepare_documents([Article("brief", BRIEF)])[0].content)
+
+
+def test_one_sentence_set_into_a_story_on_another_subject_or_quoted_or_between_two_briefs_is_no_link():
+    story = other_stories(3, 250)
+    paragraphs = story.split("\n")
+    elsewhere = "\n".join([*paragraphs[:2], LIFTED, *paragraphs[2:]])
+    assert not _assess(elsewhere, BRIEF).linked
+    quoted = WIRE.replace(LIFTED, f"\u201c{LIFTED}\u201d")
+    assert not _assess(quoted, BRIEF).linked
+    notice = f"Port Elsby lane notice\n\n{LIFTED}\nThe harbour office will publish updates on its website.\n"
+    assert not _assess(notice, BRIEF).linked
+
+
 def test_longest_verbatim_run():
     assert longest_verbatim_run(np.array([], dtype=int)) == 0
     assert longest_verbatim_run(np.array([-1, -1])) == 0

@@ -83,6 +83,18 @@ _BRIEF_SENTENCE_WORDS = 3
 # lifts whole sentences.
 _PARTIAL_COVERAGE = 0.4
 _PARTIAL_MIN_RUN = 15
+# A brief of one sentence (an answer quoting a reference, a trim to the lead, a digest's item) is a
+# copy when that sentence, lifted whole (a run of _PARTIAL_MIN_RUN words outside quotations), is
+# most of it, and the longer text is a story of its own (twice as long and 100 words or more) about
+# the same thing: a few of the brief's uncommon words (rarer than Zipf 5: names, subjects) are in
+# its other sentences too.  Between two short texts a shared sentence is as likely one frame both
+# filled (a notice, a price change), and a sentence set into a story on another subject is no excerpt.
+_LIFTED_BRIEF_WORDS = 60
+_LIFTED_SHARE = 0.6
+_LIFTED_SOURCE_WORDS = 100
+_LIFTED_SOURCE_RATIO = 2
+_SUBJECT_ZIPF = 5.0
+_SUBJECT_ECHO_WORDS = 2
 # A passage this long (shared words outside quotations, or one run copied word for word with
 # what it quotes, over at least this many sentences, a whole sentence of it lifted as it stood)
 # is copying however long the texts around it: a story reprinted inside a page, a digest or a
@@ -266,6 +278,8 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     if (shared >= _BRIEF_MIN_WORDS and shared / shorter >= _BRIEF_COVERAGE
             and spanned(_BRIEF_SENTENCE_WORDS, 2) >= 2):
         return True
+    if doc_b is not None and shorter <= _LIFTED_BRIEF_WORDS and _lifted_brief(doc_a, doc_b, alignment):
+        return True
     quoted = quoted_mask(doc_a)
     if int(np.count_nonzero(matched & ~quoted)) < min_link_words:
         return False
@@ -302,6 +316,27 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
         return False
     # Fewer than two sentences is no link whatever the template test says.
     return sentences >= 2 and not (doc_b is not None and from_one_template(doc_a, doc_b, alignment))
+
+
+def _lifted_brief(doc_a: Document, doc_b: Document, alignment: Alignment) -> bool:
+    """Whether the shorter text is mostly one sentence lifted whole from a longer story on its subject."""
+    if len(alignment.a_match) <= len(alignment.b_match):
+        brief, story, match = doc_a, doc_b, alignment.a_match
+    else:
+        brief, story, match = doc_b, doc_a, alignment.b_match
+    if len(story.content_words) < max(_LIFTED_SOURCE_WORDS, _LIFTED_SOURCE_RATIO * len(match)):
+        return False
+    start, run = longest_run_span(match)
+    if run < _PARTIAL_MIN_RUN or run < _LIFTED_SHARE * len(match):
+        return False
+    lifted = match[start:start + run]
+    if quoted_mask(brief)[start:start + run].any() or quoted_mask(story)[lifted].any():
+        return False
+    story_words = story.content_words
+    elsewhere = set(story_words[:lifted[0]]) | set(story_words[lifted[-1] + 1:])
+    subject = {word for word in brief.content_words
+               if word in elsewhere and len(word) >= 3 and word.isalpha() and _zipf(word) < _SUBJECT_ZIPF}
+    return len(subject) >= _SUBJECT_ECHO_WORDS
 
 
 def from_one_template(doc_a: Document, doc_b: Document, alignment: Alignment) -> bool:
@@ -345,13 +380,29 @@ def _slot_filler(doc: Document, start: int, end: int) -> bool:
 
 def longest_verbatim_run(match: np.ndarray) -> int:
     """Most consecutive words matched to consecutive words of the other text."""
-    if not len(match) or not (match >= 0).any():
-        return 0
+    return longest_run_span(match)[1]
+
+
+def longest_run_span(match: np.ndarray) -> tuple[int, int]:
+    """Where the :func:`longest_verbatim_run` of ``match`` starts, and its length (the first if several).
+
+    Examples
+    --------
+    >>> longest_run_span(np.array([-1, 3, 4, 5, -1, 9, 10])), longest_run_span(np.array([-1, 2, -1]))
+    ((1, 3), (1, 1))
+    """
+    matched = np.flatnonzero(match >= 0)
+    if not len(matched):
+        return 0, 0
     # A word continues a run when it and the word before are matched to neighbours.
     continues = (match[1:] >= 0) & (match[:-1] >= 0) & (match[1:] == match[:-1] + 1)
     edges = np.diff(np.concatenate(([0], continues.view(np.int8), [0])))
-    lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
-    return int(lengths.max()) + 1 if len(lengths) else 1
+    starts = np.flatnonzero(edges == 1)
+    lengths = np.flatnonzero(edges == -1) - starts
+    if not len(lengths):
+        return int(matched[0]), 1
+    longest = int(lengths.argmax())
+    return int(starts[longest]), int(lengths[longest]) + 1
 
 
 def has_verbatim_run(match: np.ndarray, length: int) -> bool:
