@@ -124,6 +124,24 @@ def test_one_sentence_set_into_a_story_on_another_subject_or_quoted_or_between_t
     assert not _assess(notice, BRIEF).linked
 
 
+def _set_into(story: str, *sentences: str) -> str:
+    """``story`` with each sentence set in as a paragraph of its own, the first after its second paragraph."""
+    paragraphs = story.split("\n")
+    for k, sentence in enumerate(sentences):
+        paragraphs.insert(2 + 3 * k, sentence)
+    return "\n".join(paragraphs)
+
+
+def test_two_passages_lifted_whole_link_long_texts_one_or_two_quoted_do_not():
+    ship, officials = WIRE.split("\n")[1], WIRE.split("\n")[3]
+    source = WIRE + other_stories(1, 400)
+    # Some 60 words of two texts of 450 and more: under the share a link needs, and only two sentences.
+    assert _assess(source, _set_into(other_stories(2, 400), ship, officials)).linked
+    assert not _assess(source, _set_into(other_stories(2, 400), ship)).linked
+    quoted = f"\u201c{officials}\u201d"
+    assert not _assess(source, _set_into(other_stories(2, 400), ship, quoted)).linked
+
+
 def test_longest_verbatim_run():
     assert longest_verbatim_run(np.array([], dtype=int)) == 0
     assert longest_verbatim_run(np.array([-1, -1])) == 0

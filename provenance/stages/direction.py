@@ -104,6 +104,12 @@ _SUBJECT_ECHO_WORDS = 2
 _LONG_PASSAGE_WORDS = 60
 _LONG_PASSAGE_SENTENCES = 3
 _LONG_PASSAGE_RUN = 25
+# So are two passages each lifted whole (runs of _PARTIAL_MIN_RUN words as they stood, outside quotations
+# in both texts): no independent report repeats two passages of another, a shared quotation is excluded
+# and a stock phrase is shorter.  Runs, not sentences: a scan loses the full stops that end sentences.
+# (On the simulated worlds' corpora the only pairs of different stories that share two such passages
+# are two of the BBC's own articles on one subject, its background reused.)
+_LIFTED_PASSAGES = 2
 # Reports written from one template (a market's prices, a bond issue's terms, a chain's monthly sales)
 # share their frame word for word and differ in a figure or a name every few words: each states facts
 # of its own, so neither is a copy of the other.  A copy keeps its source's facts and whole sentences
@@ -242,7 +248,12 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     60 words outside quotations (or a 60-word run) of which one sentence,
     25 words, was copied word for word (a lone misread or swapped word does
     not end the run, nor, given ``doc_b``, a few words that are the other
-    text's own misread): a story reprinted inside a long page or digest.
+    text's own misread): a story reprinted inside a long page or digest,
+    or two passages each lifted whole (15 words as they stood, outside
+    quotations).  Given ``doc_b``, a text of at most 60 words that is
+    mostly one sentence lifted whole from a story at least twice as long,
+    on the same subject, is a copy too (an answer quoting a reference, a
+    trim to the lead).
 
     Parameters
     ----------
@@ -312,7 +323,7 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
                                                  lost_a=_lost_line_words(doc_a), lost_b=_lost_line_words(doc_b))
     long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
                     and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
-    if needs_long and not long_passage:
+    if needs_long and not long_passage and _passages_lifted(alignment.a_match, quoted) < _LIFTED_PASSAGES:
         return False
     # Fewer than two sentences is no link whatever the template test says.
     return sentences >= 2 and not (doc_b is not None and from_one_template(doc_a, doc_b, alignment))
@@ -394,15 +405,27 @@ def longest_run_span(match: np.ndarray) -> tuple[int, int]:
     matched = np.flatnonzero(match >= 0)
     if not len(matched):
         return 0, 0
+    starts, lengths = _verbatim_runs(match)
+    if not len(lengths):
+        return int(matched[0]), 1
+    longest = int(lengths.argmax())
+    return int(starts[longest]), int(lengths[longest])
+
+
+def _verbatim_runs(match: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of every run of two or more words matched to consecutive words of the other text."""
     # A word continues a run when it and the word before are matched to neighbours.
     continues = (match[1:] >= 0) & (match[:-1] >= 0) & (match[1:] == match[:-1] + 1)
     edges = np.diff(np.concatenate(([0], continues.view(np.int8), [0])))
     starts = np.flatnonzero(edges == 1)
-    lengths = np.flatnonzero(edges == -1) - starts
-    if not len(lengths):
-        return int(matched[0]), 1
-    longest = int(lengths.argmax())
-    return int(starts[longest]), int(lengths[longest]) + 1
+    return starts, np.flatnonzero(edges == -1) - starts + 1
+
+
+def _passages_lifted(match: np.ndarray, quoted: np.ndarray) -> int:
+    """How many runs of _PARTIAL_MIN_RUN words or more ``match`` copies as they stood, outside quotations."""
+    starts, lengths = _verbatim_runs(match)
+    return sum(1 for start, length in zip(starts.tolist(), lengths.tolist(), strict=True)
+               if length >= _PARTIAL_MIN_RUN and not quoted[start:start + length].any())
 
 
 def has_verbatim_run(match: np.ndarray, length: int) -> bool:
