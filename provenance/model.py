@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -39,6 +39,7 @@ __all__ = [
     "Evidence",
     "Link",
     "SharedPassage",
+    "OtherSource",
     "Edge",
     "Agency",
     "SourcePassage",
@@ -56,8 +57,9 @@ __all__ = [
 
 #: Raised when a field of the JSON contract is removed or renamed (2: reconstructed unseen sources).
 JSON_VERSION = 2
-#: Raised when fields are added within a version (1: ``edges[].credited``; 2: ``documents[].updated``).
-JSON_MINOR_VERSION = 2
+#: Raised when fields are added within a version (1: ``edges[].credited``; 2: ``documents[].updated``;
+#: 3: ``edges[].also_from``).
+JSON_MINOR_VERSION = 3
 # A word of a reconstructed source, counted for its copies' shared words.
 _WORD = re.compile(r"\w+")
 #: Values of :meth:`Lineage.credited`: the child names its parent's outlet or agency, or not, or
@@ -288,6 +290,26 @@ class SharedPassage:
 
 
 @dataclass(frozen=True)
+class OtherSource:
+    """A text that an edge's child took passages from besides its parent (a digest's other stories).
+
+    Parameters
+    ----------
+    parent : str
+        Id of the document the passages came from.
+    confidence : float
+        Calibrated probability that the child took them from it (from the two texts' signs of
+        which came first, their dates among them).
+    words : int
+        Words the two share.
+    """
+
+    parent: str
+    confidence: float
+    words: int
+
+
+@dataclass(frozen=True)
 class Edge:
     """One link of the lineage tree: ``child`` copied ``parent``.
 
@@ -306,6 +328,10 @@ class Edge:
     shared : tuple of SharedPassage
         Shared passages, in character offsets of both original texts (empty
         for an unseen parent).
+    also_from : tuple of OtherSource
+        Texts published before the child that it took passages from besides
+        its parent: a digest or round-up quoting several earlier stories has
+        one parent in the tree, and the others here.
     """
 
     parent: str
@@ -314,9 +340,15 @@ class Edge:
     relation: str
     evidence: tuple[Evidence, ...] = ()
     shared: tuple[SharedPassage, ...] = ()
+    also_from: tuple[OtherSource, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "confidence", float(self.confidence))  # numpy scalars become floats
+
+    def other_sources_in(self, ids: set[str] | None, min_confidence: float = 0.0) -> Edge:
+        """This edge with only the other sources among ``ids`` (None: all) and at ``min_confidence`` or more."""
+        kept = tuple(o for o in self.also_from if o.confidence >= min_confidence and (ids is None or o.parent in ids))
+        return self if kept == self.also_from else replace(self, also_from=kept)
 
 
 @dataclass(frozen=True)
@@ -486,6 +518,15 @@ class Lineage:
         """Edges whose parent is ``doc_id``."""
         return [e for e in self.edges if e.parent == doc_id]
 
+    def other_source_edges(self) -> list[Edge]:
+        """Each text's other sources (:attr:`Edge.also_from`) as ``partial`` edges outside the forest.
+
+        A digest quoting several earlier stories hangs from one of them in the tree; these
+        edges run from the others to it.
+        """
+        return [Edge(parent=other.parent, child=edge.child, confidence=other.confidence, relation="partial")
+                for edge in self.edges for other in edge.also_from]
+
     def names_of(self, node: str) -> tuple[str, ...]:
         """Names a document goes by for crediting: its outlet and the agencies it is credited to.
 
@@ -580,8 +621,8 @@ class Lineage:
                 raise ValueError(f"no family {family!r} in this lineage (families: {known}"
                                  f"{'...' if len(self.families) > 5 else ''})")
         kept_nodes = {n for f in families for n in (f.root, *f.members)} if family is not None else None
-        edges = [e for e in self.edges if e.confidence >= min_confidence
-                 and (kept_nodes is None or e.child in kept_nodes)]
+        edges = [e.other_sources_in(kept_nodes, min_confidence) for e in self.edges
+                 if e.confidence >= min_confidence and (kept_nodes is None or e.child in kept_nodes)]
         new_families = _split_families(families, edges)
         linked = {e.parent for e in edges}
         latent = [Latent(lat.id, tuple(e.child for e in edges if e.parent == lat.id))
@@ -626,7 +667,8 @@ class Lineage:
 
     def to_networkx(self) -> Any:
         """The lineage as a networkx DiGraph: nodes with title, outlet, published, family, latent; edges
-        with relation, confidence and credited.
+        with relation, confidence, credited and other_source (True for a digest's other stories, see
+        :meth:`other_source_edges`).
 
         Raises
         ------
@@ -643,7 +685,10 @@ class Lineage:
                            latent=True, words=0)
         for e in self.edges:
             graph.add_edge(e.parent, e.child, relation=e.relation, confidence=e.confidence,
-                           credited=self.credited(e))
+                           credited=self.credited(e), other_source=False)
+        for e in self.other_source_edges():
+            graph.add_edge(e.parent, e.child, relation=e.relation, confidence=e.confidence,
+                           credited=self.credited(e), other_source=True)
         return graph
 
     def to_json(self) -> dict[str, Any]:
@@ -850,5 +895,9 @@ def _edge_json(edge: Edge, credited: str) -> dict[str, Any]:
                 "words": s.words,
             }
             for s in edge.shared
+        ],
+        "also_from": [
+            {"parent": o.parent, "confidence": round(float(o.confidence), 4), "words": o.words}
+            for o in edge.also_from
         ],
     }

@@ -15,7 +15,7 @@ from wordfreq import top_n_list
 
 from provenance.model import Article
 
-__all__ = ["synthetic_corpus"]
+__all__ = ["synthetic_corpus", "digest_day"]
 
 _OUTLETS = ("The Harbour Herald", "Valley Courier", "Northern Ledger", "Daily Record Online")
 _SPIN = {"said": "mentioned", "new": "novel", "big": "massive", "people": "individuals", "city": "metropolis",
@@ -97,4 +97,23 @@ def synthetic_corpus(n_families: int = 12, n_independent: int = 12, seed: int = 
         title = " ".join(rng.choice(vocab) for _ in range(6)).title()
         articles.append(Article(id=f"solo{s:02d}.txt",
                                 text=_page(rng, title, _story(rng, vocab, rng.randint(4, 7)), rng.choice(_OUTLETS))))
+    return articles
+
+
+def digest_day(seed: int) -> list[Article]:
+    """Three stories of a morning (the first with an outlet's edited copy) and, at nine, a news
+    digest of their opening paragraphs: a text with three sources, published after all of them."""
+    rng = random.Random(seed)
+    vocab = _words()
+    stories = [_story(rng, vocab, 6) for _ in range(3)]
+
+    def dated(hour: str, text: str) -> str:
+        return f"Published: 2024-05-02T{hour}:00Z\n\n{text}"
+
+    articles = [Article(f"story{n}.txt", dated(hour, _page(rng, f"Story {n}", story, None)))
+                for n, (story, hour) in enumerate(zip(stories, ("06:00", "07:00", "07:30"), strict=True))]
+    copy = _copy(rng, stories[0], "edit")
+    articles.append(Article("copy0.txt", dated("06:30", _page(rng, "Story 0", copy, _OUTLETS[0]))))
+    digest = [" ".join(story[:2]) for story in stories]
+    articles.append(Article("digest.txt", dated("09:00", _page(rng, "Morning news highlights", digest, None))))
     return articles

@@ -109,6 +109,29 @@ def test_subset_splits_a_family_whose_middle_link_goes():
         ("family-1", "a", ("a", "b")), ("family-1.2", "c", ("c", "d"))]
 
 
+def test_a_subset_keeps_only_the_other_sources_it_keeps_and_renders():
+    # A digest's other stories stand outside its family: a subset to the family drops them from the
+    # digest's edge (no edge may name a text the subset left out), one by confidence the weak ones.
+    from syndicated import digest_day
+
+    from provenance.render import render_html, render_text
+
+    lineage = provenance.trace_articles(digest_day(32))
+    digest = lineage.parent_of("digest.txt")
+    assert len(digest.also_from) == 2
+    family = lineage.family_of("digest.txt")
+    one = lineage.subset(family=family)
+    kept = {d.id for d in one.documents}
+    assert all(o.parent in kept for e in one.edges for o in e.also_from)
+    assert one.parent_of("digest.txt").also_from == tuple(o for o in digest.also_from if o.parent in kept)
+    assert "digest.txt" in render_text(one) and "digest.txt" in render_html(one)
+    least = min(o.confidence for o in digest.also_from)
+    strict = lineage.subset(min_confidence=least + 1e-6)
+    kept = [o for e in strict.edges for o in e.also_from]
+    assert kept == [o for e in lineage.edges if e.confidence > least for o in e.also_from if o.confidence > least]
+    assert len(kept) < len(digest.also_from)
+
+
 def test_subset_by_family():
     lineage = sample_lineage()
     one = lineage.subset(family="F2")

@@ -499,3 +499,27 @@ def test_first_click_on_a_tree_box_lands_on_its_card_with_smooth_scrolling(page,
         assert page.locator(f"{href} h3").inner_text() == label
         assert page.evaluate("document.querySelector(':target').id") == href[1:]
         page.evaluate("window.__tops = []; window.scrollTo({top: 0, behavior: 'instant'})")
+
+
+def test_a_digest_links_to_the_other_stories_it_quotes(page, tmp_path):
+    # A digest of three earlier stories hangs from one of them; the two others have cards of their
+    # own in its family, a dotted arrow into it, and links both ways between the cards.
+    from syndicated import digest_day
+
+    from provenance.pipeline import trace_articles
+
+    lineage = trace_articles(digest_day(31))
+    others = [o.parent for o in lineage.parent_of("digest.txt").also_from]
+    seen = open_report(page, render_html(lineage), tmp_path / "digest.html")
+    assert not seen["errors"]
+    digest = page.locator("article.doc", has=page.locator("code", has_text="digest.txt"))
+    links = digest.locator(".others a")
+    assert links.count() == len(others) == 2
+    assert page.locator("svg.tree .edge.other").count() == 2
+    assert page.locator("#independents-h").inner_text().endswith("(0)")
+    for n in range(links.count()):
+        href = links.nth(n).get_attribute("href")
+        story = page.locator(href)
+        assert story.locator("dl code").first.text_content() in others
+        back = story.locator("h4:text-is('Passages also taken by') + ul a")
+        assert back.count() == 1 and back.get_attribute("href") == f"#{digest.get_attribute('id')}"

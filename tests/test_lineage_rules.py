@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import CORPORA
-from syndicated import _story, _words, synthetic_corpus
+from syndicated import _story, _words, digest_day, synthetic_corpus
 
 from provenance.model import Article
 from provenance.pipeline import trace_articles
@@ -864,8 +864,15 @@ def test_every_family_of_a_wire_day_is_one_tree_that_holds_all_its_members(tmp_p
             assert node == family.root, (family.id, member)
     # A partial edge says which story is older only where the texts' signs of copying say so.
     reuse = [ev for e in lineage.edges for ev in e.evidence if ev.signal == "reuse"]
-    assert any(ev.weight <= 0 for ev in reuse)
-    assert all(("the other is older" in ev.detail) == (ev.weight > 0) for ev in reuse)
+    assert reuse and all(("the other is older" in ev.detail) == (ev.weight > 0) for ev in reuse)
+    # No text reuses one published after it: the day's news digests, each hanging from one of the
+    # stories it quotes, name the others as its other sources instead of passing for their source.
+    published = {d.id: d.published for d in lineage.documents}
+    for edge in [*lineage.edges, *lineage.other_source_edges()]:
+        if edge.relation == "partial" and edge.parent in published and edge.child in published:
+            assert published[edge.parent] <= published[edge.child], edge
+    digests = [e for e in lineage.edges if e.also_from]
+    assert digests and any("HIGHLIGHTS" in lineage.document(e.child).title for e in digests)
 
 
 
@@ -902,3 +909,27 @@ def test_one_synonym_two_papers_picked_alike_is_no_change_of_a_short_story(seed)
                               for name, body in _papers_picking_alike(seed, 1).items()])
     assert lineage.latent == []
     assert _parents(lineage) == {f"paper-{n}.txt": "story.txt" for n in range(3)}
+
+
+
+@pytest.mark.parametrize("seed", [31, 32])
+def test_a_digest_of_earlier_stories_is_the_source_of_none_of_them(seed):
+    # A digest takes the opening of each of three earlier stories.  The tree gives it one parent; the
+    # two other stories came out before it, so neither is a copy of it: they are its other sources.
+    from provenance.render import render_text
+
+    articles = digest_day(seed)
+    published = {a.id: a.text.split("\n", 1)[0] for a in articles}
+    lineage = trace_articles(articles)
+    for edge in lineage.edges:
+        if not edge.parent.startswith("~") and not edge.child.startswith("~"):
+            assert published[edge.parent] <= published[edge.child], edge
+    digest = lineage.parent_of("digest.txt")
+    assert digest is not None
+    sources = {digest.parent} | {other.parent for other in digest.also_from}
+    assert {"story1.txt", "story2.txt"} <= sources and sources & {"story0.txt", "copy0.txt"}
+    assert all(0.5 < other.confidence <= 1 and other.words >= 25 for other in digest.also_from)
+    # In the report the other stories stand beside the digest, not among the texts linked to nothing.
+    report = render_text(lineage)
+    assert report.count("also from") == len(digest.also_from) == 2
+    assert "Linked to nothing" not in report

@@ -238,6 +238,31 @@ def test_dot_is_valid_and_keeps_every_article_apart(lineage):
     assert all(parent in graph.nodes and child in graph.nodes for parent, child, _ in graph.edges)
 
 
+def test_a_digest_shows_its_other_stories_in_every_format():
+    # A digest of three earlier stories hangs from one; the other two are its other sources in the
+    # JSON, a dotted edge in DOT and an "also from" line under it in the text, and no report
+    # lists them as linked to nothing.
+    from syndicated import digest_day
+
+    lineage = trace_articles(digest_day(31))
+    digest = lineage.parent_of("digest.txt")
+    others = {o.parent for o in digest.also_from}
+    assert len(others) == 2 and digest.parent not in others
+    edges = json.loads(render_json(lineage))["edges"]
+    listed = [o for e in edges if e["child"] == "digest.txt" for o in e["also_from"]]
+    assert {o["parent"] for o in listed} == others and all(o["words"] > 0 for o in listed)
+    assert all(e["also_from"] == [] for e in edges if e["child"] != "digest.txt")
+    graph = _DotParser(render_dot(lineage)).parse()
+    dotted = [(p, c) for p, c, attrs in graph.edges if attrs.get("style") == "dotted"]
+    assert len(dotted) == 2 and len(graph.edges) == len(lineage.edges) + 2
+    assert all(parent in graph.nodes and child in graph.nodes for parent, child, _ in graph.edges)
+    text = render_text(lineage)
+    assert "Linked to nothing" not in text
+    lines = [line for line in text.splitlines() if "also from" in line]
+    assert len(lines) == 2 and all(any(o in line for o in others) for line in lines)
+    assert {(e.parent, e.child) for e in lineage.other_source_edges()} == {(o, "digest.txt") for o in others}
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is optional")
 def test_graphviz_reads_the_dot_output(lineage):
     done = subprocess.run(["dot", "-Tsvg"], input=render_dot(lineage).encode("utf-8"), capture_output=True,

@@ -259,7 +259,7 @@ def family_json(index: Index, article_id: str, limit: int = FAMILY_MAX_DEFAULT) 
         return kept.to_json()
     members = set(family.members)
     kept = Lineage(documents=[d for d in lineage.documents if d.id in members],
-                   edges=[e for e in lineage.edges if e.child in members],
+                   edges=[e.other_sources_in(members) for e in lineage.edges if e.child in members],
                    latent=[lat for lat in lineage.latent if members.intersection(lat.children)],
                    families=[family], options=lineage.options)
     return kept.to_json()

@@ -55,9 +55,16 @@ def render_dot(lineage: Lineage) -> str:
     for latent in lineage.latent:  # an unseen source no family lists still gets drawn
         if latent.id not in placed:
             lines.append(f"  {_node(lineage, latent.id, name(latent.id))}")
-    for e in lineage.edges:
+    others = lineage.other_source_edges()
+    for source in dict.fromkeys(e.parent for e in others):  # a digest's other stories, in no family
+        if source not in placed:
+            lines.append(f"  {_node(lineage, source, name(source))}")
+            placed.add(source)
+    # A weak edge is dashed; an edge outside the tree (a digest's other story) dotted.
+    styled = [(e, ", style=dashed" if e.confidence < WEAK_CONFIDENCE else "") for e in lineage.edges]
+    styled.extend((e, ", style=dotted") for e in others)
+    for e, style in styled:
         colour = COLOURS.get(e.relation, _OTHER)
-        style = ", style=dashed" if e.confidence < WEAK_CONFIDENCE else ""
         label = _quote(f"{e.relation} {e.confidence:.2f}", credited_phrase(lineage.credited(e)))
         lines.append(f"  {name(e.parent)} -> {name(e.child)} [label={label}, color=\"{colour}\", "
                      f"fontcolor=\"{colour}\"{style}];")

@@ -100,6 +100,10 @@ class Panel:
     parent_col: list[Seg] | None = None
     child_col: list[Seg] | None = None
     siblings: list[Ref] = field(default_factory=list)
+    # Edges outside the tree: the other stories a digest took passages from, and the digests
+    # that took passages from this one besides their parent.
+    other_sources: list[Link] = field(default_factory=list)
+    taken_by: list[Link] = field(default_factory=list)
 
 
 def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
@@ -132,7 +136,10 @@ def render_html(lineage: Lineage, *, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     for edge in lineage.edges:
         ctx.parent_edge.setdefault(edge.child, edge)
         ctx.kids.setdefault(edge.parent, []).append(edge)
-    linked = set(ctx.parent_edge) | set(ctx.kids)
+    for edge in lineage.other_source_edges():
+        ctx.others.setdefault(edge.child, []).append(edge)
+        ctx.taken_by.setdefault(edge.parent, []).append(edge)
+    linked = set(ctx.parent_edge) | set(ctx.kids) | set(ctx.taken_by)
     groups = _groups(lineage, ctx, linked)
     counts = Counter(e.relation for e in lineage.edges)
     relations = [(r, counts.pop(r, 0)) for r in RELATIONS] + sorted(counts.items())
@@ -209,7 +216,7 @@ def _groups(lineage: Lineage, ctx: _Ctx, linked: set[str]) -> list[list[str]]:
     stray = sorted(linked.difference(where))
     while stray:
         for i in stray:
-            near = [e.parent for e in [ctx.parent_edge.get(i)] if e]
+            near = [e.parent for e in [ctx.parent_edge.get(i)] if e] + [e.child for e in ctx.taken_by.get(i, [])]
             group = next((where[n] for n in near + ctx.children(i) if n in where), None)
             if group is not None:
                 break
@@ -234,6 +241,8 @@ class _Ctx:
     lineage: Lineage
     parent_edge: dict[str, Edge] = field(default_factory=dict)
     kids: dict[str, list[Edge]] = field(default_factory=dict)
+    others: dict[str, list[Edge]] = field(default_factory=dict)  # child -> edges from its other sources
+    taken_by: dict[str, list[Edge]] = field(default_factory=dict)  # source -> the same edges
     diffs: dict[tuple[str, str], list] = field(default_factory=dict)  # word diffs, reused
     latent: dict[str, Latent] = field(default_factory=dict)  # reconstructed unseen sources
     agency: dict[str, str] = field(default_factory=dict)  # family root -> probable agency
@@ -308,6 +317,9 @@ class _Ctx:
             out.append({"ref": ref, "x": x, "y": y, "lines": lines, "sub": sub, "root": root,
                         "credited": credit, "badge": badge})
         arrows = [self.arrow(self.parent_edge[n], xy[p], xy[n]) for n, p in parent.items()]
+        # A digest's other stories meet its tree arrow at the digest: their labels sit near them instead.
+        arrows.extend(dict(self.arrow(e, xy[e.parent], xy[n], at=0.25), other=True)
+                      for n in xy for e in self.others.get(n, []) if e.parent in xy)
         return {
             "width": round(max(x for x, _ in xy.values()) + _NODE_W + _MARGIN),
             "height": round(max(y for _, y in xy.values()) + _NODE_H + _MARGIN),
@@ -318,13 +330,16 @@ class _Ctx:
             "order": sorted(xy, key=lambda n: (xy[n][1], xy[n][0])),
         }
 
-    def arrow(self, edge: Edge, top: tuple, bottom: tuple) -> dict:
-        """Arrow from box ``top`` to box ``bottom``: wider for surer links, dashed for weak ones."""
+    def arrow(self, edge: Edge, top: tuple, bottom: tuple, at: float = 0.78) -> dict:
+        """Arrow from box ``top`` to box ``bottom``: wider for surer links, dashed for weak ones.
+
+        Its label sits ``at`` of the way down the curve (three quarters by default).
+        """
         x0, y0 = top[0] + _NODE_W / 2, top[1] + _NODE_H
         x1, y1 = bottom[0] + _NODE_W / 2, bottom[1] - 7
         mid = (y0 + y1) / 2
         path = f"M{x0:.1f},{y0:.1f} C{x0:.1f},{mid:.1f} {x1:.1f},{mid:.1f} {x1:.1f},{y1:.1f}"
-        t = 0.78  # the label sits three quarters of the way down the curve
+        t = at
         lx = x0 * ((1 - t) ** 3 + 3 * (1 - t) ** 2 * t) + x1 * (3 * (1 - t) * t * t + t**3)
         ly = y0 * (1 - t) ** 3 + mid * 3 * (1 - t) * t + y1 * t**3 + 4
         return {
@@ -332,6 +347,7 @@ class _Ctx:
             "head": f"{x1 - 5:.1f},{y1:.1f} {x1 + 5:.1f},{y1:.1f} {x1:.1f},{y1 + 7:.1f}",
             "rel": _rel(edge),
             "weak": edge.confidence < WEAK_CONFIDENCE,
+            "other": False,
             "width": round(1.0 + 2.5 * max(0.0, min(1.0, edge.confidence)), 2),
             "label": f"{edge.relation} {edge.confidence:.2f}",
             "lx": round(lx, 1),
@@ -346,6 +362,8 @@ class _Ctx:
             doc,
             self.link(edge, edge.parent) if edge else None,
             [self.link(e, e.child) for e in self.kids.get(doc_id, [])],
+            other_sources=[self.link(e, e.parent) for e in self.others.get(doc_id, [])],
+            taken_by=[self.link(e, e.child) for e in self.taken_by.get(doc_id, [])],
         )
         if edge is None:
             return panel

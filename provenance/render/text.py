@@ -84,7 +84,10 @@ def _tree_lines(lineage: Lineage, node: str, children: dict[str, list[Edge]], pr
         lines.append(f"{prefix}{branch} {edge.relation} {edge.confidence:.2f}, "
                      f"{credited_phrase(lineage.credited(edge))} ─ {_label(lineage, edge.child)}"
                      f"{_shared_opening(lineage, edge)}")
-        lines.extend(_tree_lines(lineage, edge.child, children, prefix + ("   " if last else "│  ")))
+        inner = prefix + ("   " if last else "│  ")
+        lines.extend(f"{inner}   also from {other.confidence:.2f} ─ {_label(lineage, other.parent)}"
+                     for other in edge.also_from)
+        lines.extend(_tree_lines(lineage, edge.child, children, inner))
     return lines
 
 
@@ -142,7 +145,8 @@ def render_text(lineage: Lineage, *, show_sources: bool = False) -> str:
     children: dict[str, list[Edge]] = {}
     for edge in lineage.edges:
         children.setdefault(edge.parent, []).append(edge)
-    linked = {e.child for e in lineage.edges} | {e.parent for e in lineage.edges}
+    linked = {e.child for e in lineage.edges} | {e.parent for e in lineage.edges} | {
+        other.parent for e in lineage.edges for other in e.also_from}
     independents = [d for d in lineage.documents if d.id not in linked]
     counts = Counter(e.relation for e in lineage.edges)
     out = [

@@ -45,7 +45,7 @@ import networkx as nx
 import numpy as np
 
 from ..engines.parallel import paused_gc
-from ..model import Alignment, Document, Edge, Evidence, Family, Latent, SharedPassage, Span
+from ..model import Alignment, Document, Edge, Evidence, Family, Latent, OtherSource, SharedPassage, Span
 from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation, OwnReadings
@@ -236,6 +236,8 @@ class _FamilyTree:
         self.features = edge_features(members, pairs, collation, documents, own_changes)
         self.logit = {k: model.logit(f) for k, f in self.features.items()}
         self._below: dict[int, set[int]] = {}
+        # The chosen tree (member -> parent), once build has chosen it.
+        self._parent: dict[int, int] = {}
         self._groups: dict[tuple[int, ...], list[list[int]]] = {}
         # Every tree scored asks again whether its top members are one text, and of which pairs.
         self._one_texts: dict[frozenset[int], bool] = {}
@@ -870,6 +872,7 @@ class _FamilyTree:
         parent = self._text_from_parents(parent)
         parent = self._choose_root(parent)
         parent = self._unseen_copies(parent)
+        self._parent = parent
         self._below = _subtrees(parent)
         self._effective_logit.clear()
         edges: list[Edge] = []
@@ -889,14 +892,17 @@ class _FamilyTree:
             if parent[child] != _ROOT:
                 edges.append(self._document_edge(parent[child], child))
         reuse = self._reuse_between(groups)
-        self._attach_strays(groups, reuse)
+        also_from = self._attach_strays(groups, reuse)
         edges.extend(Edge(parent=node[g] if copy is None else self.documents[copy].id, child=node[h],
                           confidence=confidence, relation="partial",
                           evidence=(Evidence("reuse", round(log_odds, 3), _REUSE_ORDER[log_odds > 0]),))
                      for h, (g, copy, log_odds, confidence) in reuse.items())
+        edges = [dataclasses.replace(e, also_from=tuple(also_from[e.child])) if e.child in also_from else e
+                 for e in edges]
         return edges, latent, self._trees(groups, reuse, node)
 
-    def _attach_strays(self, groups: list[list[int]], reuse: dict[int, tuple[int, int | None, float, float]]) -> None:
+    def _attach_strays(self, groups: list[list[int]], reuse: dict[int, tuple[int, int | None, float, float]],
+                       ) -> dict[str, list[OtherSource]]:
         """Join a text at the top that shares a passage only with a copy below another text, from that copy.
 
         A page linked to another story's reprint, not to the story's first printing (each of two
@@ -904,33 +910,124 @@ class _FamilyTree:
         edge: it reuses the passage from that copy (``reuse`` gains it, as :meth:`_reuse_between`'s
         edges from a copy).  A text linked to the rest only through a frame around words of its own
         (no run as it stood) reuses nothing, and stays a tree of its own (see :meth:`_trees`).
+
+        A copy published after the text took the passage from it: the copy's group hangs from the
+        text if the copy is its one text at the top; else the passage came to both from a text above
+        the copy that the text shares a passage with and that is no later than it.  Failing both (a
+        digest quoting several earlier stories has one parent in the tree), the text is one of the
+        copy's other sources: returned as ``{copy id: [OtherSource, ...]}``.
         """
-        strays = [g for g in range(len(groups)) if g not in reuse][1:]
+        roots = [g for g in range(len(groups)) if g not in reuse]
+        strays = roots[1:]
         if not strays:
-            return
+            return {}
         home = {x: g for g, group in enumerate(groups) for m in group for x in self._below.get(m, {m})}
-        # Each stray's links that share a run: (shared words, the other member, log-odds it came first).
-        links: dict[int, list[tuple[int, int, float]]] = {h: [] for h in strays}
+        # Each root's links that share a run: (shared words, the group and text it would hang from (None:
+        # the group's unseen source), log-odds that text came first, the root's member); and, apart,
+        # its links to texts published after it: (shared words, that text, log-odds, the member).
+        links: dict[int, list[tuple[int, int, int | None, float, int]]] = {h: [] for h in roots}
+        later: dict[int, list[tuple[int, int, float, int]]] = {h: [] for h in roots}
         for (i, j), (ev, al) in self.pairs.items():
             for x, y in ((i, j), (j, i)):
-                if ev.linked and home.get(x) in links and x in groups[home[x]] and y in home \
-                        and self._runs_on((ev, al)):
-                    links[home[x]].append((ev.shared_words, y, ev.forward if ev.a == y else -ev.forward))
+                h = home.get(x)
+                if not (ev.linked and h in links and x in groups[h] and y in home and self._runs_on((ev, al))):
+                    continue
+                forward = ev.forward if ev.a == y else -ev.forward
+                if not self._older_than(groups[h], y):
+                    links[h].append((ev.shared_words, home[y], y, forward, x))
+                    continue
+                # A copy published after the root's text: either it took the passage from the root (its
+                # group hangs from the root, if the copy is that group's one text at the top and the
+                # group hangs from nothing), or both took it from a text above the copy: the unseen
+                # source the copy was taken from, or the nearest text above it that the root shares a
+                # passage with and that came out no later than it.
+                taken = (ev.shared_words, y, forward, x)
+                if groups[home[y]] == [y]:
+                    links[h].append((ev.shared_words, home[y], y, forward, x))
+                    later[h].append(taken)
+                elif y in groups[home[y]]:
+                    # The unseen source holds the passage if another of its copies shares a run with
+                    # x too; it came before each of its copies, so before x if one of them did by
+                    # their signs of copying.  If none did, which of x and the unseen source came
+                    # first is not known: x is left as it is.  If no other copy shares the passage,
+                    # it is y's own, and y took it from x.
+                    firsts = [f for m in groups[home[y]] if m != y and self._shares_run(m, x)
+                              and (f := self._came_first(m, x)) is not None]
+                    if firsts and max(firsts) > 0:
+                        links[h].append((ev.shared_words, home[y], None, max(firsts), x))
+                    elif not firsts:
+                        later[h].append(taken)
+                else:
+                    if not self._from_its_parent(y, x):
+                        later[h].append(taken)
+                    if (found := self._older_holder(x, y, groups[h])) is not None:
+                        above, (ev_above, _) = found
+                        links[h].append((ev_above.shared_words, home[y], above, self._came_first(above, x), x))
 
         joined = True
         while joined:
             joined = False
             for h in [g for g in strays if g not in reuse]:
-                best: tuple[int, int, int, float] | None = None
-                for words, y, forward in links[h]:
-                    if _tree_top(home[y], reuse) != h and (best is None or words > best[0]):
-                        best = (words, home[y], y, forward)
-                if best is not None:
-                    _, g, y, forward = best
-                    scanned = looks_scanned(self.documents[y]) or any(looks_scanned(self.documents[m])
-                                                                      for m in groups[h])
+                best: tuple[int, int, int | None, float, int] | None = None
+                for link in links[h]:
+                    words, g, y, _, x = link
+                    # Turned round, the edge runs from x (the stray's text) to y: y's group must hang
+                    # from nothing yet, and x must be no later than y.
+                    turned = y is not None and self._older_than(groups[h], y)
+                    if _tree_top(g, reuse) != h and (best is None or words > best[0]) and (
+                            not turned or (g not in reuse and not self._older_than([y], x))):
+                        best = link
+                if best is None:
+                    continue
+                _, g, y, forward, x = best
+                scanned = any(looks_scanned(self.documents[m]) for m in (*groups[g], *groups[h]))
+                if y is not None and self._older_than(groups[h], y):
+                    reuse[g] = (h, x if len(groups[h]) > 1 else None, -forward,
+                                self.model.calibrate(1.0 / (1.0 + math.exp(forward)), scanned))
+                else:
                     reuse[h] = (g, y, forward, self.model.calibrate(1.0 / (1.0 + math.exp(-forward)), scanned))
-                    joined = True
+                joined = True
+        also_from: dict[str, list[OtherSource]] = {}
+        for h in roots:
+            if h in reuse or len(groups[h]) > 1:
+                continue
+            for words, y, forward, x in sorted(later[h], key=lambda link: (-link[0], link[1])):
+                if _tree_top(home[y], reuse) == h:
+                    continue
+                scanned = looks_scanned(self.documents[y]) or looks_scanned(self.documents[x])
+                also_from.setdefault(self.documents[y].id, []).append(OtherSource(
+                    self.documents[x].id, self.model.calibrate(1.0 / (1.0 + math.exp(forward)), scanned), words))
+        return also_from
+
+    def _from_its_parent(self, y: int, x: int) -> bool:
+        """Whether ``y``'s parent in the tree holds most of what ``y`` shares with ``x`` (y took it from there)."""
+        with_x, with_parent = self.collation.match(y, x), self.collation.match(y, self._parent[y])
+        if with_x is None or with_parent is None:
+            return False
+        shared = with_x >= 0
+        return 2 * int(np.count_nonzero(shared & (with_parent >= 0))) > int(np.count_nonzero(shared))
+
+    def _shares_run(self, x: int, y: int) -> bool:
+        """Whether ``x`` and ``y`` are a linked pair sharing a passage as it stood."""
+        pair = self.pairs.get((min(x, y), max(x, y)))
+        return pair is not None and pair[0].linked and self._runs_on(pair)
+
+    def _came_first(self, y: int, x: int) -> float | None:
+        """Log-odds that ``y`` came before ``x`` by their pair's signs (dates among them), None if not paired."""
+        pair = self.pairs.get((min(x, y), max(x, y)))
+        if pair is None:
+            return None
+        return pair[0].forward if pair[0].a == y else -pair[0].forward
+
+    def _older_holder(self, x: int, y: int, group: list[int]) -> tuple[int, tuple[PairEvidence, Alignment]] | None:
+        """The nearest text above ``y`` in the tree, no later than ``group``'s texts, sharing a passage with ``x``."""
+        above = self._parent.get(y, _ROOT)
+        while above != _ROOT:
+            pair = self.pairs.get((min(x, above), max(x, above)))
+            if pair is not None and not self._older_than(group, above) and self._runs_on(pair):
+                return above, pair
+            above = self._parent.get(above, _ROOT)
+        return None
 
     def _trees(self, groups: list[list[int]], reuse: dict[int, tuple[int, int | None, float, float]],
                node: list[str]) -> list[tuple[str, list[int]]]:
@@ -1035,20 +1132,44 @@ class _FamilyTree:
         # A story is older than another when one of its texts came before all the other's texts it is
         # linked to: the later copies of an old story say nothing of when the story began.
         older = {pair: max(by_member.values()) for pair, by_member in first.items()}
+        # The text a partial edge would come from (None: an unseen source, older than its copies).
+        text = {(g, h): copy if copy is not None else (groups[g][0] if len(groups[g]) == 1 else None)
+                for (g, h), copy in own_copy.items()}
         age = {g: sum(older[(g, h)] - older[(h, g)] for (a, h) in older if a == g) for g in range(len(groups))}
         rank = sorted(range(len(groups)), key=lambda g: (-age[g], g))
         out = {}
         for n, h in enumerate(rank):
-            before = [g for g in rank[:n] if (g, h) in shared]
+            before = [g for g in rank[:n] if (g, h) in shared and not self._older_than(groups[h], text[(g, h)])]
             if before:
                 most = max(shared[(g, h)] for g in before)
                 # A passage that two older stories share with a later one came to it from the
                 # older of them (the other reused it too): the oldest that shares about as much.
                 g = next(g for g in before if shared[(g, h)] >= _HOLDS * most)
-                scanned = any(looks_scanned(self.documents[m]) for m in (*groups[g], *groups[h]))
-                out[h] = (g, own_copy[(g, h)], older[(g, h)],
-                          self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)])), scanned))
+                out[h] = self._reuse_edge(g, h, groups, own_copy, older)
+            # A text ranked older that came out after this story's took the passage from it: it hangs
+            # from this one if it is its story's one text and hangs from nothing yet (a copy of a
+            # story that took a passage its other copies lack has it as one of its other sources).
+            for g in rank[:n]:
+                if (g, h) in shared and g not in out and len(groups[g]) == 1 \
+                        and self._older_than(groups[h], text[(g, h)]) \
+                        and not self._older_than(groups[g], text[(h, g)]) and g not in _ancestors(h, out):
+                    out[g] = self._reuse_edge(h, g, groups, own_copy, older)
         return out
+
+    def _reuse_edge(self, g: int, h: int, groups: list[list[int]], own_copy: dict[tuple[int, int], int | None],
+                    older: dict[tuple[int, int], float]) -> tuple[int, int | None, float, float]:
+        """Group ``h``'s partial edge from group ``g``: (``g``, its copy, direction log-odds, confidence)."""
+        scanned = any(looks_scanned(self.documents[m]) for m in (*groups[g], *groups[h]))
+        return g, own_copy[(g, h)], older[(g, h)], self.model.calibrate(1.0 / (1.0 + math.exp(-older[(g, h)])), scanned)
+
+    def _older_than(self, group: list[int], text: int | None) -> bool:
+        """Whether a text at the top of ``group`` (or their unseen source) was surely published before ``text``.
+
+        A story reuses nothing of a text published after it: a partial edge
+        from ``text`` to the group would run backwards in time (a digest that
+        quotes several earlier stories is no source of them).
+        """
+        return text is not None and any(published_before(self._published[m], self._published[text]) for m in group)
 
     def _linked_groups(self, top: list[int]) -> list[list[int]]:
         """Members at the top grouped by the one text they copy: each group of several is one unseen source.
@@ -1423,6 +1544,15 @@ def _tree_top(group: int, reuse: Mapping[int, tuple[int, int | None, float, floa
     while group in reuse:
         group = reuse[group][0]
     return group
+
+
+def _ancestors(group: int, reuse: Mapping[int, tuple[int, int | None, float, float]]) -> set[int]:
+    """The groups ``group`` hangs from through partial edges, itself included."""
+    seen = {group}
+    while group in reuse and reuse[group][0] not in seen:
+        group = reuse[group][0]
+        seen.add(group)
+    return seen
 
 
 def _subtrees(parent: dict[int, int]) -> dict[int, set[int]]:
