@@ -958,8 +958,7 @@ class _FamilyTree:
                     elif not firsts:
                         later[h].append(taken)
                 else:
-                    if not self._from_its_parent(y, x):
-                        later[h].append(taken)
+                    later[h].append(taken)
                     if (found := self._older_holder(x, y, groups[h])) is not None:
                         above, (ev_above, _) = found
                         links[h].append((ev_above.shared_words, home[y], above, self._came_first(above, x), x))
@@ -992,16 +991,30 @@ class _FamilyTree:
             if h in reuse or len(groups[h]) > 1:
                 continue
             for words, y, forward, x in sorted(later[h], key=lambda link: (-link[0], link[1])):
-                if _tree_top(home[y], reuse) == h:
+                # y took the passage from the text it hangs from, if that text holds most of it.
+                if _tree_top(home[y], reuse) == h or self._holds_shared(self._text_above(y, groups, home, reuse), y, x):
                     continue
                 scanned = looks_scanned(self.documents[y]) or looks_scanned(self.documents[x])
                 also_from.setdefault(self.documents[y].id, []).append(OtherSource(
                     self.documents[x].id, self.model.calibrate(1.0 / (1.0 + math.exp(forward)), scanned), words))
         return also_from
 
-    def _from_its_parent(self, y: int, x: int) -> bool:
-        """Whether ``y``'s parent in the tree holds most of what ``y`` shares with ``x`` (y took it from there)."""
-        with_x, with_parent = self.collation.match(y, x), self.collation.match(y, self._parent[y])
+    def _text_above(self, y: int, groups: list[list[int]], home: dict[int, int],
+                    reuse: Mapping[int, tuple[int, int | None, float, float]]) -> int | None:
+        """The text ``y`` hangs from: its parent in the tree, or for a text at the top alone, its partial edge's."""
+        if self._parent[y] != _ROOT:
+            return self._parent[y]
+        g = home[y]
+        if groups[g] != [y] or g not in reuse:
+            return None
+        older, copy = reuse[g][:2]
+        return copy if copy is not None else (groups[older][0] if len(groups[older]) == 1 else None)
+
+    def _holds_shared(self, parent: int | None, y: int, x: int) -> bool:
+        """Whether ``parent`` holds most of what ``y`` shares with ``x`` (y took it from there)."""
+        if parent is None:
+            return False
+        with_x, with_parent = self.collation.match(y, x), self.collation.match(y, parent)
         if with_x is None or with_parent is None:
             return False
         shared = with_x >= 0
