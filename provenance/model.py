@@ -731,9 +731,9 @@ def json_text(data: Any) -> str:
 TABLE_COLUMNS = {
     "edges": ("family", "parent", "parent_title", "parent_outlet", "parent_published", "parent_unseen",
               "child", "child_title", "child_outlet", "child_published", "relation", "confidence",
-              "credited", "child_credits", "shared_words", "passages"),
+              "credited", "child_credits", "shared_words", "passages", "also_from"),
     "documents": ("id", "title", "outlet", "published", "updated", "url", "path", "words", "credits", "bylines",
-                  "family", "parent", "relation", "confidence", "credited"),
+                  "family", "parent", "relation", "confidence", "credited", "also_from"),
     "evidence": ("parent", "child", "signal", "weight", "detail"),
 }
 
@@ -759,7 +759,8 @@ def _rows(lineage: Lineage, what: str) -> list[dict[str, Any]]:
                         "family": family.get(d.id), "parent": e.parent if e else None,
                         "relation": e.relation if e else None,
                         "confidence": round(e.confidence, 4) if e else None,
-                        "credited": lineage.credited(e) if e else None})
+                        "credited": lineage.credited(e) if e else None,
+                        "also_from": _other_ids(e) if e else None})
         return out
     out = []
     for e in lineage.edges:
@@ -770,8 +771,14 @@ def _rows(lineage: Lineage, what: str) -> list[dict[str, Any]]:
                     "child": e.child, "child_title": c_title, "child_outlet": c_outlet, "child_published": c_date,
                     "relation": e.relation, "confidence": round(e.confidence, 4), "credited": lineage.credited(e),
                     "child_credits": "; ".join(getattr(child, "credits", ())),
-                    "shared_words": lineage.shared_words(e), "passages": _passage_count(lineage, e)})
+                    "shared_words": lineage.shared_words(e), "passages": _passage_count(lineage, e),
+                    "also_from": _other_ids(e)})
     return out
+
+
+def _other_ids(edge: Edge) -> str:
+    """The child's other sources (a digest's other stories), as one cell: ids joined by "; "."""
+    return "; ".join(other.parent for other in edge.also_from)
 
 
 def _passage_count(lineage: Lineage, edge: Edge) -> int:

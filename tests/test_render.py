@@ -261,6 +261,11 @@ def test_a_digest_shows_its_other_stories_in_every_format():
     lines = [line for line in text.splitlines() if "also from" in line]
     assert len(lines) == 2 and all(any(o in line for o in others) for line in lines)
     assert {(e.parent, e.child) for e in lineage.other_source_edges()} == {(o, "digest.txt") for o in others}
+    for what, key in (("edges", "child"), ("documents", "id")):
+        rows = list(csv.DictReader(io.StringIO(render_csv(lineage, what=what))))
+        cells = {row[key]: row["also_from"] for row in rows}
+        assert set(cells["digest.txt"].split("; ")) == others
+        assert all(cell == "" for doc, cell in cells.items() if doc != "digest.txt")
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is optional")
