@@ -142,6 +142,20 @@ def test_two_passages_lifted_whole_link_long_texts_one_or_two_quoted_do_not():
     assert not _assess(source, _set_into(other_stories(2, 400), ship, quoted)).linked
 
 
+def test_a_whole_sentence_and_a_phrase_of_another_link_long_texts_a_quoted_phrase_does_not():
+    # A paper works one sentence of the agency's story into its own whole and keeps a phrase of another
+    # (11 words as they stood): some 40 words of texts of 450 and more, two passages, one of them short.
+    ship, officials = WIRE.split("\n")[1], WIRE.split("\n")[3]
+    phrase = "the lane would stay closed until engineers had checked the hull"
+    assert phrase in officials
+    source = WIRE + other_stories(1, 400)
+    own_sentence = f"Port staff expect {phrase}, a council spokesman added on the radio."
+    assert _assess(source, _set_into(other_stories(2, 400), ship, own_sentence)).linked
+    # The phrase quoted is the speaker's words, not the agency's: one passage is left, and no link.
+    quoted = f"Port staff expect \u201c{phrase}\u201d, a council spokesman added on the radio."
+    assert not _assess(source, _set_into(other_stories(2, 400), ship, quoted)).linked
+
+
 def test_longest_verbatim_run():
     assert longest_verbatim_run(np.array([], dtype=int)) == 0
     assert longest_verbatim_run(np.array([-1, -1])) == 0

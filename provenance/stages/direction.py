@@ -108,8 +108,12 @@ _LONG_PASSAGE_RUN = 25
 # in both texts): no independent report repeats two passages of another, a shared quotation is excluded
 # and a stock phrase is shorter.  Runs, not sentences: a scan loses the full stops that end sentences.
 # (On the simulated worlds' corpora the only pairs of different stories that share two such passages
-# are two of the BBC's own articles on one subject, its background reused.)
+# are two of the BBC's own articles on one subject, its background reused.)  One of the two may be
+# shorter when the other is a whole sentence (_LONG_PASSAGE_RUN words) as it stood: a paper that works
+# an agency's sentence into its story whole and keeps a phrase of the next (8 words, the run by which
+# two texts share text at all); a story quoting one sentence of another shares that sentence alone.
 _LIFTED_PASSAGES = 2
+_SECOND_PASSAGE_RUN = 8
 # Reports written from one template (a market's prices, a bond issue's terms, a chain's monthly sales)
 # share their frame word for word and differ in a figure or a name every few words: each states facts
 # of its own, so neither is a copy of the other.  A copy keeps its source's facts and whole sentences
@@ -249,8 +253,8 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     25 words, was copied word for word (a lone misread or swapped word does
     not end the run, nor, given ``doc_b``, a few words that are the other
     text's own misread): a story reprinted inside a long page or digest,
-    or two passages each lifted whole (15 words as they stood, outside
-    quotations).  Given ``doc_b``, a text of at most 60 words that is
+    or two passages each lifted whole (15 words as they stood, or a 25-word
+    sentence and an 8-word phrase, outside quotations).  Given ``doc_b``, a text of at most 60 words that is
     mostly one sentence lifted whole from a story at least twice as long,
     on the same subject, is a copy too (an answer quoting a reference, a
     trim to the lead).
@@ -323,7 +327,7 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
                                                  lost_a=_lost_line_words(doc_a), lost_b=_lost_line_words(doc_b))
     long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
                     and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
-    if needs_long and not long_passage and _passages_lifted(alignment.a_match, quoted) < _LIFTED_PASSAGES:
+    if needs_long and not long_passage and not _passages_lifted(alignment.a_match, quoted):
         return False
     # Fewer than two sentences is no link whatever the template test says.
     return sentences >= 2 and not (doc_b is not None and from_one_template(doc_a, doc_b, alignment))
@@ -421,11 +425,28 @@ def _verbatim_runs(match: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, np.flatnonzero(edges == -1) - starts + 1
 
 
-def _passages_lifted(match: np.ndarray, quoted: np.ndarray) -> int:
-    """How many runs of _PARTIAL_MIN_RUN words or more ``match`` copies as they stood, outside quotations."""
+def _passages_lifted(match: np.ndarray, quoted: np.ndarray) -> bool:
+    """Whether ``match`` copies two passages as they stood, outside quotations.
+
+    Two runs of _PARTIAL_MIN_RUN words, or a whole sentence's run of
+    _LONG_PASSAGE_RUN words and another of _SECOND_PASSAGE_RUN.
+
+    Examples
+    --------
+    >>> run = lambda start, length: list(range(start, start + length))
+    >>> quoted = np.zeros(60, dtype=bool)
+    >>> _passages_lifted(np.array(run(0, 15) + [-1] * 5 + run(40, 15) + [-1] * 25), quoted)
+    True
+    >>> _passages_lifted(np.array(run(0, 25) + [-1] * 5 + run(40, 8) + [-1] * 22), quoted)
+    True
+    >>> _passages_lifted(np.array(run(0, 24) + [-1] * 5 + run(40, 14) + [-1] * 17), quoted)
+    False
+    """
     starts, lengths = _verbatim_runs(match)
-    return sum(1 for start, length in zip(starts.tolist(), lengths.tolist(), strict=True)
-               if length >= _PARTIAL_MIN_RUN and not quoted[start:start + length].any())
+    runs = sorted((length for start, length in zip(starts.tolist(), lengths.tolist(), strict=True)
+                   if length >= _SECOND_PASSAGE_RUN and not quoted[start:start + length].any()), reverse=True)
+    return len(runs) >= _LIFTED_PASSAGES and (
+        runs[1] >= _PARTIAL_MIN_RUN or runs[0] >= _LONG_PASSAGE_RUN)
 
 
 def has_verbatim_run(match: np.ndarray, length: int) -> bool:
