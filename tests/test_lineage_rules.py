@@ -328,6 +328,16 @@ def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
     # A file that does not say whose page it is, opening with an agency's dateline, reads as that
     # agency's own story (papers rewriting an agency's copy drop its dateline).
     assert _source_test([Article("wire", wire.text), *copies], "wire")
+    # So it does with the agency's own notice at its foot: a line naming the agency it credits is
+    # the agency's, no page of another outlet around its story.
+    assert _source_test([Article("wire", wire.text + _AGENCY_NOTICE), *copies], "wire")
+    # Another outlet's lines around it are a page: a copy.
+    assert not _source_test([Article("wire", _page("The Daily Ledger", [wire.text + _AGENCY_NOTICE])), *copies],
+                            "wire")
+
+
+_AGENCY_NOTICE = ("\nCopyright 2024 The Associated Press. All rights reserved. This material may not be "
+                  "published, broadcast, rewritten or redistributed.\n")
 
 
 def _family_tree(articles: list[Article]):
@@ -374,26 +384,30 @@ def test_a_copy_with_paragraphs_its_would_be_parent_cut_took_them_from_elsewhere
     assert tree._lacks(index["trim"], words[-20:])
 
 
-@pytest.mark.parametrize("dated", [True, False])
-def test_an_agency_update_descends_from_its_first_version_and_outlets_copy_the_update(dated):
+@pytest.mark.parametrize(("dated", "outlets"), [(True, True), (False, True), (True, False)])
+def test_an_agency_update_descends_from_its_first_version_and_outlets_copy_the_update(dated, outlets):
     # An agency publishes a short story, then a write-thru: a new lead, new paragraphs at the
     # end and a word changed.  Outlets copy the update.  Against the first version the copies share every
     # change of the update, so by its text the first version is nobody's source; but a later
     # version by the same agency is its update of its own story.  Undated, the later version is
     # the one that holds the other and more: a breaking story grows.
+    # Without outlets (a folder of files), the agency's versions are the ones under its dateline, each
+    # with its own notice at the foot, and no other outlet's page around them.
     rng = random.Random(23)
     story = _story(rng, _VOCAB, 2)
     update = [*_story(rng, _VOCAB, 2), story[0], _reword(story[1], rng, 0.1), *_story(rng, _VOCAB, 3)]
+    agency = "Anadolu Agency" if outlets else None
+    notice = "" if outlets else "\nCopyright 2024 Anadolu Agency. All rights reserved. This material may not be published.\n"
     articles = [
-        Article("first", "NEW YORK (AA) - " + "\n\n".join(story) + "\n", outlet="Anadolu Agency",
+        Article("first", "NEW YORK (AA) - " + "\n\n".join(story) + "\n" + notice, outlet=agency,
                 published="2024-04-15T19:00:00+00:00" if dated else None),
-        Article("update", "NEW YORK (AA) - " + "\n\n".join(update) + "\n", outlet="Anadolu Agency",
+        Article("update", "NEW YORK (AA) - " + "\n\n".join(update) + "\n" + notice, outlet=agency,
                 published="2024-04-15T21:00:00+00:00" if dated else None),
     ]
     for n, outlet in enumerate(("KQTV News 7", "NewsWire Digest", "Daily Markets Brief")):
         body = [_reword(p, rng, 0.1) if k == n + 4 else p for k, p in enumerate(update)]
-        articles.append(Article(f"copy{n}", _page(outlet, body) + "Source: Anadolu Agency\n", outlet=outlet,
-                                published=f"2024-04-15T2{2 + n}:00:00+00:00"))
+        articles.append(Article(f"copy{n}", _page(outlet, body) + "Source: Anadolu Agency\n",
+                                outlet=outlet if outlets else None, published=f"2024-04-15T2{2 + n}:00:00+00:00"))
     lineage = trace_articles(articles)
     assert lineage.latent == []
     assert lineage.families[0].root == "first"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..model import Alignment, Document
 from .align import edit_sites
+from .boilerplate import find_credits
 from .collation import Collation
 from .direction import DIRECTION_FEATURES, PairEvidence
 from .fitted import read_fit
@@ -330,15 +331,24 @@ def _bare(doc: Document) -> float:
     return 0.0 if wrapped(doc) else 1.0
 
 
-def wrapped(doc: Document) -> bool:
+def wrapped(doc: Document, credited: Sequence[str] = ()) -> bool:
     """Whether an outlet's page surrounds the story: a few lines of it, not one learned line.
 
     One short line that this corpus learns as furniture and another would not
     (a byline, "Order reprint") does not make a page; the decision must not
-    move when unrelated articles are traced beside it.
+    move when unrelated articles are traced beside it.  Lines that name only
+    agencies in ``credited`` (an agency's own copyright notice or byline) are
+    the agency's, not a page of another's around its story.
     """
-    page = sum(len(s.text.split()) for s in doc.boilerplate if s.kind in _WRAPPING)
+    page = sum(len(s.text.split()) for s in doc.boilerplate
+               if s.kind in _WRAPPING and not _names_only(s.text, credited))
     return page >= _PAGE_WORDS
+
+
+def _names_only(text: str, agencies: Sequence[str]) -> bool:
+    """Whether ``text`` credits someone, and only agencies among ``agencies``."""
+    found = find_credits(text)[0] if agencies else ()
+    return bool(found) and set(found) <= set(agencies)
 
 
 def family_own_changes(members: Sequence[int], collation: Collation) -> dict[int, float]:

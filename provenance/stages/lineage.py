@@ -266,8 +266,8 @@ class _FamilyTree:
         # Per scanned member: how many others carry each of its words (its story, not its page's other columns).
         self._carriers: dict[int, np.ndarray] = {}
         self._credits_another = {m: _credits_another(documents[m]) for m in members}
-        # Per member, read once: whether it credits only its own outlet.
-        self._credits_itself = {m: _names_only_its_outlet(documents[m], documents[m].credits) for m in members}
+        # Per member, read once: whether it is an agency's own story (credits only its own outlet).
+        self._credits_itself = {m: _agency_own_story(documents[m]) for m in members}
         # Log-odds of each edge once the tree is chosen (every rival of every child needs them).
         self._effective_logit: dict[tuple[int, int], float] = {}
         self._critic = model.root_conflict_weight if len(members) <= _CRITIC_FAMILY_SIZE else 0.0
@@ -483,8 +483,10 @@ class _FamilyTree:
         one that holds the other and more, as a breaking story grows.
         """
         doc_m, doc_y = self.documents[m], self.documents[y]
-        if not (doc_m.article.outlet and fold_text(doc_m.article.outlet) == fold_text(doc_y.article.outlet or "")
-                and self._credits_itself[m] and self._credits_itself[y]):
+        outlet_m, outlet_y = (fold_text(d.article.outlet or "") for d in (doc_m, doc_y))
+        # Whose pages they are unknown, the agency is the one both datelines credit.
+        one_agency = outlet_m == outlet_y if outlet_m else not outlet_y and doc_m.credits == doc_y.credits
+        if not (one_agency and self._credits_itself[m] and self._credits_itself[y]):
             return False
         when_m, when_y = self._published[m], self._published[y]
         if published_before(when_m, when_y) or published_before(when_y, when_m):
@@ -1454,10 +1456,24 @@ def _credits_another(doc: Document) -> bool:
     """A page that credits another for its story: its known outlet is not the agency it credits.
 
     When the outlet is not known, only a page around the story tells an
-    outlet's copy from an agency's own story (which keeps its credited dateline).
+    outlet's copy from an agency's own story (which keeps its credited dateline
+    and may carry the agency's own notices: no page of another's).
     """
     credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
-    return credits and bool(doc.article.outlet or wrapped(doc))
+    return credits and bool(doc.article.outlet or (wrapped(doc) and not _agency_own_story(doc)))
+
+
+def _agency_own_story(doc: Document) -> bool:
+    """Whether ``doc`` is an agency's own story: on a known outlet's page, crediting only that outlet.
+
+    Whose page it is unknown, a story opening with a dateline that credits news
+    agencies alone, with no other page around it (the agency's own notices
+    aside), is the agency's.
+    """
+    if doc.article.outlet:
+        return _names_only_its_outlet(doc, doc.credits)
+    return (bool(doc.credits) and not wrapped(doc, doc.credits)
+            and any(s.kind == "dateline" and _agency_line(doc, s) for s in doc.boilerplate))
 
 
 def _agency_line(doc: Document, line: Span) -> bool:
