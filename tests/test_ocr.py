@@ -311,6 +311,27 @@ def test_a_heavy_scan_interleaved_with_a_neighbouring_column_is_linked(seed, mon
     assert not ocr.shares_a_passage(*prepare_documents([Article("c.txt", other), Article("b.txt", page)]))
 
 
+def test_a_garbled_passage_two_heavy_scans_share_links_them_a_quoted_one_does_not():
+    # One paragraph (45 words) printed in two pages of 650 words, each scanned at one letter in
+    # five: a small share of either page, one passage (no second one), under 60 words, but the
+    # alignment pairs its words densely, as many as two lifted passages hold.  Set inside quotation
+    # marks that run over the printed lines, it is a speaker's words both pages quote.
+    rng = random.Random(48)
+    passage = " ".join(_story(rng, _words(), 1)[0].split(" ")[:45])
+
+    def pages(text: str) -> list:
+        a = other_stories(1, 300) + "\n\n" + text + "\n\n" + other_stories(2, 300)
+        b = other_stories(3, 300) + "\n\n" + text + "\n\n" + other_stories(4, 300)
+        return prepare_documents([Article("a", scanned(a, 48, 0.2)), Article("b", scanned(b, 148, 0.2))])
+
+    docs = pages(passage)
+    alignment = Aligner().align(*docs)
+    assert len(alignment.passages) == 1 and 33 <= alignment.passages[0].matched < 60
+    assert direction.is_copy(docs[0], alignment, doc_b=docs[1])
+    docs = pages(f'The minister said: "{passage}"')
+    assert not direction.is_copy(docs[0], Aligner().align(*docs), doc_b=docs[1])
+
+
 @pytest.mark.parametrize("seed", [40, 41])
 def test_a_short_story_printed_in_two_long_scanned_pages_is_aligned(seed):
     # Aligned as whole letter strings, two long pages matched trigrams scattered over both and

@@ -114,6 +114,13 @@ _LONG_PASSAGE_RUN = 25
 # two texts share text at all); a story quoting one sentence of another shares that sentence alone.
 _LIFTED_PASSAGES = 2
 _SECOND_PASSAGE_RUN = 8
+# Between two scans (or a scan and a clean text) a copied passage is garbled every few words: no run of
+# 15 or 25 survives heavy scanning, but the alignment still groups the words it pairs into a passage.
+# One with a sentence's worth of them (_LONG_PASSAGE_RUN) that fill most of its span (the rest the
+# scans' misreadings) is a passage lifted whole.  (On the design seeds and seeds 1-2 of every
+# scanned world, and the newsprint scans of both sources at 10% and 15%, the one pair of different
+# stories with such a passage is two BBC articles on one subject that share a background paragraph.)
+_SCANNED_PASSAGE_DENSITY = 0.6
 # Reports written from one template (a market's prices, a bond issue's terms, a chain's monthly sales)
 # share their frame word for word and differ in a figure or a name every few words: each states facts
 # of its own, so neither is a copy of the other.  A copy keeps its source's facts and whole sentences
@@ -127,6 +134,10 @@ _SLOT_WORDS = 3
 #: (a scan splits a word in two or three, or joins two, or garbles a couple in a row).
 _MISREAD_GAP_WORDS = 3
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,}?)[”\"»]")
+# In a scan a quotation also runs over printed lines: to its closing mark within a paragraph, across a
+# line's break, not across a line that ends a sentence (a paragraph of its own, whose quotation a news
+# story reopens on the next paragraph without closing it) or a blank line.
+_QUOTED_OVER_LINES = re.compile(r"[“\"«„]((?:[^“”\"«»„\n]|(?<![.!?])\n(?![ \t]*\n)){3,}?)[”\"»]")
 
 
 _DEFAULT_DIRECTION_WEIGHTS = {"tail": 4.0, "head": 1.0, "spin": 1.2, "noise": 0.8, "furniture": 0.8, "date": 3.0,
@@ -192,23 +203,28 @@ def _zipf(word: str) -> float:
 
 # Which content words of each document sit inside quotations, and in which sentence each is:
 # one regex scan per document, not one per pair it is in (process-local, kept beside the documents).
-_QUOTED_MASKS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
+_QUOTED_MASKS: dict[re.Pattern[str], weakref.WeakKeyDictionary[Document, np.ndarray]] = {
+    _QUOTED: weakref.WeakKeyDictionary(), _QUOTED_OVER_LINES: weakref.WeakKeyDictionary()}
 _SENTENCE_IDS: weakref.WeakKeyDictionary[Document, np.ndarray] = weakref.WeakKeyDictionary()
 _LOST_LINE_WORDS: weakref.WeakKeyDictionary[Document, int] = weakref.WeakKeyDictionary()
 
 
-def quoted_mask(doc: Document) -> np.ndarray:
-    """True for content words that sit inside quotation marks (read-only: one array per document)."""
-    mask = _QUOTED_MASKS.get(doc)
+def quoted_mask(doc: Document, over_lines: bool = False) -> np.ndarray:
+    """True for content words that sit inside quotation marks (read-only: one array per document).
+
+    ``over_lines``: quotations that run over printed lines count too (a scan's).
+    """
+    pattern = _QUOTED_OVER_LINES if over_lines else _QUOTED
+    mask = _QUOTED_MASKS[pattern].get(doc)
     if mask is None:
-        found = [match.span(1) for match in _QUOTED.finditer(doc.article.text)]
+        found = [match.span(1) for match in pattern.finditer(doc.article.text)]
         quotes = np.array(found, dtype=np.int64).reshape(-1, 2)
         starts = doc.tokens.starts[doc.content]
         # The content words from the first at or after a quotation's start to the first at or after its end.
         inside = np.zeros(len(starts) + 1, dtype=np.int64)
         np.add.at(inside, np.searchsorted(starts, quotes[:, 0], side="left"), 1)
         np.add.at(inside, np.searchsorted(starts, quotes[:, 1], side="left"), -1)
-        mask = _QUOTED_MASKS[doc] = _read_only(np.cumsum(inside[:-1]) > 0)
+        mask = _QUOTED_MASKS[pattern][doc] = _read_only(np.cumsum(inside[:-1]) > 0)
     return mask
 
 
@@ -327,7 +343,9 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
                                                  lost_a=_lost_line_words(doc_a), lost_b=_lost_line_words(doc_b))
     long_passage = (sentences >= _LONG_PASSAGE_SENTENCES and copied_run >= _LONG_PASSAGE_RUN
                     and max(outside_quotes, copied_run) >= _LONG_PASSAGE_WORDS)
-    if needs_long and not long_passage and not _passages_lifted(alignment.a_match, quoted):
+    if needs_long and not long_passage and not _passages_lifted(alignment.a_match, quoted) and not (
+            doc_b is not None and (looks_scanned(doc_a) or looks_scanned(doc_b)) and _scanned_passage(doc_a, doc_b,
+                                                                                                  alignment)):
         return False
     # Fewer than two sentences is no link whatever the template test says.
     return sentences >= 2 and not (doc_b is not None and from_one_template(doc_a, doc_b, alignment))
@@ -447,6 +465,17 @@ def _passages_lifted(match: np.ndarray, quoted: np.ndarray) -> bool:
                    if length >= _SECOND_PASSAGE_RUN and not quoted[start:start + length].any()), reverse=True)
     return len(runs) >= _LIFTED_PASSAGES and (
         runs[1] >= _PARTIAL_MIN_RUN or runs[0] >= _LONG_PASSAGE_RUN)
+
+
+def _scanned_passage(doc_a: Document, doc_b: Document, alignment: Alignment) -> bool:
+    """Whether a passage of the alignment pairs _LONG_PASSAGE_RUN words or more outside quotations (which in
+    a scan run over printed lines), most of its span in both texts."""
+    match = alignment.a_match
+    paired = (match >= 0) & ~quoted_mask(doc_a, over_lines=True)
+    paired[paired] = ~quoted_mask(doc_b, over_lines=True)[match[paired]]
+    return any(p.matched >= _SCANNED_PASSAGE_DENSITY * max(p.a_end - p.a_start, p.b_end - p.b_start)
+               and int(np.count_nonzero(paired[p.a_start:p.a_end])) >= _LONG_PASSAGE_RUN + _SECOND_PASSAGE_RUN
+               for p in alignment.passages)
 
 
 def has_verbatim_run(match: np.ndarray, length: int) -> bool:
