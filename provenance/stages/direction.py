@@ -115,11 +115,12 @@ _LONG_PASSAGE_RUN = 25
 _LIFTED_PASSAGES = 2
 _SECOND_PASSAGE_RUN = 8
 # Between two scans (or a scan and a clean text) a copied passage is garbled every few words: no run of
-# 15 or 25 survives heavy scanning, but the alignment still groups the words it pairs into a passage.
-# One with a sentence's worth of them (_LONG_PASSAGE_RUN) that fill most of its span (the rest the
-# scans' misreadings) is a passage lifted whole.  (On the design seeds and seeds 1-2 of every
-# scanned world, and the newsprint scans of both sources at 10% and 15%, the one pair of different
-# stories with such a passage is two BBC articles on one subject that share a background paragraph.)
+# 15 or 25 survives heavy scanning, and the full stops that count sentences are lost, but the alignment
+# still groups the words it pairs into a passage.  One with as many of them as the two passages above
+# hold (_LONG_PASSAGE_RUN + _SECOND_PASSAGE_RUN), outside quotations, filling most of its span (the
+# rest the scans' misreadings), is a copy's passage.  (On seeds 1-5 and the design seeds of every
+# world it links no pair of different stories; with a sentence's 25 words it linked two BBC articles
+# sharing a background sentence.)
 _SCANNED_PASSAGE_DENSITY = 0.6
 # Reports written from one template (a market's prices, a bond issue's terms, a chain's monthly sales)
 # share their frame word for word and differ in a figure or a name every few words: each states facts
@@ -270,7 +271,9 @@ def is_copy(doc_a: Document, alignment: Alignment, *, min_link_words: int = MIN_
     not end the run, nor, given ``doc_b``, a few words that are the other
     text's own misread): a story reprinted inside a long page or digest,
     or two passages each lifted whole (15 words as they stood, or a 25-word
-    sentence and an 8-word phrase, outside quotations).  Given ``doc_b``, a text of at most 60 words that is
+    sentence and an 8-word phrase, outside quotations; given ``doc_b`` and a
+    scan among the two, one passage of 33 words the alignment pairs, dense
+    in both texts).  Given ``doc_b``, a text of at most 60 words that is
     mostly one sentence lifted whole from a story at least twice as long,
     on the same subject, is a copy too (an answer quoting a reference, a
     trim to the lead).
@@ -468,8 +471,8 @@ def _passages_lifted(match: np.ndarray, quoted: np.ndarray) -> bool:
 
 
 def _scanned_passage(doc_a: Document, doc_b: Document, alignment: Alignment) -> bool:
-    """Whether a passage of the alignment pairs _LONG_PASSAGE_RUN words or more outside quotations (which in
-    a scan run over printed lines), most of its span in both texts."""
+    """Whether a passage of the alignment pairs _LONG_PASSAGE_RUN + _SECOND_PASSAGE_RUN words or more outside
+    quotations (which in a scan run over printed lines), filling most of its span in both texts."""
     match = alignment.a_match
     paired = (match >= 0) & ~quoted_mask(doc_a, over_lines=True)
     paired[paired] = ~quoted_mask(doc_b, over_lines=True)[match[paired]]
