@@ -31,7 +31,7 @@ from rapidfuzz.distance import Indel
 from ..errors import ConfigError
 from ..model import Alignment, Document, Passage, Substitution
 from .ocr import refine_alignment
-from .shingles import word_codes
+from .shingles import content_codes
 
 __all__ = ["Aligner", "SkippedAlignment", "edit_sites", "exact_alignment", "warm_documents",
            "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT", "ALIGN_CELLS_MAX", "ALIGN_PIECE_WORDS"]
@@ -128,7 +128,7 @@ class Aligner:
                                     substitutions=(), shared_words=0)
 
     def _align(self, doc_a: Document, doc_b: Document, a: int, b: int) -> Alignment:
-        seq_a, seq_b = codes_a, codes_b = _codes(doc_a), _codes(doc_b)
+        seq_a, seq_b = codes_a, codes_b = content_codes(doc_a), content_codes(doc_b)
         if seq_a is None or seq_b is None:
             seq_a, seq_b = _local_codes(content_hashes(doc_a), content_hashes(doc_b))
         # int32: positions of content words (alignments of linked pairs stay in memory to the end).
@@ -263,13 +263,7 @@ def content_hashes(doc: Document) -> np.ndarray:
     return doc.content_hashes
 
 
-# Word codes of each document (see provenance.stages.shingles.word_codes).  They are
-# valid in this process only, so they live beside the documents, never in them:
-# a document pickled to another process must not carry them.
-_CODES: weakref.WeakKeyDictionary[Document, np.ndarray | None] = weakref.WeakKeyDictionary()
-
-
-_UNSEEN = object()  # not yet looked at (None is a document whose words ran out of codes)
+_UNSEEN = object()  # not yet looked at (a value worked out may be None)
 
 
 def _per_document(cache: weakref.WeakKeyDictionary, doc: Document, compute: Callable[[Document], Any]) -> Any:
@@ -280,16 +274,12 @@ def _per_document(cache: weakref.WeakKeyDictionary, doc: Document, compute: Call
     return value
 
 
-def _codes(doc: Document) -> np.ndarray | None:
-    return _per_document(_CODES, doc, lambda d: word_codes(d.content_words))
-
-
 # Each document's codes as a string (see _as_text), for the first round of every pair it is in.
 _TEXTS: weakref.WeakKeyDictionary[Document, str] = weakref.WeakKeyDictionary()
 
 
 def _text(doc: Document) -> str:
-    return _per_document(_TEXTS, doc, lambda d: _as_text(_codes(d)))
+    return _per_document(_TEXTS, doc, lambda d: _as_text(content_codes(d)))
 
 
 def warm_documents(documents: Iterable[Document]) -> None:
@@ -445,7 +435,7 @@ _GRAMS: weakref.WeakKeyDictionary[Document, _OnceGrams] = weakref.WeakKeyDiction
 
 
 def _document_grams(doc: Document) -> _OnceGrams:
-    return _per_document(_GRAMS, doc, lambda d: _once_grams(_codes(d)))
+    return _per_document(_GRAMS, doc, lambda d: _once_grams(content_codes(d)))
 
 
 def _gram_keys(codes: np.ndarray) -> np.ndarray:

@@ -23,9 +23,7 @@ two texts, the mark of scanning.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import weakref
-from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -34,6 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from ..model import Alignment, Candidate, Document, Passage
+from .shingles import coded_words, content_codes
 
 if TYPE_CHECKING:
     from .align import Aligner
@@ -176,21 +175,87 @@ def _scan_reading(doc: Document) -> tuple[bool, bool, bool]:
     document, worked out once."""
     reading = _SCANNED.get(doc)
     if reading is None:
-        words, unknown = _unknown_words(doc)
-        floor = _misread_floor(len(words))
-        scanned = len(words) >= _SCANNED_MIN_WORDS and len(unknown) >= floor and misread_words(doc, unknown) >= floor
-        reading = _SCANNED[doc] = (scanned, scanned and len(unknown) > SCANNED_SHARE * len(words),
-                                   len(unknown) >= _DENSE_GRAMS_SHARE * max(1, len(words)))
+        words, unknown, table = _unknown_words(doc)
+        floor = _misread_floor(words)
+        scanned = words >= _SCANNED_MIN_WORDS and len(unknown) >= floor and _misread(doc, unknown, table) >= floor
+        reading = _SCANNED[doc] = (scanned, scanned and len(unknown) > SCANNED_SHARE * words,
+                                   len(unknown) >= _DENSE_GRAMS_SHARE * max(1, words))
     return reading
 
 
-def _unknown_words(doc: Document) -> tuple[list[str], list[str]]:
-    """The document's alphabetic content words, and those in no English word list."""
-    from wordfreq import get_frequency_dict  # slow to load: only when a corpus is traced
+def _unknown_words(doc: Document) -> tuple[int, np.ndarray, _WordTable]:
+    """How many of the document's content words are alphabetic; the codes of those in no English word list,
+    one per use; and the :class:`_WordTable` the codes are of."""
+    codes = content_codes(doc)
+    if codes is None:  # this process has numbered more words than there are codes: the document's own numbers
+        numbering: dict[str, int] = {}
+        codes = np.fromiter((numbering.setdefault(w, len(numbering)) for w in doc.content_words), dtype=np.uint32,
+                            count=len(doc.content_words))
+        table = _WordTable()
+        table.learn(np.arange(len(numbering), dtype=np.uint32), list(numbering))
+    else:
+        table = _PROCESS_WORDS.updated()
+    bits = table.bits[codes]
+    return int(np.count_nonzero(bits & _ALPHA)), codes[(bits & _UNKNOWN).astype(bool)], table
 
-    known = get_frequency_dict("en")
-    words = list(filter(str.isalpha, doc.content_words))
-    return words, list(itertools.filterfalse(known.__contains__, words))  # C loops: cheap on clean corpora
+
+# What the scan reading asks of a word (see _WordTable).
+_ALPHA, _UNKNOWN, _NEAR_ASKED, _NEAR = 1, 2, 4, 8
+
+
+class _WordTable:
+    """What the scan reading asks of words, by code: alphabetic; in no English word list; a letter or two
+    from a common word (asked only of unknown words a misread count needs, at first need).
+
+    A corpus uses tens of thousands of distinct words millions of times: each
+    is looked up in the word list once, not at each use (which, for strings
+    scattered over the heap, cost more than the rest of the scan reading).
+    """
+
+    def __init__(self) -> None:
+        self.bits = np.zeros(0, dtype=np.uint8)
+        self.unknown: dict[int, str] = {}  # the unknown words, by code
+        self.learnt = 0  # words of shingles.coded_words learnt (the process-wide table's)
+
+    def learn(self, codes: np.ndarray, words: list[str]) -> None:
+        """Learn the words with these codes."""
+        from wordfreq import get_frequency_dict  # slow to load: only when a corpus is traced
+
+        if not words:
+            return
+        if int(codes.max()) >= len(self.bits):
+            # Grown by doubling: the documents of a corpus bring their new words a few at a time.
+            grown = np.zeros(max(2 * len(self.bits), int(codes.max()) + 1), dtype=np.uint8)
+            grown[: len(self.bits)] = self.bits
+            self.bits = grown
+        known = get_frequency_dict("en")
+        alpha = np.fromiter(map(str.isalpha, words), dtype=bool, count=len(words))
+        unknown = alpha & ~np.fromiter(map(known.__contains__, words), dtype=bool, count=len(words))
+        self.bits[codes] = alpha * _ALPHA | unknown * _UNKNOWN
+        self.unknown.update((int(codes[k]), words[k]) for k in np.flatnonzero(unknown).tolist())
+        self.learnt += len(words)
+
+    def updated(self) -> _WordTable:
+        """This process's table, with every word code given so far (see shingles.word_codes)."""
+        self.learn(*coded_words(self.learnt))
+        return self
+
+    def near_common(self, codes: np.ndarray) -> np.ndarray:
+        """Whether each of these unknown words' codes is a letter or two from a common word (see
+        :func:`misread_words`)."""
+        asked = self.bits[codes]
+        fresh = codes[(asked & _NEAR_ASKED) == 0]
+        if len(fresh):
+            near = _near_common()
+            for code in fresh.tolist():
+                w = self.unknown[code]
+                close = w in near or any(w[:i] + w[i + 1:] in near for i in range(len(w)))
+                self.bits[code] |= _NEAR_ASKED | (_NEAR if close else 0)
+            asked = self.bits[codes]
+        return (asked & _NEAR).astype(bool)
+
+
+_PROCESS_WORDS = _WordTable()
 
 
 def _misread_floor(words: int) -> float:
@@ -198,7 +263,7 @@ def _misread_floor(words: int) -> float:
     return max(MISREAD_MIN_WORDS, MISREAD_SHARE * words)
 
 
-def misread_words(doc: Document, unknown: list[str] | None = None) -> int:
+def misread_words(doc: Document) -> int:
     """How many of a document's words read as misreadings: in no word list, once in the text, a letter or
     two from a common word.
 
@@ -206,15 +271,18 @@ def misread_words(doc: Document, unknown: list[str] | None = None) -> int:
     misreads "the" differently each time.  Closeness is a symmetric-deletion
     test: the word, or the word less one letter, is a common word or a common
     word less one letter (one letter dropped, doubled or changed; two at most).
-    ``unknown``, when the caller has them, are the document's words in no word list.
     """
     count = _MISREAD.get(doc)
+    return _misread(doc, *_unknown_words(doc)[1:]) if count is None else count
+
+
+def _misread(doc: Document, unknown: np.ndarray, table: _WordTable) -> int:
+    """:func:`misread_words` of a document from its :func:`_unknown_words` codes and their table."""
+    count = _MISREAD.get(doc)
     if count is None:
-        # Every use of an unknown word is in the list, so its count there is its count in the text.
-        uses_of = Counter(_unknown_words(doc)[1] if unknown is None else unknown)
-        near = _near_common() if uses_of else set()
-        count = _MISREAD[doc] = sum(1 for w, uses in uses_of.items() if uses == 1 and (
-            w in near or any(w[:k] + w[k + 1:] in near for k in range(len(w)))))
+        # Every use of an unknown word is in the list, so a code once there is a word once in the text.
+        codes, uses = np.unique(unknown, return_counts=True)
+        count = _MISREAD[doc] = int(np.count_nonzero(table.near_common(codes[uses == 1])))
     return count
 
 
@@ -515,6 +583,9 @@ def find_char_candidates(
 
     from .candidates import _top_per_document
 
+    for doc in documents:
+        # Every text's words numbered first: their kinds are then learnt in one pass over the new words.
+        content_codes(doc)
     rows_doc = np.array([k for k, doc in enumerate(documents) if garbles_words(doc)], dtype=np.int64)
     if len(rows_doc) < 2:
         return []

@@ -7,12 +7,17 @@ index written today and a Spark executor elsewhere agree on them.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["word_hash", "word_hashes", "word_codes", "shingle_hashes", "shingle_hashes_at", "distinct",
-           "unique_inverse", "vocabulary_codes", "SHINGLE_SIZE_DEFAULT"]
+if TYPE_CHECKING:
+    from ..model import Document
+
+__all__ = ["word_hash", "word_hashes", "word_codes", "content_codes", "coded_words", "shingle_hashes",
+           "shingle_hashes_at", "distinct", "unique_inverse", "vocabulary_codes", "SHINGLE_SIZE_DEFAULT"]
 
 #: Words per shingle.  Four words survive moderate synonym spinning (a 25%
 #: spin rate leaves about a third of 4-grams intact) yet rarely recur by chance.
@@ -42,12 +47,18 @@ class _WordCodes(dict[str, int]):
     text in one pass of C calls, though most texts bring a few new words.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        # The words in the order they were numbered: tables by code learn each new word once.
+        self.words: list[str] = []
+
     def __missing__(self, word: str) -> int:
         number = len(self)
         if number >= _CODES_MAX:
             raise _CodesFull
         # Skip the surrogate block, which is not a valid code point.
         code = self[word] = number if number < 0xD800 else number + 0x800
+        self.words.append(word)
         return code
 
 
@@ -96,6 +107,36 @@ def word_codes(words: Sequence[str]) -> np.ndarray | None:
         return np.fromiter(map(_CODES.__getitem__, words), dtype=np.uint32, count=len(words))
     except _CodesFull:
         return None
+
+
+def coded_words(start: int = 0) -> tuple[np.ndarray, list[str]]:
+    """The codes this process has given (see :func:`word_codes`), from the ``start``-th word it numbered on, and
+    their words.
+
+    Examples
+    --------
+    >>> codes = word_codes(["coded", "words", "coded"])
+    >>> given, words = coded_words()
+    >>> [words[k] for k in np.searchsorted(given, codes)]
+    ['coded', 'words', 'coded']
+    """
+    words = _CODES.words[start:]
+    numbers = np.arange(start, start + len(words), dtype=np.uint32)
+    return np.where(numbers < 0xD800, numbers, numbers + np.uint32(0x800)), words
+
+
+# Word codes of each document's content words.  They are valid in this process only, so they live
+# beside the documents, never in them: a document pickled to another process must not carry them.
+_CONTENT_CODES: weakref.WeakKeyDictionary[Document, np.ndarray | None] = weakref.WeakKeyDictionary()
+_UNSEEN = object()  # not yet looked at (None is a document whose words ran out of codes)
+
+
+def content_codes(doc: Document) -> np.ndarray | None:
+    """:func:`word_codes` of a document's content words, worked out once per document in this process."""
+    codes = _CONTENT_CODES.get(doc, _UNSEEN)
+    if codes is _UNSEEN:
+        codes = _CONTENT_CODES[doc] = word_codes(doc.content_words)
+    return codes
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE_DEFAULT) -> np.ndarray:
