@@ -29,7 +29,7 @@ from ..engines.parallel import paused_gc
 from ..errors import ConfigError
 from ..model import Candidate, Document
 from .align import content_hashes
-from .shingles import SHINGLE_SIZE_DEFAULT, distinct, shingle_hashes, unique_inverse, vocabulary_codes
+from .shingles import SHINGLE_SIZE_DEFAULT, content_codes, distinct, shingle_hashes, unique_inverse, vocabulary_codes
 
 __all__ = [
     "find_candidates",
@@ -95,7 +95,9 @@ def _tfidf(documents: Sequence[Document]):
     hashes = [content_hashes(doc) for doc in documents]
     rows = np.repeat(np.arange(len(documents)), [len(h) for h in hashes])
     flat = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
-    vocab, cols = vocabulary_codes(flat)
+    # The word codes name the same words as the hashes, and looking millions of hashes up costs more.
+    codes = [content_codes(doc) for doc in documents]
+    vocab, cols = vocabulary_codes(flat, None if not codes or any(c is None for c in codes) else np.concatenate(codes))
     counts = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), max(1, len(vocab)))
     )

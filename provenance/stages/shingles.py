@@ -252,7 +252,7 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return ordered[first], inverse, np.diff(starts, append=len(ordered))
 
 
-def vocabulary_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def vocabulary_codes(values: np.ndarray, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` of many unsigned values with few distinct ones (a
     corpus's word hashes: millions of words, tens of thousands of them distinct).
 
@@ -261,11 +261,27 @@ def vocabulary_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     starts among the sorted distinct values answers at once wherever a run holds one value (most
     do: there are some sixteen runs per value); only the values of shared runs are searched.
 
+    ``codes``, when given, are small integers of which each value is a function (the word codes
+    of the words hashed): the distinct values are then read from a table by code, and every value
+    is looked up there by its code.
+
     Examples
     --------
     >>> vocabulary_codes(np.array([3, 1, 3, 2], dtype=np.uint64))
     (array([1, 2, 3], dtype=uint64), array([2, 0, 2, 1]))
+    >>> vocabulary_codes(np.array([3, 1, 3, 2], dtype=np.uint64), np.array([7, 0, 7, 5]))
+    (array([1, 2, 3], dtype=uint64), array([2, 0, 2, 1]))
     """
+    if codes is not None and len(codes):
+        value_of = np.zeros(int(codes.max()) + 1, dtype=values.dtype)
+        value_of[codes] = values
+        given = np.zeros(len(value_of), dtype=bool)
+        given[codes] = True
+        seen = np.flatnonzero(given)
+        uniques, inverse = np.unique(value_of[seen], return_inverse=True)
+        rank = np.zeros(len(value_of), dtype=np.intp)
+        rank[seen] = inverse
+        return uniques, rank[codes]
     try:
         uniques = np.unique(values, sorted=False)
     except TypeError:  # numpy before 2.3 has no hash table for it
