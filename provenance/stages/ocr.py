@@ -23,6 +23,7 @@ two texts, the mark of scanning.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -216,6 +217,7 @@ class _WordTable:
         self.bits = np.zeros(0, dtype=np.uint8)
         self.unknown: dict[int, str] = {}  # the unknown words, by code
         self.learnt = 0  # words of shingles.coded_words learnt (the process-wide table's)
+        self.lock = threading.Lock()
 
     def learn(self, codes: np.ndarray, words: list[str]) -> None:
         """Learn the words with these codes."""
@@ -237,7 +239,9 @@ class _WordTable:
 
     def updated(self) -> _WordTable:
         """This process's table, with every word code given so far (see shingles.word_codes)."""
-        self.learn(*coded_words(self.learnt))
+        # Threads of one process (a server's checks) read it at once: each word is learnt once.
+        with self.lock:
+            self.learn(*coded_words(self.learnt))
         return self
 
     def near_common(self, codes: np.ndarray) -> np.ndarray:
@@ -246,13 +250,18 @@ class _WordTable:
         asked = self.bits[codes]
         fresh = codes[(asked & _NEAR_ASKED) == 0]
         if len(fresh):
-            near = _near_common()
-            for code in fresh.tolist():
-                w = self.unknown[code]
-                close = w in near or any(w[:i] + w[i + 1:] in near for i in range(len(w)))
-                self.bits[code] |= _NEAR_ASKED | (_NEAR if close else 0)
+            with self.lock:
+                self._ask_near(fresh)
             asked = self.bits[codes]
         return (asked & _NEAR).astype(bool)
+
+    def _ask_near(self, fresh: np.ndarray) -> None:
+        """Work out, for these codes of unknown words, whether each is a letter or two from a common word."""
+        near = _near_common()
+        for code in fresh.tolist():
+            w = self.unknown[code]
+            close = w in near or any(w[:i] + w[i + 1:] in near for i in range(len(w)))
+            self.bits[code] |= _NEAR_ASKED | (_NEAR if close else 0)
 
 
 _PROCESS_WORDS = _WordTable()

@@ -7,6 +7,7 @@ index written today and a Spark executor elsewhere agree on them.
 from __future__ import annotations
 
 import hashlib
+import threading
 import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -53,13 +54,22 @@ class _WordCodes(dict[str, int]):
         self.words: list[str] = []
 
     def __missing__(self, word: str) -> int:
-        number = len(self)
-        if number >= _CODES_MAX:
-            raise _CodesFull
-        # Skip the surrogate block, which is not a valid code point.
-        code = self[word] = number if number < 0xD800 else number + 0x800
-        self.words.append(word)
-        return code
+        # Threads of one process (a server's checks) number words at once: one at a time, or two words get
+        # one code and ``words`` another order.
+        with _NUMBERING:
+            code = self.get(word)
+            if code is not None:
+                return code
+            number = len(self)
+            if number >= _CODES_MAX:
+                raise _CodesFull
+            # Skip the surrogate block, which is not a valid code point.
+            code = self[word] = number if number < 0xD800 else number + 0x800
+            self.words.append(word)
+            return code
+
+
+_NUMBERING = threading.Lock()
 
 
 _CODES = _WordCodes()
