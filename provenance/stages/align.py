@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import bisect
 import weakref
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -31,7 +30,7 @@ from rapidfuzz.distance import Indel
 from ..errors import ConfigError
 from ..model import Alignment, Document, Passage, Substitution
 from .ocr import refine_alignment
-from .shingles import content_codes
+from .shingles import content_codes, per_document
 
 __all__ = ["Aligner", "SkippedAlignment", "edit_sites", "exact_alignment", "warm_documents",
            "MIN_PASSAGE_WORDS_DEFAULT", "MAX_GAP_DEFAULT", "ALIGN_CELLS_MAX", "ALIGN_PIECE_WORDS"]
@@ -263,23 +262,12 @@ def content_hashes(doc: Document) -> np.ndarray:
     return doc.content_hashes
 
 
-_UNSEEN = object()  # not yet looked at (a value worked out may be None)
-
-
-def _per_document(cache: weakref.WeakKeyDictionary, doc: Document, compute: Callable[[Document], Any]) -> Any:
-    """``cache[doc]``, computed the first time (one lookup: a weak dictionary's is slow, and every pair does two)."""
-    value = cache.get(doc, _UNSEEN)
-    if value is _UNSEEN:
-        value = cache[doc] = compute(doc)
-    return value
-
-
 # Each document's codes as a string (see _as_text), for the first round of every pair it is in.
 _TEXTS: weakref.WeakKeyDictionary[Document, str] = weakref.WeakKeyDictionary()
 
 
 def _text(doc: Document) -> str:
-    return _per_document(_TEXTS, doc, lambda d: _as_text(content_codes(d)))
+    return per_document(_TEXTS, doc, lambda d: _as_text(content_codes(d)))
 
 
 def warm_documents(documents: Iterable[Document]) -> None:
@@ -435,7 +423,7 @@ _GRAMS: weakref.WeakKeyDictionary[Document, _OnceGrams] = weakref.WeakKeyDiction
 
 
 def _document_grams(doc: Document) -> _OnceGrams:
-    return _per_document(_GRAMS, doc, lambda d: _once_grams(content_codes(d)))
+    return per_document(_GRAMS, doc, lambda d: _once_grams(content_codes(d)))
 
 
 def _gram_keys(codes: np.ndarray) -> np.ndarray:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import hashlib
 import threading
 import weakref
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
     from ..model import Document
 
-__all__ = ["word_hash", "word_hashes", "word_codes", "content_codes", "coded_words", "shingle_hashes",
+__all__ = ["word_hash", "word_hashes", "word_codes", "content_codes", "coded_words", "per_document", "shingle_hashes",
            "shingle_hashes_at", "distinct", "unique_inverse", "vocabulary_codes", "SHINGLE_SIZE_DEFAULT"]
 
 #: Words per shingle.  Four words survive moderate synonym spinning (a 25%
@@ -138,15 +138,21 @@ def coded_words(start: int = 0) -> tuple[np.ndarray, list[str]]:
 # Word codes of each document's content words.  They are valid in this process only, so they live
 # beside the documents, never in them: a document pickled to another process must not carry them.
 _CONTENT_CODES: weakref.WeakKeyDictionary[Document, np.ndarray | None] = weakref.WeakKeyDictionary()
-_UNSEEN = object()  # not yet looked at (None is a document whose words ran out of codes)
+_UNSEEN = object()  # not yet looked at (a value worked out may be None)
+
+
+def per_document(cache: weakref.WeakKeyDictionary, doc: Document, compute: Callable[[Document], Any]) -> Any:
+    """``cache[doc]``, computed the first time (one lookup: a weak dictionary's is slow, and every pair does two)."""
+    value = cache.get(doc, _UNSEEN)
+    if value is _UNSEEN:
+        value = cache[doc] = compute(doc)
+    return value
 
 
 def content_codes(doc: Document) -> np.ndarray | None:
-    """:func:`word_codes` of a document's content words, worked out once per document in this process."""
-    codes = _CONTENT_CODES.get(doc, _UNSEEN)
-    if codes is _UNSEEN:
-        codes = _CONTENT_CODES[doc] = word_codes(doc.content_words)
-    return codes
+    """:func:`word_codes` of a document's content words, worked out once per document in this process (None
+    once the process's words have run out of codes)."""
+    return per_document(_CONTENT_CODES, doc, lambda d: word_codes(d.content_words))
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE_DEFAULT) -> np.ndarray:
