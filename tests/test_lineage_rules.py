@@ -334,6 +334,9 @@ def test_an_agency_story_whose_dateline_its_copies_replaced_is_their_source():
     # Another outlet's lines around it are a page: a copy.
     assert not _source_test([Article("wire", _page("The Daily Ledger", [wire.text + _AGENCY_NOTICE])), *copies],
                             "wire")
+    # Two of them, however short (a masthead's "Share this article", a footer's "Most read"), too.
+    short_page = "The Daily Ledger\nShare this article\n\n" + wire.text + "\nMost read\n"
+    assert not _source_test([Article("wire", short_page), *copies], "wire")
 
 
 _AGENCY_NOTICE = ("\nCopyright 2024 The Associated Press. All rights reserved. This material may not be "

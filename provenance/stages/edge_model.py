@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model import Alignment, Document
+from ..model import Alignment, Document, Span
 from .align import edit_sites
 from .boilerplate import find_credits
 from .collation import Collation
@@ -24,7 +24,7 @@ from .direction import DIRECTION_FEATURES, PairEvidence
 from .fitted import read_fit
 from .normalise import fold_text
 
-__all__ = ["EdgeModel", "edge_features", "family_own_changes", "origin_features", "wrapped", "FEATURES",
+__all__ = ["EdgeModel", "edge_features", "family_own_changes", "origin_features", "page_lines", "wrapped", "FEATURES",
            "ORIGIN_FEATURES"]
 
 FEATURES = (
@@ -340,9 +340,13 @@ def wrapped(doc: Document, credited: Sequence[str] = ()) -> bool:
     agencies in ``credited`` (an agency's own copyright notice or byline) are
     the agency's, not a page of another's around its story.
     """
-    page = sum(len(s.text.split()) for s in doc.boilerplate
-               if s.kind in _WRAPPING and not _names_only(s.text, credited))
-    return page >= _PAGE_WORDS
+    return sum(len(s.text.split()) for s in page_lines(doc, credited)) >= _PAGE_WORDS
+
+
+def page_lines(doc: Document, credited: Sequence[str] = ()) -> list[Span]:
+    """The lines of an outlet's page around ``doc``'s story: learned and built-in furniture, less lines
+    that name only agencies in ``credited`` (see :func:`wrapped`)."""
+    return [s for s in doc.boilerplate if s.kind in _WRAPPING and not _names_only(s.text, credited)]
 
 
 def _names_only(text: str, agencies: Sequence[str]) -> bool:

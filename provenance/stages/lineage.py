@@ -50,7 +50,7 @@ from .boilerplate import find_credits, names_agency
 from .branching import maximum_spanning_arborescence
 from .collation import Collation, OwnReadings
 from .direction import PairEvidence, classify_relation, has_verbatim_run, published_before, published_span
-from .edge_model import EdgeModel, edge_features, family_own_changes, origin_features, wrapped
+from .edge_model import EdgeModel, edge_features, family_own_changes, origin_features, page_lines, wrapped
 from .normalise import fold_text
 from .ocr import looks_scanned, lost_line_words, misread_words
 
@@ -116,6 +116,10 @@ _CREDITED_ROOT_PENALTY = 1000.0
 # tree places a story under the one it reuses, but the texts' own signs may not say which is older.
 _REUSE_ORDER = {True: "one story reuses part of the other; the other is older",
                 False: "one story reuses part of the other; the texts do not say which is older"}
+# Lines of page furniture (not the credited agency's own) that make another's page around a story
+# whose outlet is unknown: one may be a line this corpus learns by chance, two are a masthead and a
+# footer.
+_OTHERS_PAGE_LINES = 2
 # Boilerplate that names who published a story: it travels from a source to its copies.
 _BYLINES = ("dateline", "credit")
 _EVIDENCE_NAMES = {
@@ -1460,7 +1464,15 @@ def _credits_another(doc: Document) -> bool:
     and may carry the agency's own notices: no page of another's).
     """
     credits = any(not names_agency(doc.article.outlet, credit) for credit in doc.credits)
-    return credits and bool(doc.article.outlet or (wrapped(doc) and not _agency_own_story(doc)))
+    return credits and bool(doc.article.outlet or ((wrapped(doc) or _on_others_page(doc))
+                                                   and not _agency_own_story(doc)))
+
+
+def _on_others_page(doc: Document) -> bool:
+    """Whether _OTHERS_PAGE_LINES lines of page furniture, however short, surround ``doc``'s story, not
+    counting lines that name only the agencies it credits: an outlet's masthead and its "most read"
+    are no agency's."""
+    return len(page_lines(doc, doc.credits)) >= _OTHERS_PAGE_LINES
 
 
 def _agency_own_story(doc: Document) -> bool:
@@ -1472,7 +1484,7 @@ def _agency_own_story(doc: Document) -> bool:
     """
     if doc.article.outlet:
         return _names_only_its_outlet(doc, doc.credits)
-    return (bool(doc.credits) and not wrapped(doc, doc.credits)
+    return (bool(doc.credits) and not _on_others_page(doc) and not wrapped(doc, doc.credits)
             and any(s.kind == "dateline" and _agency_line(doc, s) for s in doc.boilerplate))
 
 
