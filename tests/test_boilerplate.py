@@ -48,6 +48,31 @@ def test_story_lines_shared_by_copies_are_not_boilerplate():
         assert doc.words >= 195
 
 
+def test_an_outlets_masthead_over_two_copies_of_a_story_is_still_its_own_but_a_headline_is_the_storys():
+    # One outlet prints two copies of the day's harbour story (an early version and the update)
+    # and two other stories under its masthead; another page lists the harbour story's headline
+    # under "Most read".  The two copies are related, but the masthead over them is the outlet's;
+    # the headline, their title, is the story's.
+    headline = "Storm closes northern shipping lane"
+    masthead = "Sentinel | Nation & World\n"
+    pages = [
+        Article("early.txt", headline + "\n\n" + masthead + WIRE, title=headline),
+        Article("update.txt", headline + "\n\n" + masthead + WIRE + "Engineers reached the ship at dawn.\n",
+                title=headline),
+        Article("library.txt", "Library roof repairs begin\n\n" + masthead + OTHER_STORY, title="Library roof repairs begin"),
+        Article("freighter.txt", "Freighter still stuck\n\n" + masthead + INDEPENDENT, title="Freighter still stuck"),
+        Article("list.txt", other_stories(3, 120) + "\n\nMost read\n" + headline + "\nLibrary roof repairs begin\n"),
+        Article("list2.txt", other_stories(4, 120) + "\n\nMost read\n" + headline + "\nFreighter still stuck\n"),
+    ]
+    docs = BoilerplateRemover().fit_transform(pages, [tokenize(a.text) for a in pages])
+    kinds = {doc.id: {s.text: s.kind for s in doc.boilerplate} for doc in docs}
+    for name in ("early.txt", "update.txt", "library.txt", "freighter.txt"):
+        assert kinds[name].get("Sentinel | Nation & World") == "learned", name
+    for name in ("early.txt", "update.txt"):
+        assert headline not in kinds[name], name
+    assert kinds["list.txt"].get(headline) == "learned"
+
+
 def test_boilerplate_words_are_excluded_from_content():
     (plain,) = _docs([WIRE])
     (wrapped,) = _docs([FURNITURE_HEAD + WIRE + FURNITURE_TAIL])

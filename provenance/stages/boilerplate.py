@@ -1000,7 +1000,18 @@ class BoilerplateRemover:
         date_lines = list(_date_line_matches(text)) if self.builtin or article.published is None else []
         spans = _builtin_spans(text, lines, hard_wrapped, date_lines) if self.builtin else []
         covered = {(s.start, s.end) for s in spans}
+        # A line learnt from unrelated pages is still story text in a page related to one of them: a
+        # line of a story two pages reprint.  On a page of whole paragraphs (not broken into printed
+        # lines) a short line that ends no sentence and goes on with no paragraph is the title there
+        # (a headline a page lists under "most read", in its own article and that article's copies),
+        # or else a masthead or a menu that one outlet prints over two copies of a story: the outlet's.
         own = getattr(self, "story_lines_", {}).get(item.key, ())
+        if own and not hard_wrapped:
+            title = fold_text(article.title or "")
+            befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
+            own = {line.folded for before, line, after in zip(befores, lines, afters, strict=True)
+                   if line.folded in own and (line.words > _SHORT_LINE_WORDS or _ends_sentence(line.folded)
+                                              or line.folded == title or _in_paragraph(text, before, line, after))}
         marked = [line.folded in learned and line.folded not in own and (line.start, line.end) not in covered
                   for line in lines]
         if any(marked) and hard_wrapped:
