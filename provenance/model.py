@@ -186,7 +186,18 @@ class Document:
     @cached_property
     def content_words(self) -> list[str]:
         """Folded content words, boilerplate excluded."""
-        return list(map(self.tokens.words.__getitem__, self.content.tolist()))
+        words, content = self.tokens.words, self.content
+        if not len(content):
+            return []
+        # The content is a few runs of consecutive tokens (the text between boilerplate lines): one slice
+        # of the words each, not one index per word.
+        breaks = np.flatnonzero(np.diff(content) != 1) + 1
+        firsts = content[np.concatenate(([0], breaks))].tolist()
+        lasts = content[np.append(breaks - 1, len(content) - 1)].tolist()
+        out: list[str] = []
+        for first, last in zip(firsts, lasts, strict=True):
+            out += words[first : last + 1]
+        return out
 
 
 @dataclass(frozen=True)

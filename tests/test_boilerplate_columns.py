@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from provenance.model import Article
 from provenance.stages import boilerplate
 from provenance.stages.normalise import fold_text
+from provenance.stages.shingles import vocabulary, word_codes, word_hashes
 
 
 @given(st.lists(st.sampled_from(["Word", " ", "\n", "\t", "  ", "é", "_", "—", "Σ", "12", "\u00a0", "“", "`", "ﬁ", "\r"]),
@@ -29,7 +30,9 @@ def test_prepared_documents_cross_processes_as_columns_unchanged(family_articles
 
     articles = [*family_articles, Article(id="empty", text=""), Article(id="blank", text="\n \n")]
     items = [boilerplate._prepare(a.text) for a in articles]
-    back = boilerplate._unpack(pickle.loads(pickle.dumps(boilerplate._pack(items))))
+    words, uses = vocabulary([item.tokens.words for item in items])
+    packed = boilerplate._pack(items, words, word_hashes(words), uses)
+    back = boilerplate._unpack(pickle.loads(pickle.dumps(packed)))
     assert len(back) == len(items)
     for got, item in zip(back, items, strict=True):
         assert got.tokens.words == item.tokens.words and got.key == item.key
@@ -39,7 +42,9 @@ def test_prepared_documents_cross_processes_as_columns_unchanged(family_articles
             assert np.array_equal(getattr(got.tokens, name), getattr(item.tokens, name))
         for name in ("hashes", "whole"):
             assert getattr(got, name).dtype == np.uint64 and np.array_equal(getattr(got, name), getattr(item, name))
-    assert boilerplate._unpack(boilerplate._pack([])) == []
+        # The word codes of the tokens, numbered in the unpacking process.
+        assert np.array_equal(got.codes, word_codes(item.tokens.words))
+    assert boilerplate._unpack(boilerplate._pack([], [], word_hashes([]), [])) == []
 
 
 @given(st.lists(st.sampled_from(["ap", "AP", "afp", "pa media", "pa", "bbc", "cnn", "tass", "reuters", "x", "_", "3", " ",

@@ -271,7 +271,7 @@ def _text(doc: Document) -> str:
 
 
 def warm_documents(documents: Iterable[Document]) -> None:
-    """Work out in this process what the aligner keeps of each document (word codes, their text).
+    """Work out in this process what the aligner keeps of each document (word codes, their text, its content words).
 
     Called before worker processes fork, so that they inherit the values:
     otherwise each worker, and each fresh one that replaces it, works them out
@@ -282,6 +282,8 @@ def warm_documents(documents: Iterable[Document]) -> None:
     """
     for doc in documents:
         _text(doc)
+        # Read by every pair with a passage (its substitutions' words) and by the direction tests.
+        doc.content_words  # noqa: B018
 
 
 def _local_codes(hashes_a: np.ndarray, hashes_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,16 @@ from ..engines.parallel import map_ordered, paused_gc
 from ..errors import ConfigError
 from ..model import Article, Document, Span, Tokens
 from .normalise import fold_lines, fold_text, tokenize, tokenize_corpus
-from .shingles import distinct, shingle_hashes, shingle_hashes_at, unique_inverse, word_hashes
+from .shingles import (
+    distinct,
+    keep_content_codes,
+    shingle_hashes,
+    shingle_hashes_at,
+    unique_inverse,
+    vocabulary,
+    word_codes,
+    word_hashes,
+)
 
 __all__ = [
     "BoilerplateRemover",
@@ -985,6 +994,8 @@ class BoilerplateRemover:
             if item.hashes is not None:
                 # The content words' hashes are these words' hashes: fill the cached property now.
                 doc.__dict__["content_hashes"] = item.hashes[content]
+            if item.codes is not None:
+                keep_content_codes(doc, item.codes[content])
             documents.append(doc)
         return documents
 
@@ -1078,11 +1089,14 @@ class _Prepared(NamedTuple):
     key: bytes
     hashes: np.ndarray | None = None  # word hashes of every token
     whole: np.ndarray | None = None  # distinct word 3-gram shingles of the whole text
+    codes: np.ndarray | None = None  # word codes of every token (shingles.word_codes), when this process has them
 
 
-def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None = None) -> _Prepared:
+def _prepare(text: str, tokens: Tokens | None = None, lines: list[_Line] | None = None,
+             hashes: np.ndarray | None = None) -> _Prepared:
+    """What the fit and the marking need of one text (``hashes``: its tokens' word hashes, when known)."""
     toks = tokenize(text) if tokens is None else tokens
-    hashes = word_hashes(toks.words)
+    hashes = word_hashes(toks.words) if hashes is None else hashes
     return _Prepared(toks, _lines(text) if lines is None else lines, _text_key(text), hashes,
                      distinct(shingle_hashes(hashes, 3)))
 
@@ -1093,15 +1107,22 @@ def _prepare_task(state: dict[str, Any], batch: tuple[int, int]) -> tuple[Any, .
     texts = [article.text for article in state["articles"][start:stop]]
     tokens = state["tokens"]
     toks = tokenize_corpus(texts) if tokens is None else tokens[start:stop]
-    return _pack([_prepare(text, t) for text, t in zip(texts, toks, strict=True)])
+    # The batch's words, each hashed (here) and coded (by the parent, see _unpack) once, not at each use.
+    words, uses = vocabulary([t.words for t in toks])
+    hashes = word_hashes(words)
+    return _pack([_prepare(text, t, hashes=hashes[u]) for text, t, u in zip(texts, toks, uses, strict=True)],
+                 words, hashes, uses)
 
 
-def _pack(items: Sequence[_Prepared]) -> tuple[Any, ...]:
+def _pack(items: Sequence[_Prepared], words: list[str], hashes: np.ndarray, uses: list[np.ndarray]) -> tuple[Any, ...]:
     """A batch of prepared documents in a few columns, to cross from a worker process cheaply.
 
     Pickled one by one, the documents' hundreds of thousands of small arrays and line
     records cost more to send and rebuild than preparing them did; as columns (each array kind
-    concatenated, lines as plain tuples) they cost little.  :func:`_unpack` rebuilds them.
+    concatenated, lines as plain tuples) they cost little.  ``words`` are the batch's distinct
+    words, ``hashes`` their hashes and ``uses`` each text's tokens as indices into them
+    (:func:`~.shingles.vocabulary`): the tokens' hashes are sent as indices, and the parent numbers
+    the words (:func:`~.shingles.word_codes`) once each.  :func:`_unpack` rebuilds them.
     """
     def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
         return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
@@ -1112,7 +1133,9 @@ def _pack(items: Sequence[_Prepared]) -> tuple[Any, ...]:
         [t.words for t in tokens],
         joined([t.starts for t in tokens], np.int64),
         joined([t.ends for t in tokens], np.int64),
-        joined([item.hashes for item in items], np.uint64),
+        words,
+        hashes,
+        joined(uses, np.uint32),
         [len(w) for w in wholes],
         joined(wholes, np.uint64),
         [[tuple(line) for line in item.lines] for item in items],
@@ -1121,14 +1144,19 @@ def _pack(items: Sequence[_Prepared]) -> tuple[Any, ...]:
 
 
 def _unpack(packed: tuple[Any, ...]) -> list[_Prepared]:
-    """The prepared documents :func:`_pack` packed (their arrays are views of the columns)."""
-    words, starts, ends, hashes, whole_counts, wholes, lines, keys = packed
+    """The prepared documents :func:`_pack` packed (their arrays are views of the columns), with this process's
+    word codes of their tokens."""
+    words, starts, ends, distinct_words, distinct_hashes, uses, whole_counts, wholes, lines, keys = packed
+    hashes = distinct_hashes[uses]
+    # Each distinct word of the batch looked up (or numbered) once; every use is an array index.
+    codes = word_codes(distinct_words)
+    token_codes = None if codes is None else codes[uses]
     cuts = np.cumsum([0] + [len(w) for w in words]).tolist()
     whole_cuts = np.cumsum([0] + whole_counts).tolist()
     new = tuple.__new__
     return [
         _Prepared(Tokens(words=w, starts=starts[a:b], ends=ends[a:b]), [new(_Line, line) for line in doc_lines],
-                  key, hashes[a:b], wholes[c:d])
+                  key, hashes[a:b], wholes[c:d], None if token_codes is None else token_codes[a:b])
         for w, doc_lines, key, a, b, c, d in zip(words, lines, keys, cuts, cuts[1:], whole_cuts, whole_cuts[1:],
                                                  strict=False)
     ]

@@ -10,6 +10,7 @@ import hashlib
 import threading
 import weakref
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,8 +18,9 @@ import numpy as np
 if TYPE_CHECKING:
     from ..model import Document
 
-__all__ = ["word_hash", "word_hashes", "word_codes", "content_codes", "coded_words", "per_document", "shingle_hashes",
-           "shingle_hashes_at", "distinct", "unique_inverse", "vocabulary_codes", "SHINGLE_SIZE_DEFAULT"]
+__all__ = ["word_hash", "word_hashes", "word_codes", "content_codes", "keep_content_codes", "coded_words",
+           "vocabulary", "per_document", "shingle_hashes", "shingle_hashes_at", "distinct", "unique_inverse",
+           "vocabulary_codes", "SHINGLE_SIZE_DEFAULT"]
 
 #: Words per shingle.  Four words survive moderate synonym spinning (a 25%
 #: spin rate leaves about a third of 4-grams intact) yet rarely recur by chance.
@@ -119,6 +121,24 @@ def word_codes(words: Sequence[str]) -> np.ndarray | None:
         return None
 
 
+def vocabulary(texts: Sequence[Sequence[str]]) -> tuple[list[str], list[np.ndarray]]:
+    """The distinct words of several texts, in the order first seen, and each text's words as indices into them.
+
+    What is then worked out per word (its hash, its code) is worked out once per distinct word and
+    read for every use with one array index, not looked up use by use.
+
+    Examples
+    --------
+    >>> words, texts = vocabulary([["a", "b", "a"], ["b", "c"]])
+    >>> words, [t.tolist() for t in texts]
+    (['a', 'b', 'c'], [[0, 1, 0], [1, 2]])
+    """
+    # dict.fromkeys finds the distinct words in one C call; each use is then one look-up of its number.
+    number = {word: k for k, word in enumerate(dict.fromkeys(chain.from_iterable(texts)))}
+    return list(number), [np.fromiter(map(number.__getitem__, words), dtype=np.uint32, count=len(words))
+                          for words in texts]
+
+
 def coded_words(start: int = 0) -> tuple[np.ndarray, list[str]]:
     """The codes this process has given (see :func:`word_codes`), from the ``start``-th word it numbered on, and
     their words.
@@ -153,6 +173,11 @@ def content_codes(doc: Document) -> np.ndarray | None:
     """:func:`word_codes` of a document's content words, worked out once per document in this process (None
     once the process's words have run out of codes)."""
     return per_document(_CONTENT_CODES, doc, lambda d: word_codes(d.content_words))
+
+
+def keep_content_codes(doc: Document, codes: np.ndarray) -> None:
+    """Record ``codes`` as :func:`content_codes` of ``doc``, when they were worked out with its other words'."""
+    _CONTENT_CODES[doc] = codes
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE_DEFAULT) -> np.ndarray:
