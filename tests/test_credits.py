@@ -9,13 +9,16 @@ credits for the text.  Then ``credit_status`` per edge, and ``trace index
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provenance.cli import cli
 from provenance.model import Article, Edge, Latent, Lineage
-from provenance.stages import boilerplate
+from provenance.stages import boilerplate, credit
 from provenance.stages.boilerplate import BoilerplateRemover, find_credits
 from provenance.stages.credit import agencies_named, credit_of, credit_status, outlet_names
 
@@ -224,3 +227,12 @@ def test_stamped_outlet_never_overrides_a_record_outlet(feed):
     db = feed / "own.sqlite"
     CliRunner().invoke(cli, ["index", "build", str(path), "--db", str(db), "-q", "--outlet", "Feed"])
     assert _check(db, feed / "bare.txt")[1]["sources"][0]["outlet"] == "Daily Post"
+
+
+@given(st.lists(st.sampled_from(["via", "Via ", "VIA", " ", "\n", "\t", "by ", "By", "Credit", "source", "(c)", "©",
+                                 "contributed to this report", "contributed to this ", "story", "x", "AP", ".", "-",
+                                 "reporting", "additional ", "first published", "ſ", "\n\n"]),
+                max_size=16).map("".join))
+def test_credit_lines_are_what_the_patterns_alternation_finds(text):
+    alternation = re.compile("|".join(p.pattern for p in credit._CREDIT_LINES), re.IGNORECASE | re.MULTILINE)
+    assert credit._credit_lines(text) == [m.group() for m in alternation.finditer(text)]
