@@ -357,6 +357,16 @@ def test_a_light_scan_looks_scanned_but_keeps_the_word_path():
     assert ocr.looks_scanned(heavy) and ocr.garbles_words(heavy)
 
 
+def test_scans_read_at_once_read_as_one_at_a_time():
+    texts = [SCAN_A, WIRE, scanned(WIRE, 4, rate=0.01), "", "Short text.", scanned(INDEPENDENT, 5, rate=0.05)]
+    one_at_a_time = prepare_documents([Article(f"d{k}", t) for k, t in enumerate(texts)])
+    at_once = prepare_documents([Article(f"d{k}", t) for k, t in enumerate(texts)])
+    ocr.read_scans(at_once)
+    assert all(doc in ocr._SCANNED for doc in at_once)
+    assert [ocr._SCANNED[d] for d in at_once] == [ocr._scan_reading(d) for d in one_at_a_time]
+    assert [ocr.misread_words(d) for d in at_once] == [ocr.misread_words(d) for d in one_at_a_time]
+
+
 def test_typos_names_and_abbreviations_are_no_scan():
     # Two typos in a story, and an abbreviation the story repeats, are a clean text's own spellings.
     text = WIRE.replace("distress", "distres").replace("engineers", "engineeers") + (

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "looks_scanned",
     "garbles_words",
+    "read_scans",
     "misread_words",
     "letters",
     "char_grams",
@@ -177,11 +178,42 @@ def _scan_reading(doc: Document) -> tuple[bool, bool, bool]:
     reading = _SCANNED.get(doc)
     if reading is None:
         words, unknown, table = _unknown_words(doc)
-        floor = _misread_floor(words)
-        scanned = words >= _SCANNED_MIN_WORDS and len(unknown) >= floor and _misread(doc, unknown, table) >= floor
-        reading = _SCANNED[doc] = (scanned, scanned and len(unknown) > SCANNED_SHARE * words,
-                                   len(unknown) >= _DENSE_GRAMS_SHARE * max(1, words))
+        reading = _SCANNED[doc] = _reading(doc, words, unknown, table)
     return reading
+
+
+def _reading(doc: Document, words: int, unknown: np.ndarray, table: _WordTable) -> tuple[bool, bool, bool]:
+    """:func:`_scan_reading` of a document from its :func:`_unknown_words`."""
+    floor = _misread_floor(words)
+    scanned = words >= _SCANNED_MIN_WORDS and len(unknown) >= floor and _misread(doc, unknown, table) >= floor
+    return (scanned, scanned and len(unknown) > SCANNED_SHARE * words,
+            len(unknown) >= _DENSE_GRAMS_SHARE * max(1, words))
+
+
+def read_scans(documents: Sequence[Document]) -> None:
+    """Work out the scan reading (:func:`looks_scanned`...) of many documents at once.
+
+    Their word codes are read as one array: one pass over the corpus's
+    words and the flags of each code, not a few array calls per document.
+    """
+    todo = [doc for doc in documents if doc not in _SCANNED]
+    codes = [content_codes(doc) for doc in todo]
+    if not todo or any(c is None for c in codes):  # the process's words ran out of codes: one at a time
+        for doc in todo:
+            _scan_reading(doc)
+        return
+    table = _PROCESS_WORDS.updated()
+    flat = np.concatenate(codes)
+    bits = table.bits[flat]
+    cuts = np.concatenate(([0], np.cumsum([len(c) for c in codes])))
+    # Where each document's flagged words start among the corpus's: a search of the flagged positions
+    # (a cumulative count over every word costs several times more).
+    alphabetic = np.searchsorted(np.flatnonzero(bits & _ALPHA), cuts)
+    unknown_at = np.flatnonzero(bits & _UNKNOWN)
+    # Each document's unknown codes are a slice of the corpus's, in its order.
+    unknown_codes, unknown_cuts = flat[unknown_at], np.searchsorted(unknown_at, cuts).tolist()
+    for k, (doc, words) in enumerate(zip(todo, np.diff(alphabetic).tolist(), strict=True)):
+        _SCANNED[doc] = _reading(doc, words, unknown_codes[unknown_cuts[k] : unknown_cuts[k + 1]], table)
 
 
 def _unknown_words(doc: Document) -> tuple[int, np.ndarray, _WordTable]:
@@ -592,9 +624,8 @@ def find_char_candidates(
 
     from .candidates import _top_per_document
 
-    for doc in documents:
-        # Every text's words numbered first: their kinds are then learnt in one pass over the new words.
-        content_codes(doc)
+    # Every text read at once: their words' kinds are then learnt in one pass over the new words.
+    read_scans(documents)
     rows_doc = np.array([k for k, doc in enumerate(documents) if garbles_words(doc)], dtype=np.int64)
     if len(rows_doc) < 2:
         return []
