@@ -10,13 +10,15 @@ to.  ``trace`` uses it for every edge, ``trace check`` for every source.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from functools import lru_cache
 
 from ..model import Document
 from .boilerplate import find_credits
+from .shingles import per_document
 
-__all__ = ["credit_status", "credit_of", "credit_places", "agencies_named", "outlet_names"]
+__all__ = ["credit_status", "credit_of", "credit_places", "keep_credit_places", "agencies_named", "outlet_names"]
 
 # Lines where a text credits someone: "By ...", "Credit | ...", "Source: ...", "Reporting by ...",
 # "© ...", "... contributed to this report", "via ...", "Originally published ..." (a photo credit
@@ -46,10 +48,22 @@ def credit_places(doc: Document) -> str:
     >>> credit_places(doc)
     'via sfgate'
     """
-    text = doc.article.text
+    return per_document(_PLACES, doc, _credit_places)
+
+
+# Each document's credit_places, when worked out (by the lineage workers, for the report to read).
+_PLACES: weakref.WeakKeyDictionary[Document, str] = weakref.WeakKeyDictionary()
+
+
+def keep_credit_places(doc: Document, places: str) -> None:
+    """Record ``places`` as :func:`credit_places` of ``doc``, worked out in another process."""
+    _PLACES[doc] = places
+
+
+def _credit_places(doc: Document) -> str:
     places = [s.text for s in doc.boilerplate if s.kind in ("dateline", "credit")]
     places.extend(doc.bylines)
-    places.extend(_credit_lines(text))
+    places.extend(_credit_lines(doc.article.text))
     return "\n".join(places).casefold()
 
 
