@@ -474,6 +474,11 @@ def _outside_prose(text: str, lines: list[_Line], learned: list[bool], covered: 
     return marked
 
 
+def _with_neighbours(lines: list[_Line]) -> Iterator[tuple[_Line | None, _Line, _Line | None]]:
+    """Each line with the line before and the line after it (None at the ends)."""
+    return zip([None, *lines][: len(lines)], lines, [*lines[1:], None][: len(lines)], strict=True)
+
+
 def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool,
                    date_lines: list[re.Match[str]] | None = None) -> list[Span]:
     """Spans the built-in rules mark on ``text`` (its ``lines``; ``hard_wrapped``: :func:`_hard_wrapped`;
@@ -482,8 +487,7 @@ def _builtin_spans(text: str, lines: list[_Line], hard_wrapped: bool,
     in_read_more = False
     # A text broken into printed lines (a scanned column, an e-mail) runs its sentences on
     # from line to line: there a short line inside a paragraph is story text, not a label.
-    befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
-    for before, line, after in zip(befores, lines, afters, strict=True):
+    for before, line, after in _with_neighbours(lines):
         if _FURNITURE_RE.match(line.folded):
             spans.append(Span(line.start, line.end, text[line.start : line.end], "furniture"))
             in_read_more = bool(_READ_MORE_RE.match(line.folded))
@@ -1019,8 +1023,7 @@ class BoilerplateRemover:
         own = getattr(self, "story_lines_", {}).get(item.key, ())
         if own and not hard_wrapped:
             title = fold_text(article.title or "")
-            befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
-            own = {line.folded for before, line, after in zip(befores, lines, afters, strict=True)
+            own = {line.folded for before, line, after in _with_neighbours(lines)
                    if line.folded in own and (line.words > _SHORT_LINE_WORDS or _ends_sentence(line.folded)
                                               or line.folded == title or _in_paragraph(text, before, line, after))}
         marked = [line.folded in learned and line.folded not in own and (line.start, line.end) not in covered
